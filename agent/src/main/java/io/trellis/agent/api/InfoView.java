@@ -1,0 +1,10 @@
+package io.trellis.agent.api;
+
+/**
+ * What {@code GET /info} says about this agent.
+ *
+ * @param swarm "inactive" before {@code swarm init}, else "active"
+ */
+public record InfoView(String swarm, String nodeId, String clusterId, String hostname, boolean manager,
+                       boolean leader, String version, String runtime) {
+}

@@ -1,0 +1,90 @@
+package io.trellis.agent.worker;
+
+import io.trellis.controlplane.store.StoreBatch;
+import io.trellis.controlplane.store.StoreOp;
+import io.trellis.controlplane.store.StoreWriter;
+import io.trellis.controlplane.store.TaskStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends task status to the managers in batches (one log entry for many updates), keeping only the
+ * newest status per task, and retries until the store took it: a report is never dropped.
+ */
+public final class StatusReporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
+    private static final long RETRY_MILLIS = 500;
+
+    private final StoreWriter writer;
+    private final Map<String, TaskStatus> pending = new LinkedHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public StatusReporter(StoreWriter writer) {
+        this.writer = writer;
+        this.thread = new Thread(this::run, "status-reporter");
+        this.thread.setDaemon(true);
+    }
+
+    public StatusReporter start() {
+        thread.start();
+        return this;
+    }
+
+    public synchronized void report(String taskId, TaskStatus status) {
+        pending.put(taskId, status);
+        notifyAll();
+    }
+
+    private void run() {
+        while (running) {
+            Map<String, TaskStatus> batch;
+            synchronized (this) {
+                while (running && pending.isEmpty()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                batch = new LinkedHashMap<>(pending);
+                pending.clear();
+            }
+            if (!send(batch)) {
+                requeue(batch);
+                try {
+                    Thread.sleep(RETRY_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean send(Map<String, TaskStatus> batch) {
+        List<StoreOp> ops = new ArrayList<>(batch.size());
+        batch.forEach((id, s) -> ops.add(new StoreOp.ReportTaskStatus(id, s)));
+        try {
+            writer.submit(new StoreBatch(ops));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("reporting {} task status(es) failed, will retry: {}", ops.size(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Puts unsent statuses back unless a newer one for the same task arrived meanwhile. */
+    private synchronized void requeue(Map<String, TaskStatus> batch) {
+        batch.forEach(pending::putIfAbsent);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,51 @@
+package io.trellis.controlplane.api;
+
+import io.trellis.controlplane.store.ServiceSpec;
+import java.util.regex.Pattern;
+
+/** Checks a service spec the way Docker does, with one message naming the bad field. */
+public final class ServiceSpecValidator {
+    /** Docker's service name rule: a DNS-friendly label of at most 63 characters. */
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+    public static final int MAX_REPLICAS = 10_000;
+
+    private ServiceSpecValidator() {
+    }
+
+    public static void validate(ServiceSpec spec) {
+        if (spec.name() == null || spec.name().isEmpty()) {
+            throw ApiException.invalid("--name is required");
+        }
+        if (!NAME.matcher(spec.name()).matches()) {
+            throw ApiException.invalid("invalid service name \"" + spec.name()
+                    + "\": use 1-63 characters [a-zA-Z0-9_.-], starting with a letter or digit");
+        }
+        if (spec.image() == null || spec.image().isBlank()) {
+            throw ApiException.invalid("an image is required: trellis service create --name NAME IMAGE [CMD...]");
+        }
+        validateReplicas(spec.name(), spec.replicas());
+        for (String e : spec.env()) {
+            validateEnv(e);
+        }
+    }
+
+    public static void validateReplicas(String service, int replicas) {
+        if (replicas < 0 || replicas > MAX_REPLICAS) {
+            throw ApiException.invalid("invalid replicas " + replicas + " for " + service
+                    + ": must be between 0 and " + MAX_REPLICAS);
+        }
+    }
+
+    static void validateEnv(String e) {
+        int eq = e.indexOf('=');
+        if (eq <= 0) {
+            throw ApiException.invalid("invalid --env \"" + e + "\": expected KEY=VALUE");
+        }
+        String key = e.substring(0, eq);
+        for (int i = 0; i < key.length(); i++) {
+            if (Character.isWhitespace(key.charAt(i)) || key.charAt(i) == 0) {
+                throw ApiException.invalid("invalid --env \"" + e + "\": the key may not contain whitespace");
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.trellis.controlplane.raft;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** Translates a {@link RaftConfiguration} into Ratis's string-keyed properties, server and client alike. */
+final class RatisProperties {
+
+    private RatisProperties() {
+    }
+
+    static RaftProperties of(RaftConfiguration config) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+        NettyConfigKeys.Server.setHost(p, RaftConfiguration.parseHost(config.self().address()));
+        NettyConfigKeys.Server.setPort(p, RaftConfiguration.parsePort(config.self().address(), "address"));
+
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.storageDir().toFile()));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, duration(config.electionTimeoutMin().toMillis()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, duration(config.electionTimeoutMax().toMillis()));
+
+        // fsync stays on (Log.UNSAFE_FLUSH / ASYNC_FLUSH default to false): an acknowledged entry survives kill -9.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.logSegmentSize()));
+
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
+        // Without a retention count Ratis keeps every snapshot file forever.
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, config.snapshotsRetained());
+        // Ratis snapshots on close by default. Off: close stays fast whatever the state size, and a
+        // clean stop recovers exactly like kill -9 (snapshot + log replay), so that path is always exercised.
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, duration(config.requestTimeout().toMillis()));
+        RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, config.proposalsInFlightMax());
+        // The dummy request is a watch sent to "the leader" when the async client is created; on a
+        // follower it fails with NotLeaderException and, with our no-retry policy, poisons the client.
+        RaftClientConfigKeys.Async.Experimental.setSendDummyRequest(p, false);
+        return p;
+    }
+
+    private static TimeDuration duration(long millis) {
+        return TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS);
+    }
+}

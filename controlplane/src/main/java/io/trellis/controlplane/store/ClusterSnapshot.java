@@ -1,0 +1,55 @@
+package io.trellis.controlplane.store;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable, consistent view of everything the cluster knows at one log index. Readers take one
+ * and never lock; writers publish a new one per commit.
+ */
+public record ClusterSnapshot(
+        long index,
+        ClusterInfo cluster,
+        Map<String, Node> nodes,
+        Map<String, Service> services,
+        Map<String, Task> tasks) {
+
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, null, Map.of(), Map.of(), Map.of());
+
+    public ClusterSnapshot {
+        nodes = Map.copyOf(nodes);
+        services = Map.copyOf(services);
+        tasks = Map.copyOf(tasks);
+    }
+
+    public Optional<Service> serviceByName(String name) {
+        return services.values().stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** Looks a service up the way the Docker CLI does: full ID, name, then unique ID prefix. */
+    public Optional<Service> findService(String ref) {
+        Service byId = services.get(ref);
+        if (byId != null) {
+            return Optional.of(byId);
+        }
+        Optional<Service> byName = serviceByName(ref);
+        if (byName.isPresent()) {
+            return byName;
+        }
+        List<Service> prefixed = services.values().stream().filter(s -> s.id().startsWith(ref)).toList();
+        return prefixed.size() == 1 ? Optional.of(prefixed.get(0)) : Optional.empty();
+    }
+
+    public List<Task> tasksOf(String serviceId) {
+        return tasks.values().stream()
+                .filter(t -> t.serviceId().equals(serviceId))
+                .sorted(Comparator.comparingInt(Task::slot).thenComparing(Comparator.comparingLong(Task::createdAt).reversed()))
+                .toList();
+    }
+
+    public List<Task> tasksOnNode(String nodeId) {
+        return tasks.values().stream().filter(t -> nodeId.equals(t.nodeId())).toList();
+    }
+}

@@ -1,0 +1,36 @@
+package io.trellis.controlplane.store;
+
+import java.util.Map;
+
+/**
+ * A member of the cluster as the managers see it.
+ *
+ * @param address       the node's advertised address (underlay IP)
+ * @param engineVersion the Trellis version the node runs (Docker's ENGINE VERSION column)
+ */
+public record Node(
+        String id,
+        String hostname,
+        Role role,
+        Availability availability,
+        Status status,
+        String address,
+        String engineVersion,
+        Map<String, String> labels,
+        long createdAt,
+        long updatedAt) {
+
+    public enum Role { MANAGER, WORKER }
+
+    public enum Availability { ACTIVE, PAUSE, DRAIN }
+
+    public enum Status { UNKNOWN, READY, DOWN, DISCONNECTED }
+
+    public Node {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    public Node withStatus(Status s, long now) {
+        return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now);
+    }
+}

@@ -1,0 +1,154 @@
+package io.trellis.controlplane.store;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Map;
+
+/**
+ * One change in a replicated transaction. Everything non-deterministic (IDs, timestamps) is chosen
+ * by the proposer and travels inside the op, so every replica applies the same result.
+ * Preconditions are checked again at apply time because the state may have moved since proposal.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = StoreOp.InitCluster.class, name = "init-cluster"),
+    @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
+    @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
+    @JsonSubTypes.Type(value = StoreOp.CreateService.class, name = "create-service"),
+    @JsonSubTypes.Type(value = StoreOp.UpdateService.class, name = "update-service"),
+    @JsonSubTypes.Type(value = StoreOp.DeleteService.class, name = "delete-service"),
+    @JsonSubTypes.Type(value = StoreOp.CreateTask.class, name = "create-task"),
+    @JsonSubTypes.Type(value = StoreOp.SetDesiredState.class, name = "set-desired-state"),
+    @JsonSubTypes.Type(value = StoreOp.AssignTask.class, name = "assign-task"),
+    @JsonSubTypes.Type(value = StoreOp.ReportTaskStatus.class, name = "report-task-status"),
+    @JsonSubTypes.Type(value = StoreOp.DeleteTask.class, name = "delete-task"),
+})
+public sealed interface StoreOp {
+
+    /** Applies this op to the transaction, or throws {@link StoreException} to reject the whole batch. */
+    void applyTo(Transaction tx);
+
+    record InitCluster(ClusterInfo cluster) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (tx.cluster() != null) {
+                throw new StoreException("this node is already part of a swarm");
+            }
+            tx.setCluster(cluster);
+        }
+    }
+
+    record PutNode(Node node) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            tx.nodes().put(node.id(), node);
+        }
+    }
+
+    record SetNodeStatus(String nodeId, Node.Status status, long now) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Node n = tx.nodes().get(nodeId);
+            if (n == null) {
+                throw new StoreException("node " + nodeId + " not found");
+            }
+            tx.nodes().put(nodeId, n.withStatus(status, now));
+        }
+    }
+
+    record CreateService(Service service) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (tx.services().containsKey(service.id())) {
+                throw new StoreException("service ID " + service.id() + " already exists");
+            }
+            if (tx.serviceByName(service.name()) != null) {
+                throw new StoreException("service " + service.name() + " already exists");
+            }
+            tx.services().put(service.id(), service);
+        }
+    }
+
+    /** Replaces a service's spec when its version is still {@code expectedVersion}. */
+    record UpdateService(String serviceId, long expectedVersion, ServiceSpec spec, long now) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Service s = tx.services().get(serviceId);
+            if (s == null) {
+                throw new StoreException("service " + serviceId + " not found");
+            }
+            if (s.version() != expectedVersion) {
+                throw new StoreException("service " + s.name() + " was changed concurrently (version "
+                        + s.version() + ", expected " + expectedVersion + "); retry");
+            }
+            tx.services().put(serviceId, s.withSpec(spec, now));
+        }
+    }
+
+    /** Deletes a service; its tasks are told to go away ({@link TaskState#REMOVE}) in the same commit. */
+    record DeleteService(String serviceId) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (tx.services().remove(serviceId) == null) {
+                throw new StoreException("service " + serviceId + " not found");
+            }
+            for (Map.Entry<String, Task> e : tx.tasks().entrySet()) {
+                if (e.getValue().serviceId().equals(serviceId)) {
+                    e.setValue(e.getValue().withDesiredState(TaskState.REMOVE));
+                }
+            }
+        }
+    }
+
+    record CreateTask(Task task) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (!tx.services().containsKey(task.serviceId())) {
+                throw new StoreException("service " + task.serviceId() + " not found");
+            }
+            if (tx.tasks().putIfAbsent(task.id(), task) != null) {
+                throw new StoreException("task " + task.id() + " already exists");
+            }
+        }
+    }
+
+    /** Desired states only move forward, so a late "shutdown" never undoes a "remove". */
+    record SetDesiredState(String taskId, TaskState desired) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Task t = tx.tasks().get(taskId);
+            if (t != null && desired.compareTo(t.desiredState()) > 0) {
+                tx.tasks().put(taskId, t.withDesiredState(desired));
+            }
+        }
+    }
+
+    record AssignTask(String taskId, String nodeId, TaskStatus status) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Task t = tx.tasks().get(taskId);
+            if (t == null || t.nodeId() != null) {
+                return; // deleted or already placed meanwhile: the scheduler looks again next round
+            }
+            if (nodeId != null && !tx.nodes().containsKey(nodeId)) {
+                throw new StoreException("node " + nodeId + " not found");
+            }
+            tx.tasks().put(taskId, t.withNode(nodeId, status));
+        }
+    }
+
+    /**
+     * Status from a worker or the scheduler. Ignored when the task is gone or the report would move
+     * the task backwards (reports can arrive late and out of order).
+     */
+    record ReportTaskStatus(String taskId, TaskStatus status) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Task t = tx.tasks().get(taskId);
+            if (t == null) {
+                return;
+            }
+            boolean forward = status.state().compareTo(t.status().state()) > 0;
+            boolean sameStateNewDetail = status.state() == t.status().state() && !t.status().state().isTerminal();
+            if (forward || sameStateNewDetail) {
+                tx.tasks().put(taskId, t.withStatus(status));
+            }
+        }
+    }
+
+    record DeleteTask(String taskId) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            tx.tasks().remove(taskId);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.trellis.controlplane.orchestrator;
+
+import static io.trellis.controlplane.store.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trellis.controlplane.store.ClusterStore;
+import io.trellis.controlplane.store.Fixtures;
+import io.trellis.controlplane.store.StoreBatch;
+import io.trellis.controlplane.store.StoreOp;
+import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskState;
+import io.trellis.controlplane.store.TaskStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ReplicatedOrchestratorTest {
+    private final ReplicatedOrchestrator orchestrator = new ReplicatedOrchestrator();
+    private final ClusterStore store = Fixtures.storeWith(Fixtures.node("n1"));
+    private long index = 100;
+
+    private void converge() {
+        for (int i = 0; i < 10; i++) {
+            List<StoreOp> ops = orchestrator.reconcile(store.view(), T0 + i);
+            if (ops.isEmpty()) {
+                return;
+            }
+            assertThat(store.applyBatch(index++, new StoreBatch(ops)).ok()).isTrue();
+        }
+        throw new AssertionError("orchestrator did not converge");
+    }
+
+    private List<Task> live(String serviceId) {
+        return store.view().tasksOf(serviceId).stream().filter(t -> t.desiredState() == TaskState.RUNNING).toList();
+    }
+
+    @Test
+    void createsOneTaskPerSlot() {
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(Fixtures.service("s1", "web", 3))));
+        converge();
+        assertThat(live("s1")).extracting(Task::slot).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(live("s1")).allMatch(t -> t.name().equals("web." + t.slot()));
+    }
+
+    @Test
+    void replacesFailedTaskAndKeepsItInHistory() {
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(Fixtures.service("s1", "web", 2))));
+        converge();
+        Task victim = live("s1").get(0);
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.ReportTaskStatus(victim.id(),
+                TaskStatus.of(TaskState.FAILED, T0 + 5, "failed"))));
+        converge();
+        Task old = store.view().tasks().get(victim.id());
+        assertThat(old.desiredState()).isEqualTo(TaskState.SHUTDOWN);
+        assertThat(old.status().state()).isEqualTo(TaskState.FAILED);
+        assertThat(live("s1")).hasSize(2).extracting(Task::slot).contains(victim.slot());
+        assertThat(live("s1")).noneMatch(t -> t.id().equals(victim.id()));
+    }
+
+    @Test
+    void scalingDownShutsDownHighestSlots() {
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(Fixtures.service("s1", "web", 4))));
+        converge();
+        var spec = store.view().services().get("s1").spec();
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.UpdateService("s1", 1, spec.withReplicas(2), T0)));
+        converge();
+        assertThat(live("s1")).extracting(Task::slot).containsExactlyInAnyOrder(1, 2);
+        Map<Integer, TaskState> desired = store.view().tasksOf("s1").stream()
+                .collect(Collectors.toMap(Task::slot, Task::desiredState));
+        assertThat(desired).containsEntry(3, TaskState.SHUTDOWN).containsEntry(4, TaskState.SHUTDOWN);
+    }
+
+    @Test
+    void convergedStateProducesNoOps() {
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(Fixtures.service("s1", "web", 2))));
+        converge();
+        assertThat(orchestrator.reconcile(store.view(), T0)).isEmpty();
+    }
+}
