@@ -34,16 +34,20 @@ public final class Json {
     public static <T> T read(byte[] body, Class<T> type) {
         try {
             return MAPPER.readValue(body, type);
-        } catch (IOException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     public static <T> T read(byte[] body, com.fasterxml.jackson.core.type.TypeReference<T> type) {
         try {
             return MAPPER.readValue(body, type);
-        } catch (IOException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** What {@code lab up} made, so {@code lab down} and {@code lab exec} find it again. */
-record LabState(List<LabNode> nodes) {
+public record LabState(List<LabNode> nodes) {
     static final Path FILE = Path.of("/run/trellis/lab/lab.json");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One lab node: its namespace, underlay address, agent process and admin socket. */
-    record LabNode(String name, String namespace, String address, String socket, String dataDir, long pid) {
-        String host() {
+    public record LabNode(String name, String namespace, String address, String socket, String dataDir, long pid) {
+        public String host() {
             return "unix://" + socket;
         }
     }

@@ -8,12 +8,16 @@ import java.util.function.Supplier;
 
 import io.trellis.controlplane.store.Proposer;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +39,22 @@ final class ProposalClient implements AutoCloseable {
     private RaftClient current; // guarded by this; null until first use and after a failure
     private boolean closed; // guarded by this
 
-    ProposalClient(String peerId, Supplier<RaftClient> factory) {
+    private ProposalClient(String peerId, Supplier<RaftClient> factory) {
         this.peerId = peerId;
         this.factory = factory;
+    }
+
+    /** A client for {@code config}'s own peer. */
+    static ProposalClient forSelf(RaftConfiguration config) {
+        RaftGroup group = RatisSettings.group(config);
+        RaftProperties properties = RatisSettings.properties(config);
+        RaftPeerId self = RaftPeerId.valueOf(config.self().id());
+        return new ProposalClient(config.self().id(), () -> RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setLeaderId(self)
+                .setProperties(properties)
+                .setRetryPolicy(RetryPolicies.noRetry())
+                .build());
     }
 
     /**

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -52,10 +51,10 @@ public final class RaftConfiguration {
     private final int proposalsInFlightMax;
 
     private RaftConfiguration(Builder b) {
-        this.storageDir = Objects.requireNonNull(b.storageDir, "storageDir");
+        this.storageDir = requireSet(b.storageDir, "storageDir must be set.");
         this.self = new Peer(b.peerId, b.address);
         this.peers = b.peers == null ? List.of(self) : List.copyOf(b.peers);
-        this.groupId = Objects.requireNonNull(b.groupId, "groupId: set clusterId or groupId");
+        this.groupId = requireSet(b.groupId, "groupId must be set, directly or from a clusterId.");
         this.snapshotThreshold = requirePositive(b.snapshotThreshold, "snapshotThreshold");
         this.snapshotsRetained = (int) requirePositive(b.snapshotsRetained, "snapshotsRetained");
         this.logSegmentSize = requirePositive(b.logSegmentSize, "logSegmentSize");
@@ -159,6 +158,13 @@ public final class RaftConfiguration {
     static String parseHost(String address) {
         String host = address.substring(0, address.lastIndexOf(':'));
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static <T> T requireSet(T value, String message) {
+        if (value == null) {
+            throw new IllegalArgumentException(message);
+        }
+        return value;
     }
 
     private static void requireText(String value, String field) {

@@ -5,23 +5,18 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trellis.controlplane.store.Proposer;
 import io.trellis.controlplane.store.ReplicatedState;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -65,35 +60,31 @@ public final class RaftReplica implements Proposer, AutoCloseable {
             throws IOException {
         Files.createDirectories(config.storageDir());
         StartupOption option = startupOption(config);
-        RaftProperties properties = RatisProperties.of(config);
-        RaftGroup group = group(config);
-        RaftPeerId self = RaftPeerId.valueOf(config.self().id());
+        RaftGroup group = RatisSettings.group(config);
         RaftMetrics metrics = new RaftMetrics(registry);
         RaftServer server = null;
         try {
             server = RaftServer.newBuilder()
-                    .setServerId(self)
+                    .setServerId(RaftPeerId.valueOf(config.self().id()))
                     .setGroup(group)
-                    .setProperties(properties)
+                    .setProperties(RatisSettings.properties(config))
                     .setStateMachine(new StoreStateMachine(state, metrics.applyLatency()))
                     .setOption(option)
                     .build();
             server.start();
-            ProposalClient proposals = new ProposalClient(config.self().id(), () -> RaftClient.newBuilder()
-                    .setRaftGroup(group)
-                    .setLeaderId(self)
-                    .setProperties(properties)
-                    .setRetryPolicy(RetryPolicies.noRetry())
-                    .build());
             RaftReplica replica = new RaftReplica(config, server, server.getDivision(group.getGroupId()),
-                    proposals, metrics);
+                    ProposalClient.forSelf(config), metrics);
             metrics.bind(replica);
-            LOG.info("Raft peer {} started on {} ({})", self, config.self().address(), option);
+            LOG.info("Raft peer {} started on {} ({})", config.self().id(), config.self().address(), option);
             return replica;
         } catch (IOException | RuntimeException e) {
             metrics.close();
             if (server != null) {
-                server.close();
+                try {
+                    server.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
             }
             throw e;
         }
@@ -114,7 +105,9 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     /**
      * Proposes one entry; completes with the apply reply from this peer. Fails fast with
      * {@link Proposer.NotLeaderException} unless this peer is a leader ready to accept writes.
-     * Dependent stages run on Ratis threads: do not block in them.
+     * Proposals from one thread are applied in call order, so callers may pipeline; the call blocks
+     * only while {@link RaftConfiguration#proposalsInFlightMax()} are outstanding. Dependent stages
+     * may run on Ratis threads: do not block in them.
      */
     @Override
     public CompletableFuture<byte[]> propose(byte[] entry) {
@@ -162,16 +155,24 @@ public final class RaftReplica implements Proposer, AutoCloseable {
 
     /**
      * Blocks until a leader is known; when that is this peer, until it accepts proposals (a new
-     * leader first commits an entry of its own term).
+     * leader first commits an entry of its own term). Meant for start-up, hence unchecked.
+     *
+     * @throws IllegalStateException when no leader emerges within {@code timeout}, or when
+     *     interrupted (the interrupt flag is kept)
      */
-    public void awaitLeader(Duration timeout) throws InterruptedException, TimeoutException {
+    public void awaitLeader(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!leaderKnown()) {
             if (System.nanoTime() - deadline >= 0) {
-                throw new TimeoutException("No Raft leader elected within " + timeout + " among "
+                throw new IllegalStateException("No Raft leader elected within " + timeout + " among "
                         + config.peers() + "; check that a majority of peers is running and reachable.");
             }
-            Thread.sleep(AWAIT_POLL_MILLIS);
+            try {
+                Thread.sleep(AWAIT_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for a Raft leader.", e);
+            }
         }
     }
 
@@ -198,13 +199,10 @@ public final class RaftReplica implements Proposer, AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        long a = System.nanoTime();
         metrics.close();
         proposals.close();
-        System.out.println("TIMING proposals.close " + (System.nanoTime() - a) / 1000000);
         try {
             server.close();
-            System.out.println("TIMING server.close " + (System.nanoTime() - a) / 1000000);
         } catch (IOException e) {
             LOG.warn("Closing Raft peer {} failed", config.self().id(), e);
         }
@@ -213,11 +211,5 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     private boolean leaderKnown() {
         DivisionInfo info = division.getInfo();
         return info.isLeader() ? info.isLeaderReady() : info.getLeaderId() != null;
-    }
-
-    private static RaftGroup group(RaftConfiguration config) {
-        return RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), config.peers().stream()
-                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build())
-                .toList());
     }
 }

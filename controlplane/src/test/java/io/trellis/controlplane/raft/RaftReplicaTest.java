@@ -3,6 +3,7 @@ package io.trellis.controlplane.raft;
 import static io.trellis.controlplane.raft.AppendLog.bytes;
 import static io.trellis.controlplane.raft.AppendLog.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trellis.controlplane.store.Proposer;
 import org.apache.ratis.server.storage.RaftStorage.StartupOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -145,11 +147,28 @@ class RaftReplicaTest {
     }
 
     @Test
+    void awaitLeaderGivesUpWithoutAMajority() throws Exception {
+        RaftConfiguration lonely = config()
+                .peers(List.of(new RaftConfiguration.Peer("n1", "127.0.0.1:" + port),
+                        new RaftConfiguration.Peer("n2", "127.0.0.1:" + freePort()),
+                        new RaftConfiguration.Peer("n3", "127.0.0.1:" + freePort())))
+                .build();
+        RaftReplica replica = RaftReplica.start(lonely, new AppendLog(), registry);
+        started.add(replica);
+
+        assertThatThrownBy(() -> replica.awaitLeader(Duration.ofMillis(500)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("No Raft leader elected within PT0.5S");
+        assertThatThrownBy(() -> replica.propose(bytes("a")).get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(Proposer.NotLeaderException.class);
+    }
+
+    @Test
     void freshDirectoryIsFormatted() {
         assertThat(RaftReplica.startupOption(config().build())).isEqualTo(StartupOption.FORMAT);
     }
 
-    private RaftReplica startLeader(AppendLog state) throws Exception {
+    private RaftReplica startLeader(AppendLog state) throws IOException {
         RaftReplica replica = RaftReplica.start(config().build(), state, registry);
         started.add(replica);
         replica.awaitLeader(LEADER_TIMEOUT);

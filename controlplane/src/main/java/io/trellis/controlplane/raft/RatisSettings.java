@@ -7,18 +7,28 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
-/** Translates a {@link RaftConfiguration} into Ratis's string-keyed properties, server and client alike. */
-final class RatisProperties {
+/** Translates a {@link RaftConfiguration} into Ratis's terms: its group and its string-keyed properties. */
+final class RatisSettings {
 
-    private RatisProperties() {
+    private RatisSettings() {
     }
 
-    static RaftProperties of(RaftConfiguration config) {
+    static RaftGroup group(RaftConfiguration config) {
+        return RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), config.peers().stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build())
+                .toList());
+    }
+
+    /** Properties for the server and the proposal client alike. */
+    static RaftProperties properties(RaftConfiguration config) {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
         NettyConfigKeys.Server.setHost(p, RaftConfiguration.parseHost(config.self().address()));

@@ -1,0 +1,12 @@
+/**
+ * The agent's admin API transport: HTTP/1.1 + JSON on a Unix socket (and optionally TCP), like
+ * dockerd's {@code -H}. {@link io.trellis.agent.admin.AdminServer} serves an
+ * {@link io.trellis.agent.admin.AdminRouter} with Netty epoll; {@link io.trellis.agent.admin.AdminClient}
+ * is its JDK-only counterpart for the short-lived CLI.
+ *
+ * <p>Buffer ownership: request bytes are copied out of Netty's {@code ByteBuf} before a handler
+ * runs, so handlers only see {@code byte[]} and never release anything. Response bytes are wrapped,
+ * not copied; the encoder releases the wrapper once written. A {@link io.trellis.agent.admin.ChunkSink}
+ * reads the caller's array only until {@code write} returns.
+ */
+package io.trellis.agent.admin;

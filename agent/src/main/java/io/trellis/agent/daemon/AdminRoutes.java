@@ -1,0 +1,143 @@
+package io.trellis.agent.daemon;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.trellis.agent.admin.AdminRequest;
+import io.trellis.agent.admin.AdminResponse;
+import io.trellis.agent.admin.AdminRouter;
+import io.trellis.agent.admin.AdminServer;
+import io.trellis.agent.api.Json;
+import io.trellis.agent.api.NodeView;
+import io.trellis.agent.api.ServiceCreateRequest;
+import io.trellis.agent.api.ServiceView;
+import io.trellis.agent.api.TaskView;
+import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.Service;
+import io.trellis.controlplane.store.ServiceSpec;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** The admin API's routes: thin JSON adapters over {@link AgentDaemon} and the cluster API. */
+public final class AdminRoutes {
+    private final AgentDaemon daemon;
+
+    private AdminRoutes(AgentDaemon daemon) {
+        this.daemon = daemon;
+    }
+
+    /** Starts the admin server on {@code host} (and {@code adminAddr} when given) with every route. */
+    public static AdminServer serve(AgentDaemon daemon, String host, String adminAddr) throws IOException {
+        AdminRouter router = new AdminRouter();
+        new AdminRoutes(daemon).register(router);
+        return AdminServer.start(host, adminAddr, router);
+    }
+
+    void register(AdminRouter r) {
+        r.get("/info", req -> json(daemon.info()));
+        r.get("/metrics", req -> AdminResponse.text(200, daemon.metrics().scrape()));
+        r.post("/swarm/init", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            return json(daemon.initSwarm(body.get("advertiseAddr")));
+        }));
+        r.get("/nodes", req -> guard(this::nodes));
+        r.get("/services", req -> guard(this::services));
+        r.post("/services", req -> guard(() -> createService(body(req, ServiceCreateRequest.class))));
+        r.post("/services/scale", req -> guard(() ->
+                json(daemon.manager().api().scale(body(req, new TypeReference<Map<String, Integer>>() { })))));
+        r.post("/services/remove", req -> guard(() -> {
+            Map<String, List<String>> body = body(req, new TypeReference<Map<String, List<String>>>() { });
+            return json(daemon.manager().api().removeServices(body.getOrDefault("services", List.of())));
+        }));
+        r.get("/services/{ref}", req -> guard(() -> {
+            Service s = daemon.manager().api().service(req.pathParam("ref"));
+            return json(ServiceView.of(s, daemon.manager().store().view().tasksOf(s.id())));
+        }));
+        r.get("/services/{ref}/tasks", req -> guard(() -> tasks(req.pathParam("ref"))));
+        r.get("/services/{ref}/logs", req -> guard(() -> {
+            Service s = daemon.manager().api().service(req.pathParam("ref"));
+            boolean follow = "true".equals(req.queryParam("follow"));
+            String tail = req.queryParam("tail");
+            return AdminResponse.stream("text/plain; charset=utf-8",
+                    new ServiceLogs(daemon, s.id(), follow, tail == null ? -1 : count("tail", tail)));
+        }));
+    }
+
+    private AdminResponse nodes() {
+        ManagerNode m = daemon.manager();
+        ClusterSnapshot view = m.store().view();
+        String self = daemon.identity().map(SwarmIdentity::nodeId).orElse("");
+        String leader = m.leaderId().orElse("");
+        return json(view.nodes().values().stream()
+                .sorted(Comparator.comparing(io.trellis.controlplane.store.Node::hostname))
+                .map(n -> NodeView.of(n, self, leader)).toList());
+    }
+
+    private AdminResponse services() {
+        ClusterSnapshot view = daemon.manager().store().view();
+        return json(view.services().values().stream()
+                .sorted(Comparator.comparing(Service::name))
+                .map(s -> ServiceView.of(s, view.tasksOf(s.id()))).toList());
+    }
+
+    private AdminResponse createService(ServiceCreateRequest r) {
+        ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(),
+                r.replicas() == null ? 1 : r.replicas());
+        Service s = daemon.manager().api().createService(spec);
+        return json(ServiceView.of(s, List.of()));
+    }
+
+    private AdminResponse tasks(String ref) {
+        ManagerNode m = daemon.manager();
+        Service s = m.api().service(ref);
+        ClusterSnapshot view = m.store().view();
+        return json(view.tasksOf(s.id()).stream().map(t -> TaskView.of(t, view.nodes())).toList());
+    }
+
+    private static int count(String name, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error
+        }
+        throw ApiException.invalid("invalid " + name + " \"" + value + "\": expected a number, 0 or more");
+    }
+
+    private static <T> T body(AdminRequest req, Class<T> type) {
+        try {
+            return Json.read(req.body(), type);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    private static <T> T body(AdminRequest req, TypeReference<T> type) {
+        try {
+            return Json.read(req.body(), type);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    private static AdminResponse json(Object o) {
+        return AdminResponse.json(200, Json.bytes(o));
+    }
+
+    /** Turns API refusals into their HTTP status with a one-line message. */
+    private static AdminResponse guard(Call call) throws Exception {
+        try {
+            return call.run();
+        } catch (ApiException e) {
+            return AdminResponse.error(e.kind().httpStatus, e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        AdminResponse run() throws Exception;
+    }
+}

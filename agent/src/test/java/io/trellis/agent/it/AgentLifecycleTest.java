@@ -1,0 +1,169 @@
+package io.trellis.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.trellis.agent.api.Json;
+import io.trellis.agent.api.ServiceView;
+import io.trellis.agent.api.TaskView;
+import io.trellis.ipvs.Privileges;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives a real agent through the CLI as a user would: init, create, scale, a task killed and
+ * replaced, the agent killed and restarted with every record back, rm, clean SIGTERM.
+ */
+@Tag("netns")
+class AgentLifecycleTest {
+    private static final Path TASK_NETNS = Path.of("/run/trellis/netns");
+
+    @TempDir
+    Path dataDir;
+    private AgentProcess agent;
+    private Cli cli;
+
+    @BeforeEach
+    void startAgent() throws Exception {
+        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
+                () -> "needs root for task namespaces: " + Privileges.missingForNetns().orElse(""));
+        agent = new AgentProcess(dataDir).start();
+        cli = new Cli(agent.host);
+    }
+
+    @AfterEach
+    void stopAgent() throws Exception {
+        if (agent != null && agent.isAlive()) {
+            agent.terminate(Duration.ofSeconds(30));
+        }
+    }
+
+    private List<TaskView> tasks(String service) {
+        return Json.read(cli.ok("service", "ps", service, "--format", "json").getBytes(StandardCharsets.UTF_8),
+                new TypeReference<List<TaskView>>() { });
+    }
+
+    private List<TaskView> running(String service) {
+        return tasks(service).stream()
+                .filter(t -> t.desiredState().equals("Running") && t.state().equals("Running")).toList();
+    }
+
+    private ServiceView service(String name) {
+        List<ServiceView> all = Json.read(cli.ok("service", "ls", "--format", "json").getBytes(StandardCharsets.UTF_8),
+                new TypeReference<List<ServiceView>>() { });
+        return all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void servicesSurviveTaskDeathAndAgentCrash() throws Exception {
+        assertThat(cli.ok("swarm", "init")).contains("is now a manager");
+        assertThat(cli.ok("node", "ls")).contains("itest").contains("Ready").contains("Leader").contains(" * ");
+
+        String created = cli.ok("service", "create", "--name", "web", "--replicas", "2", "--env", "GREETING=hi",
+                "trellis/http", "trellis", "workload", "http", "--port", "8080");
+        assertThat(created).contains("verify: Service converged");
+        assertThat(cli.ok("service", "ls")).containsPattern("web\\s+replicated\\s+2/2\\s+trellis/http");
+
+        assertThat(cli.ok("service", "scale", "web=3")).contains("web scaled to 3");
+        assertThat(running("web")).hasSize(3);
+        assertThat(running("web")).allMatch(t -> Files.exists(TASK_NETNS.resolve(t.id())));
+
+        // A task's process dies: a new task takes its slot within 2 s, the old one stays in history.
+        TaskView victim = running("web").get(0);
+        long killedAt = System.nanoTime();
+        ProcessHandle.of(victim.pid()).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() ->
+                running("web").size() == 3 && running("web").stream().noneMatch(t -> t.id().equals(victim.id())));
+        long replacedMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        TaskView old = tasks("web").stream().filter(t -> t.id().equals(victim.id())).findFirst().orElseThrow();
+        assertThat(old.state()).isIn("Failed", "Shutdown");
+        assertThat(old.desiredState()).isEqualTo("Shutdown");
+        assertThat(cli.ok("service", "ps", "web")).contains("\\_ web." + victim.slot());
+        System.out.println("task replaced in " + replacedMillis + " ms");
+
+        // The agent dies hard: the tasks keep running, and after a restart every record is back.
+        Set<String> before = running("web").stream().map(TaskView::id).collect(Collectors.toSet());
+        List<Long> pids = running("web").stream().map(TaskView::pid).toList();
+        agent.killHard();
+        assertThat(pids).allMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
+        agent.start();
+        assertThat(service("web").desired()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> running("web").size() == 3);
+        assertThat(running("web").stream().map(TaskView::id).collect(Collectors.toSet())).isEqualTo(before);
+        assertThat(tasks("web")).anyMatch(t -> t.id().equals(victim.id()));
+
+        // The restarted agent still supervises the adopted tasks.
+        TaskView adopted = running("web").get(1);
+        ProcessHandle.of(adopted.pid()).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                running("web").size() == 3 && running("web").stream().noneMatch(t -> t.id().equals(adopted.id())));
+
+        String logs = cli.ok("service", "logs", "web");
+        assertThat(logs).containsPattern("web\\.\\d\\.[a-z0-9]{12}@itest +\\| http workload");
+
+        // rm stops every process and deletes its namespaces and folders.
+        List<TaskView> last = running("web");
+        assertThat(cli.ok("service", "rm", "web")).contains("web");
+        await().atMost(Duration.ofSeconds(10)).until(() -> last.stream().noneMatch(t ->
+                ProcessHandle.of(t.pid()).map(ProcessHandle::isAlive).orElse(false)
+                        || Files.exists(TASK_NETNS.resolve(t.id()))
+                        || Files.exists(dataDir.resolve("tasks").resolve(t.id()))));
+        assertThat(cli.ok("service", "ls")).doesNotContain("web");
+
+        assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+    }
+
+    @Test
+    void sigtermStopsTasksAndRestartReplacesThem() throws Exception {
+        cli.ok("swarm", "init");
+        cli.ok("service", "create", "--name", "echo", "--replicas", "2", "img", "trellis", "workload", "echo",
+                "--port", "7000");
+        List<TaskView> first = running("echo");
+        assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+        assertThat(first).noneMatch(t -> ProcessHandle.of(t.pid()).map(ProcessHandle::isAlive).orElse(false));
+        assertThat(first).noneMatch(t -> Files.exists(TASK_NETNS.resolve(t.id())));
+
+        agent.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> running("echo").size() == 2);
+        assertThat(running("echo")).noneMatch(t -> first.stream().anyMatch(f -> f.id().equals(t.id())));
+    }
+
+    @Test
+    void badInputIsOneLineExitOneAndChangesNothing() {
+        assertThat(cli.run("service", "ls").exitCode()).isEqualTo(2); // not a manager yet
+        cli.ok("swarm", "init");
+        cli.ok("service", "create", "--name", "web", "--detach", "img", "sleep", "600");
+        String before = cli.ok("service", "ls", "--format", "json");
+
+        assertBad(cli.run("service", "create", "--bogus", "--name", "x", "img", "sleep", "1"), "--bogus");
+        assertBad(cli.run("service", "create", "--name", "x", "--replicas", "-1", "img", "sleep", "1"), "replicas");
+        assertBad(cli.run("service", "create", "--name", "x", "--replicas", "abc", "img", "sleep", "1"), "abc");
+        assertBad(cli.run("service", "create", "--name", "web", "img", "sleep", "1"), "already exists");
+        assertBad(cli.run("service", "create", "--name", "x", "--env", "NOVALUE", "img", "sleep", "1"), "--env");
+        assertBad(cli.run("service", "ps", "nope"), "service nope not found");
+        assertBad(cli.run("service", "scale", "web=x"), "not a number");
+        assertBad(cli.run("service", "scale", "web=2", "nope=1"), "service nope not found");
+        assertBad(cli.run("service", "rm", "nope"), "service nope not found");
+        assertBad(cli.run("service", "ls", "--format", "yaml"), "--format");
+        assertBad(cli.run("swarm", "init"), "already part of a swarm");
+
+        assertThat(cli.ok("service", "ls", "--format", "json")).isEqualTo(before);
+    }
+
+    private static void assertBad(Cli.Result r, String mentions) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err().strip()).contains(mentions).doesNotContain("\n").doesNotContain("Exception");
+    }
+}

@@ -1,0 +1,143 @@
+package io.trellis.controlplane.raft;
+
+import static io.trellis.controlplane.raft.AppendLog.bytes;
+import static io.trellis.controlplane.raft.AppendLog.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trellis.controlplane.store.Proposer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three peers on localhost with short election timeouts: election, replication, fail-over. */
+class ThreePeerGroupTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<RaftConfiguration> configs = new ArrayList<>();
+    private final List<AppendLog> states = new ArrayList<>();
+    private final List<RaftReplica> replicas = new ArrayList<>();
+
+    @BeforeEach
+    void startGroup() throws Exception {
+        List<RaftConfiguration.Peer> peers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            peers.add(new RaftConfiguration.Peer("n" + i, "127.0.0.1:" + RaftReplicaTest.freePort()));
+        }
+        for (RaftConfiguration.Peer peer : peers) {
+            RaftConfiguration config = RaftConfiguration.builder(peer.id(), peer.address(), dir.resolve(peer.id()))
+                    .peers(peers)
+                    .clusterId("three")
+                    .electionTimeout(RaftReplicaTest.ELECTION_MIN, RaftReplicaTest.ELECTION_MAX)
+                    .build();
+            AppendLog state = new AppendLog();
+            configs.add(config);
+            states.add(state);
+            replicas.add(RaftReplica.start(config, state, new SimpleMeterRegistry()));
+        }
+        for (RaftReplica replica : replicas) {
+            replica.awaitLeader(RaftReplicaTest.LEADER_TIMEOUT);
+        }
+    }
+
+    @AfterEach
+    void closeGroup() {
+        // In parallel: each close waits up to a second for Ratis's log worker.
+        CompletableFuture.allOf(replicas.stream()
+                .map(r -> CompletableFuture.runAsync(r::close))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Test
+    void electsReplicatesAndFailsOverWhenTheLeaderCloses() throws Exception {
+        int leader = leaderPosition();
+        RaftReplica first = replicas.get(leader);
+        for (String entry : List.of("x1", "x2", "x3")) {
+            first.propose(bytes(entry)).get(5, TimeUnit.SECONDS);
+        }
+        awaitEverywhere(List.of("x1", "x2", "x3"), List.of(0, 1, 2));
+
+        RaftReplica follower = replicas.get((leader + 1) % 3);
+        assertThatThrownBy(() -> follower.propose(bytes("nope")).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(Proposer.NotLeaderException.class)
+                .hasMessageContaining(configs.get(leader).self().id());
+
+        long oldTerm = first.term();
+        first.close();
+        long closedAt = System.nanoTime();
+
+        List<Integer> remaining = List.of((leader + 1) % 3, (leader + 2) % 3);
+        await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
+                .until(() -> remaining.stream().anyMatch(i -> replicas.get(i).isLeader()));
+        RaftReplica second = remaining.stream().map(replicas::get).filter(RaftReplica::isLeader).findFirst()
+                .orElseThrow();
+        second.awaitLeader(RaftReplicaTest.LEADER_TIMEOUT);
+        assertThat(text(second.propose(bytes("x4")).get(5, TimeUnit.SECONDS))).isEqualTo("4");
+        System.out.printf("ThreePeerGroupTest: new leader %s accepted a write %d ms after the old one closed%n",
+                second.leaderId().orElseThrow(), (System.nanoTime() - closedAt) / 1_000_000);
+
+        assertThat(second.term()).isGreaterThan(oldTerm);
+        awaitEverywhere(List.of("x1", "x2", "x3", "x4"), remaining);
+    }
+
+    /**
+     * Ratis's ordered client stays failed after one NotLeader answer; {@link ProposalClient} must
+     * replace it, or a peer that was once asked as a follower could never propose as leader.
+     */
+    @Test
+    void proposalClientWorksAgainAfterANotLeaderAnswer() throws Exception {
+        int leader = leaderPosition();
+        List<Integer> followers = List.of((leader + 1) % 3, (leader + 2) % 3);
+        List<ProposalClient> clients = followers.stream().map(i -> ProposalClient.forSelf(configs.get(i))).toList();
+        try {
+            for (ProposalClient client : clients) {
+                assertThatThrownBy(() -> client.propose(bytes("nope")).get(5, TimeUnit.SECONDS))
+                        .cause().isInstanceOf(Proposer.NotLeaderException.class)
+                        .hasMessageContaining(configs.get(leader).self().id());
+            }
+
+            replicas.get(leader).close();
+            await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
+                    .until(() -> followers.stream().anyMatch(i -> replicas.get(i).isLeader()));
+            int next = replicas.get(followers.get(0)).isLeader() ? 0 : 1;
+            replicas.get(followers.get(next)).awaitLeader(RaftReplicaTest.LEADER_TIMEOUT);
+
+            byte[] reply = clients.get(next).propose(bytes("after")).get(5, TimeUnit.SECONDS);
+            assertThat(text(reply)).isEqualTo("1");
+        } finally {
+            clients.forEach(ProposalClient::close);
+        }
+    }
+
+    private int leaderPosition() {
+        List<Integer> leaders = new ArrayList<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            if (replicas.get(i).isLeader()) {
+                leaders.add(i);
+            }
+        }
+        assertThat(leaders).hasSize(1);
+        return leaders.get(0);
+    }
+
+    private void awaitEverywhere(List<String> expected, List<Integer> positions) {
+        await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> positions.forEach(i -> assertThat(states.get(i).entries())
+                        .as("entries on %s", configs.get(i).self().id())
+                        .containsExactlyElementsOf(expected)));
+    }
+}
