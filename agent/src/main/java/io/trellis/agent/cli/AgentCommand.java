@@ -68,6 +68,11 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // Exit 0 after a clean stop on SIGTERM/SIGINT, not the JVM's 143/130: scripts and
+        // supervisors read "stopped cleanly" from it.
+        for (String sig : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> new Thread(() -> System.exit(0), "exit").start());
+        }
         Thread hook = new Thread(() -> {
             LOG.info("shutting down");
             server.close();

@@ -6,7 +6,6 @@ import io.trellis.agent.api.ServiceCreateRequest;
 import io.trellis.agent.api.ServiceView;
 import io.trellis.agent.api.TaskView;
 import io.trellis.controlplane.store.Ids;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -146,7 +145,9 @@ public final class ServiceCommand {
             }
             String query = "?follow=" + follow + (tail == null ? "" : "&tail=" + tail);
             out().flush();
-            agent().stream(path(service) + "/logs" + query, new NonClosing(System.out));
+            try (LineWriterStream sink = new LineWriterStream(out())) {
+                agent().stream(path(service) + "/logs" + query, sink);
+            }
             return 0;
         }
     }
@@ -194,24 +195,6 @@ public final class ServiceCommand {
             removed.forEach(out()::println);
             out().flush();
             return 0;
-        }
-    }
-
-    /** Lets a stream be written to without closing the process's stdout. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
-            out.write(b, off, len);
-            out.flush();
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            flush();
         }
     }
 }

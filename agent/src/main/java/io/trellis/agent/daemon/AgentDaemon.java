@@ -37,6 +37,8 @@ public final class AgentDaemon implements AutoCloseable {
     private final AgentMetrics metrics;
     private volatile SwarmIdentity identity;
     private volatile ManagerNode manager;
+    /** True while a restarted agent replays its log; the API says so instead of "not a manager". */
+    private volatile boolean resuming;
     private StatusReporter reporter;
     private Worker worker;
 
@@ -44,6 +46,8 @@ public final class AgentDaemon implements AutoCloseable {
         this.cfg = cfg;
         this.clock = clock;
         this.metrics = new AgentMetrics(Version.current());
+        // Set before the admin API answers, so nobody is told "not a manager" while the log replays.
+        this.resuming = java.nio.file.Files.exists(cfg.identityFile());
         metrics.bindTasks(() -> manager == null ? null : manager.store().view());
         Gauge.builder("trellis.worker.tasks.running", () -> worker == null ? 0 : worker.runningCount())
                 .description("Task processes this node runs").register(metrics.registry());
@@ -54,8 +58,13 @@ public final class AgentDaemon implements AutoCloseable {
         Optional<SwarmIdentity> id = SwarmIdentity.load(cfg.identityFile());
         if (id.isPresent()) {
             LOG.info("resuming swarm {} as node {}", id.get().clusterId(), id.get().nodeId());
-            startSwarmMember(id.get());
+            try {
+                startSwarmMember(id.get());
+            } finally {
+                resuming = false;
+            }
         } else {
+            resuming = false;
             LOG.info("not part of a swarm yet: run trellis swarm init");
         }
     }
@@ -123,7 +132,8 @@ public final class AgentDaemon implements AutoCloseable {
     public InfoView info() {
         SwarmIdentity id = identity;
         ManagerNode m = manager;
-        return new InfoView(id == null ? "inactive" : "active", id == null ? "" : id.nodeId(),
+        String swarm = resuming ? "starting" : id == null ? "inactive" : "active";
+        return new InfoView(swarm, id == null ? "" : id.nodeId(),
                 id == null ? "" : id.clusterId(), cfg.hostname(), m != null, m != null && m.isLeader(),
                 Version.current(), "process");
     }
@@ -131,6 +141,10 @@ public final class AgentDaemon implements AutoCloseable {
     /** The manager, or a 503 that tells the user what to do. */
     public ManagerNode manager() {
         ManagerNode m = manager;
+        if (m == null && resuming) {
+            throw new ApiException(ApiException.Kind.UNAVAILABLE,
+                    "the agent is starting: it is restoring the cluster store, try again in a moment");
+        }
         if (m == null) {
             throw new ApiException(ApiException.Kind.UNAVAILABLE,
                     "this node is not a swarm manager; run trellis swarm init first");

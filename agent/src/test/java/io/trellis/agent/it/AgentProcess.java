@@ -45,7 +45,8 @@ final class AgentProcess {
                 throw new IOException("agent exited with " + process.exitValue() + "; see " + dataDir.resolve("agent.log"));
             }
             try {
-                if (AdminClient.forHost(host).send("GET", "/info", null).status() == 200) {
+                AdminClient.Response r = AdminClient.forHost(host).send("GET", "/info", null);
+                if (r.status() == 200 && !r.bodyText().contains("\"swarm\":\"starting\"")) {
                     return;
                 }
             } catch (IOException e) {
