@@ -54,6 +54,11 @@ public final class AgentConnection {
         return Json.read(call("POST", path, Json.bytes(body)), type);
     }
 
+    /** A plain-text resource such as {@code /metrics}. */
+    public String text(String path) {
+        return new String(call("GET", path, null), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Copies a streamed response (logs) to {@code out} as it arrives. */
     public void stream(String path, OutputStream out) {
         try {

@@ -62,6 +62,14 @@ public final class DemoCommand implements Callable<Integer> {
             long replacedIn = awaitReplacement(victim);
             out.printf("  replaced in %d ms%n", replacedIn);
             run("service", "ps", SERVICE);
+            run("service", "logs", "--tail", "2", SERVICE);
+            banner("What Prometheus scrapes from /metrics (excerpt)");
+            for (String line : AgentConnection.to(host).text("/metrics").split("\n")) {
+                if (line.startsWith("trellis_tasks{state=\"running\"") || line.startsWith("trellis_tasks{state=\"failed\"")
+                        || line.startsWith("trellis_raft_commit_index") || line.startsWith("trellis_raft_leader")) {
+                    out.println("  " + line);
+                }
+            }
             step("Scale and remove", "service", "scale", SERVICE + "=1");
             run("service", "rm", SERVICE);
         } finally {

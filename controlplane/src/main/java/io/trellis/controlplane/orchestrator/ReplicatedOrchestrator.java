@@ -19,6 +19,11 @@ import java.util.TreeMap;
  * to shut down and stays in history; slots above the replica count are shut down, highest first.
  */
 public final class ReplicatedOrchestrator implements Reconciler {
+    /** The first replacement is immediate; a slot that keeps failing backs off up to this. */
+    public static final long RESTART_DELAY_MAX_MILLIS = 5_000;
+    private static final long RESTART_DELAY_BASE_MILLIS = 500;
+    /** Failures older than this no longer count towards the back-off. */
+    private static final long FAILURE_WINDOW_MILLIS = 60_000;
 
     @Override
     public String name() {
@@ -53,10 +58,36 @@ public final class ReplicatedOrchestrator implements Reconciler {
             }
         }
         for (int slot = 1; slot <= replicas; slot++) {
-            if (!slotAlive.containsKey(slot)) {
+            if (!slotAlive.containsKey(slot) && now >= restartAllowedAt(tasks, slot, now)) {
                 ops.add(new StoreOp.CreateTask(newTask(service, slot, now)));
             }
         }
+    }
+
+    /**
+     * When a slot may get its next task: at once after one failure (a crash is replaced within the
+     * tick), then backing off exponentially while it keeps failing, so a command that cannot start
+     * does not spin the log and the node (like Kubernetes' CrashLoopBackOff; Swarm waits 5 s always).
+     */
+    static long restartAllowedAt(List<Task> tasks, int slot, long now) {
+        int failures = 0;
+        long lastEnd = 0;
+        for (Task t : tasks) { // newest first within a slot
+            if (t.slot() != slot) {
+                continue;
+            }
+            TaskState s = t.status().state();
+            if ((s != TaskState.FAILED && s != TaskState.REJECTED) || now - t.status().timestamp() > FAILURE_WINDOW_MILLIS) {
+                break;
+            }
+            lastEnd = Math.max(lastEnd, t.status().timestamp());
+            failures++;
+        }
+        if (failures <= 1) {
+            return 0;
+        }
+        long delay = Math.min(RESTART_DELAY_MAX_MILLIS, RESTART_DELAY_BASE_MILLIS << Math.min(failures - 2, 10));
+        return lastEnd + delay;
     }
 
     static Task newTask(Service s, int slot, long now) {

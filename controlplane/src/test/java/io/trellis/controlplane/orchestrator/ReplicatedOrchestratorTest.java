@@ -77,4 +77,27 @@ class ReplicatedOrchestratorTest {
         converge();
         assertThat(orchestrator.reconcile(store.view(), T0)).isEmpty();
     }
+
+    @Test
+    void backsOffWhenASlotKeepsFailing() {
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(Fixtures.service("s1", "web", 1))));
+        converge();
+        long now = T0;
+        // First failure: replaced in the same round.
+        fail(live("s1").get(0), now);
+        assertThat(orchestrator.reconcile(store.view(), now)).hasSize(2);
+        store.applyBatch(index++, new StoreBatch(orchestrator.reconcile(store.view(), now)));
+        // Second failure in a row: the slot waits 500 ms before its next task.
+        fail(live("s1").get(0), now + 100);
+        store.applyBatch(index++, new StoreBatch(orchestrator.reconcile(store.view(), now + 100)));
+        assertThat(live("s1")).isEmpty();
+        assertThat(orchestrator.reconcile(store.view(), now + 400)).isEmpty();
+        assertThat(orchestrator.reconcile(store.view(), now + 600))
+                .singleElement().isInstanceOf(StoreOp.CreateTask.class);
+    }
+
+    private void fail(Task t, long at) {
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.ReportTaskStatus(t.id(),
+                TaskStatus.of(TaskState.FAILED, at, "failed"))));
+    }
 }
