@@ -144,6 +144,23 @@ class AgentLifecycleTest {
     }
 
     @Test
+    void taskRunsInItsOwnNetworkAndMountNamespaces() throws Exception {
+        cli.ok("swarm", "init");
+        cli.ok("service", "create", "--name", "probe", "--env", "COLOR=blue", "img", "sh", "-c",
+                "echo color=$COLOR task=$TRELLIS_TASK_NAME; grep ' /run/secrets ' /proc/self/mounts;"
+                        + " cat /proc/net/dev | tail -n +3 | cut -d: -f1; exec sleep 600");
+        await().atMost(Duration.ofSeconds(10)).until(() -> cli.ok("service", "logs", "probe").contains("tmpfs"));
+        String logs = cli.ok("service", "logs", "probe");
+        assertThat(logs).contains("color=blue task=probe.1");
+        assertThat(logs).containsPattern("\\| tmpfs /run/secrets tmpfs");
+        // Only loopback: the task has a network namespace of its own.
+        assertThat(logs.lines().filter(l -> l.matches(".*\\|\\s+\\S+\\s*$")).map(l -> l.replaceAll(".*\\|", "").strip()))
+                .containsExactly("lo");
+        // ...and the host never sees the task's /run/secrets mount.
+        assertThat(Files.readString(Path.of("/proc/self/mounts"))).doesNotContain(" /run/secrets ");
+    }
+
+    @Test
     void badInputIsOneLineExitOneAndChangesNothing() {
         assertThat(cli.run("service", "ls").exitCode()).isEqualTo(2); // not a manager yet
         cli.ok("swarm", "init");
