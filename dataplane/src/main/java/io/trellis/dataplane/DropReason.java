@@ -1,0 +1,26 @@
+package io.trellis.dataplane;
+
+/** Why the data plane dropped a packet; every drop is counted under one of these, never logged. */
+public enum DropReason {
+    /** Headers did not decode (truncated, bad lengths, bad VXLAN flags). */
+    MALFORMED,
+    /** A VXLAN packet for a VNI this node does not serve. */
+    UNKNOWN_VNI,
+    /** Unicast to a MAC the forwarding table does not know: never flooded. */
+    UNKNOWN_DESTINATION,
+    /** A frame whose source MAC is not the endpoint it came from (spoofing, or a stale peer). */
+    UNKNOWN_SOURCE,
+    /** Broadcast or multicast other than ARP: the overlay does not flood. */
+    BROADCAST,
+    /** An ARP request for an address nobody on the network has. */
+    ARP_UNKNOWN_TARGET,
+    /** Larger than the network's MTU; an ICMP "fragmentation needed" went back when DF was set. */
+    OVERSIZE,
+    /** The device or socket refused to take the packet. */
+    TX_FAILED;
+
+    /** Label value for metrics: lower case with underscores. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

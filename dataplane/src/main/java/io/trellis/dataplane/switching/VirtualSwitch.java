@@ -1,0 +1,233 @@
+package io.trellis.dataplane.switching;
+
+import io.netty.buffer.ByteBuf;
+import io.trellis.dataplane.DropReason;
+import io.trellis.dataplane.NetworkCounters;
+import io.trellis.dataplane.table.LongLongMap;
+import io.trellis.vxlan.ethernet.EtherType;
+import io.trellis.vxlan.IpProtocol;
+import io.trellis.vxlan.Malformed;
+import io.trellis.vxlan.arp.ArpFlyweight;
+import io.trellis.vxlan.arp.ArpOperation;
+import io.trellis.vxlan.ethernet.EthernetEncoder;
+import io.trellis.vxlan.ethernet.EthernetFlyweight;
+import io.trellis.vxlan.ethernet.MacAddress;
+import io.trellis.vxlan.icmp.IcmpEncoder;
+import io.trellis.vxlan.ipv4.Ipv4Encoder;
+import io.trellis.vxlan.ipv4.Ipv4Flyweight;
+import io.trellis.vxlan.vxlan.VxlanEncoder;
+import io.trellis.vxlan.vxlan.VxlanFlyweight;
+
+/**
+ * The per-node virtual switch: frames from local ports go to another local port or, VXLAN
+ * encapsulated in place, to the remote VTEP that the control plane said hosts the destination;
+ * VXLAN packets from remote VTEPs go to the local port of their destination. No flood-and-learn:
+ * ARP is answered from the table, unknown unicast and broadcast are dropped and counted.
+ *
+ * <p>Threads: any number of packet threads call in, each with its own {@link SwitchContext}; the
+ * tables are an immutable snapshot swapped with {@link #update}. Nothing here allocates per packet.
+ *
+ * <p>Buffers: the caller owns every buffer passed in and keeps it after the call; frames passed to
+ * {@link #fromPort} must have {@link VxlanFlyweight#HEADER_LENGTH} bytes of headroom before
+ * {@code offset} so the VXLAN header is written in place.
+ */
+public final class VirtualSwitch {
+    public static final int HEADROOM = VxlanFlyweight.HEADER_LENGTH;
+
+    private final VtepSink vtep;
+    private volatile SwitchTables tables = SwitchTables.EMPTY;
+
+    public VirtualSwitch(VtepSink vtep) {
+        this.vtep = vtep;
+    }
+
+    public void update(SwitchTables next) {
+        this.tables = next;
+    }
+
+    public SwitchTables tables() {
+        return tables;
+    }
+
+    /** A frame read from {@code port} of network {@code vni}. */
+    public void fromPort(SwitchContext ctx, int vni, Port port, ByteBuf buf, int offset, int length) {
+        NetworkView view = tables.byVni(vni);
+        if (view == null) {
+            return; // the port's network was just removed
+        }
+        NetworkCounters c = view.counters;
+        c.fromPortsPackets.increment();
+        c.fromPortsBytes.add(length);
+        EthernetFlyweight eth = ctx.ethernet.wrap(buf, offset, length);
+        if (eth.check() != Malformed.NONE) {
+            c.drop(DropReason.MALFORMED);
+            return;
+        }
+        if (!port.trunk() && eth.source() != port.mac()) {
+            c.drop(DropReason.UNKNOWN_SOURCE);
+            return;
+        }
+        if (length - eth.headerLength() > view.network.mtu()) {
+            tooBig(ctx, view, port, buf, offset, length);
+            return;
+        }
+        long dst = eth.destination();
+        if (view.isTunnel()) {
+            long d = MacAddress.isMulticast(dst) ? LongLongMap.MISSING : view.macs.get(dst);
+            if (d != LongLongMap.MISSING && (d & NetworkView.LOCAL) != 0) {
+                deliver(view, (int) (d & 0xFFFF), buf, offset, length);
+            } else {
+                encapsulate(view, view.floodVtep, buf, offset, length);
+            }
+            return;
+        }
+        if (MacAddress.isMulticast(dst)) {
+            if (eth.etherType() == EtherType.ARP_VALUE) {
+                answerArp(ctx, view, port, buf, offset, length);
+            } else {
+                c.drop(DropReason.BROADCAST);
+            }
+            return;
+        }
+        long d = view.macs.get(dst);
+        if (d == LongLongMap.MISSING) {
+            c.drop(DropReason.UNKNOWN_DESTINATION);
+        } else if ((d & NetworkView.LOCAL) != 0) {
+            deliver(view, (int) (d & 0xFFFF), buf, offset, length);
+        } else {
+            encapsulate(view, (int) d, buf, offset, length);
+        }
+    }
+
+    /** A UDP payload received on the VTEP socket: VXLAN header + inner frame. */
+    public void fromVtep(SwitchContext ctx, ByteBuf buf, int offset, int length, VtepCounters vtepCounters) {
+        VxlanFlyweight vx = ctx.vxlan.wrap(buf, offset, length);
+        if (vx.check() != Malformed.NONE) {
+            vtepCounters.malformed.increment();
+            return;
+        }
+        NetworkView view = tables.byVni(vx.vni());
+        if (view == null) {
+            vtepCounters.unknownVni.increment();
+            return;
+        }
+        NetworkCounters c = view.counters;
+        int inner = offset + VxlanFlyweight.HEADER_LENGTH;
+        int innerLength = length - VxlanFlyweight.HEADER_LENGTH;
+        c.fromVtepPackets.increment();
+        c.fromVtepBytes.add(innerLength);
+        EthernetFlyweight eth = ctx.ethernet.wrap(buf, inner, innerLength);
+        if (eth.check() != Malformed.NONE) {
+            c.drop(DropReason.MALFORMED);
+            return;
+        }
+        long dst = eth.destination();
+        if (view.isTunnel()) {
+            // Point-to-point: the far end may be a kernel VXLAN that floods and learns; hand everything to the trunk.
+            for (Port p : view.ports) {
+                if (p.trunk()) {
+                    deliver(view, p.index(), buf, inner, innerLength);
+                    return;
+                }
+            }
+            c.drop(DropReason.UNKNOWN_DESTINATION);
+            return;
+        }
+        if (MacAddress.isMulticast(dst)) {
+            c.drop(DropReason.BROADCAST);
+            return;
+        }
+        long src = view.macs.get(eth.source());
+        if (src == LongLongMap.MISSING || (src & NetworkView.LOCAL) != 0) {
+            c.drop(DropReason.UNKNOWN_SOURCE); // only endpoints the control plane placed elsewhere may send
+            return;
+        }
+        long d = view.macs.get(dst);
+        if (d == LongLongMap.MISSING || (d & NetworkView.LOCAL) == 0) {
+            c.drop(DropReason.UNKNOWN_DESTINATION); // never hairpin to another VTEP
+            return;
+        }
+        deliver(view, (int) (d & 0xFFFF), buf, inner, innerLength);
+    }
+
+    private void deliver(NetworkView view, int portIndex, ByteBuf buf, int offset, int length) {
+        NetworkCounters c = view.counters;
+        if (view.ports[portIndex].sink().send(buf, offset, length)) {
+            c.toPortsPackets.increment();
+            c.toPortsBytes.add(length);
+        } else {
+            c.drop(DropReason.TX_FAILED);
+        }
+    }
+
+    private void encapsulate(NetworkView view, int remote, ByteBuf buf, int offset, int length) {
+        int start = offset - VxlanFlyweight.HEADER_LENGTH;
+        VxlanEncoder.write(buf, start, view.network.vni());
+        NetworkCounters c = view.counters;
+        if (vtep.send(buf, start, length + VxlanFlyweight.HEADER_LENGTH, remote)) {
+            c.toVtepPackets.increment();
+            c.toVtepBytes.add(length);
+        } else {
+            c.drop(DropReason.TX_FAILED);
+        }
+    }
+
+    /** ARP proxy: a request for a known address is answered in place, on the port it came from. */
+    private void answerArp(SwitchContext ctx, NetworkView view, Port port, ByteBuf buf, int offset, int length) {
+        EthernetFlyweight eth = ctx.ethernet;
+        ArpFlyweight arp = ctx.arp.wrap(buf, eth.payloadOffset(), eth.payloadLength());
+        NetworkCounters c = view.counters;
+        if (arp.check() != Malformed.NONE) {
+            c.drop(DropReason.MALFORMED);
+            return;
+        }
+        int target = arp.targetProtocolAddress();
+        if (arp.operation() != ArpOperation.REQUEST_CODE || target == arp.senderProtocolAddress()) {
+            c.drop(DropReason.BROADCAST); // replies and gratuitous announcements are not flooded
+            return;
+        }
+        long mac = view.arp.get(target & 0xFFFF_FFFFL);
+        if (mac == LongLongMap.MISSING) {
+            c.drop(DropReason.ARP_UNKNOWN_TARGET);
+            return;
+        }
+        long askerMac = arp.senderHardwareAddress();
+        int askerIp = arp.senderProtocolAddress();
+        arp.operation(ArpOperation.REPLY_CODE)
+                .senderHardwareAddress(mac).senderProtocolAddress(target)
+                .targetHardwareAddress(askerMac).targetProtocolAddress(askerIp);
+        eth.destination(askerMac).source(mac);
+        if (port.sink().send(buf, offset, eth.headerLength() + ArpFlyweight.LENGTH)) {
+            c.arpReplies.increment();
+        } else {
+            c.drop(DropReason.TX_FAILED);
+        }
+    }
+
+    /**
+     * Over the MTU: drop, and for IPv4 with DF set tell the sender the MTU (RFC 1191) so its TCP
+     * lowers the segment size. The ICMP appears to come from the destination it tried to reach.
+     */
+    private void tooBig(SwitchContext ctx, NetworkView view, Port port, ByteBuf buf, int offset, int length) {
+        NetworkCounters c = view.counters;
+        c.drop(DropReason.OVERSIZE);
+        EthernetFlyweight eth = ctx.ethernet;
+        if (eth.etherType() != EtherType.IPV4_VALUE) {
+            return; // IPv6 "packet too big" arrives with IPv6 endpoints
+        }
+        Ipv4Flyweight ip = ctx.ipv4.wrap(buf, eth.payloadOffset(), eth.payloadLength());
+        if (ip.check() != Malformed.NONE || !ip.dontFragment()) {
+            return;
+        }
+        ByteBuf out = ctx.scratch;
+        int ethOff = 0;
+        int ipOff = ethOff + EthernetFlyweight.HEADER_LENGTH;
+        int icmpOff = ipOff + Ipv4Flyweight.MIN_HEADER_LENGTH;
+        int icmpLength = IcmpEncoder.writeFragmentationNeeded(out, icmpOff, view.network.mtu(),
+                buf, eth.payloadOffset(), eth.payloadLength());
+        Ipv4Encoder.write(out, ipOff, ip.destination(), ip.source(), IpProtocol.ICMP_NUMBER, icmpLength,
+                Ipv4Encoder.DEFAULT_TTL, 0);
+        EthernetEncoder.write(out, ethOff, eth.source(), eth.destination(), EtherType.IPV4_VALUE);
+        port.sink().send(out, ethOff, icmpOff + icmpLength);
+    }
+}
