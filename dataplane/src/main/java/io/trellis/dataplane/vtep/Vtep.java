@@ -1,0 +1,168 @@
+package io.trellis.dataplane.vtep;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.trellis.dataplane.switching.SwitchContext;
+import io.trellis.dataplane.switching.VirtualSwitch;
+import io.trellis.dataplane.switching.VtepCounters;
+import io.trellis.dataplane.switching.VtepSink;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The node's VXLAN tunnel endpoint: one UDP socket (port 4789 by default) on a Netty event loop for
+ * all networks. Received datagrams go to the switch on the event-loop thread; the switch's
+ * encapsulated frames are copied into pooled buffers and written from any thread, flushed per batch.
+ */
+public final class Vtep implements VtepSink, AutoCloseable {
+    public static final int PORT_DEFAULT = 4789;
+    /** Large enough for any VXLAN datagram on a 1500-byte underlay, and then some. */
+    private static final int DATAGRAM_MAX = 9216;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final int port;
+    private final Transport transport;
+    private final VtepCounters counters = new VtepCounters();
+    private final LongAdder sendFailures = new LongAdder();
+    private final ConcurrentHashMap<Integer, InetSocketAddress> remotes = new ConcurrentHashMap<>();
+
+    private Vtep(EventLoopGroup group, Channel channel, int port, Transport transport) {
+        this.group = group;
+        this.channel = channel;
+        this.port = port;
+        this.transport = transport;
+    }
+
+    /** Binds {@code local:port} and starts delivering what arrives to {@code sw} (set later with {@link #attach}). */
+    public static Vtep bind(Transport transport, InetAddress local, int port, SwitchRef sw) throws IOException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        Vtep[] self = new Vtep[1];
+        try {
+            Channel ch = new Bootstrap()
+                    .group(group)
+                    .channel(transport.datagramChannel())
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_MAX))
+                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    .handler(new Receiver(sw, () -> self[0].counters))
+                    .bind(local, port).sync().channel();
+            self[0] = new Vtep(group, ch, port, transport);
+            return self[0];
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully();
+            throw new IOException("interrupted while binding the VTEP", e);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully();
+            throw new IOException("cannot bind the VTEP on " + local.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Late binding of the switch, which needs the VTEP as its sink. */
+    public static final class SwitchRef {
+        volatile VirtualSwitch target;
+
+        public void set(VirtualSwitch sw) {
+            this.target = sw;
+        }
+    }
+
+    @Override
+    public boolean send(ByteBuf buf, int offset, int length, int remoteVtep) {
+        if (!channel.isActive()) {
+            sendFailures.increment();
+            return false;
+        }
+        ByteBuf copy = channel.alloc().directBuffer(length, length);
+        copy.writeBytes(buf, offset, length);
+        channel.write(new DatagramPacket(copy, remote(remoteVtep)), channel.voidPromise());
+        return true;
+    }
+
+    /** Sends what {@link #send} queued; the TAP readers call it once per batch. */
+    public void flush() {
+        channel.flush();
+    }
+
+    private InetSocketAddress remote(int ipv4) {
+        return remotes.computeIfAbsent(ipv4, ip -> {
+            byte[] a = {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) (int) ip};
+            try {
+                return new InetSocketAddress(InetAddress.getByAddress(a), port);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e); // cannot happen for a 4-byte address
+            }
+        });
+    }
+
+    public VtepCounters counters() {
+        return counters;
+    }
+
+    public long sendFailures() {
+        return sendFailures.sum();
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /** Event-loop side: hands each datagram to the switch; Netty releases the packet afterwards. */
+    private static final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final SwitchRef sw;
+        private final java.util.function.Supplier<VtepCounters> counters;
+        private final SwitchContext ctx = new SwitchContext();
+
+        Receiver(SwitchRef sw, java.util.function.Supplier<VtepCounters> counters) {
+            this.sw = sw;
+            this.counters = counters;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext c, DatagramPacket packet) {
+            VirtualSwitch target = sw.target;
+            if (target != null) {
+                ByteBuf content = packet.content();
+                target.fromVtep(ctx, content, content.readerIndex(), content.readableBytes(), counters.get());
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext c) {
+            c.flush(); // ARP replies or ICMP generated while receiving are never queued here, but be safe
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+            // ICMP port unreachable from a peer surfaces as an exception on some transports: not fatal.
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext c) {
+            ctx.close();
+        }
+    }
+}
