@@ -3,7 +3,6 @@ package io.trellis.agent.admin;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -17,24 +16,32 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each request's {@link AdminHandler} on a worker thread and writes its reply. The channel
- * reads one request at a time (auto-read is off and a {@code FlowControlHandler} sits in front), and
- * asks for the next only once the reply is out, so pipelined requests are answered in order.
+ * Runs each request's {@link AdminHandler} on a worker thread and writes its reply; one instance per
+ * connection. Auto-read is off: the next request is read only once the reply is out, and requests a
+ * client pipelined into one read wait here in order (RFC 9112 §9.3.2: replies keep request order).
  */
-@ChannelHandler.Sharable
 final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttpHandler.class);
 
     private final AdminHandler handler;
     private final Executor requests;
     private final Executor streams;
+    /** Requests decoded while a reply was in flight; touched only on the event loop. */
+    private final Queue<Pending> waiting = new ArrayDeque<>();
+    private boolean replying;
+
+    /** A decoded request, or the error reply its decoding earned. */
+    private record Pending(AdminRequest request, AdminResponse rejection, boolean keepAlive) {
+    }
 
     /**
      * @param requests bounded pool for handlers, which may block on Raft writes
@@ -55,23 +62,40 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
+        waiting.add(decode(http));
+        if (!replying) {
+            replyToNext(ctx);
+        }
+    }
+
+    private static Pending decode(FullHttpRequest http) {
         boolean keepAlive = HttpUtil.isKeepAlive(http);
-        AdminRequest request;
         try {
             if (!http.decoderResult().isSuccess()) {
                 throw new IllegalArgumentException(http.decoderResult().cause().getMessage());
             }
             QueryStringDecoder uri = new QueryStringDecoder(http.uri());
-            request = new AdminRequest(http.method().name(), uri.path(), uri.parameters(), Map.of(),
-                    ByteBufUtil.getBytes(http.content()));
+            return new Pending(new AdminRequest(http.method().name(), uri.path(), uri.parameters(), Map.of(),
+                    ByteBufUtil.getBytes(http.content())), null, keepAlive);
         } catch (IllegalArgumentException e) {
-            reply(ctx, AdminResponse.error(400, "malformed request: " + e.getMessage()), false);
-            return;
+            return new Pending(null, AdminResponse.error(400, "malformed request: " + e.getMessage()), false);
         }
-        try {
-            requests.execute(() -> serve(ctx, request, keepAlive));
-        } catch (RejectedExecutionException e) {
-            reply(ctx, AdminResponse.error(503, "the agent is busy: too many admin requests in flight"), keepAlive);
+    }
+
+    private void replyToNext(ChannelHandlerContext ctx) {
+        Pending next = waiting.poll();
+        replying = next != null;
+        if (next == null) {
+            ctx.read();
+        } else if (next.rejection() != null) {
+            reply(ctx, next.rejection(), next.keepAlive());
+        } else {
+            try {
+                requests.execute(() -> serve(ctx, next.request(), next.keepAlive()));
+            } catch (RejectedExecutionException e) {
+                reply(ctx, AdminResponse.error(503, "the agent is busy: too many admin requests in flight"),
+                        next.keepAlive());
+            }
         }
     }
 
@@ -95,7 +119,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
-    private static void reply(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {
+    private void reply(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive) {
         FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
         setHeaders(http, response, keepAlive);
@@ -103,8 +127,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         ctx.writeAndFlush(http).addListener(readNextOrClose(ctx, keepAlive));
     }
 
-    private static void stream(ChannelHandlerContext ctx, AdminRequest request, AdminResponse response,
-                               boolean keepAlive) {
+    private void stream(ChannelHandlerContext ctx, AdminRequest request, AdminResponse response,
+                        boolean keepAlive) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
         setHeaders(head, response, keepAlive);
         HttpUtil.setTransferEncodingChunked(head, true);
@@ -138,10 +162,11 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         HttpUtil.setKeepAlive(http, keepAlive);
     }
 
-    private static ChannelFutureListener readNextOrClose(ChannelHandlerContext ctx, boolean keepAlive) {
+    /** Runs on the event loop once a reply is written. */
+    private ChannelFutureListener readNextOrClose(ChannelHandlerContext ctx, boolean keepAlive) {
         return written -> {
             if (written.isSuccess() && keepAlive) {
-                ctx.read();
+                replyToNext(ctx);
             } else {
                 ctx.close();
             }

@@ -15,7 +15,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -44,16 +43,16 @@ public final class AdminServer implements AutoCloseable {
 
     /** Largest request body; a secret (≤ 500 KiB) or a compose file fits with room to spare. */
     public static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
-    static final int HANDLER_THREADS = 16;
-    static final int HANDLER_QUEUE = 256;
-    static final int MAX_STREAMS = 64;
+    private static final int HANDLER_THREADS = 16;
+    private static final int HANDLER_QUEUE = 256;
+    private static final int MAX_STREAMS = 64;
     private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
 
     private final EventLoopGroup group;
     private final ThreadPoolExecutor requests;
     private final ThreadPoolExecutor streams;
     private final ChannelGroup channels = new DefaultChannelGroup("trellis-admin", GlobalEventExecutor.INSTANCE);
-    private final AdminHttpHandler httpHandler;
+    private final AdminHandler handler;
     private final List<AdminHost> boundHosts = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -63,7 +62,7 @@ public final class AdminServer implements AutoCloseable {
                 EpollIoHandler.newFactory());
         requests = pool("trellis-admin-handler", HANDLER_THREADS, new ArrayBlockingQueue<>(HANDLER_QUEUE));
         streams = pool("trellis-admin-stream", MAX_STREAMS, new SynchronousQueue<>());
-        httpHandler = new AdminHttpHandler(handler, requests, streams);
+        this.handler = handler;
     }
 
     /**
@@ -111,7 +110,7 @@ public final class AdminServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new AdminRequestAggregator(MAX_REQUEST_BYTES),
-                                new FlowControlHandler(), httpHandler);
+                                new AdminHttpHandler(handler, requests, streams));
                     }
                 });
         if (host instanceof AdminHost.Unix unix) {

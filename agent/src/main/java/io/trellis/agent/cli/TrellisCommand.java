@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
             LabCommand.class,
             DemoCommand.class,
             WorkloadCommand.class,
+            VxlanTunnelCommand.class,
         })
 public final class TrellisCommand {
 

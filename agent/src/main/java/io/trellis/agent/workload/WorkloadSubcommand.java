@@ -48,7 +48,9 @@ abstract class WorkloadSubcommand implements Callable<Integer> {
         }, "workload-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         String task = identity.taskName().isEmpty() ? "" : identity.taskName() + " ";
-        out.println(kind() + " workload " + task + "listening on " + Workload.format(workload.localAddress()));
+        // The requested address: a wildcard bind reports itself as the IPv6 "::" of a dual-stack socket.
+        InetSocketAddress listening = new InetSocketAddress(bind, workload.localAddress().getPort());
+        out.println(kind() + " workload " + task + "listening on " + Workload.format(listening));
         out.flush();
         stopped.await();
         return 0;

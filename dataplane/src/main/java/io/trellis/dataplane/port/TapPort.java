@@ -7,25 +7,30 @@ import io.trellis.dataplane.switching.Port;
 import io.trellis.dataplane.switching.SwitchContext;
 import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.ipvs.NativeException;
+import io.trellis.dataplane.offload.PartialChecksum;
 import io.trellis.ipvs.tun.TapDevice;
+import io.trellis.ipvs.tun.VirtioNetHeader;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A switch port backed by a TAP device. Its reader thread (an agent with one duty: read a batch,
- * switch every frame, flush the VTEP) is the only thread that reads the device; any thread may
- * write frames to it through {@link #sink()}.
+ * A switch port backed by a TAP device opened with a virtio-net header. Its reader thread (an agent
+ * with one duty: read a batch, switch every frame, flush the VTEP) is the only thread that reads
+ * the device; any thread may write frames to it through {@link #sink()}.
  *
- * <p>Buffers: the read buffers are direct, allocated once and reused for every batch; each frame is
- * read {@link VirtualSwitch#HEADROOM} bytes in, so the VXLAN header is written in place.
+ * <p>Buffers: the read buffers are direct, allocated once and reused for every batch. Each read
+ * puts the 12-byte virtio-net header at 0 and the frame right after it, so the 8-byte VXLAN header
+ * is later written in place over the end of the consumed virtio header. Writes go through a
+ * per-thread scratch buffer: header + frame must be one contiguous write.
  */
 public final class TapPort implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TapPort.class);
     public static final int BATCH_DEFAULT = 64;
     /** Frame buffers hold an MTU-sized frame plus Ethernet/VLAN header and headroom. */
     private static final int FRAME_BUFFER = 2048;
+    private static final int VNET = VirtioNetHeader.LENGTH;
     private static final int POLL_MILLIS = 1000;
 
     private final TapDevice tap;
@@ -44,8 +49,9 @@ public final class TapPort implements AutoCloseable {
      * @param afterBatch called after each batch (the VTEP's flush)
      */
     public TapPort(TapDevice tap, VirtualSwitch sw, Runnable afterBatch, int batch) {
-        if (!tap.isNonBlocking()) {
-            throw new IllegalArgumentException("TAP " + tap.name() + " must be open in non-blocking mode for batched reads");
+        if (!tap.isNonBlocking() || tap.vnetHeaderLength() != VNET) {
+            throw new IllegalArgumentException("TAP " + tap.name()
+                    + " must be open non-blocking with a " + VNET + "-byte virtio-net header");
         }
         this.tap = tap;
         this.sw = sw;
@@ -81,21 +87,34 @@ public final class TapPort implements AutoCloseable {
     }
 
     private boolean write(ByteBuf buf, int offset, int length) {
-        try {
-            if (buf.hasMemoryAddress()) {
-                return tap.write(buf.memoryAddress() + offset, length) > 0;
-            }
-            ByteBuffer nio = buf.nioBuffer(offset, length);
-            if (nio.isDirect()) {
-                return tap.write(nio) > 0;
-            }
-            writeFailures.increment(); // heap buffers never reach here in production
+        Writer w = WRITERS.get();
+        if (length > w.out.capacity() - VNET) {
+            writeFailures.increment();
             return false;
+        }
+        VirtioNetHeader h = w.header.clear();
+        if (w.partial.isPartial(buf, offset, length)) {
+            h.flags(VirtioNetHeader.F_NEEDS_CSUM).csumStart(w.partial.csumStart()).csumOffset(w.partial.csumOffset());
+        }
+        w.outView.setBytes(VNET, buf, offset, length);
+        try {
+            return tap.write(w.address, VNET + length) > 0;
         } catch (NativeException e) {
             writeFailures.increment();
             return false;
         }
     }
+
+    /** One writing thread's scratch: a direct buffer for header + frame, and the flyweights. */
+    private static final class Writer {
+        final ByteBuffer out = ByteBuffer.allocateDirect(FRAME_BUFFER + 16 * 1024);
+        final ByteBuf outView = Unpooled.wrappedBuffer(out);
+        final long address = outView.memoryAddress();
+        final VirtioNetHeader header = new VirtioNetHeader().wrap(out, 0);
+        final PartialChecksum partial = new PartialChecksum();
+    }
+
+    private static final ThreadLocal<Writer> WRITERS = ThreadLocal.withInitial(Writer::new);
 
     private void run() {
         try (SwitchContext ctx = new SwitchContext()) {
@@ -103,11 +122,12 @@ public final class TapPort implements AutoCloseable {
                 if (!tap.awaitReadable(POLL_MILLIS)) {
                     continue;
                 }
-                int n = tap.readBatch(buffers, sizes, VirtualSwitch.HEADROOM);
+                int n = tap.readBatch(buffers, sizes, 0);
                 Port p = port;
                 int v = vni;
                 for (int i = 0; i < n; i++) {
-                    sw.fromPort(ctx, v, p, views[i], VirtualSwitch.HEADROOM, sizes[i]);
+                    // Offloads are not negotiated yet, so the kernel hands complete frames: the header is all zero.
+                    sw.fromPort(ctx, v, p, views[i], VNET, sizes[i] - VNET);
                 }
                 if (n > 0) {
                     afterBatch.run();

@@ -9,6 +9,7 @@ import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.dataplane.vtep.Vtep;
 import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.tun.TapDevice;
+import io.trellis.ipvs.tun.Offloads;
 import io.trellis.ipvs.tun.TapOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +33,7 @@ public final class PointToPointTunnel implements AutoCloseable {
     }
 
     public static PointToPointTunnel start(TunnelConfiguration cfg) throws IOException {
-        TapDevice tap = TapDevice.open(TapOptions.named(cfg.tapName()).withNonBlocking());
+        TapDevice tap = TapDevice.open(TapOptions.named(cfg.tapName()).withVnetHeader(Offloads.NONE).withNonBlocking());
         Vtep vtep = null;
         try {
             try (RtNetlink nl = RtNetlink.open()) {

@@ -1,0 +1,124 @@
+package io.trellis.dataplane.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trellis.dataplane.DropReason;
+import io.trellis.dataplane.vtep.Transport;
+import io.trellis.ipvs.Privileges;
+import io.trellis.ipvs.netns.NetworkNamespace;
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Namespace A runs a Trellis tunnel, namespace B a Linux kernel VXLAN device, over a veth with its
+ * default offloads (so the kernel leaves inner checksums partial): ICMP and TCP both ways.
+ */
+@Tag("netns")
+class KernelInteropTest {
+    private static Netns netns;
+    private static PointToPointTunnel tunnel;
+    private static NetworkNamespace a;
+    private static NetworkNamespace b;
+
+    @BeforeAll
+    static void build() throws Exception {
+        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
+        netns = new Netns("interop");
+        a = netns.create("a");
+        b = netns.create("b");
+        netns.sh("a", "ip link add ua type veth peer name ub netns " + netns.path("b")
+                + " && ip addr add 172.31.0.1/24 dev ua && ip link set ua up");
+        netns.sh("b", "ip addr add 172.31.0.2/24 dev ub && ip link set ub up"
+                + " && ip link add vx0 type vxlan id 42 local 172.31.0.2 remote 172.31.0.1 dstport 4789 dev ub"
+                + " && ip addr add 10.42.0.2/24 dev vx0 && ip link set vx0 mtu 1450 up");
+        TunnelConfiguration cfg = new TunnelConfiguration(42, v4("172.31.0.1"), v4("172.31.0.2"), 4789, "tv0",
+                v4("10.42.0.1"), 24, 1450, Transport.auto());
+        tunnel = a.call(() -> PointToPointTunnel.start(cfg));
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (tunnel != null) {
+            tunnel.close();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    static Inet4Address v4(String s) throws Exception {
+        return (Inet4Address) InetAddress.getByName(s);
+    }
+
+    @Test
+    void pingsBothWays() throws Exception {
+        netns.sh("a", "ping -c 3 -i 0.2 -W 2 10.42.0.2");
+        netns.sh("b", "ping -c 3 -i 0.2 -W 2 10.42.0.1");
+        assertThat(tunnel.counters().toVtepPackets.sum()).isPositive();
+        assertThat(tunnel.counters().toPortsPackets.sum()).isPositive();
+    }
+
+    @Test
+    void tcpFromTrellisSideToKernelSide() throws Exception {
+        transfer(b, a, "10.42.0.2");
+    }
+
+    @Test
+    void tcpFromKernelSideToTrellisSide() throws Exception {
+        transfer(a, b, "10.42.0.1");
+    }
+
+    @Test
+    void garbageOnThePortIsCountedNotFatal() throws Exception {
+        long before = tunnel.vtep().counters().malformed.sum();
+        netns.sh("b", "for i in 1 2 3; do printf 'garbage' > /dev/udp/172.31.0.1/4789; done");
+        Thread.sleep(300);
+        assertThat(tunnel.vtep().counters().malformed.sum() - before).isEqualTo(3);
+        netns.sh("a", "ping -c 1 -W 2 10.42.0.2"); // still forwarding
+        assertThat(tunnel.counters().drops(DropReason.TX_FAILED)).isZero();
+    }
+
+    /** Sends 4 MiB of random bytes from {@code client} to a server in {@code server}; both sides check the digest. */
+    private static void transfer(NetworkNamespace server, NetworkNamespace client, String serverIp) throws Exception {
+        byte[] data = new byte[4 << 20];
+        new Random(1).nextBytes(data);
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
+        ServerSocket listener = server.call(() -> new ServerSocket(5001, 1, InetAddress.getByName(serverIp)));
+        try (listener) {
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = listener.accept()) {
+                    byte[] buf = new byte[data.length];
+                    new DataInputStream(s.getInputStream()).readFully(buf);
+                    return MessageDigest.getInstance("SHA-256").digest(buf);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // Connect inside the namespace: Java creates a socket's fd lazily, at connect time.
+            client.call(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(serverIp, 5001), 5000);
+                    OutputStream out = s.getOutputStream();
+                    out.write(data);
+                    out.flush();
+                }
+                return null;
+            });
+            assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
+        }
+    }
+}
