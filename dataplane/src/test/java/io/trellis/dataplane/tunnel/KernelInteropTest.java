@@ -3,6 +3,7 @@ package io.trellis.dataplane.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trellis.dataplane.DropReason;
+import io.trellis.dataplane.Netns;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;

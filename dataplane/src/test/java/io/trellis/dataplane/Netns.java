@@ -1,4 +1,4 @@
-package io.trellis.dataplane.tunnel;
+package io.trellis.dataplane;
 
 import io.trellis.ipvs.netns.NetworkNamespace;
 import java.io.IOException;
@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Scratch namespaces for one test class, pinned under a private /run directory and always removed. */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
     final Path dir;
     private final List<Path> pinned = new ArrayList<>();
 
-    Netns(String tag) throws IOException {
+    public Netns(String tag) throws IOException {
         dir = Files.createDirectories(Path.of("/run", "trellis-" + tag + "-" + ProcessHandle.current().pid()));
     }
 
-    NetworkNamespace create(String name) throws IOException {
+    public NetworkNamespace create(String name) throws IOException {
         Path p = dir.resolve(name);
         NetworkNamespace.delete(p);
         NetworkNamespace ns = NetworkNamespace.create(p);
@@ -28,7 +28,7 @@ final class Netns implements AutoCloseable {
     }
 
     /** Runs a shell command inside namespace {@code name}; fails with its output. */
-    String sh(String name, String command) throws IOException {
+    public String sh(String name, String command) throws IOException {
         Process p = new ProcessBuilder("nsenter", "--net=" + dir.resolve(name), "bash", "-c", command)
                 .redirectErrorStream(true).start();
         try {
@@ -47,7 +47,7 @@ final class Netns implements AutoCloseable {
         return out;
     }
 
-    Path path(String name) {
+    public Path path(String name) {
         return dir.resolve(name);
     }
 
