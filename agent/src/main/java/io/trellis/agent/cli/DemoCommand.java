@@ -43,6 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw CliException.user("trellis demo " + r.replaceFirst("^the lab ", "") + "; run it as root");
         });
         Lab lab = new Lab(out);
+        TunnelDemo tunnelDemo = new TunnelDemo(out);
         try {
             step("Start a single-node cluster in its own network namespace", "lab", "up", "--nodes", "1");
             host = Lab.node("node1").orElseThrow().host();
@@ -72,8 +73,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
             step("Scale and remove", "service", "scale", SERVICE + "=1");
             run("service", "rm", SERVICE);
+            banner("The user-space VXLAN data plane talks to Linux kernel VXLAN");
+            tunnelDemo.run();
         } finally {
             banner("Tear everything down");
+            tunnelDemo.close();
             out.println("$ trellis lab down");
             out.flush();
             lab.down();
