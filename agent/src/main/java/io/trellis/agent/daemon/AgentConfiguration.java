@@ -34,6 +34,11 @@ public record AgentConfiguration(
         return dataDir.resolve("raft");
     }
 
+    /** The Raft data key, sealed, and (unless autolocked) the key that opens it. */
+    public Path keysDir() {
+        return dataDir.resolve("keys");
+    }
+
     public Path tasksDir() {
         return dataDir.resolve("tasks");
     }

@@ -10,6 +10,8 @@ import io.trellis.agent.runtime.TaskDirectory;
 import io.trellis.agent.worker.StatusReporter;
 import io.trellis.agent.worker.Worker;
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.atrest.DataKeyStore;
+import io.trellis.controlplane.atrest.SealedBox;
 import io.trellis.controlplane.store.ClusterInfo;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Ids;
@@ -96,7 +98,11 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     private void startSwarmMember(SwarmIdentity id) throws IOException {
-        ManagerNode m = ManagerNode.start(id, cfg.raftDir(), metrics.registry(), clock);
+        DataKeyStore keys = new DataKeyStore(cfg.keysDir());
+        if (!keys.exists()) {
+            keys.store(SealedBox.newKey(), false);
+        }
+        ManagerNode m = ManagerNode.start(id, cfg.raftDir(), keys.load(), metrics.registry(), clock);
         try {
             registerSelf(m, id);
         } catch (RuntimeException e) {

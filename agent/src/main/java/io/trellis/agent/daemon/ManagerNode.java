@@ -2,6 +2,7 @@ package io.trellis.agent.daemon;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trellis.controlplane.api.ClusterApi;
+import io.trellis.controlplane.atrest.EncryptedLog;
 import io.trellis.controlplane.orchestrator.ReplicatedOrchestrator;
 import io.trellis.controlplane.orchestrator.TaskReaper;
 import io.trellis.controlplane.raft.RaftConfiguration;
@@ -33,10 +34,10 @@ public final class ManagerNode implements AutoCloseable {
     private final ClusterApi api;
     private final List<ReconcileLoop> loops = new ArrayList<>();
 
-    private ManagerNode(ClusterStore store, RaftReplica raft, Clock clock) {
+    private ManagerNode(ClusterStore store, RaftReplica raft, EncryptedLog log, Clock clock) {
         this.store = store;
         this.raft = raft;
-        this.writer = new StoreWriter(raft);
+        this.writer = new StoreWriter(log.sealing(raft));
         this.api = new ClusterApi(store, writer, clock);
     }
 
@@ -44,14 +45,16 @@ public final class ManagerNode implements AutoCloseable {
      * Starts the replica and returns once this node has a leader and has applied everything already
      * committed, so callers see the whole state (important after a restart: the log is replayed).
      */
-    public static ManagerNode start(SwarmIdentity id, Path raftDir, MeterRegistry metrics, Clock clock)
+    public static ManagerNode start(SwarmIdentity id, Path raftDir, byte[] dataKey, MeterRegistry metrics, Clock clock)
             throws IOException {
         ClusterStore store = new ClusterStore();
+        // Entries are sealed before Raft sees them: the log and snapshots on disk hold only ciphertext.
+        EncryptedLog log = new EncryptedLog(dataKey);
         RaftConfiguration cfg = RaftConfiguration.builder(id.nodeId(), id.raftAddress(), raftDir)
                 .clusterId(id.clusterId())
                 .build();
-        RaftReplica raft = RaftReplica.start(cfg, store, metrics);
-        ManagerNode node = new ManagerNode(store, raft, clock);
+        RaftReplica raft = RaftReplica.start(cfg, log.opening(store), metrics);
+        ManagerNode node = new ManagerNode(store, raft, log, clock);
         try {
             raft.awaitLeader(CATCH_UP_TIMEOUT);
             // An empty batch commits in the current term; once it is applied, so is all history.

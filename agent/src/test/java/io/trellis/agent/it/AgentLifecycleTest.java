@@ -77,6 +77,10 @@ class AgentLifecycleTest {
         assertThat(cli.ok("service", "ls")).containsPattern("web\\s+replicated\\s+2/2\\s+trellis/http");
 
         assertThat(cli.ok("service", "scale", "web=3")).contains("web scaled to 3");
+        // Encryption at rest: nothing of the service spec is readable in the Raft log or snapshots.
+        assertThat(grepRaftDir("GREETING")).isEmpty();
+        assertThat(grepRaftDir("trellis/http")).isEmpty();
+        assertThat(grepRaftDir("workload")).isEmpty();
         assertThat(running("web")).hasSize(3);
         assertThat(running("web")).allMatch(t -> Files.exists(TASK_NETNS.resolve(t.id())));
 
@@ -180,6 +184,21 @@ class AgentLifecycleTest {
         assertBad(cli.run("swarm", "init"), "already part of a swarm");
 
         assertThat(cli.ok("service", "ls", "--format", "json")).isEqualTo(before);
+    }
+
+    /** Files under the Raft directory whose bytes contain {@code text}. */
+    private List<Path> grepRaftDir(String text) throws java.io.IOException {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        try (var files = Files.walk(dataDir.resolve("raft"))) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    String hay = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                    return hay.contains(new String(needle, StandardCharsets.ISO_8859_1));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
     }
 
     private static void assertBad(Cli.Result r, String mentions) {
