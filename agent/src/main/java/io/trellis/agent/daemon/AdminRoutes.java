@@ -11,6 +11,7 @@ import io.trellis.agent.api.ServiceCreateRequest;
 import io.trellis.agent.api.ServiceView;
 import io.trellis.agent.api.TaskView;
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.api.JoinTokens;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
@@ -41,6 +42,8 @@ public final class AdminRoutes {
             Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
             return json(daemon.initSwarm(body.get("advertiseAddr")));
         }));
+        r.get("/swarm/join-token/{role}", req -> guard(() -> joinToken(req.pathParam("role"), false)));
+        r.post("/swarm/join-token/{role}/rotate", req -> guard(() -> joinToken(req.pathParam("role"), true)));
         r.get("/nodes", req -> guard(this::nodes));
         r.get("/services", req -> guard(this::services));
         r.post("/services", req -> guard(() -> createService(body(req, ServiceCreateRequest.class))));
@@ -62,6 +65,16 @@ public final class AdminRoutes {
             return AdminResponse.stream("text/plain; charset=utf-8",
                     new ServiceLogs(daemon, s.id(), follow, tail == null ? -1 : count("tail", tail)));
         }));
+    }
+
+    private AdminResponse joinToken(String roleText, boolean rotate) {
+        ManagerNode m = daemon.manager();
+        var role = JoinTokens.role(roleText);
+        JoinTokens tokens = new JoinTokens(m.store(), m.writer());
+        String token = rotate ? tokens.rotate(role) : tokens.token(role);
+        String manager = daemon.identity().map(SwarmIdentity::advertiseAddr).orElse("") + ":"
+                + AgentConfiguration.CLUSTER_PORT_DEFAULT;
+        return json(Map.of("role", role.label(), "token", token, "manager", manager, "rotated", rotate));
     }
 
     private AdminResponse nodes() {

@@ -28,6 +28,8 @@ public record AgentConfiguration(
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
     public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";
     public static final int RAFT_PORT_DEFAULT = 2378;
+    /** Cluster API and dispatcher (mTLS) port, like Swarm's. */
+    public static final int CLUSTER_PORT_DEFAULT = 2377;
     public static final Path NETNS_DIR_DEFAULT = Path.of("/run/trellis/netns");
 
     public Path raftDir() {
@@ -37,6 +39,11 @@ public record AgentConfiguration(
     /** The Raft data key, sealed, and (unless autolocked) the key that opens it. */
     public Path keysDir() {
         return dataDir.resolve("keys");
+    }
+
+    /** This node's certificate, key and the root CA certificate (PEM). */
+    public Path certsDir() {
+        return dataDir.resolve("certs");
     }
 
     public Path tasksDir() {

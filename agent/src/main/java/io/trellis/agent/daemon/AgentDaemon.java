@@ -10,6 +10,13 @@ import io.trellis.agent.runtime.TaskDirectory;
 import io.trellis.agent.worker.StatusReporter;
 import io.trellis.agent.worker.Worker;
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.pki.CertificateAuthority;
+import io.trellis.controlplane.pki.CertificateRequests;
+import io.trellis.controlplane.pki.JoinToken;
+import io.trellis.controlplane.pki.NodeRole;
+import io.trellis.controlplane.pki.Pem;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import io.trellis.controlplane.atrest.DataKeyStore;
 import io.trellis.controlplane.atrest.SealedBox;
 import io.trellis.controlplane.store.ClusterInfo;
@@ -127,12 +134,30 @@ public final class AgentDaemon implements AutoCloseable {
                 old == null ? Node.Availability.ACTIVE : old.availability(), Node.Status.READY, id.advertiseAddr(),
                 Version.current(), old == null ? Map.of() : old.labels(), old == null ? now : old.createdAt(), now);
         StoreBatch batch = view.cluster() == null
-                ? StoreBatch.of(new StoreOp.InitCluster(new ClusterInfo(id.clusterId(), now)), new StoreOp.PutNode(self))
+                ? StoreBatch.of(new StoreOp.InitCluster(newCluster(id, now)), new StoreOp.PutNode(self))
                 : StoreBatch.of(new StoreOp.PutNode(self));
         StoreReply reply = m.writer().submit(batch);
         if (!reply.ok()) {
             throw new IllegalStateException("registering this node failed: " + reply.error());
         }
+    }
+
+    /**
+     * The cluster record {@code swarm init} commits: a new root CA and join tokens; this node's own
+     * manager certificate is issued from it and kept in {@code <data-dir>/certs}.
+     */
+    private ClusterInfo newCluster(SwarmIdentity id, long now) {
+        CertificateAuthority ca = CertificateAuthority.create(id.clusterId(), clock);
+        KeyPair nodeKey = CertificateRequests.newKeyPair();
+        X509Certificate nodeCert = ca.issue(CertificateRequests.create(nodeKey), id.nodeId(), NodeRole.MANAGER,
+                id.clusterId(), CertificateAuthority.NODE_VALIDITY_DEFAULT);
+        try {
+            new NodeCertificates(cfg.certsDir()).save(nodeCert, nodeKey, ca.certificate());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("storing this node's certificate failed", e);
+        }
+        return new ClusterInfo(id.clusterId(), now, Pem.encode(ca.certificate()), Pem.encode(ca.key()),
+                JoinToken.generate(ca.certificate()).toString(), JoinToken.generate(ca.certificate()).toString());
     }
 
     public InfoView info() {

@@ -165,6 +165,34 @@ class AgentLifecycleTest {
     }
 
     @Test
+    void swarmInitMakesACaTokensAndThisManagersCertificate() throws Exception {
+        cli.ok("swarm", "init", "--advertise-addr", "127.0.0.1");
+        String worker = cli.ok("swarm", "join-token", "-q", "worker").strip();
+        String manager = cli.ok("swarm", "join-token", "-q", "manager").strip();
+        assertThat(worker).matches("SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}").isNotEqualTo(manager);
+        // Both tokens pin the same CA: the one whose certificate this node holds.
+        var ca = io.trellis.controlplane.pki.Pem.certificate(Files.readString(dataDir.resolve("certs/ca.crt")));
+        assertThat(io.trellis.controlplane.pki.JoinToken.parse(worker).matches(ca)).isTrue();
+        assertThat(io.trellis.controlplane.pki.JoinToken.parse(manager).matches(ca)).isTrue();
+        var me = io.trellis.controlplane.pki.NodeIdentity.of(
+                io.trellis.controlplane.pki.Pem.certificate(Files.readString(dataDir.resolve("certs/node.crt"))));
+        assertThat(me.role()).isEqualTo(io.trellis.controlplane.pki.NodeRole.MANAGER);
+        assertThat(cli.ok("node", "ls")).contains(me.nodeId());
+
+        assertThat(cli.ok("swarm", "join-token", "worker"))
+                .contains("To add a worker to this swarm").contains("trellis swarm join --token " + worker + " 127.0.0.1:2377");
+        String rotated = cli.ok("swarm", "join-token", "--rotate", "-q", "worker").strip();
+        assertThat(rotated).isNotEqualTo(worker);
+        assertThat(cli.ok("swarm", "join-token", "-q", "worker").strip()).isEqualTo(rotated);
+        assertThat(cli.ok("swarm", "join-token", "-q", "manager").strip()).isEqualTo(manager);
+        // Tokens live in the replicated store: they survive a restart.
+        agent.terminate(Duration.ofSeconds(30));
+        agent.start();
+        assertThat(cli.ok("swarm", "join-token", "-q", "worker").strip()).isEqualTo(rotated);
+        assertBad(cli.run("swarm", "join-token", "admin"), "invalid role");
+    }
+
+    @Test
     void badInputIsOneLineExitOneAndChangesNothing() {
         assertThat(cli.run("service", "ls").exitCode()).isEqualTo(2); // not a manager yet
         cli.ok("swarm", "init");

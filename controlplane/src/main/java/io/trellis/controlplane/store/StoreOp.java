@@ -12,6 +12,7 @@ import java.util.Map;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = StoreOp.InitCluster.class, name = "init-cluster"),
+    @JsonSubTypes.Type(value = StoreOp.SetJoinTokens.class, name = "set-join-tokens"),
     @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
     @JsonSubTypes.Type(value = StoreOp.CreateService.class, name = "create-service"),
@@ -34,6 +35,16 @@ public sealed interface StoreOp {
                 throw new StoreException("this node is already part of a swarm");
             }
             tx.setCluster(cluster);
+        }
+    }
+
+    /** {@code swarm join-token --rotate}: the old token of that role stops working at this commit. */
+    record SetJoinTokens(String workerToken, String managerToken) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (tx.cluster() == null) {
+                throw new StoreException("this node is not part of a swarm");
+            }
+            tx.setCluster(tx.cluster().withTokens(workerToken, managerToken));
         }
     }
 
