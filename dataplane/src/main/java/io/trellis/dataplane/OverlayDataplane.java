@@ -2,6 +2,8 @@ package io.trellis.dataplane;
 
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;
+import io.trellis.dataplane.offload.Offload;
+import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.port.TapPort;
 import io.trellis.dataplane.switching.Port;
 import io.trellis.dataplane.switching.SwitchTables;
@@ -11,7 +13,6 @@ import io.trellis.dataplane.vtep.Vtep;
 import io.trellis.ipvs.netlink.MacAddress;
 import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.netns.NetworkNamespace;
-import io.trellis.ipvs.tun.Offloads;
 import io.trellis.ipvs.tun.TapDevice;
 import io.trellis.ipvs.tun.TapOptions;
 import java.io.IOException;
@@ -53,18 +54,23 @@ public final class OverlayDataplane implements AutoCloseable {
     private record LocalEndpoint(String id, String networkId, int ipv4, long mac, TapPort port) {
     }
 
-    private OverlayDataplane(Vtep vtep, VirtualSwitch sw) {
+    private final Offload offload;
+
+    private OverlayDataplane(Vtep vtep, VirtualSwitch sw, Offload offload) {
         this.vtep = vtep;
         this.sw = sw;
+        this.offload = offload;
     }
 
     /** Binds the VTEP on {@code local:port}. */
-    public static OverlayDataplane start(InetAddress local, int port, Transport transport) throws IOException {
+    public static OverlayDataplane start(InetAddress local, int port, Transport transport, OffloadMode offloads)
+            throws IOException {
+        Offload offload = Offload.select(offloads, transport.supportsUdpOffloads());
         Vtep.SwitchRef ref = new Vtep.SwitchRef();
-        Vtep vtep = Vtep.bind(transport, local, port, ref);
+        Vtep vtep = Vtep.bind(transport, local, port, ref, offload.udpSegmentation(), offload.udpReceiveOffload());
         VirtualSwitch sw = new VirtualSwitch(vtep);
         ref.set(sw);
-        return new OverlayDataplane(vtep, sw);
+        return new OverlayDataplane(vtep, sw, offload);
     }
 
     public synchronized void addNetwork(OverlayNetwork n) {
@@ -108,7 +114,7 @@ public final class OverlayDataplane implements AutoCloseable {
             throw new IllegalArgumentException("endpoint " + endpointId + " is already attached");
         }
         String tapName = "tl" + Integer.toHexString(ipv4) + Integer.toHexString(net.network.vni() & 0xFFF);
-        TapDevice tap = TapDevice.open(TapOptions.named(tapName).withVnetHeader(Offloads.NONE).withNonBlocking());
+        TapDevice tap = TapDevice.open(TapOptions.named(tapName).withVnetHeader(offload.tapOffloads()).withNonBlocking());
         try {
             try (RtNetlink nl = RtNetlink.open()) {
                 nl.moveToNamespace(tap.name(), taskNetns);
@@ -118,7 +124,7 @@ public final class OverlayDataplane implements AutoCloseable {
             tap.close();
             throw e;
         }
-        TapPort port = new TapPort(tap, sw, vtep::flush, TapPort.BATCH_DEFAULT);
+        TapPort port = new TapPort(tap, sw, vtep::flush, offload);
         endpoints.put(endpointId, new LocalEndpoint(endpointId, networkId, ipv4, mac, port));
         SwitchTables tables = rebuild();
         port.start(net.network.vni(), find(tables, net.network.vni(), mac));

@@ -1,6 +1,7 @@
 package io.trellis.agent.cli;
 
 import io.trellis.dataplane.NetworkCounters;
+import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.tunnel.PointToPointTunnel;
 import io.trellis.dataplane.tunnel.TunnelConfiguration;
 import io.trellis.dataplane.vtep.Transport;
@@ -60,10 +61,11 @@ final class TunnelDemo implements AutoCloseable {
         });
         out.println("  namespace trellis-demo-b: kernel vxlan vx0 (VNI 42) 10.42.0.2/24 on 172.29.0.2");
         TunnelConfiguration cfg = new TunnelConfiguration(42, v4("172.29.0.1"), v4("172.29.0.2"), 4789, "tv0",
-                v4("10.42.0.1"), 24, 1450, Transport.auto());
+                v4("10.42.0.1"), 24, 1450, Transport.auto(true), OffloadMode.AUTO);
         tunnel = a.call(() -> PointToPointTunnel.start(cfg));
         out.println("  namespace trellis-demo-a: trellis vxlan-tunnel --vni 42 --local 172.29.0.1 --remote 172.29.0.2"
-                + " --tap tv0 --inner-addr 10.42.0.1/24   (" + tunnel.vtep().transport().label() + ")");
+                + " --tap tv0 --inner-addr 10.42.0.1/24   (" + tunnel.vtep().transport().label() + ", offloads "
+                + tunnel.offloadLabel() + ")");
         out.println("$ ip netns exec trellis-demo-a ping -c 3 10.42.0.2");
         out.flush();
         ping(A, "10.42.0.2");

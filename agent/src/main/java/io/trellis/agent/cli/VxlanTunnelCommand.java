@@ -2,6 +2,7 @@ package io.trellis.agent.cli;
 
 import io.trellis.dataplane.DropReason;
 import io.trellis.dataplane.NetworkCounters;
+import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.tunnel.PointToPointTunnel;
 import io.trellis.dataplane.tunnel.TunnelConfiguration;
 import io.trellis.dataplane.vtep.Transport;
@@ -34,6 +35,9 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
     @Option(names = "--mtu", defaultValue = "1450", description = "Overlay MTU (default ${DEFAULT-VALUE}).") int mtu;
     @Option(names = "--transport", defaultValue = "auto", description = "auto, epoll, io_uring or nio (default ${DEFAULT-VALUE}).")
     String transport;
+    @Option(names = "--offloads", defaultValue = "auto",
+            description = "auto (TAP TSO + UDP GSO/GRO where available) or off (default ${DEFAULT-VALUE}).")
+    String offloads;
 
     @Override
     public Integer call() throws Exception {
@@ -43,9 +47,10 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
             if (slash < 0) {
                 throw new IllegalArgumentException("invalid --inner-addr \"" + innerAddr + "\": expected IP/PREFIX");
             }
+            OffloadMode mode = OffloadMode.parse(offloads);
             cfg = new TunnelConfiguration(vni, ipv4("--local", local), ipv4("--remote", remote), port, tap,
                     ipv4("--inner-addr", innerAddr.substring(0, slash)), prefix(innerAddr.substring(slash + 1)), mtu,
-                    Transport.parse(transport));
+                    Transport.parse(transport, mode == OffloadMode.AUTO), mode);
         } catch (IllegalArgumentException e) {
             throw CliException.user(e.getMessage());
         }
@@ -65,9 +70,9 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
         for (String sig : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> new Thread(stop, "stop").start());
         }
-        out.printf("tunnel up: %s %s/%d vni %d, %s:%d -> %s:%d (%s); stop with Ctrl-C%n", tunnel.tapName(),
-                cfg.innerAddress().getHostAddress(), cfg.prefixLength(), vni, local, port, remote, port,
-                tunnel.vtep().transport().label());
+        out.printf("tunnel up: %s %s/%d vni %d, %s:%d -> %s:%d (%s, offloads %s); stop with Ctrl-C%n",
+                tunnel.tapName(), cfg.innerAddress().getHostAddress(), cfg.prefixLength(), vni, local, port, remote,
+                port, tunnel.vtep().transport().label(), tunnel.offloadLabel());
         out.flush();
         done.await();
         return 0;

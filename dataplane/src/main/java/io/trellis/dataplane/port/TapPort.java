@@ -7,7 +7,9 @@ import io.trellis.dataplane.switching.Port;
 import io.trellis.dataplane.switching.SwitchContext;
 import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.ipvs.NativeException;
+import io.trellis.dataplane.offload.Offload;
 import io.trellis.dataplane.offload.PartialChecksum;
+import io.trellis.dataplane.offload.TcpCoalescer;
 import io.trellis.ipvs.tun.TapDevice;
 import io.trellis.ipvs.tun.VirtioNetHeader;
 import java.nio.ByteBuffer;
@@ -28,8 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class TapPort implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TapPort.class);
     public static final int BATCH_DEFAULT = 64;
-    /** Frame buffers hold an MTU-sized frame plus Ethernet/VLAN header and headroom. */
+    /** With TSO a read returns up to 64 KB, so fewer, larger buffers. */
+    public static final int BATCH_OFFLOAD = 16;
+    /** Without offloads a frame is MTU-sized; room for the Ethernet/VLAN header and virtio header. */
     private static final int FRAME_BUFFER = 2048;
+    private static final int TSO_FRAME_BUFFER = VirtioNetHeader.LENGTH + 65_550;
     private static final int VNET = VirtioNetHeader.LENGTH;
     private static final int POLL_MILLIS = 1000;
 
@@ -45,10 +50,13 @@ public final class TapPort implements AutoCloseable {
     private volatile Port port;
     private volatile boolean running = true;
 
+    private final TcpCoalescer coalescer;
+
     /**
      * @param afterBatch called after each batch (the VTEP's flush)
+     * @param offload    decides the read buffer size and how frames from the VTEP are coalesced
      */
-    public TapPort(TapDevice tap, VirtualSwitch sw, Runnable afterBatch, int batch) {
+    public TapPort(TapDevice tap, VirtualSwitch sw, Runnable afterBatch, Offload offload) {
         if (!tap.isNonBlocking() || tap.vnetHeaderLength() != VNET) {
             throw new IllegalArgumentException("TAP " + tap.name()
                     + " must be open non-blocking with a " + VNET + "-byte virtio-net header");
@@ -56,11 +64,15 @@ public final class TapPort implements AutoCloseable {
         this.tap = tap;
         this.sw = sw;
         this.afterBatch = afterBatch;
+        boolean tso = !tap.offloads().isEmpty();
+        int batch = tso ? BATCH_OFFLOAD : BATCH_DEFAULT;
+        int bufferSize = tso ? TSO_FRAME_BUFFER : FRAME_BUFFER;
+        this.coalescer = offload.newCoalescer(this::writeVnet);
         this.buffers = new ByteBuffer[batch];
         this.views = new ByteBuf[batch];
         this.sizes = new int[batch];
         for (int i = 0; i < batch; i++) {
-            buffers[i] = ByteBuffer.allocateDirect(FRAME_BUFFER);
+            buffers[i] = ByteBuffer.allocateDirect(bufferSize);
             views[i] = Unpooled.wrappedBuffer(buffers[i]); // a view for the codecs; no copy, no leak tracking
         }
         this.reader = new Thread(this::run, "tap-" + tap.name());
@@ -81,9 +93,46 @@ public final class TapPort implements AutoCloseable {
         this.port = port;
     }
 
-    /** Where the switch writes frames for this port: straight from the caller's buffer into the TAP. */
+    /** Where the switch writes frames for this port. */
     public FrameSink sink() {
-        return this::write;
+        return sink;
+    }
+
+    private final FrameSink sink = new FrameSink() {
+        @Override
+        public boolean send(ByteBuf buf, int offset, int length) {
+            return write(buf, offset, length);
+        }
+
+        @Override
+        public boolean sendVnet(ByteBuf buf, int vnetOffset, int length) {
+            return writeVnetNow(buf, vnetOffset, length);
+        }
+
+        @Override
+        public boolean receive(ByteBuf buf, int offset, int length) {
+            coalescer.offer(buf, offset, length); // VTEP receive thread only
+            return true;
+        }
+
+        @Override
+        public void flush() {
+            coalescer.flush();
+        }
+    };
+
+    /** Output of the coalescer: virtio header + frame, written as one TAP write. */
+    private void writeVnet(ByteBuf buf, int offset, int length) {
+        writeVnetNow(buf, offset, length);
+    }
+
+    private boolean writeVnetNow(ByteBuf buf, int offset, int length) {
+        try {
+            return tap.write(buf.memoryAddress() + offset, length) > 0;
+        } catch (NativeException e) {
+            writeFailures.increment();
+            return false;
+        }
     }
 
     private boolean write(ByteBuf buf, int offset, int length) {
@@ -126,8 +175,7 @@ public final class TapPort implements AutoCloseable {
                 Port p = port;
                 int v = vni;
                 for (int i = 0; i < n; i++) {
-                    // Offloads are not negotiated yet, so the kernel hands complete frames: the header is all zero.
-                    sw.fromPort(ctx, v, p, views[i], VNET, sizes[i] - VNET);
+                    sw.fromTap(ctx, v, p, views[i], 0, sizes[i]);
                 }
                 if (n > 0) {
                     afterBatch.run();

@@ -2,6 +2,11 @@ package io.trellis.dataplane.switching;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.dataplane.offload.TcpSegmenter;
+import io.trellis.ipvs.tun.VirtioNetHeader;
+import java.nio.ByteBuffer;
 import io.trellis.vxlan.arp.ArpFlyweight;
 import io.trellis.vxlan.ethernet.EthernetFlyweight;
 import io.trellis.vxlan.ipv4.Ipv4Flyweight;
@@ -20,6 +25,23 @@ public final class SwitchContext implements AutoCloseable {
     final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
     final VxlanFlyweight vxlan = new VxlanFlyweight();
     final ByteBuf scratch = PooledByteBufAllocator.DEFAULT.directBuffer(SCRATCH_SIZE, SCRATCH_SIZE);
+    /** Largest VXLAN datagram on a 1500-byte IPv4 underlay: 1500 − 20 (IPv4) − 8 (UDP). */
+    public static final int MAX_DATAGRAM_DEFAULT = 1472;
+    final VirtioNetHeader vnet = new VirtioNetHeader();
+    final TcpSegmenter segmenter;
+    final DatagramRun run = new DatagramRun();
+    /** Output of the segmenter: a 64 KB TSO frame becomes at most ~50 datagrams of the underlay MTU. */
+    final ByteBuf runBuffer;
+
+    public SwitchContext() {
+        this(MAX_DATAGRAM_DEFAULT);
+    }
+
+    public SwitchContext(int maxDatagramLength) {
+        this.segmenter = new TcpSegmenter(maxDatagramLength);
+        // Wrapped, not pooled: segment output is written on every packet and must not be leak-tracked.
+        this.runBuffer = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(DatagramRun.MAX_SEGMENTS_PER_SEND * maxDatagramLength));
+    }
 
     @Override
     public void close() {

@@ -3,7 +3,9 @@ package io.trellis.dataplane.switching;
 import io.netty.buffer.ByteBuf;
 import io.trellis.dataplane.DropReason;
 import io.trellis.dataplane.NetworkCounters;
+import io.trellis.dataplane.offload.SegmentRejection;
 import io.trellis.dataplane.table.LongLongMap;
+import io.trellis.ipvs.tun.VirtioNetHeader;
 import io.trellis.vxlan.ethernet.EtherType;
 import io.trellis.vxlan.IpProtocol;
 import io.trellis.vxlan.Malformed;
@@ -47,6 +49,86 @@ public final class VirtualSwitch {
 
     public SwitchTables tables() {
         return tables;
+    }
+
+    /**
+     * A frame read from a TAP opened with a virtio-net header: the header at {@code vnetOffset},
+     * the frame after it, {@code length} bytes in all. Frames the kernel left whole take the plain
+     * path; TSO frames and partial checksums go to a local TAP as they are, or are cut into a UDP
+     * GSO run of VXLAN datagrams for a remote VTEP.
+     */
+    public void fromTap(SwitchContext ctx, int vni, Port port, ByteBuf buf, int vnetOffset, int length) {
+        VirtioNetHeader vnet = ctx.vnet.wrap(buf.memoryAddress() + vnetOffset);
+        int frame = vnetOffset + FrameSink.VNET_HEADER_LENGTH;
+        int frameLength = length - FrameSink.VNET_HEADER_LENGTH;
+        if (vnet.flags() == 0 && vnet.gsoType() == VirtioNetHeader.GSO_NONE) {
+            fromPort(ctx, vni, port, buf, frame, frameLength);
+            return;
+        }
+        NetworkView view = tables.byVni(vni);
+        if (view == null) {
+            return;
+        }
+        NetworkCounters c = view.counters;
+        c.fromPortsPackets.increment();
+        c.fromPortsBytes.add(frameLength);
+        EthernetFlyweight eth = ctx.ethernet.wrap(buf, frame, frameLength);
+        if (eth.check() != Malformed.NONE) {
+            c.drop(DropReason.MALFORMED);
+            return;
+        }
+        if (!port.trunk() && eth.source() != port.mac()) {
+            c.drop(DropReason.UNKNOWN_SOURCE);
+            return;
+        }
+        boolean gso = vnet.gsoType() != VirtioNetHeader.GSO_NONE;
+        if (!gso && frameLength - eth.headerLength() > view.network.mtu()) {
+            tooBig(ctx, view, port, buf, frame, frameLength);
+            return;
+        }
+        long dst = eth.destination();
+        long d = MacAddress.isMulticast(dst) ? LongLongMap.MISSING : view.macs.get(dst);
+        if (d != LongLongMap.MISSING && (d & NetworkView.LOCAL) != 0) {
+            if (view.ports[(int) (d & 0xFFFF)].sink().sendVnet(buf, vnetOffset, length)) {
+                c.toPortsPackets.increment();
+                c.toPortsBytes.add(frameLength);
+            } else {
+                c.drop(DropReason.TX_FAILED);
+            }
+            return;
+        }
+        int remote;
+        if (view.isTunnel()) {
+            remote = view.floodVtep;
+        } else if (d == LongLongMap.MISSING) {
+            // Offloaded frames are unicast TCP/UDP: broadcast and ARP never carry a GSO header.
+            c.drop(MacAddress.isMulticast(dst) ? DropReason.BROADCAST : DropReason.UNKNOWN_DESTINATION);
+            return;
+        } else {
+            remote = (int) d;
+        }
+        SegmentRejection r = ctx.segmenter.segment(vnet, buf, frame, frameLength, view.network.vni(), ctx.runBuffer, 0,
+                ctx.run);
+        if (!r.isNone()) {
+            c.drop(DropReason.MALFORMED);
+            return;
+        }
+        if (vtep.sendRun(ctx.run, remote)) {
+            c.toVtepPackets.add(ctx.run.count());
+            c.toVtepBytes.add(frameLength);
+        } else {
+            c.drop(DropReason.TX_FAILED);
+        }
+    }
+
+    /** End of a VTEP receive batch: every port writes what it held back to coalesce. */
+    public void flushReceived() {
+        SwitchTables t = tables;
+        for (NetworkView view : t.networks()) {
+            for (Port p : view.ports) {
+                p.sink().flush();
+            }
+        }
     }
 
     /** A frame read from {@code port} of network {@code vni}. */
@@ -126,7 +208,7 @@ public final class VirtualSwitch {
             // Point-to-point: the far end may be a kernel VXLAN that floods and learns; hand everything to the trunk.
             for (Port p : view.ports) {
                 if (p.trunk()) {
-                    deliver(view, p.index(), buf, inner, innerLength);
+                    receive(view, p.index(), buf, inner, innerLength);
                     return;
                 }
             }
@@ -147,7 +229,17 @@ public final class VirtualSwitch {
             c.drop(DropReason.UNKNOWN_DESTINATION); // never hairpin to another VTEP
             return;
         }
-        deliver(view, (int) (d & 0xFFFF), buf, inner, innerLength);
+        receive(view, (int) (d & 0xFFFF), buf, inner, innerLength);
+    }
+
+    private void receive(NetworkView view, int portIndex, ByteBuf buf, int offset, int length) {
+        NetworkCounters c = view.counters;
+        if (view.ports[portIndex].sink().receive(buf, offset, length)) {
+            c.toPortsPackets.increment();
+            c.toPortsBytes.add(length);
+        } else {
+            c.drop(DropReason.TX_FAILED);
+        }
     }
 
     private void deliver(NetworkView view, int portIndex, ByteBuf buf, int offset, int length) {

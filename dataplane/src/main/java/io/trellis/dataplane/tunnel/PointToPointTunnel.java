@@ -2,6 +2,7 @@ package io.trellis.dataplane.tunnel;
 
 import io.trellis.dataplane.NetworkCounters;
 import io.trellis.dataplane.model.OverlayNetwork;
+import io.trellis.dataplane.offload.Offload;
 import io.trellis.dataplane.port.TapPort;
 import io.trellis.dataplane.switching.Port;
 import io.trellis.dataplane.switching.SwitchTables;
@@ -9,7 +10,6 @@ import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.dataplane.vtep.Vtep;
 import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.tun.TapDevice;
-import io.trellis.ipvs.tun.Offloads;
 import io.trellis.ipvs.tun.TapOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,14 +26,23 @@ public final class PointToPointTunnel implements AutoCloseable {
     private final Vtep vtep;
     private final TapPort port;
 
-    private PointToPointTunnel(TunnelConfiguration cfg, Vtep vtep, TapPort port) {
+    private final Offload offload;
+
+    private PointToPointTunnel(TunnelConfiguration cfg, Vtep vtep, TapPort port, Offload offload) {
         this.cfg = cfg;
         this.vtep = vtep;
         this.port = port;
+        this.offload = offload;
+    }
+
+    /** "linux" when TSO/GSO/GRO are on, "none" otherwise. */
+    public String offloadLabel() {
+        return offload.label();
     }
 
     public static PointToPointTunnel start(TunnelConfiguration cfg) throws IOException {
-        TapDevice tap = TapDevice.open(TapOptions.named(cfg.tapName()).withVnetHeader(Offloads.NONE).withNonBlocking());
+        Offload offload = Offload.select(cfg.offloads(), cfg.transport().supportsUdpOffloads());
+        TapDevice tap = TapDevice.open(TapOptions.named(cfg.tapName()).withVnetHeader(offload.tapOffloads()).withNonBlocking());
         Vtep vtep = null;
         try {
             try (RtNetlink nl = RtNetlink.open()) {
@@ -42,13 +51,14 @@ public final class PointToPointTunnel implements AutoCloseable {
                 nl.setUp(tap.name());
             }
             Vtep.SwitchRef ref = new Vtep.SwitchRef();
-            vtep = Vtep.bind(cfg.transport(), cfg.local(), cfg.port(), ref);
+            vtep = Vtep.bind(cfg.transport(), cfg.local(), cfg.port(), ref, offload.udpSegmentation(),
+                    offload.udpReceiveOffload());
             VirtualSwitch sw = new VirtualSwitch(vtep);
             Vtep flushing = vtep;
-            TapPort tapPort = new TapPort(tap, sw, flushing::flush, TapPort.BATCH_DEFAULT);
+            TapPort tapPort = new TapPort(tap, sw, flushing::flush, offload);
             OverlayNetwork net = new OverlayNetwork("tunnel", tap.name(), cfg.vni(),
                     ipv4(cfg.innerAddress()) & mask(cfg.prefixLength()), cfg.prefixLength(), cfg.mtu(), false);
-            PointToPointTunnel tunnel = new PointToPointTunnel(cfg, vtep, tapPort);
+            PointToPointTunnel tunnel = new PointToPointTunnel(cfg, vtep, tapPort, offload);
             SwitchTables.Builder tables = SwitchTables.builder().network(net, tunnel.counters);
             Port trunk = tables.port(net.id(), 0, 0, true, tapPort.sink());
             tables.floodTo(net.id(), ipv4(cfg.remote()));

@@ -1,6 +1,7 @@
 package io.trellis.dataplane.tunnel;
 
 import io.trellis.dataplane.model.OverlayNetwork;
+import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.dataplane.vtep.Vtep;
 import java.net.Inet4Address;
@@ -12,7 +13,8 @@ import java.net.Inet4Address;
  * @param prefixLength its prefix length
  */
 public record TunnelConfiguration(int vni, Inet4Address local, Inet4Address remote, int port, String tapName,
-                                  Inet4Address innerAddress, int prefixLength, int mtu, Transport transport) {
+                                  Inet4Address innerAddress, int prefixLength, int mtu, Transport transport,
+                                  OffloadMode offloads) {
     public static final int PORT_DEFAULT = Vtep.PORT_DEFAULT;
     public static final int MTU_DEFAULT = OverlayNetwork.MTU_DEFAULT;
 

@@ -24,12 +24,28 @@ public enum Transport {
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 
+    /**
+     * The best transport for the offload choice: UDP GRO needs epoll in Netty 4.2, and with offloads
+     * the transport matters less than the syscall count (DATAPLANE-NOTES), so epoll wins then.
+     */
+    public static Transport auto(boolean wantUdpOffloads) {
+        if (wantUdpOffloads && EPOLL.supportsUdpOffloads()) {
+            return EPOLL;
+        }
+        return auto();
+    }
+
     /** Parses the flag value; "auto" picks the best available. One-line error for anything else. */
     public static Transport parse(String value) {
+        return parse(value, false);
+    }
+
+    /** As {@link #parse(String)}, "auto" taking the offload choice into account. */
+    public static Transport parse(String value, boolean wantUdpOffloads) {
         String v = value.toLowerCase(Locale.ROOT).replace('-', '_');
         switch (v) {
             case "auto":
-                return auto();
+                return auto(wantUdpOffloads);
             case "epoll":
             case "io_uring":
             case "nio":
@@ -68,6 +84,28 @@ public enum Transport {
             default:
                 return NioDatagramChannel.class;
         }
+    }
+
+    /** Whether this transport can send one buffer as many datagrams (UDP_SEGMENT). */
+    boolean supportsUdpSegmentation() {
+        switch (this) {
+            case EPOLL:
+                return EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+            case IO_URING:
+                return IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
+            default:
+                return false;
+        }
+    }
+
+    /** A UDP_SEGMENT send of {@code content}, cut into datagrams of {@code segmentSize}. */
+    Object segmented(io.netty.buffer.ByteBuf content, int segmentSize, java.net.InetSocketAddress to) {
+        return new io.netty.channel.unix.SegmentedDatagramPacket(content, segmentSize, to);
+    }
+
+    /** Whether the VTEP can both send with UDP_SEGMENT and receive with UDP_GRO here. */
+    public boolean supportsUdpOffloads() {
+        return this == EPOLL && Epoll.isAvailable() && supportsUdpSegmentation();
     }
 
     public String label() {

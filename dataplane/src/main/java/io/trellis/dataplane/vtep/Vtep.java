@@ -10,6 +10,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.trellis.dataplane.offload.DatagramRun;
 import io.trellis.dataplane.switching.SwitchContext;
 import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.dataplane.switching.VtepCounters;
@@ -39,27 +40,40 @@ public final class Vtep implements VtepSink, AutoCloseable {
     private final LongAdder sendFailures = new LongAdder();
     private final ConcurrentHashMap<Integer, InetSocketAddress> remotes = new ConcurrentHashMap<>();
 
-    private Vtep(EventLoopGroup group, Channel channel, int port, Transport transport) {
+    private final boolean udpSegmentation;
+
+    private Vtep(EventLoopGroup group, Channel channel, int port, Transport transport, boolean udpSegmentation) {
         this.group = group;
         this.channel = channel;
         this.port = port;
         this.transport = transport;
+        this.udpSegmentation = udpSegmentation;
     }
 
-    /** Binds {@code local:port} and starts delivering what arrives to {@code sw} (set later with {@link #attach}). */
-    public static Vtep bind(Transport transport, InetAddress local, int port, SwitchRef sw) throws IOException {
+    /**
+     * Binds {@code local:port} and starts delivering what arrives to the switch in {@code sw}. With
+     * {@code udpGso} the VTEP sends segmenter runs as UDP_SEGMENT sends; with {@code udpGro} the
+     * kernel hands it runs of datagrams per read (epoll only).
+     */
+    public static Vtep bind(Transport transport, InetAddress local, int port, SwitchRef sw, boolean udpGso,
+                            boolean udpGro) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         Vtep[] self = new Vtep[1];
         try {
-            Channel ch = new Bootstrap()
+            boolean gro = udpGro && transport == Transport.EPOLL;
+            Bootstrap b = new Bootstrap()
                     .group(group)
                     .channel(transport.datagramChannel())
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_MAX))
+                    // With GRO one read returns up to 64 KB of coalesced datagrams.
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(gro ? 65_536 : DATAGRAM_MAX))
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                    .handler(new Receiver(sw, () -> self[0].counters))
-                    .bind(local, port).sync().channel();
-            self[0] = new Vtep(group, ch, port, transport);
+                    .handler(new Receiver(sw, () -> self[0].counters));
+            if (gro) {
+                b.option(io.netty.channel.epoll.EpollChannelOption.UDP_GRO, true);
+            }
+            Channel ch = b.bind(local, port).sync().channel();
+            self[0] = new Vtep(group, ch, port, transport, udpGso && transport.supportsUdpSegmentation());
             return self[0];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,6 +103,26 @@ public final class Vtep implements VtepSink, AutoCloseable {
         ByteBuf copy = channel.alloc().directBuffer(length, length);
         copy.writeBytes(buf, offset, length);
         channel.write(new DatagramPacket(copy, remote(remoteVtep)), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public boolean sendRun(DatagramRun run, int remoteVtep) {
+        if (!udpSegmentation || run.count() == 1) {
+            return VtepSink.super.sendRun(run, remoteVtep);
+        }
+        if (!channel.isActive()) {
+            sendFailures.increment();
+            return false;
+        }
+        InetSocketAddress to = remote(remoteVtep);
+        for (int s = 0; s < run.sendCount(); s++) {
+            int length = run.sendLength(s);
+            ByteBuf copy = channel.alloc().directBuffer(length, length);
+            copy.writeBytes(run.buffer(), run.sendOffset(s), length);
+            // One sendmsg with UDP_SEGMENT = stride: the kernel cuts it into datagrams (Linux 4.18+).
+            channel.write(transport.segmented(copy, run.stride(), to), channel.voidPromise());
+        }
         return true;
     }
 
@@ -152,7 +186,10 @@ public final class Vtep implements VtepSink, AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext c) {
-            c.flush(); // ARP replies or ICMP generated while receiving are never queued here, but be safe
+            VirtualSwitch target = sw.target;
+            if (target != null) {
+                target.flushReceived(); // coalesced TCP segments go to their TAPs once per read batch
+            }
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.trellis.dataplane.OverlayDataplane;
 import io.trellis.dataplane.model.EndpointAddress;
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;
+import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;
@@ -65,7 +66,7 @@ class OverlayAcrossNamespacesTest {
                     + " && ip link set v" + node + " master br0 up");
             netns.sh(node, "ip addr add " + addr + "/24 dev eth0 && ip link set eth0 up");
             InetAddress local = InetAddress.getByName(addr);
-            OverlayDataplane dp = nodeNs.get(node).call(() -> OverlayDataplane.start(local, 4789, Transport.auto()));
+            OverlayDataplane dp = nodeNs.get(node).call(() -> OverlayDataplane.start(local, 4789, Transport.auto(true), OffloadMode.AUTO));
             nodes.put(node, dp);
             dp.addNetwork(FRONT);
             dp.addNetwork(BACK);

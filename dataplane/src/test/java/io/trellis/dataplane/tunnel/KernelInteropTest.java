@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trellis.dataplane.DropReason;
 import io.trellis.dataplane.Netns;
+import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;
@@ -23,22 +24,41 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Namespace A runs a Trellis tunnel, namespace B a Linux kernel VXLAN device, over a veth with its
  * default offloads (so the kernel leaves inner checksums partial): ICMP and TCP both ways.
  */
 @Tag("netns")
-class KernelInteropTest {
-    private static Netns netns;
-    private static PointToPointTunnel tunnel;
-    private static NetworkNamespace a;
-    private static NetworkNamespace b;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class KernelInteropTest {
+    private Netns netns;
+    private PointToPointTunnel tunnel;
+    private NetworkNamespace a;
+    private NetworkNamespace b;
+
+    /** With TAP TSO + UDP GSO/GRO, or one frame per datagram. */
+    abstract OffloadMode offloads();
+
+    /** Offloads on: the path that reaches kernel-class throughput. */
+    static final class WithOffloadsTest extends KernelInteropTest {
+        OffloadMode offloads() {
+            return OffloadMode.AUTO;
+        }
+    }
+
+    /** Offloads off: one frame per read and per datagram. */
+    static final class WithoutOffloadsTest extends KernelInteropTest {
+        OffloadMode offloads() {
+            return OffloadMode.OFF;
+        }
+    }
 
     @BeforeAll
-    static void build() throws Exception {
+    void build() throws Exception {
         Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
-        netns = new Netns("interop");
+        netns = new Netns("interop-" + offloads().name().toLowerCase(java.util.Locale.ROOT));
         a = netns.create("a");
         b = netns.create("b");
         netns.sh("a", "ip link add ua type veth peer name ub netns " + netns.path("b")
@@ -47,12 +67,13 @@ class KernelInteropTest {
                 + " && ip link add vx0 type vxlan id 42 local 172.31.0.2 remote 172.31.0.1 dstport 4789 dev ub"
                 + " && ip addr add 10.42.0.2/24 dev vx0 && ip link set vx0 mtu 1450 up");
         TunnelConfiguration cfg = new TunnelConfiguration(42, v4("172.31.0.1"), v4("172.31.0.2"), 4789, "tv0",
-                v4("10.42.0.1"), 24, 1450, Transport.auto());
+                v4("10.42.0.1"), 24, 1450, Transport.auto(offloads() == OffloadMode.AUTO), offloads());
         tunnel = a.call(() -> PointToPointTunnel.start(cfg));
+        assertThat(tunnel.offloadLabel()).isEqualTo(offloads() == OffloadMode.AUTO ? "linux" : "none");
     }
 
     @AfterAll
-    static void tearDown() throws Exception {
+    void tearDown() throws Exception {
         if (tunnel != null) {
             tunnel.close();
         }
@@ -94,7 +115,7 @@ class KernelInteropTest {
     }
 
     /** Sends 4 MiB of random bytes from {@code client} to a server in {@code server}; both sides check the digest. */
-    private static void transfer(NetworkNamespace server, NetworkNamespace client, String serverIp) throws Exception {
+    private void transfer(NetworkNamespace server, NetworkNamespace client, String serverIp) throws Exception {
         byte[] data = new byte[4 << 20];
         new Random(1).nextBytes(data);
         byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
