@@ -15,8 +15,8 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
 
 /**
  * The send side's "GSO split": turns one frame read from a TAP with TSO on — up to 64 KB of TCP
- * payload behind one set of headers — into VXLAN datagrams of one MSS each, laid out for a single
- * UDP GSO send (see {@link DatagramRun}). Each segment gets what the kernel's own TSO gives it
+ * payload behind one set of headers — into VXLAN datagrams of one MSS each, laid out back to back
+ * at one stride for UDP GSO sends (one, or two for a full 64 KB frame; see {@link DatagramRun}). Each segment gets what the kernel's own TSO gives it
  * ({@code tcp_gso_segment}, {@code inet_gso_segment}): the IPv4 total length, an identification
  * one higher than the previous segment's and a fresh header checksum, or the IPv6 payload length;
  * the sequence number advanced by the bytes before it; CWR on the first segment only, FIN and PSH
@@ -65,7 +65,10 @@ public final class TcpSegmenter {
     /**
      * Writes the frame as VXLAN datagrams (8-byte header with {@code vni}, then Ethernet, IP, TCP
      * and one payload chunk) into {@code out} from {@code outOffset}, and describes them in
-     * {@code run}. The input frame is only read.
+     * {@code run}. The input frame is only read. {@code out} needs room for count × (8 + headers)
+     * + payload bytes: 2 × 64 KB holds the run of any TSO frame with an MSS of 146 bytes or more
+     * (Linux allows down to 48, {@code tcp_min_snd_mss}); what does not fit is
+     * {@link SegmentRejection#OUTPUT_TOO_SMALL}.
      *
      * @param vnet the virtio-net header the TAP put before the frame
      * @param frame holds the Ethernet frame at {@code offset}, {@code length} bytes

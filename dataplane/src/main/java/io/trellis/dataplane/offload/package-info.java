@@ -1,7 +1,7 @@
 /**
  * Offloads in one place (wireguard-go {@code tun/offload_linux.go}): the send side's GSO split
  * ({@link io.trellis.dataplane.offload.TcpSegmenter}: one TSO frame from the TAP → a run of VXLAN
- * datagrams for one UDP GSO send), the receive side's GRO
+ * datagrams at one stride for UDP GSO sends), the receive side's GRO
  * ({@link io.trellis.dataplane.offload.TcpCoalescer}: TCP segments → one virtio-net GSO frame for
  * one TAP write), checksum completion and partial-checksum detection
  * ({@link io.trellis.dataplane.offload.PartialChecksum}), and the start-up choice between

@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Vtep implements VtepSink, AutoCloseable {
     public static final int PORT_DEFAULT = 4789;
-    /** Large enough for any VXLAN datagram on a 1500-byte underlay, and then some. */
-    private static final int DATAGRAM_MAX = 9216;
+    /**
+     * Reads take up to 64 KB: besides UDP GRO runs, a kernel VXLAN peer on the same host (veth) hands
+     * its tunnel GSO packets to our socket unsegmented, one datagram carrying up to 64 KB of TCP.
+     */
+    private static final int DATAGRAM_MAX = 65_536;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -64,8 +67,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
             Bootstrap b = new Bootstrap()
                     .group(group)
                     .channel(transport.datagramChannel())
-                    // With GRO one read returns up to 64 KB of coalesced datagrams.
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(gro ? 65_536 : DATAGRAM_MAX))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_MAX))
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .handler(new Receiver(sw, () -> self[0].counters));

@@ -1,6 +1,7 @@
 package io.trellis.dataplane.offload;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.trellis.ipvs.tun.VirtioNetHeader;
 import io.trellis.vxlan.IpProtocol;
 import io.trellis.vxlan.checksum.InternetChecksum;
@@ -44,7 +45,7 @@ final class RecordingSink implements VnetFrameSink {
         }
 
         private TcpFlyweight tcp() {
-            ByteBuf f = TcpFrames.direct(frame);
+            ByteBuf f = Unpooled.wrappedBuffer(frame);
             int l4 = isV6() ? 54 : 34;
             int ipEnd = isV6() ? 54 + f.getUnsignedShort(18) : 14 + f.getUnsignedShort(16);
             return new TcpFlyweight().wrap(f, l4, ipEnd - l4);
@@ -53,7 +54,7 @@ final class RecordingSink implements VnetFrameSink {
         /** What the kernel does with a NEEDS_CSUM frame: finish the checksum, which must then verify. */
         boolean completedChecksumVerifies() {
             VirtioNetHeader vnet = vnet();
-            ByteBuf f = TcpFrames.direct(frame);
+            ByteBuf f = Unpooled.wrappedBuffer(frame.clone()); // completing writes the checksum field
             if (!PartialChecksum.complete(f, 0, frame.length, vnet.csumStart(), vnet.csumOffset())) {
                 return false;
             }

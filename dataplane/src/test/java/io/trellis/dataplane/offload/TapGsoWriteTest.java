@@ -13,11 +13,13 @@ import io.trellis.ipvs.tun.TapDevice;
 import io.trellis.ipvs.tun.TapOptions;
 import io.trellis.ipvs.tun.VirtioNetHeader;
 import io.trellis.vxlan.tcp.TcpFlyweight;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +49,7 @@ class TapGsoWriteTest {
     @CsvSource({"false, false", "true, false", "false, true", "true, true"})
     void kernelTakesCoalescedGsoFrames(boolean v6, boolean forwarded) throws Exception {
         Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
+        Assumptions.assumeTrue(!forwarded || onPath("ethtool"), "the forwarded case needs ethtool to turn veth TX checksumming off");
         try (Netns netns = new Netns("offload-" + (v6 ? 6 : 4) + (forwarded ? "f" : "l"))) {
             NetworkNamespace router = netns.create("tap");
             try (TapDevice tap = router.call(() -> TapDevice.open(TapOptions.named(TAP)
@@ -129,9 +132,12 @@ class TapGsoWriteTest {
             assertThat(received).isEqualTo(data);
             long expectedAck = PEER_ISN + 1 + data.length;
             await(tap, v6, t -> t.hasFlags(TcpFlyweight.FLAG_ACK) && t.acknowledgmentNumber() == expectedAck);
-            InputStream in = accepted.getInputStream();
-            assertThat(in.available()).isZero();
         }
+    }
+
+    private static boolean onPath(String program) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     /** Writes a complete frame with an all-zero virtio-net header. */

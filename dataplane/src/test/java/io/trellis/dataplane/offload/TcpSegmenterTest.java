@@ -10,7 +10,10 @@ import io.netty.buffer.ByteBuf;
 import io.trellis.ipvs.tun.VirtioNetHeader;
 import io.trellis.vxlan.IpProtocol;
 import io.trellis.vxlan.checksum.InternetChecksum;
+import io.trellis.vxlan.ethernet.EtherType;
+import io.trellis.vxlan.ethernet.EthernetEncoder;
 import io.trellis.vxlan.ethernet.EthernetFlyweight;
+import io.trellis.vxlan.ipv4.Ipv4Encoder;
 import io.trellis.vxlan.ipv4.Ipv4Flyweight;
 import io.trellis.vxlan.ipv6.Ipv6Flyweight;
 import io.trellis.vxlan.tcp.TcpFlyweight;
@@ -152,8 +155,8 @@ class TcpSegmenterTest {
     void storesCompletedZeroChecksumAsAllOnes() {
         // A UDP datagram whose checksum comes out as 0: the last two payload bytes make the sum 0xFFFF.
         ByteBuf udp = direct(14 + 20 + 8 + 10);
-        io.trellis.vxlan.ethernet.EthernetEncoder.write(udp, 0, TcpFrames.MAC_B, TcpFrames.MAC_A, 0x0800);
-        io.trellis.vxlan.ipv4.Ipv4Encoder.write(udp, 14, TcpFrames.IP_A, TcpFrames.IP_B, IpProtocol.UDP_NUMBER, 18, 64, 1);
+        EthernetEncoder.write(udp, 0, TcpFrames.MAC_B, TcpFrames.MAC_A, EtherType.IPV4_VALUE);
+        Ipv4Encoder.write(udp, 14, TcpFrames.IP_A, TcpFrames.IP_B, IpProtocol.UDP_NUMBER, 18, 64, 1);
         udp.setShort(34, 5353).setShort(36, 53).setShort(38, 18);
         int seed = InternetChecksum.pseudoHeaderSumIpv4(udp, 14, IpProtocol.UDP_NUMBER, 18);
         udp.setShort(40, seed);

@@ -1,0 +1,40 @@
+package io.trellis.dataplane.offload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trellis.ipvs.tun.Offloads;
+import org.junit.jupiter.api.Test;
+
+class OffloadSelectionTest {
+
+    @Test
+    void autoUsesLinuxOffloadsOnlyWhereTheTransportCanSegmentUdp() {
+        Offload linux = Offload.select(OffloadMode.AUTO, true);
+        assertThat(linux).isInstanceOf(LinuxOffload.class);
+        assertThat(linux.tapOffloads()).isEqualTo(Offloads.CSUM.plus(Offloads.TSO4).plus(Offloads.TSO6).plus(Offloads.TSO_ECN));
+        assertThat(linux.udpSegmentation()).isTrue();
+        assertThat(linux.udpReceiveOffload()).isTrue();
+        assertThat(linux.label()).isEqualTo("linux");
+
+        assertThat(Offload.select(OffloadMode.AUTO, false)).isInstanceOf(NoOffload.class);
+    }
+
+    @Test
+    void offTurnsEverythingOff() {
+        Offload none = Offload.select(OffloadMode.parse("off"), true);
+        assertThat(none).isInstanceOf(NoOffload.class);
+        assertThat(none.tapOffloads()).isEqualTo(Offloads.NONE);
+        assertThat(none.udpSegmentation()).isFalse();
+        assertThat(none.udpReceiveOffload()).isFalse();
+        assertThat(none.label()).isEqualTo("none");
+    }
+
+    @Test
+    void parsesTheSwitchWithAOneLineError() {
+        assertThat(OffloadMode.parse("AUTO")).isEqualTo(OffloadMode.AUTO);
+        assertThatThrownBy(() -> OffloadMode.parse("on"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid --offload \"on\": use auto or off");
+    }
+}
