@@ -16,6 +16,8 @@ public enum DropReason {
     ARP_UNKNOWN_TARGET,
     /** Larger than the network's MTU; an ICMP "fragmentation needed" went back when DF was set. */
     OVERSIZE,
+    /** A TSO frame the segmenter could not cut (bad virtio header, not TCP, offsets out of range). */
+    SEGMENTATION_FAILED,
     /** The device or socket refused to take the packet. */
     TX_FAILED;
 

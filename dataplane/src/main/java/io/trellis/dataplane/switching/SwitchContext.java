@@ -17,12 +17,13 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
  * thread that calls the switch owns one, so the hot path allocates nothing and shares nothing.
  */
 public final class SwitchContext implements AutoCloseable {
-    /** Room for an ICMP error: Ethernet + IPv4 + the largest RFC 1812 quote, with headroom for VXLAN. */
-    static final int SCRATCH_SIZE = 1024;
+    /** Room for an ICMP error: Ethernet + IPv6 + ICMPv6 + the largest RFC 4443 quote (a 1280-byte packet). */
+    static final int SCRATCH_SIZE = 1400;
 
     final EthernetFlyweight ethernet = new EthernetFlyweight();
     final ArpFlyweight arp = new ArpFlyweight();
     final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
+    final io.trellis.vxlan.ipv6.Ipv6Flyweight ipv6 = new io.trellis.vxlan.ipv6.Ipv6Flyweight();
     final VxlanFlyweight vxlan = new VxlanFlyweight();
     final ByteBuf scratch = PooledByteBufAllocator.DEFAULT.directBuffer(SCRATCH_SIZE, SCRATCH_SIZE);
     /** Largest VXLAN datagram on a 1500-byte IPv4 underlay: 1500 − 20 (IPv4) − 8 (UDP). */
@@ -30,8 +31,9 @@ public final class SwitchContext implements AutoCloseable {
     final VirtioNetHeader vnet = new VirtioNetHeader();
     final TcpSegmenter segmenter;
     final DatagramRun run = new DatagramRun();
-    /** Output of the segmenter: a 64 KB TSO frame becomes at most ~50 datagrams of the underlay MTU. */
+    /** Output of the segmenter: 2 × 64 KB holds any TSO frame cut at an MSS of 146 bytes or more. */
     final ByteBuf runBuffer;
+    private static final int RUN_BUFFER = 2 * 65_536;
 
     public SwitchContext() {
         this(MAX_DATAGRAM_DEFAULT);
@@ -40,7 +42,7 @@ public final class SwitchContext implements AutoCloseable {
     public SwitchContext(int maxDatagramLength) {
         this.segmenter = new TcpSegmenter(maxDatagramLength);
         // Wrapped, not pooled: segment output is written on every packet and must not be leak-tracked.
-        this.runBuffer = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(DatagramRun.MAX_SEGMENTS_PER_SEND * maxDatagramLength));
+        this.runBuffer = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(RUN_BUFFER));
     }
 
     @Override

@@ -14,7 +14,12 @@ import io.trellis.vxlan.arp.ArpOperation;
 import io.trellis.vxlan.ethernet.EthernetEncoder;
 import io.trellis.vxlan.ethernet.EthernetFlyweight;
 import io.trellis.vxlan.ethernet.MacAddress;
+import io.trellis.vxlan.checksum.InternetChecksum;
 import io.trellis.vxlan.icmp.IcmpEncoder;
+import io.trellis.vxlan.icmp.Icmpv6Encoder;
+import io.trellis.vxlan.icmp.Icmpv6Flyweight;
+import io.trellis.vxlan.ipv6.Ipv6Encoder;
+import io.trellis.vxlan.ipv6.Ipv6Flyweight;
 import io.trellis.vxlan.ipv4.Ipv4Encoder;
 import io.trellis.vxlan.ipv4.Ipv4Flyweight;
 import io.trellis.vxlan.vxlan.VxlanEncoder;
@@ -110,7 +115,7 @@ public final class VirtualSwitch {
         SegmentRejection r = ctx.segmenter.segment(vnet, buf, frame, frameLength, view.network.vni(), ctx.runBuffer, 0,
                 ctx.run);
         if (!r.isNone()) {
-            c.drop(DropReason.MALFORMED);
+            c.drop(DropReason.SEGMENTATION_FAILED);
             return;
         }
         if (vtep.sendRun(ctx.run, remote)) {
@@ -304,8 +309,12 @@ public final class VirtualSwitch {
         NetworkCounters c = view.counters;
         c.drop(DropReason.OVERSIZE);
         EthernetFlyweight eth = ctx.ethernet;
+        if (eth.etherType() == EtherType.IPV6_VALUE) {
+            packetTooBig(ctx, view, port, buf);
+            return;
+        }
         if (eth.etherType() != EtherType.IPV4_VALUE) {
-            return; // IPv6 "packet too big" arrives with IPv6 endpoints
+            return;
         }
         Ipv4Flyweight ip = ctx.ipv4.wrap(buf, eth.payloadOffset(), eth.payloadLength());
         if (ip.check() != Malformed.NONE || !ip.dontFragment()) {
@@ -321,5 +330,26 @@ public final class VirtualSwitch {
                 Ipv4Encoder.DEFAULT_TTL, 0);
         EthernetEncoder.write(out, ethOff, eth.source(), eth.destination(), EtherType.IPV4_VALUE);
         port.sink().send(out, ethOff, icmpOff + icmpLength);
+    }
+
+    /** RFC 4443 §3.2: IPv6 never fragments in flight, so the sender always learns the MTU. */
+    private void packetTooBig(SwitchContext ctx, NetworkView view, Port port, ByteBuf buf) {
+        EthernetFlyweight eth = ctx.ethernet;
+        Ipv6Flyweight ip = ctx.ipv6.wrap(buf, eth.payloadOffset(), eth.payloadLength());
+        if (ip.check() != Malformed.NONE) {
+            return;
+        }
+        ByteBuf out = ctx.scratch;
+        int ipOff = EthernetFlyweight.HEADER_LENGTH;
+        int icmpOff = ipOff + Ipv6Flyweight.HEADER_LENGTH;
+        int quote = Math.min(eth.payloadLength(), SwitchContext.SCRATCH_SIZE - icmpOff - Icmpv6Flyweight.HEADER_LENGTH);
+        int icmpLength = Icmpv6Flyweight.HEADER_LENGTH + Math.min(quote, Icmpv6Encoder.MAX_QUOTE_LENGTH);
+        int pseudo = InternetChecksum.pseudoHeaderSumIpv6(ip.destinationHigh(), ip.destinationLow(), ip.sourceHigh(),
+                ip.sourceLow(), IpProtocol.ICMPV6_NUMBER, icmpLength);
+        Icmpv6Encoder.writePacketTooBig(out, icmpOff, view.network.mtu(), buf, eth.payloadOffset(), quote, pseudo);
+        Ipv6Encoder.write(out, ipOff, ip.destinationHigh(), ip.destinationLow(), ip.sourceHigh(), ip.sourceLow(),
+                IpProtocol.ICMPV6_NUMBER, icmpLength, 64);
+        EthernetEncoder.write(out, 0, eth.source(), eth.destination(), EtherType.IPV6_VALUE);
+        port.sink().send(out, 0, icmpOff + icmpLength);
     }
 }
