@@ -13,11 +13,12 @@ public enum OffloadMode {
     public static OffloadMode parse(String value) {
         switch (value.toLowerCase(Locale.ROOT)) {
             case "auto":
+            case "on":
                 return AUTO;
             case "off":
                 return OFF;
             default:
-                throw new IllegalArgumentException("invalid --offload \"" + value + "\": use auto or off");
+                throw new IllegalArgumentException("invalid --offloads \"" + value + "\": use auto (or on) or off");
         }
     }
 

@@ -33,8 +33,10 @@ class OffloadSelectionTest {
     @Test
     void parsesTheSwitchWithAOneLineError() {
         assertThat(OffloadMode.parse("AUTO")).isEqualTo(OffloadMode.AUTO);
-        assertThatThrownBy(() -> OffloadMode.parse("on"))
+        assertThat(OffloadMode.parse("on")).isEqualTo(OffloadMode.AUTO);
+        assertThat(OffloadMode.parse("off")).isEqualTo(OffloadMode.OFF);
+        assertThatThrownBy(() -> OffloadMode.parse("yes"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("invalid --offload \"on\": use auto or off");
+                .hasMessage("invalid --offloads \"yes\": use auto (or on) or off");
     }
 }
