@@ -11,6 +11,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.ipvs.NativeException;
+import io.trellis.ipvs.udp.UdpGsoSender;
 import io.trellis.dataplane.switching.SwitchContext;
 import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.dataplane.switching.VtepCounters;
@@ -34,6 +36,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
      * its tunnel GSO packets to our socket unsegmented, one datagram carrying up to 64 KB of TCP.
      */
     private static final int DATAGRAM_MAX = 65_536;
+    private static final int READ_BATCH = 64;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -44,6 +47,8 @@ public final class Vtep implements VtepSink, AutoCloseable {
     private final ConcurrentHashMap<Integer, InetSocketAddress> remotes = new ConcurrentHashMap<>();
 
     private final boolean udpSegmentation;
+    /** One native sender per TAP thread, on Netty's own socket fd (epoll and io_uring channels). */
+    private final ThreadLocal<UdpGsoSender> directSenders = ThreadLocal.withInitial(this::newDirectSender);
 
     private Vtep(EventLoopGroup group, Channel channel, int port, Transport transport, boolean udpSegmentation) {
         this.group = group;
@@ -67,7 +72,11 @@ public final class Vtep implements VtepSink, AutoCloseable {
             Bootstrap b = new Bootstrap()
                     .group(group)
                     .channel(transport.datagramChannel())
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_MAX))
+                    // Keep reading until the socket is empty (up to 64 datagrams): a datagram never
+                    // "fills" a 64 KB buffer, and Netty would otherwise end the read cycle after each one,
+                    // so every packet paid a full epoll round and the TCP coalescer never saw two in a row.
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_MAX)
+                            .respectMaybeMoreData(false).maxMessagesPerRead(READ_BATCH))
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .handler(new Receiver(sw, () -> self[0].counters));
@@ -108,6 +117,11 @@ public final class Vtep implements VtepSink, AutoCloseable {
         return true;
     }
 
+    /**
+     * Runs go out on the calling (TAP reader) thread, straight from the segmenter's buffer, one
+     * {@code sendmsg(UDP_SEGMENT)} per send: no copy, no hand-off to the event loop. Only when the
+     * socket buffer is full does the rest take Netty's queued path.
+     */
     @Override
     public boolean sendRun(DatagramRun run, int remoteVtep) {
         if (!udpSegmentation || run.count() == 1) {
@@ -117,8 +131,21 @@ public final class Vtep implements VtepSink, AutoCloseable {
             sendFailures.increment();
             return false;
         }
+        int first = 0;
+        UdpGsoSender direct = directSenders.get();
+        if (direct != null) {
+            try {
+                while (first < run.sendCount() && direct.send(run.buffer().memoryAddress() + run.sendOffset(first),
+                        run.sendLength(first), remoteVtep, port, run.stride())) {
+                    first++;
+                }
+            } catch (NativeException e) {
+                sendFailures.increment();
+                return false;
+            }
+        }
         InetSocketAddress to = remote(remoteVtep);
-        for (int s = 0; s < run.sendCount(); s++) {
+        for (int s = first; s < run.sendCount(); s++) {
             int length = run.sendLength(s);
             ByteBuf copy = channel.alloc().directBuffer(length, length);
             copy.writeBytes(run.buffer(), run.sendOffset(s), length);
@@ -126,6 +153,10 @@ public final class Vtep implements VtepSink, AutoCloseable {
             channel.write(transport.segmented(copy, run.stride(), to), channel.voidPromise());
         }
         return true;
+    }
+
+    private UdpGsoSender newDirectSender() {
+        return channel instanceof io.netty.channel.unix.UnixChannel u ? new UdpGsoSender(u.fd().intValue()) : null;
     }
 
     /** Sends what {@link #send} queued; the TAP readers call it once per batch. */
