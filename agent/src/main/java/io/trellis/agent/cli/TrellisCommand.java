@@ -8,6 +8,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code trellis} root command. */
 @Command(name = "trellis",
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT, // --help and --version on every subcommand
+
         versionProvider = Version.class,
         description = "A Swarm-style cluster agent with a user-space overlay network and routing mesh.",
         subcommands = {
