@@ -8,13 +8,13 @@
 # Single-stream iperf3 TCP over (a) the raw veth, (b) kernel VXLAN <-> kernel VXLAN, (c) Trellis in A
 # <-> kernel VXLAN in B, both directions ("send": client in A, Trellis encapsulates; "receive":
 # client in B, Trellis decapsulates), median of --repeat runs, with the ratio against kernel VXLAN
-# measured in the same run (STYLE.md §4). "receive-nic" repeats "receive" with tunnel segmentation
-# off on B's veth, so B's kernel puts MTU-sized VXLAN packets on the wire as it would on a NIC: with
-# the veth's defaults a kernel VXLAN sender hands the receiving UDP socket un-segmented datagrams of
-# up to 64 KB. Then 64-byte UDP packets/s at the receiver, and CPU
+# measured in the same run (STYLE.md §4). "receive-nic" repeats "receive" with the veth made to act
+# like NICs (B segments before the wire, A runs GRO): with the veth's defaults a kernel VXLAN sender
+# hands the receiving UDP socket un-segmented datagrams of up to 64 KB, which no NIC would deliver.
+# Then 64-byte UDP packets/s at the receiver, and CPU
 # seconds per GB moved: the Trellis JVM's utime+stime (/proc/PID/stat) and the whole host's busy
-# jiffies (/proc/stat). If `trellis vxlan-tunnel --help` lists --offloads, Trellis runs twice:
-# --offloads off and --offloads on.
+# jiffies (/proc/stat). If `trellis vxlan-tunnel` has --offloads, Trellis runs twice: --offloads off
+# and --offloads on (or auto, where the command spells it so).
 #
 # Safety: every packet stays inside the two namespaces this script creates; nothing touches the
 # host's interfaces; every wait is bounded; an EXIT trap stops what it started (by PID) and deletes
@@ -69,17 +69,6 @@ install_pkg jq jq
 install_pkg ethtool ethtool
 
 ./trellis --version >/dev/null || die "building the agent jar failed: run ./trellis --version to see why"
-jar="$root/agent/target/trellis.jar"
-# The tunnel runs from this jar directly, not through ./trellis: the launcher would rebuild in the
-# middle of the run if someone edited a source file meanwhile.
-# shellcheck disable=SC2086
-tunnel_help="$(java ${TRELLIS_JAVA_OPTS:-} -jar "$jar" vxlan-tunnel --help 2>&1 || true)"
-if grep -q -- '--offloads' <<<"$tunnel_help"; then
-  modes=(off on)
-else
-  modes=(none) # the flag does not exist yet: one frame per TAP read, one datagram per send
-fi
-
 # ---------------------------------------------------------------- names, state, teardown
 A="tperf-a-$$"
 B="tperf-b-$$"
@@ -119,6 +108,11 @@ trap 'echo "bench-overlay: interrupted; cleaned up" >&2; exit 130' INT
 trap 'echo "bench-overlay: terminated; cleaned up" >&2; exit 143' TERM
 
 ip netns list | grep -q -e "^$A\b" -e "^$B\b" && die "network namespace $A or $B already exists"
+
+# The tunnel runs from a copy of the jar, not through ./trellis: a build started by anyone during
+# the run (the launcher rebuilds when a source is newer) would otherwise rewrite the jar under the JVM.
+jar="$work/trellis.jar"
+cp "$root/agent/target/trellis.jar" "$jar"
 
 # ---------------------------------------------------------------- measurement helpers
 clk_tck="$(getconf CLK_TCK)"
@@ -180,11 +174,17 @@ iperf() {
   fi
 }
 
-# tnl_seg on|off: whether B's veth takes tunnelled GSO skbs as they are (the default) or makes B's
-# kernel segment them first, as a NIC would put only MTU-sized packets on the wire.
-tnl_seg() {
-  ip netns exec "$B" ethtool -K vb tx-udp_tnl-segmentation "$1" tx-udp_tnl-csum-segmentation "$1" >/dev/null 2>&1 ||
-    die "ethtool -K vb tx-udp_tnl-segmentation $1 failed in $B"
+# nic_like on|off: "on" makes the veth act more like a pair of NICs for traffic from B to A: B's
+# kernel segments tunnelled TCP before the wire (tso and tx-udp_tnl-segmentation off on vb), so only
+# MTU-sized VXLAN packets cross, and A's side runs NAPI GRO on them (gro on on va; veth takes the
+# NAPI path only for packets from a peer without TSO). "off" restores the veth defaults: tunnel GSO
+# skbs of up to 64 KB cross whole, no GRO on va.
+nic_like() {
+  local seg=on gro=off
+  [[ $1 == on ]] && seg=off gro=on
+  ip netns exec "$B" ethtool -K vb tso "$seg" tx-udp_tnl-segmentation "$seg" tx-udp_tnl-csum-segmentation "$seg" \
+    >/dev/null 2>&1 || die "ethtool -K vb tso $seg tx-udp_tnl-segmentation $seg failed in $B"
+  ip netns exec "$A" ethtool -K va gro "$gro" >/dev/null 2>&1 || die "ethtool -K va gro $gro failed in $A"
 }
 
 # run_dir NAME DIR REP KIND: send = client in A (to B's overlay address), receive* = client in B
@@ -198,14 +198,14 @@ measure() {
   local name=$1 dir rep
   if [[ $name == trellis* ]]; then # JIT warm-up of both paths, not recorded
     run_dir "$name" send 0 warmup
-    tnl_seg off
+    nic_like on
     run_dir "$name" receive 0 warmup
-    tnl_seg on
+    nic_like off
   fi
   for dir in send receive receive-nic; do
-    [[ $dir == receive-nic ]] && tnl_seg off
+    [[ $dir == receive-nic ]] && nic_like on
     for ((rep = 1; rep <= repeat; rep++)); do run_dir "$name" "$dir" "$rep" tcp; done
-    [[ $dir == receive-nic ]] && tnl_seg on
+    [[ $dir == receive-nic ]] && nic_like off
   done
   for dir in send receive; do
     for ((rep = 1; rep <= repeat; rep++)); do run_dir "$name" "$dir" "$rep" udp; done
@@ -238,10 +238,41 @@ ip -n "$A" link set va up
 ip -n "$B" link set vb up
 ping_ok "$A" "$UB" || die "the veth between $A and $B does not pass traffic"
 
+# Does vxlan-tunnel have --offloads, and is "enabled" spelled on or auto? Ask --help first. Where
+# --help prints no usage (picocli then only reports the missing required options), probe with
+# addresses that fail validation, so the command exits before it creates anything — and even so,
+# inside namespace A, under a timeout.
+tunnel_cli() { # tunnel_cli ARGS...: the command's combined output; never fails
+  # shellcheck disable=SC2086
+  timeout 30 ip netns exec "$A" java ${TRELLIS_JAVA_OPTS:-} -jar "$jar" vxlan-tunnel "$@" 2>&1 || true
+}
+tunnel_help="$(tunnel_cli --help)"
+offloads_flag=""
+if grep -q -- '--offloads' <<<"$tunnel_help"; then
+  offloads_flag=1
+elif ! grep -qi '^usage' <<<"$tunnel_help" &&
+  ! grep -qi 'unknown option' <<<"$(tunnel_cli --vni 42 --local invalid --remote invalid --tap tperfprobe \
+    --inner-addr invalid --offloads off)"; then
+  offloads_flag=1
+  echo "bench-overlay: note: 'trellis vxlan-tunnel --help' prints no usage; --offloads found by probing" >&2
+fi
+if [[ -n $offloads_flag ]]; then
+  enabled=on
+  if grep -A3 -- '--offloads' <<<"$tunnel_help" | grep -qw auto ||
+    grep -qi 'offload.*auto' <<<"$(tunnel_cli --vni 42 --local invalid --remote invalid --tap tperfprobe \
+      --inner-addr 203.0.113.1/24 --offloads on)"; then
+    enabled=auto # the engine spells "enabled" as auto (auto|off)
+  fi
+  modes=(off "$enabled")
+else
+  modes=(none) # no flag yet: whatever the tunnel does by default
+fi
+
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 n_tcp=$((1 + 3 + 3 * ${#modes[@]}))
 n_udp=$((2 + 2 * ${#modes[@]}))
 est=$((n_tcp * repeat * (duration + 1) + n_udp * repeat * (udp_duration + 1) + 12 * ${#modes[@]}))
-echo "bench-overlay: $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); "\
+echo "bench-overlay: $(nproc) CPUs, $(uname -r), load average $load_start; "\
 "Trellis modes: ${modes[*]}; about $((est / 60)) min $((est % 60)) s"
 echo "   (TCP: iperf3 -t $duration x $repeat; UDP: iperf3 -u -l 64 -b 0 -t $udp_duration x $repeat)"
 
@@ -306,8 +337,7 @@ label() {
     veth) echo "veth underlay" ;;
     kernel) echo "kernel VXLAN <-> kernel VXLAN" ;;
     trellis) echo "Trellis <-> kernel VXLAN" ;;
-    trellis-off) echo "Trellis (offloads off) <-> kernel" ;;
-    trellis-on) echo "Trellis (offloads on) <-> kernel" ;;
+    trellis-*) echo "Trellis --offloads ${1#trellis-} <-> kernel" ;;
   esac
 }
 names=(veth kernel)
@@ -318,8 +348,8 @@ done
 echo
 echo "TCP, one stream: iperf3 -t $duration, median of $repeat (min-max); ratio = median / kernel VXLAN median, same direction"
 echo "send: iperf3 client in A (Trellis encapsulates); receive: client in B (Trellis decapsulates); receive-nic: the same"
-echo "  with tx-udp_tnl-segmentation off on B's veth, so B's kernel segments tunnelled TCP before the wire as a NIC"
-echo "  would (with the veth's defaults B's VXLAN hands A's UDP socket un-segmented datagrams of up to 64 KB)"
+echo "  with the veth made NIC-like for B->A: tso and tx-udp_tnl-segmentation off on B's side (only MTU-sized VXLAN"
+echo "  packets cross) and GRO on A's side. With the veth's defaults B hands A unsegmented datagrams of up to 64 KB."
 echo "CPU s/GB: host = /proc/stat busy jiffies / GB received (everything: iperf3, kernel, JVM); JVM = Trellis utime+stime / GB"
 printf '%-34s %-11s %7s %15s %9s %10s %10s\n' path direction "Gb/s" "min-max" "vs kernel" "host s/GB" "JVM s/GB"
 for name in "${names[@]}"; do
@@ -356,6 +386,8 @@ for name in "${names[@]}"; do
   done
 done
 
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (at the start: $load_start)"
 if grep -q ' FAIL ' "$results"; then
   echo
   die "$(grep -c ' FAIL ' "$results") iperf3 run(s) failed (see the lines marked FAILED above)"
