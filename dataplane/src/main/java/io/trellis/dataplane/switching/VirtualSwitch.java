@@ -70,22 +70,12 @@ public final class VirtualSwitch {
             fromPort(ctx, vni, port, buf, frame, frameLength);
             return;
         }
-        NetworkView view = tables.byVni(vni);
+        NetworkView view = admit(ctx, vni, port, buf, frame, frameLength);
         if (view == null) {
             return;
         }
         NetworkCounters c = view.counters;
-        c.fromPortsPackets.increment();
-        c.fromPortsBytes.add(frameLength);
-        EthernetFlyweight eth = ctx.ethernet.wrap(buf, frame, frameLength);
-        if (eth.check() != Malformed.NONE) {
-            c.drop(DropReason.MALFORMED);
-            return;
-        }
-        if (!port.trunk() && eth.source() != port.mac()) {
-            c.drop(DropReason.UNKNOWN_SOURCE);
-            return;
-        }
+        EthernetFlyweight eth = ctx.ethernet;
         boolean gso = vnet.gsoType() != VirtioNetHeader.GSO_NONE;
         if (!gso && frameLength - eth.headerLength() > view.network.mtu()) {
             tooBig(ctx, view, port, buf, frame, frameLength);
@@ -138,22 +128,12 @@ public final class VirtualSwitch {
 
     /** A frame read from {@code port} of network {@code vni}. */
     public void fromPort(SwitchContext ctx, int vni, Port port, ByteBuf buf, int offset, int length) {
-        NetworkView view = tables.byVni(vni);
+        NetworkView view = admit(ctx, vni, port, buf, offset, length);
         if (view == null) {
-            return; // the port's network was just removed
+            return;
         }
         NetworkCounters c = view.counters;
-        c.fromPortsPackets.increment();
-        c.fromPortsBytes.add(length);
-        EthernetFlyweight eth = ctx.ethernet.wrap(buf, offset, length);
-        if (eth.check() != Malformed.NONE) {
-            c.drop(DropReason.MALFORMED);
-            return;
-        }
-        if (!port.trunk() && eth.source() != port.mac()) {
-            c.drop(DropReason.UNKNOWN_SOURCE);
-            return;
-        }
+        EthernetFlyweight eth = ctx.ethernet;
         if (length - eth.headerLength() > view.network.mtu()) {
             tooBig(ctx, view, port, buf, offset, length);
             return;
@@ -184,6 +164,31 @@ public final class VirtualSwitch {
         } else {
             encapsulate(view, (int) d, buf, offset, length);
         }
+    }
+
+    /**
+     * What every frame from a port goes through first: its network (null when it was just removed),
+     * counting, a well-formed Ethernet header (left wrapped in {@code ctx.ethernet}) and, unless the
+     * port is a trunk, the port's own source MAC. Returns null when the frame was dropped.
+     */
+    private NetworkView admit(SwitchContext ctx, int vni, Port port, ByteBuf buf, int offset, int length) {
+        NetworkView view = tables.byVni(vni);
+        if (view == null) {
+            return null;
+        }
+        NetworkCounters c = view.counters;
+        c.fromPortsPackets.increment();
+        c.fromPortsBytes.add(length);
+        EthernetFlyweight eth = ctx.ethernet.wrap(buf, offset, length);
+        if (eth.check() != Malformed.NONE) {
+            c.drop(DropReason.MALFORMED);
+            return null;
+        }
+        if (!port.trunk() && eth.source() != port.mac()) {
+            c.drop(DropReason.UNKNOWN_SOURCE);
+            return null;
+        }
+        return view;
     }
 
     /** A UDP payload received on the VTEP socket: VXLAN header + inner frame. */
