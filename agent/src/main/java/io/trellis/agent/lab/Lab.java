@@ -1,6 +1,7 @@
 package io.trellis.agent.lab;
 
 import io.trellis.agent.admin.AdminClient;
+import io.trellis.agent.runtime.FileTree;
 import io.trellis.agent.runtime.SelfLauncher;
 import io.trellis.agent.runtime.TaskDirectory;
 import io.trellis.ipvs.Privileges;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -134,8 +134,8 @@ public final class Lab {
         }
         killOrphanedTasks();
         LabNetwork.deleteAll();
-        deleteTree(DATA_ROOT);
-        deleteTree(SOCKET_DIR);
+        FileTree.delete(DATA_ROOT);
+        FileTree.delete(SOCKET_DIR);
         LabState.delete();
     }
 
@@ -159,17 +159,6 @@ public final class Lab {
                     dirs.readProcess(id).ifPresent(r -> ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly));
                     NetworkNamespace.delete(TASK_NETNS_DIR.resolve(id));
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -6,11 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A task's local folder under {@code <data-dir>/tasks/<id>/}: its captured output and a record of the
@@ -80,14 +78,6 @@ public final class TaskDirectory {
     }
 
     public void delete(String taskId) throws IOException {
-        Path d = dir(taskId);
-        if (!Files.exists(d)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(d)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FileTree.delete(dir(taskId));
     }
 }

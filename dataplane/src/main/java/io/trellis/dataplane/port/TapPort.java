@@ -67,7 +67,7 @@ public final class TapPort implements AutoCloseable {
         boolean tso = !tap.offloads().isEmpty();
         int batch = tso ? BATCH_OFFLOAD : BATCH_DEFAULT;
         int bufferSize = tso ? TSO_FRAME_BUFFER : FRAME_BUFFER;
-        this.coalescer = offload.newCoalescer(this::writeVnet);
+        this.coalescer = offload.newCoalescer(this::writeVnetNow);
         this.buffers = new ByteBuffer[batch];
         this.views = new ByteBuf[batch];
         this.sizes = new int[batch];
@@ -121,11 +121,7 @@ public final class TapPort implements AutoCloseable {
         }
     };
 
-    /** Output of the coalescer: virtio header + frame, written as one TAP write. */
-    private void writeVnet(ByteBuf buf, int offset, int length) {
-        writeVnetNow(buf, offset, length);
-    }
-
+    /** Virtio header + frame as one TAP write: GSO frames from local TAPs and the coalescer's output. */
     private boolean writeVnetNow(ByteBuf buf, int offset, int length) {
         try {
             return tap.write(buf.memoryAddress() + offset, length) > 0;
