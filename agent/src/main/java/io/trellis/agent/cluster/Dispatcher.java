@@ -35,6 +35,7 @@ public final class Dispatcher implements AutoCloseable {
     public static final Duration PERIOD_DEFAULT = Duration.ofSeconds(5);
     public static final int MISSED_HEARTBEATS_DOWN = 3;
     private static final Duration SESSION_IDLE_MAX = Duration.ofMinutes(2);
+    private static final Duration NEW_LEADER_GRACE = Duration.ofSeconds(5);
 
     private final ClusterStore store;
     private final StoreWriter writer;
@@ -211,8 +212,9 @@ public final class Dispatcher implements AutoCloseable {
                 boolean lead = leading.getAsBoolean();
                 long now = clock.millis();
                 if (lead && !wasLeading) {
+                    // Sessions need a moment to find the new leader: grace beyond the usual 3 periods.
                     lastSeen.clear();
-                    store.view().nodes().keySet().forEach(id -> lastSeen.put(id, now));
+                    store.view().nodes().keySet().forEach(id -> lastSeen.put(id, now + NEW_LEADER_GRACE.toMillis()));
                 }
                 wasLeading = lead;
                 if (!lead) {

@@ -60,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class AgentDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a restarted manager waits for a leader between log lines (and checks for shutdown). */
+    private static final Duration QUORUM_WAIT_SLICE = Duration.ofSeconds(5);
 
     private final AgentConfiguration cfg;
     private final Clock clock;
@@ -78,6 +81,7 @@ public final class AgentDaemon implements AutoCloseable {
     private StatusReporter reporter;
     private Worker worker;
     private RoleChange roleChange;
+    private volatile boolean closing;
 
     public AgentDaemon(AgentConfiguration cfg, Clock clock) {
         this.cfg = cfg;
@@ -107,7 +111,7 @@ public final class AgentDaemon implements AutoCloseable {
                 LOG.warn("the swarm is locked: this manager waits for trellis swarm unlock");
                 return;
             }
-            startMember(identity.isManager() ? dataKey() : null, false);
+            startMember(identity.isManager() ? dataKey() : null, true);
         } finally {
             resuming = false;
         }
@@ -205,7 +209,7 @@ public final class AgentDaemon implements AutoCloseable {
             if (asManager) {
                 startManager(dataKey, true);
                 becomeVoter(remote);
-                manager.awaitCaughtUp();
+                manager.awaitCaughtUp(CATCH_UP_TIMEOUT);
                 manager.startLoops(clock);
             }
             startWorkerSide();
@@ -258,18 +262,38 @@ public final class AgentDaemon implements AutoCloseable {
             throw ApiException.invalid(e.getMessage());
         }
         locked = false;
-        startMember(dataKey, false);
+        startMember(dataKey, true);
     }
 
     // ---------------------------------------------------------------- membership plumbing
 
-    private void startMember(byte[] dataKey, boolean joining, StoreBatch... first) throws IOException {
+    private void startMember(byte[] dataKey, boolean resumed, StoreBatch... first) throws IOException {
         if (identity.isManager()) {
-            startManager(dataKey, joining);
+            startManager(dataKey, false);
+            awaitQuorum(resumed);
             registerSelf(first);
             manager.startLoops(clock);
         }
         startWorkerSide();
+    }
+
+    /**
+     * A new swarm has its one manager at once. A restarted manager may come up before the others:
+     * it waits (answering "starting") for as long as it takes a quorum to return, like swarmkit.
+     */
+    private void awaitQuorum(boolean resumed) throws IOException {
+        while (true) {
+            try {
+                manager.awaitCaughtUp(resumed ? QUORUM_WAIT_SLICE : CATCH_UP_TIMEOUT);
+                return;
+            } catch (IOException e) {
+                if (!resumed || closing) {
+                    throw e;
+                }
+                LOG.warn("still waiting for a quorum of managers to elect a leader; keep them running ({})",
+                        e.getMessage());
+            }
+        }
     }
 
     private void startManager(byte[] dataKey, boolean joining) throws IOException {
@@ -391,7 +415,7 @@ public final class AgentDaemon implements AutoCloseable {
                 FileTree.delete(cfg.raftDir());
                 startManager(dataKey, true);
                 becomeVoter(to);
-                manager.awaitCaughtUp();
+                manager.awaitCaughtUp(CATCH_UP_TIMEOUT);
                 manager.startLoops(clock);
                 LOG.info("this node was promoted: it is now a manager");
             } else {
@@ -626,8 +650,11 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        stopMember();
-        metrics.close();
+    public void close() {
+        closing = true; // ends a restarted manager's wait for quorum, which holds the lock
+        synchronized (this) {
+            stopMember();
+            metrics.close();
+        }
     }
 }

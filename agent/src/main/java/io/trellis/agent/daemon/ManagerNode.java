@@ -26,7 +26,6 @@ import java.util.Optional;
  * control loops (orchestrator, task reaper, scheduler) which act only while this replica leads.
  */
 public final class ManagerNode implements AutoCloseable {
-    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ClusterStore store;
     private final RaftReplica raft;
@@ -44,10 +43,8 @@ public final class ManagerNode implements AutoCloseable {
     }
 
     /**
-     * Starts the replica. A founding or restarting manager returns once this node has a leader and
-     * has applied everything already committed, so callers see the whole state (after a restart the
-     * log is replayed). A joining manager returns at once: it is not a member until the leader adds
-     * it; call {@link #awaitCaughtUp()} after that.
+     * Starts the replica and returns at once; call {@link #awaitCaughtUp} before reading the store.
+     * A joining manager is not a member until the leader adds it.
      */
     public static ManagerNode start(SwarmIdentity id, Path raftDir, byte[] dataKey, RaftConfiguration.Tls tls,
                                     boolean joining, MeterRegistry metrics, Clock clock) throws IOException {
@@ -60,21 +57,21 @@ public final class ManagerNode implements AutoCloseable {
                 .joining(joining)
                 .build();
         RaftReplica raft = RaftReplica.start(cfg, log.opening(store), metrics);
-        ManagerNode node = new ManagerNode(id.nodeId(), store, raft, log, clock);
-        if (!joining) {
-            node.awaitCaughtUp();
-        }
-        return node;
+        return new ManagerNode(id.nodeId(), store, raft, log, clock);
     }
 
-    /** Waits for a leader and for this replica to have applied everything committed before now. */
-    public void awaitCaughtUp() throws IOException {
+    /**
+     * Waits for a leader and for this replica to have applied everything committed before now, so
+     * callers see the whole state (after a restart the log is replayed first).
+     *
+     * @throws IOException when that did not happen within {@code timeout} (no quorum yet?)
+     */
+    public void awaitCaughtUp(Duration timeout) throws IOException {
         try {
-            raft.awaitLeader(CATCH_UP_TIMEOUT);
+            raft.awaitLeader(timeout);
             // An empty batch commits in the current term; once it is applied here, so is all history.
             writer.submit(new StoreBatch(List.of()));
         } catch (RuntimeException e) {
-            close();
             throw new IOException("the cluster store did not come up: " + e.getMessage(), e);
         }
     }

@@ -6,7 +6,9 @@ import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
+import io.trellis.controlplane.store.Proposer;
 import io.trellis.controlplane.store.StoreReply;
+import io.trellis.controlplane.store.StoreWriter;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.stream.Collectors;
 final class NodeMembership {
     /** A manager the leader has not heard from for this long counts as unreachable. */
     static final long REACHABLE_WITHIN_MILLIS = 3_000;
+    private static final java.time.Duration LEADER_CHANGE_WAIT = java.time.Duration.ofSeconds(15);
 
     private final ManagerNode manager;
     private final Clock clock;
@@ -60,7 +63,7 @@ final class NodeMembership {
         return "Node " + n.hostname() + " promoted to a manager in the swarm.";
     }
 
-    String demote(String ref) throws IOException {
+    String demote(String ref) {
         ClusterSnapshot view = manager.store().view();
         Node n = find(view, ref);
         if (n.role() == Node.Role.WORKER) {
@@ -68,7 +71,8 @@ final class NodeMembership {
         }
         List<RaftConfiguration.Peer> members = manager.raftMembers();
         long managers = view.nodes().values().stream().filter(m -> m.role() == Node.Role.MANAGER).count();
-        if (managers <= 1) {
+        boolean lastVoter = members.size() == 1 && members.get(0).id().equals(n.id());
+        if (managers <= 1 || lastVoter) {
             throw new ApiException(ApiException.Kind.CONFLICT, "cannot demote " + n.hostname()
                     + ": it is the last manager of the swarm; promote another node first");
         }
@@ -82,7 +86,12 @@ final class NodeMembership {
                     + "fewer than a quorum (" + (remaining.size() / 2 + 1) + "); bring managers back first");
         }
         if (members.stream().anyMatch(p -> p.id().equals(n.id()))) {
-            manager.removeRaftMember(n.id());
+            try {
+                manager.removeRaftMember(n.id());
+            } catch (IOException e) {
+                throw new ApiException(ApiException.Kind.UNAVAILABLE, "taking " + n.hostname()
+                        + " out of the Raft group failed: " + e.getMessage());
+            }
         }
         Node now = manager.store().view().nodes().get(n.id());
         put(new Node(now.id(), now.hostname(), Node.Role.WORKER, now.availability(), now.status(), now.address(),
@@ -118,10 +127,31 @@ final class NodeMembership {
         commit(StoreBatch.of(new StoreOp.PutNode(n)));
     }
 
+    /**
+     * Commits, retrying while leadership moves: demoting the leader takes it out of the Raft group,
+     * so the role change that follows is written under the next leader.
+     */
     private void commit(StoreBatch batch) {
-        StoreReply reply = manager.writer().submit(batch);
-        if (!reply.ok()) {
-            throw new ApiException(ApiException.Kind.CONFLICT, reply.error());
+        long deadline = System.nanoTime() + LEADER_CHANGE_WAIT.toNanos();
+        while (true) {
+            try {
+                StoreReply reply = manager.writer().submit(batch);
+                if (!reply.ok()) {
+                    throw new ApiException(ApiException.Kind.CONFLICT, reply.error());
+                }
+                return;
+            } catch (Proposer.NotLeaderException | StoreWriter.StoreUnavailableException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new ApiException(ApiException.Kind.UNAVAILABLE, "the cluster store did not accept the change: "
+                            + e.getMessage());
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted");
+                }
+            }
         }
     }
 }
