@@ -41,6 +41,8 @@ public final class LabCommand {
                 return run();
             } catch (IllegalArgumentException e) { // the lab's one-line answer to bad input
                 throw CliException.user(e.getMessage());
+            } catch (java.io.IOException e) { // already one line naming the node and the step
+                throw new CliException(CliException.INTERNAL, e.getMessage());
             }
         }
 

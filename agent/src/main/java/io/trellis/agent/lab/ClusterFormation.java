@@ -33,7 +33,7 @@ final class ClusterFormation {
     /** {@code nodes} in order, node1 first; each node's {@link LabState.LabNode#role()} says how it joins. */
     void form(List<LabState.LabNode> nodes) throws IOException {
         LabState.LabNode first = nodes.get(0);
-        report(first, run(first, "swarm init", "swarm", "init", "--advertise-addr", first.address()));
+        report(first, run(first, "swarm init", null, "swarm", "init", "--advertise-addr", first.address()));
         Map<String, String> tokens = new HashMap<>(); // one join-token call per role
         for (LabState.LabNode n : nodes.subList(1, nodes.size())) {
             String token = tokens.get(n.role());
@@ -47,17 +47,20 @@ final class ClusterFormation {
     }
 
     private String joinToken(LabState.LabNode manager, String role) throws IOException {
-        return run(manager, "swarm join-token " + role, "swarm", "join-token", "-q", role).out().strip();
+        return run(manager, "swarm join-token " + role, null, "swarm", "join-token", "-q", role).out().strip();
     }
 
     /** The one step that needs {@code swarm join}: returns once the CLI says the node has joined. */
     private TrellisCli.Result join(LabState.LabNode node, String token, String managerAddress) throws IOException {
-        return run(node, "swarm join", "swarm", "join", "--token", token, "--advertise-addr", node.address(),
+        return run(node, "swarm join", token, "swarm", "join", "--token", token, "--advertise-addr", node.address(),
                 managerAddress + ":" + SWARM_PORT);
     }
 
-    /** Runs a command against {@code node}'s agent; {@code what} names it in errors without the token. */
-    private TrellisCli.Result run(LabState.LabNode node, String what, String... args) throws IOException {
+    /**
+     * Runs a command against {@code node}'s agent. {@code what} names it in errors, and
+     * {@code secret} (a join token, or null) is masked there: a CLI error may echo its arguments.
+     */
+    private TrellisCli.Result run(LabState.LabNode node, String what, String secret, String... args) throws IOException {
         List<String> argv = new ArrayList<>(List.of("--host", node.host()));
         argv.addAll(List.of(args));
         long deadline = System.nanoTime() + NOT_READY_TIMEOUT.toNanos();
@@ -67,7 +70,8 @@ final class ClusterFormation {
                 return r;
             }
             if (r.exitCode() != NOT_READY || System.nanoTime() > deadline) {
-                throw new IOException(node.name() + ": " + what + " failed: " + r.reason());
+                String reason = secret == null ? r.reason() : r.reason().replace(secret, "<token>");
+                throw new IOException(node.name() + ": " + what + " failed: " + reason);
             }
             sleep();
         }

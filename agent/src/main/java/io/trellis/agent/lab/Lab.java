@@ -1,6 +1,8 @@
 package io.trellis.agent.lab;
 
 import io.trellis.agent.admin.AdminClient;
+import io.trellis.agent.api.InfoView;
+import io.trellis.agent.api.Json;
 import io.trellis.agent.runtime.FileTree;
 import io.trellis.agent.runtime.SelfLauncher;
 import io.trellis.agent.runtime.TaskDirectory;
@@ -29,6 +31,9 @@ public final class Lab {
     static final Path TASK_NETNS_DIR = Path.of("/run/trellis/netns");
     private static final Duration AGENT_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration AGENT_STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration SWARM_RESTORE_TIMEOUT = Duration.ofSeconds(20);
+    /** {@code InfoView.swarm()} while a restarted agent restores its store. */
+    private static final String SWARM_STARTING = "starting";
     private static final List<String> AGENT_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
 
     private final PrintWriter out;
@@ -194,7 +199,28 @@ public final class Lab {
         LabState.LabNode restarted = n.withAgent(AgentProcess.launch(n.agentCommand(), logOf(n.dataDir())));
         LabState.load().orElseThrow(LabNotUp::new).with(restarted).save();
         awaitAgent(restarted);
-        say(n.name() + ": agent started (pid " + restarted.pid() + ")");
+        String swarm = awaitSwarmRestored(restarted);
+        say(n.name() + ": agent started (pid " + restarted.pid() + ")"
+                + (swarm.equals(SWARM_STARTING) ? "; still restoring its swarm state" : "; swarm " + swarm));
+    }
+
+    /**
+     * A restarted agent answers {@code /info} at once but refuses cluster commands while it replays
+     * its store; wait for that, so the next command works, but not forever: a node that cannot
+     * reach its managers (partitioned) may take longer, and that is for the user to see.
+     */
+    private static String awaitSwarmRestored(LabState.LabNode n) throws IOException {
+        long deadline = System.nanoTime() + SWARM_RESTORE_TIMEOUT.toNanos();
+        String swarm = SWARM_STARTING;
+        while (System.nanoTime() < deadline) {
+            AdminClient.Response r = AdminClient.forHost(n.host()).send("GET", "/info", null);
+            swarm = r.status() == 200 ? Json.read(r.body(), InfoView.class).swarm() : SWARM_STARTING;
+            if (!swarm.equals(SWARM_STARTING)) {
+                return swarm;
+            }
+            sleep(100);
+        }
+        return swarm;
     }
 
     /** Takes the node's underlay link down: it can reach no other node, nor they it. */
