@@ -1,5 +1,12 @@
 package io.trellis.agent.admin;
 
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -62,13 +69,30 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
-        waiting.add(decode(http));
+        waiting.add(decode(http, peerCertificates(ctx)));
         if (!replying) {
             replyToNext(ctx);
         }
     }
 
-    private static Pending decode(FullHttpRequest http) {
+    /** The verified client chain of a TLS connection, empty otherwise. */
+    private static List<X509Certificate> peerCertificates(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return List.of();
+        }
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate c : ssl.engine().getSession().getPeerCertificates()) {
+                chain.add((X509Certificate) c);
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
+    }
+
+    private static Pending decode(FullHttpRequest http, List<X509Certificate> peer) {
         boolean keepAlive = HttpUtil.isKeepAlive(http);
         try {
             if (!http.decoderResult().isSuccess()) {
@@ -76,7 +100,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
             QueryStringDecoder uri = new QueryStringDecoder(http.uri());
             return new Pending(new AdminRequest(http.method().name(), uri.path(), uri.parameters(), Map.of(),
-                    ByteBufUtil.getBytes(http.content())), null, keepAlive);
+                    ByteBufUtil.getBytes(http.content()), peer), null, keepAlive);
         } catch (IllegalArgumentException e) {
             return new Pending(null, AdminResponse.error(400, "malformed request: " + e.getMessage()), false);
         }

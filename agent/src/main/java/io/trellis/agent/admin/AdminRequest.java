@@ -1,5 +1,6 @@
 package io.trellis.agent.admin;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 
@@ -11,14 +12,23 @@ import java.util.Map;
  * @param query      query parameters in arrival order; a repeated name keeps every value
  * @param pathParams values of the route template's {@code {name}} segments
  * @param body       request body, empty when there is none
+ * @param peerCertificates the client's certificate chain, verified by the TLS handshake; empty
+ *                   when the connection is not TLS or the client sent none
  */
 public record AdminRequest(String method, String path, Map<String, List<String>> query,
-                           Map<String, String> pathParams, byte[] body) {
+                           Map<String, String> pathParams, byte[] body, List<X509Certificate> peerCertificates) {
 
     public AdminRequest {
         query = Map.copyOf(query);
         pathParams = Map.copyOf(pathParams);
         body = body == null ? new byte[0] : body;
+        peerCertificates = peerCertificates == null ? List.of() : List.copyOf(peerCertificates);
+    }
+
+    /** A request that did not come over TLS with a client certificate (the Unix socket, tests). */
+    public AdminRequest(String method, String path, Map<String, List<String>> query, Map<String, String> pathParams,
+                        byte[] body) {
+        this(method, path, query, pathParams, body, List.of());
     }
 
     /** The first value of a query parameter, or {@code null} when absent. */
@@ -33,6 +43,6 @@ public record AdminRequest(String method, String path, Map<String, List<String>>
     }
 
     AdminRequest withPathParams(Map<String, String> params) {
-        return new AdminRequest(method, path, query, params, body);
+        return new AdminRequest(method, path, query, params, body, peerCertificates);
     }
 }

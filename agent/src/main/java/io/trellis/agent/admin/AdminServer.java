@@ -1,5 +1,8 @@
 package io.trellis.agent.admin;
 
+import io.netty.handler.ssl.SslContext;
+import java.util.function.Consumer;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -57,7 +60,13 @@ public final class AdminServer implements AutoCloseable {
     private final List<Path> socketFiles = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AdminServer(AdminHandler handler) {
+    private final SslContext tls;
+
+    private final Consumer<String> onHandshakeFailure;
+
+    private AdminServer(AdminHandler handler, SslContext tls, Consumer<String> onHandshakeFailure) {
+        this.tls = tls;
+        this.onHandshakeFailure = onHandshakeFailure;
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("trellis-admin", true),
                 EpollIoHandler.newFactory());
         requests = pool("trellis-admin-handler", HANDLER_THREADS, new ArrayBlockingQueue<>(HANDLER_QUEUE));
@@ -79,12 +88,29 @@ public final class AdminServer implements AutoCloseable {
         return start(hosts, handler);
     }
 
+
+    /**
+     * Serves {@code handler} over HTTPS on {@code address} ({@code host:port}): the cluster port,
+     * where every peer is authenticated by its certificate (or, to join, by its token).
+     */
+    public static AdminServer startTls(String address, AdminHandler handler, SslContext tls,
+                                       Consumer<String> onHandshakeFailure) throws IOException {
+        AdminServer server = new AdminServer(handler, tls, onHandshakeFailure);
+        try {
+            server.listen(AdminHost.parse("tcp://" + address));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
     static AdminServer start(List<AdminHost> hosts, AdminHandler handler) throws IOException {
         if (!Epoll.isAvailable()) {
             throw new IOException("the admin API needs Netty's native epoll transport: "
                     + Epoll.unavailabilityCause().getMessage(), Epoll.unavailabilityCause());
         }
-        AdminServer server = new AdminServer(handler);
+        AdminServer server = new AdminServer(handler, null, reason -> { });
         try {
             for (AdminHost host : hosts) {
                 server.listen(host);
@@ -109,6 +135,9 @@ public final class AdminServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HandshakeWatcher(onHandshakeFailure));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new AdminRequestAggregator(MAX_REQUEST_BYTES),
                                 new AdminHttpHandler(handler, requests, streams));
                     }

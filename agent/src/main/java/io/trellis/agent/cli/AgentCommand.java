@@ -43,6 +43,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--raft-port", defaultValue = "2378", description = "Raft port between managers (default ${DEFAULT-VALUE}).")
     int raftPort;
 
+    @Option(names = "--heartbeat-period", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How often nodes heartbeat to the leader; 3 missed make a node Down (default ${DEFAULT-VALUE}).")
+    String heartbeatPeriod;
+
     @Option(names = "--stop-grace-period", defaultValue = "10", paramLabel = "SECONDS",
             description = "Time a task gets to exit after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
     int stopGraceSeconds;
@@ -55,10 +59,11 @@ public final class AgentCommand implements Callable<Integer> {
         if (stopGraceSeconds < 0) {
             throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
         }
+        Duration heartbeat = DurationText.parse("--heartbeat-period", heartbeatPeriod);
         String host = AgentConnection.resolveHost(((TrellisCommand) spec.root().userObject()).host);
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
-                AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds));
+                AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {

@@ -54,6 +54,10 @@ public final class AgentConnection {
         return Json.read(call("POST", path, Json.bytes(body)), type);
     }
 
+    public void delete(String path) {
+        call("DELETE", path, null);
+    }
+
     /** A plain-text resource such as {@code /metrics}. */
     public String text(String path) {
         return new String(call("GET", path, null), java.nio.charset.StandardCharsets.UTF_8);

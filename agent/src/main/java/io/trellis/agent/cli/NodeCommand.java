@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code trellis node ...}. */
-@Command(name = "node", description = "Manage cluster nodes.", subcommands = {NodeCommand.Ls.class})
+@Command(name = "node", description = "Manage cluster nodes.", subcommands = {NodeCommand.Ls.class,
+        NodeCommand.Promote.class, NodeCommand.Demote.class, NodeCommand.Rm.class})
 public final class NodeCommand {
 
     @Command(name = "ls", aliases = "list", description = "List nodes in the cluster.")
@@ -32,6 +33,56 @@ public final class NodeCommand {
             t.print(out());
             return 0;
         }
+    }
+
+    @Command(name = "promote", description = "Promote one or more nodes to manager.")
+    static final class Promote extends ClientCommand {
+        @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "NODE") List<String> nodes;
+
+        @Override
+        public Integer call() {
+            for (String n : nodes) {
+                out().println(agent().post("/nodes/" + encode(n) + "/promote", java.util.Map.of(), java.util.Map.class)
+                        .get("message"));
+            }
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "demote", description = "Demote one or more managers to worker.")
+    static final class Demote extends ClientCommand {
+        @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "NODE") List<String> nodes;
+
+        @Override
+        public Integer call() {
+            for (String n : nodes) {
+                out().println(agent().post("/nodes/" + encode(n) + "/demote", java.util.Map.of(), java.util.Map.class)
+                        .get("message"));
+            }
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", aliases = "remove", description = "Remove one or more (down) nodes from the swarm.")
+    static final class Rm extends ClientCommand {
+        @Option(names = {"-f", "--force"}, description = "Remove a node that is still up (it is cut off).") boolean force;
+        @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "NODE") List<String> nodes;
+
+        @Override
+        public Integer call() {
+            for (String n : nodes) {
+                agent().delete("/nodes/" + encode(n) + (force ? "?force=true" : ""));
+                out().println(n);
+            }
+            out().flush();
+            return 0;
+        }
+    }
+
+    static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static String shortId(String id) {

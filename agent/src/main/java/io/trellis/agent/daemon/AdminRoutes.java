@@ -40,8 +40,27 @@ public final class AdminRoutes {
         r.get("/metrics", req -> AdminResponse.text(200, daemon.metrics().scrape()));
         r.post("/swarm/init", req -> guard(() -> {
             Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
-            return json(daemon.initSwarm(body.get("advertiseAddr")));
+            return json(daemon.initSwarm(body.get("advertiseAddr"), body.get("listenAddr"),
+                    "true".equals(body.get("autolock"))));
         }));
+        r.post("/swarm/join", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            return json(daemon.joinSwarm(body.get("token"), body.get("remoteAddr"), body.get("advertiseAddr"),
+                    body.get("listenAddr")));
+        }));
+        r.post("/swarm/leave", req -> guard(() -> {
+            daemon.leaveSwarm("true".equals(req.queryParam("force")));
+            return json(Map.of("left", true));
+        }));
+        r.post("/swarm/unlock", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            daemon.unlock(body.get("unlockKey"));
+            return json(Map.of("unlocked", true));
+        }));
+        r.post("/nodes/{ref}/promote", req -> guard(() -> json(Map.of("message", membership().promote(req.pathParam("ref"))))));
+        r.post("/nodes/{ref}/demote", req -> guard(() -> json(Map.of("message", membership().demote(req.pathParam("ref"))))));
+        r.delete("/nodes/{ref}", req -> guard(() ->
+                json(Map.of("removed", membership().remove(req.pathParam("ref"), "true".equals(req.queryParam("force")))))));
         r.get("/swarm/join-token/{role}", req -> guard(() -> joinToken(req.pathParam("role"), false)));
         r.post("/swarm/join-token/{role}/rotate", req -> guard(() -> joinToken(req.pathParam("role"), true)));
         r.get("/nodes", req -> guard(this::nodes));
@@ -72,9 +91,12 @@ public final class AdminRoutes {
         var role = JoinTokens.role(roleText);
         JoinTokens tokens = new JoinTokens(m.store(), m.writer());
         String token = rotate ? tokens.rotate(role) : tokens.token(role);
-        String manager = daemon.identity().map(SwarmIdentity::advertiseAddr).orElse("") + ":"
-                + AgentConfiguration.CLUSTER_PORT_DEFAULT;
+        String manager = daemon.identity().map(SwarmIdentity::managerAddr).orElse("");
         return json(Map.of("role", role.label(), "token", token, "manager", manager, "rotated", rotate));
+    }
+
+    private NodeMembership membership() {
+        return new NodeMembership(daemon.manager(), java.time.Clock.systemUTC());
     }
 
     private AdminResponse nodes() {
@@ -82,9 +104,13 @@ public final class AdminRoutes {
         ClusterSnapshot view = m.store().view();
         String self = daemon.identity().map(SwarmIdentity::nodeId).orElse("");
         String leader = m.leaderId().orElse("");
+        java.util.Set<String> members = m.raftMembers().stream()
+                .map(io.trellis.controlplane.raft.RaftConfiguration.Peer::id).collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> reachable = new java.util.HashSet<>(membership().reachable());
+        reachable.retainAll(members);
         return json(view.nodes().values().stream()
                 .sorted(Comparator.comparing(io.trellis.controlplane.store.Node::hostname))
-                .map(n -> NodeView.of(n, self, leader)).toList());
+                .map(n -> NodeView.of(n, self, leader, reachable, m.isLeader())).toList());
     }
 
     private AdminResponse services() {

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param raftPort      Raft RPC port between managers
  * @param netnsDir      where task network namespaces are pinned
  * @param stopGrace     SIGTERM to SIGKILL delay when stopping a task
+ * @param heartbeatPeriod how often nodes heartbeat to the leader (when this node leads)
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -23,7 +24,8 @@ public record AgentConfiguration(
         String advertiseAddr,
         int raftPort,
         Path netnsDir,
-        Duration stopGrace) {
+        Duration stopGrace,
+        Duration heartbeatPeriod) {
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
     public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";

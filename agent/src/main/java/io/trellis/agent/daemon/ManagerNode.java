@@ -33,8 +33,10 @@ public final class ManagerNode implements AutoCloseable {
     private final StoreWriter writer;
     private final ClusterApi api;
     private final List<ReconcileLoop> loops = new ArrayList<>();
+    private final String selfId;
 
-    private ManagerNode(ClusterStore store, RaftReplica raft, EncryptedLog log, Clock clock) {
+    private ManagerNode(String selfId, ClusterStore store, RaftReplica raft, EncryptedLog log, Clock clock) {
+        this.selfId = selfId;
         this.store = store;
         this.raft = raft;
         this.writer = new StoreWriter(log.sealing(raft));
@@ -42,28 +44,39 @@ public final class ManagerNode implements AutoCloseable {
     }
 
     /**
-     * Starts the replica and returns once this node has a leader and has applied everything already
-     * committed, so callers see the whole state (important after a restart: the log is replayed).
+     * Starts the replica. A founding or restarting manager returns once this node has a leader and
+     * has applied everything already committed, so callers see the whole state (after a restart the
+     * log is replayed). A joining manager returns at once: it is not a member until the leader adds
+     * it; call {@link #awaitCaughtUp()} after that.
      */
-    public static ManagerNode start(SwarmIdentity id, Path raftDir, byte[] dataKey, MeterRegistry metrics, Clock clock)
-            throws IOException {
+    public static ManagerNode start(SwarmIdentity id, Path raftDir, byte[] dataKey, RaftConfiguration.Tls tls,
+                                    boolean joining, MeterRegistry metrics, Clock clock) throws IOException {
         ClusterStore store = new ClusterStore();
         // Entries are sealed before Raft sees them: the log and snapshots on disk hold only ciphertext.
         EncryptedLog log = new EncryptedLog(dataKey);
         RaftConfiguration cfg = RaftConfiguration.builder(id.nodeId(), id.raftAddress(), raftDir)
                 .clusterId(id.clusterId())
+                .tls(tls)
+                .joining(joining)
                 .build();
         RaftReplica raft = RaftReplica.start(cfg, log.opening(store), metrics);
-        ManagerNode node = new ManagerNode(store, raft, log, clock);
-        try {
-            raft.awaitLeader(CATCH_UP_TIMEOUT);
-            // An empty batch commits in the current term; once it is applied, so is all history.
-            node.writer.submit(new StoreBatch(List.of()));
-        } catch (RuntimeException e) {
-            node.close();
-            throw new IOException("the cluster store did not come up: " + e.getMessage(), e);
+        ManagerNode node = new ManagerNode(id.nodeId(), store, raft, log, clock);
+        if (!joining) {
+            node.awaitCaughtUp();
         }
         return node;
+    }
+
+    /** Waits for a leader and for this replica to have applied everything committed before now. */
+    public void awaitCaughtUp() throws IOException {
+        try {
+            raft.awaitLeader(CATCH_UP_TIMEOUT);
+            // An empty batch commits in the current term; once it is applied here, so is all history.
+            writer.submit(new StoreBatch(List.of()));
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("the cluster store did not come up: " + e.getMessage(), e);
+        }
     }
 
     /** Starts the control loops; they act only while this replica is the leader. */
@@ -92,6 +105,29 @@ public final class ManagerNode implements AutoCloseable {
 
     public Optional<String> leaderId() {
         return raft.leaderId();
+    }
+
+    /** This replica's node id. */
+    public Optional<String> selfId() {
+        return Optional.of(selfId);
+    }
+
+    /** The Raft voters now. */
+    public List<RaftConfiguration.Peer> raftMembers() {
+        return raft.peers();
+    }
+
+    public void addRaftMember(RaftConfiguration.Peer peer) throws IOException {
+        raft.addPeer(peer);
+    }
+
+    public void removeRaftMember(String nodeId) throws IOException {
+        raft.removePeer(nodeId);
+    }
+
+    /** See {@link RaftReplica#lastContactMillis()}. */
+    public java.util.Map<String, Long> raftLastContactMillis() {
+        return raft.lastContactMillis();
     }
 
     @Override

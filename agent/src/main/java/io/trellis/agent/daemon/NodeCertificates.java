@@ -7,7 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
+import io.trellis.controlplane.pki.NodeTls;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 
 /** This node's TLS identity on disk: {@code node.crt}, {@code node.key} (0600) and {@code ca.crt}, PEM. */
@@ -18,11 +19,24 @@ final class NodeCertificates {
         this.dir = dir;
     }
 
-    void save(X509Certificate cert, KeyPair key, X509Certificate ca) throws IOException {
+    void save(X509Certificate cert, PrivateKey key, X509Certificate ca) throws IOException {
         Files.createDirectories(dir);
-        write("node.key", Pem.encode(key.getPrivate()), true);
+        write("node.key", Pem.encode(key), true);
         write("node.crt", Pem.encode(cert), false);
         write("ca.crt", Pem.encode(ca), false);
+    }
+
+    NodeTls load() throws IOException {
+        try {
+            return new NodeTls(Pem.privateKey(read("node.key")), Pem.certificate(read("node.crt")),
+                    Pem.certificate(read("ca.crt")));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("this node's certificates in " + dir + " are unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private String read(String name) throws IOException {
+        return Files.readString(dir.resolve(name), StandardCharsets.US_ASCII);
     }
 
     private void write(String name, String pem, boolean secret) throws IOException {

@@ -1,12 +1,7 @@
 package io.trellis.agent.worker;
 
-import io.trellis.controlplane.store.StoreBatch;
-import io.trellis.controlplane.store.StoreOp;
-import io.trellis.controlplane.store.StoreWriter;
 import io.trellis.controlplane.store.TaskStatus;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +14,13 @@ public final class StatusReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
     private static final long RETRY_MILLIS = 500;
 
-    private final StoreWriter writer;
+    private final StatusSink sink;
     private final Map<String, TaskStatus> pending = new LinkedHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    public StatusReporter(StoreWriter writer) {
-        this.writer = writer;
+    public StatusReporter(StatusSink sink) {
+        this.sink = sink;
         this.thread = new Thread(this::run, "status-reporter");
         this.thread.setDaemon(true);
     }
@@ -66,13 +61,11 @@ public final class StatusReporter implements AutoCloseable {
     }
 
     private boolean send(Map<String, TaskStatus> batch) {
-        List<StoreOp> ops = new ArrayList<>(batch.size());
-        batch.forEach((id, s) -> ops.add(new StoreOp.ReportTaskStatus(id, s)));
         try {
-            writer.submit(new StoreBatch(ops));
+            sink.send(batch);
             return true;
-        } catch (RuntimeException e) {
-            LOG.warn("reporting {} task status(es) failed, will retry: {}", ops.size(), e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("reporting {} task status(es) failed, will retry: {}", batch.size(), e.getMessage());
             return false;
         }
     }

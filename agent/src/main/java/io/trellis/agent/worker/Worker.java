@@ -2,9 +2,6 @@ package io.trellis.agent.worker;
 
 import io.trellis.agent.runtime.RunningTask;
 import io.trellis.agent.runtime.TaskRuntime;
-import io.trellis.controlplane.store.ClusterSnapshot;
-import io.trellis.controlplane.store.ClusterStore;
-import io.trellis.controlplane.store.CommitListener;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.TaskStatus;
@@ -32,7 +29,7 @@ public final class Worker implements AutoCloseable {
     private static final Duration TICK = Duration.ofSeconds(1);
 
     private final String nodeId;
-    private final ClusterStore store;
+    private final TaskAssignments assignments;
     private final TaskRuntime runtime;
     private final StatusReporter reporter;
     private final Clock clock;
@@ -40,7 +37,7 @@ public final class Worker implements AutoCloseable {
     private final Map<String, Slot> running = new HashMap<>();
     private final ConcurrentLinkedQueue<Exit> exits = new ConcurrentLinkedQueue<>();
     private final Semaphore wake = new Semaphore(0);
-    private final CommitListener listener = (before, after) -> wakeUp();
+    private final Runnable listener = this::wakeUp;
     private final Thread thread;
     private volatile boolean active = true;
 
@@ -56,10 +53,10 @@ public final class Worker implements AutoCloseable {
     private record Exit(String taskId, int code) {
     }
 
-    public Worker(String nodeId, ClusterStore store, TaskRuntime runtime, StatusReporter reporter, Clock clock,
+    public Worker(String nodeId, TaskAssignments assignments, TaskRuntime runtime, StatusReporter reporter, Clock clock,
                   Duration stopGrace) {
         this.nodeId = nodeId;
-        this.store = store;
+        this.assignments = assignments;
         this.runtime = runtime;
         this.reporter = reporter;
         this.clock = clock;
@@ -68,7 +65,7 @@ public final class Worker implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Adopts surviving tasks, then follows the store. Call once the store has caught up with the log. */
+    /** Adopts surviving tasks, then follows the assignments. */
     public Worker start() {
         for (String id : runtime.localTasks()) {
             runtime.adopt(id).ifPresentOrElse(rt -> {
@@ -76,7 +73,7 @@ public final class Worker implements AutoCloseable {
                 track(id, rt);
             }, () -> runtime.release(id));
         }
-        store.addListener(listener);
+        assignments.addListener(listener);
         thread.start();
         return this;
     }
@@ -106,7 +103,9 @@ public final class Worker implements AutoCloseable {
                 wake.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
                 handleExits();
-                reconcile(store.view());
+                if (assignments.synced()) {
+                    reconcile(assignments.tasks());
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -136,10 +135,10 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void reconcile(ClusterSnapshot state) {
+    private void reconcile(java.util.Collection<Task> tasks) {
         Set<String> mine = new HashSet<>();
         long now = clock.millis();
-        for (Task t : state.tasksOnNode(nodeId)) {
+        for (Task t : tasks) {
             mine.add(t.id());
             Slot slot = running.get(t.id());
             TaskState current = t.status().state();
@@ -192,7 +191,7 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         active = false;
-        store.removeListener(listener);
+        assignments.removeListener(listener);
         thread.interrupt();
         try {
             thread.join(2000);

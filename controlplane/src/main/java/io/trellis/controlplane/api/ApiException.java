@@ -7,6 +7,10 @@ public final class ApiException extends RuntimeException {
     public enum Kind {
         /** Bad input: fix the command. */
         INVALID(400),
+        /** No credentials, or wrong ones (a bad join token, no client certificate). */
+        UNAUTHORIZED(401),
+        /** Authenticated, but not allowed (a worker calling a manager-only API). */
+        FORBIDDEN(403),
         NOT_FOUND(404),
         /** Conflicts with the current state (duplicate name, already initialised). */
         CONFLICT(409),

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ProposalClient implements AutoCloseable {
 
+    /** The state machine's reply to an entry and the log index the entry got. */
+    record Applied(byte[] reply, long logIndex) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ProposalClient.class);
 
     private final String peerId;
@@ -53,8 +57,37 @@ final class ProposalClient implements AutoCloseable {
                 .setRaftGroup(group)
                 .setLeaderId(self)
                 .setProperties(properties)
+                .setParameters(RatisSettings.parameters(config))
                 .setRetryPolicy(RetryPolicies.noRetry())
                 .build());
+    }
+
+    /**
+     * A client for a follower: it sends to the leader it is given (the group as this peer knows it
+     * now, so membership changes are followed) and does not chase redirects; a stale leader fails
+     * the proposal and the next one builds a fresh client aimed at the new leader.
+     */
+    static ProposalClient toLeader(RaftConfiguration config, Supplier<RaftGroup> group, Supplier<RaftPeerId> leader) {
+        RaftProperties properties = RatisSettings.properties(config);
+        return new ProposalClient(config.self().id(), () -> RaftClient.newBuilder()
+                .setRaftGroup(group.get())
+                .setLeaderId(leader.get())
+                .setProperties(properties)
+                .setParameters(RatisSettings.parameters(config))
+                .setRetryPolicy(RetryPolicies.noRetry())
+                .build());
+    }
+
+    /** Drops the client so the next proposal builds one for the current leader. */
+    void reset() {
+        RaftClient old;
+        synchronized (this) {
+            old = current;
+            current = null;
+        }
+        if (old != null) {
+            CompletableFuture.runAsync(() -> closeQuietly(old));
+        }
     }
 
     /**
@@ -62,7 +95,7 @@ final class ProposalClient implements AutoCloseable {
      * {@link Proposer.NotLeaderException} or an {@link IOException} saying what failed. May block
      * while the client's limit of proposals in flight is reached.
      */
-    CompletableFuture<byte[]> propose(byte[] entry) {
+    CompletableFuture<Applied> propose(byte[] entry) {
         RaftClient client;
         try {
             client = client();
@@ -73,7 +106,7 @@ final class ProposalClient implements AutoCloseable {
         Message message = Message.valueOf(ByteString.copyFrom(entry));
         return client.async().send(message).handle((reply, error) -> {
             if (error == null) {
-                return reply.getMessage().getContent().toByteArray();
+                return new Applied(reply.getMessage().getContent().toByteArray(), reply.getLogIndex());
             }
             Throwable cause = unwrap(error);
             if (breaksClient(cause)) {

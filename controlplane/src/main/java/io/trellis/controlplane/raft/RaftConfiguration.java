@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.util.UUID;
 
 /**
@@ -49,6 +52,19 @@ public final class RaftConfiguration {
     private final Duration electionTimeoutMax;
     private final Duration requestTimeout;
     private final int proposalsInFlightMax;
+    private final Tls tls;
+    private final boolean joining;
+
+    /**
+     * Mutual TLS between peers (and for the clients that propose or change membership): this node's
+     * key and certificate, and the trust manager that decides which peers are acceptable.
+     */
+    public record Tls(KeyManager keyManager, X509ExtendedTrustManager trustManager) {
+        public Tls {
+            requireSet(keyManager, "TLS needs a key manager.");
+            requireSet(trustManager, "TLS needs a trust manager.");
+        }
+    }
 
     private RaftConfiguration(Builder b) {
         this.storageDir = requireSet(b.storageDir, "storageDir must be set.");
@@ -62,6 +78,8 @@ public final class RaftConfiguration {
         this.electionTimeoutMax = requirePositive(b.electionTimeoutMax, "electionTimeoutMax");
         this.requestTimeout = requirePositive(b.requestTimeout, "requestTimeout");
         this.proposalsInFlightMax = (int) requirePositive(b.proposalsInFlightMax, "proposalsInFlightMax");
+        this.tls = b.tls;
+        this.joining = b.joining;
         if (electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
             throw new IllegalArgumentException("electionTimeoutMax (" + electionTimeoutMax
                     + ") must be greater than electionTimeoutMin (" + electionTimeoutMin + ").");
@@ -124,6 +142,19 @@ public final class RaftConfiguration {
 
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /** Mutual TLS settings, or empty for plaintext (tests on loopback only). */
+    public Optional<Tls> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /**
+     * True for a peer that joins an existing group: it starts with no configuration of its own and
+     * waits for the leader to add it, instead of electing itself in a group nobody else knows.
+     */
+    public boolean joining() {
+        return joining;
     }
 
     public int proposalsInFlightMax() {
@@ -201,6 +232,8 @@ public final class RaftConfiguration {
         private Duration electionTimeoutMax = ELECTION_TIMEOUT_MAX_DEFAULT;
         private Duration requestTimeout = REQUEST_TIMEOUT_DEFAULT;
         private long proposalsInFlightMax = PROPOSALS_IN_FLIGHT_MAX_DEFAULT;
+        private Tls tls;
+        private boolean joining;
 
         private Builder(String peerId, String address, Path storageDir) {
             this.peerId = peerId;
@@ -253,6 +286,17 @@ public final class RaftConfiguration {
 
         public Builder proposalsInFlightMax(int max) {
             this.proposalsInFlightMax = max;
+            return this;
+        }
+
+        public Builder tls(Tls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** See {@link RaftConfiguration#joining()}. */
+        public Builder joining(boolean joining) {
+            this.joining = joining;
             return this;
         }
 

@@ -3,7 +3,14 @@ package io.trellis.controlplane.raft;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -39,6 +46,9 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     private final RaftServer server;
     private final RaftServer.Division division;
     private final ProposalClient proposals;
+    /** Forwards proposals made on a follower to the leader it knows. */
+    private final ProposalClient forwarded;
+    private volatile RaftPeerId forwardingTo;
     private final RaftMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -49,6 +59,7 @@ public final class RaftReplica implements Proposer, AutoCloseable {
         this.division = division;
         this.proposals = proposals;
         this.metrics = metrics;
+        this.forwarded = ProposalClient.toLeader(config, this::currentGroup, () -> forwardingTo);
     }
 
     /**
@@ -66,8 +77,9 @@ public final class RaftReplica implements Proposer, AutoCloseable {
         try {
             server = RaftServer.newBuilder()
                     .setServerId(RaftPeerId.valueOf(config.self().id()))
-                    .setGroup(group)
+                    .setGroup(RatisSettings.startingGroup(config))
                     .setProperties(RatisSettings.properties(config))
+                    .setParameters(RatisSettings.parameters(config))
                     .setStateMachine(new StoreStateMachine(state, metrics.applyLatency()))
                     .setOption(option)
                     .build();
@@ -103,24 +115,125 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     }
 
     /**
-     * Proposes one entry; completes with the apply reply from this peer. Fails fast with
-     * {@link Proposer.NotLeaderException} unless this peer is a leader ready to accept writes.
-     * Proposals from one thread are applied in call order, so callers may pipeline; the call blocks
-     * only while {@link RaftConfiguration#proposalsInFlightMax()} are outstanding. Dependent stages
-     * may run on Ratis threads: do not block in them.
+     * Proposes one entry; completes with the apply reply. On the leader it goes straight into the
+     * log; on a follower it is forwarded to the leader this peer knows (over the same mutual TLS as
+     * replication), so any manager accepts writes. Fails with {@link Proposer.NotLeaderException}
+     * while no leader is known or the known one has just stepped down. Proposals from one thread
+     * are applied in call order, so callers may pipeline; the call blocks only while
+     * {@link RaftConfiguration#proposalsInFlightMax()} are outstanding. Dependent stages may run on
+     * Ratis threads: do not block in them.
      */
     @Override
     public CompletableFuture<byte[]> propose(byte[] entry) {
         DivisionInfo info = division.getInfo();
         CompletableFuture<byte[]> result;
-        if (!info.isLeader() || !info.isLeaderReady()) {
+        RaftPeerId leader = info.getLeaderId();
+        if (info.isLeader() && info.isLeaderReady()) {
+            result = proposals.propose(entry).thenApply(ProposalClient.Applied::reply);
+        } else if (leader != null && !info.isLeader()) {
+            if (!leader.equals(forwardingTo)) {
+                forwardingTo = leader;
+                forwarded.reset();
+            }
+            // The leader answered once it applied the entry; wait until it is applied here too, so
+            // a caller reading this replica right after the write sees it (read-your-writes).
+            result = forwarded.propose(entry).thenCompose(a -> appliedHere(a.logIndex()).thenApply(i -> a.reply()));
+        } else {
             // Checked here, not left to Ratis: a NotLeader answer costs a round trip and the client.
             result = CompletableFuture.failedFuture(
                     ProposalClient.notLeader(config.self().id(), leaderId().orElse(null)));
-        } else {
-            result = proposals.propose(entry);
         }
         return result.whenComplete((reply, error) -> metrics.proposalCompleted(error == null));
+    }
+
+    private CompletableFuture<Long> appliedHere(long index) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+        Runnable[] poll = new Runnable[1];
+        poll[0] = () -> {
+            if (appliedIndex() >= index) {
+                done.complete(index);
+            } else if (System.nanoTime() - deadline > 0) {
+                done.completeExceptionally(new IOException("entry " + index + " was committed but this manager has "
+                        + "not applied it within " + config.requestTimeout()));
+            } else {
+                CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS).execute(poll[0]);
+            }
+        };
+        poll[0].run();
+        return done;
+    }
+
+    /** The group as this peer knows it now (the committed or in-progress configuration). */
+    private RaftGroup currentGroup() {
+        return RaftGroup.valueOf(division.getMemberId().getGroupId(), division.getRaftConf().getCurrentPeers());
+    }
+
+    /** The voting members of the current configuration. */
+    public List<RaftConfiguration.Peer> peers() {
+        return division.getRaftConf().getCurrentPeers().stream()
+                .map(p -> new RaftConfiguration.Peer(p.getId().toString(), p.getAddress()))
+                .sorted(java.util.Comparator.comparing(RaftConfiguration.Peer::id))
+                .toList();
+    }
+
+    /**
+     * Adds a voting member (Raft joint consensus through the leader). The new peer must already run,
+     * started with {@link RaftConfiguration#joining()}; the leader first brings its log up to date.
+     */
+    public void addPeer(RaftConfiguration.Peer peer) throws IOException {
+        List<RaftConfiguration.Peer> next = new java.util.ArrayList<>(peers());
+        next.removeIf(p -> p.id().equals(peer.id()));
+        next.add(peer);
+        changeMembers(next);
+    }
+
+    /** Removes a voting member; the caller checks that a quorum remains. */
+    public void removePeer(String peerId) throws IOException {
+        List<RaftConfiguration.Peer> next = new java.util.ArrayList<>(peers());
+        if (!next.removeIf(p -> p.id().equals(peerId))) {
+            return;
+        }
+        changeMembers(next);
+    }
+
+    private void changeMembers(List<RaftConfiguration.Peer> members) throws IOException {
+        RaftPeerId leader = division.getInfo().getLeaderId();
+        if (leader == null) {
+            throw new IOException("no Raft leader is known, so the manager set cannot change now; retry when the "
+                    + "cluster has a leader");
+        }
+        try (RaftClient admin = RaftClient.newBuilder()
+                .setRaftGroup(currentGroup())
+                .setLeaderId(leader)
+                .setProperties(RatisSettings.properties(config))
+                .setParameters(RatisSettings.parameters(config))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(20,
+                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                .build()) {
+            RaftClientReply reply = admin.admin().setConfiguration(RatisSettings.peers(members));
+            if (!reply.isSuccess()) {
+                throw new IOException("changing the Raft members failed: " + reply.getException());
+            }
+        }
+    }
+
+    /**
+     * Milliseconds since this peer last heard from each other member: the leader knows it for every
+     * follower, a follower only for the leader. Members it has no figure for are absent.
+     */
+    public java.util.Map<String, Long> lastContactMillis() {
+        RoleInfoProto role = division.getInfo().getRoleInfoProto();
+        java.util.Map<String, Long> result = new java.util.HashMap<>();
+        if (role.hasLeaderInfo()) {
+            for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                result.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+            }
+        } else if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+            ServerRpcProto l = role.getFollowerInfo().getLeaderInfo();
+            result.put(l.getId().getId().toStringUtf8(), l.getLastRpcElapsedTimeMs());
+        }
+        return result;
     }
 
     public boolean isLeader() {
@@ -201,6 +314,7 @@ public final class RaftReplica implements Proposer, AutoCloseable {
         }
         metrics.close();
         proposals.close();
+        forwarded.close();
         try {
             server.close();
         } catch (IOException e) {

@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -22,17 +24,44 @@ final class RatisSettings {
     }
 
     static RaftGroup group(RaftConfiguration config) {
-        return RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), config.peers().stream()
-                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build())
-                .toList());
+        return RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), peers(config.peers()));
+    }
+
+    /** A joining peer starts with no members: the leader's configuration change brings it in. */
+    static RaftGroup startingGroup(RaftConfiguration config) {
+        return config.joining() ? RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId())) : group(config);
+    }
+
+    static List<RaftPeer> peers(List<RaftConfiguration.Peer> peers) {
+        return peers.stream().map(RatisSettings::peer).toList();
+    }
+
+    static RaftPeer peer(RaftConfiguration.Peer p) {
+        return RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build();
+    }
+
+    /**
+     * The TLS side of the gRPC transport: the same mutual-TLS settings for the server, the clients
+     * peers use to reach each other, and the clients that propose and change membership.
+     */
+    static Parameters parameters(RaftConfiguration config) {
+        Parameters parameters = new Parameters();
+        config.tls().ifPresent(tls -> {
+            GrpcTlsConfig grpc = new GrpcTlsConfig(tls.keyManager(), tls.trustManager(), true);
+            GrpcConfigKeys.Server.setTlsConf(parameters, grpc);
+            GrpcConfigKeys.Client.setTlsConf(parameters, grpc);
+            GrpcConfigKeys.Admin.setTlsConf(parameters, grpc);
+        });
+        return parameters;
     }
 
     /** Properties for the server and the proposal client alike. */
     static RaftProperties properties(RaftConfiguration config) {
         RaftProperties p = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
-        NettyConfigKeys.Server.setHost(p, RaftConfiguration.parseHost(config.self().address()));
-        NettyConfigKeys.Server.setPort(p, RaftConfiguration.parsePort(config.self().address(), "address"));
+        // gRPC, not Netty RPC: Ratis 3.3's Netty RPC has no TLS, and every peer link must be mTLS.
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setHost(p, RaftConfiguration.parseHost(config.self().address()));
+        GrpcConfigKeys.Server.setPort(p, RaftConfiguration.parsePort(config.self().address(), "address"));
 
         RaftServerConfigKeys.setStorageDir(p, List.of(config.storageDir().toFile()));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, duration(config.electionTimeoutMin().toMillis()));

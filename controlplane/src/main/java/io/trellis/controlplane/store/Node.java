@@ -7,6 +7,8 @@ import java.util.Map;
  *
  * @param address       the node's advertised address (underlay IP)
  * @param engineVersion the Trellis version the node runs (Docker's ENGINE VERSION column)
+ * @param managerAddr   for a manager, where its cluster API listens ({@code ip:port}, Swarm's
+ *                      {@code ManagerStatus.Addr}); null for a worker
  */
 public record Node(
         String id,
@@ -18,7 +20,8 @@ public record Node(
         String engineVersion,
         Map<String, String> labels,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        String managerAddr) {
 
     public enum Role { MANAGER, WORKER }
 
@@ -31,6 +34,6 @@ public record Node(
     }
 
     public Node withStatus(Status s, long now) {
-        return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now);
+        return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now, managerAddr);
     }
 }

@@ -2,6 +2,7 @@ package io.trellis.controlplane.store;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = StoreOp.SetJoinTokens.class, name = "set-join-tokens"),
     @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
+    @JsonSubTypes.Type(value = StoreOp.DeleteNode.class, name = "delete-node"),
     @JsonSubTypes.Type(value = StoreOp.CreateService.class, name = "create-service"),
     @JsonSubTypes.Type(value = StoreOp.UpdateService.class, name = "update-service"),
     @JsonSubTypes.Type(value = StoreOp.DeleteService.class, name = "delete-service"),
@@ -51,6 +53,24 @@ public sealed interface StoreOp {
     record PutNode(Node node) implements StoreOp {
         public void applyTo(Transaction tx) {
             tx.nodes().put(node.id(), node);
+        }
+    }
+
+    /**
+     * {@code node rm}: the node leaves the store; tasks still on it are orphaned (and shut down), so
+     * the orchestrator replaces them and nothing points at a node that no longer exists.
+     */
+    record DeleteNode(String nodeId, long now) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (tx.nodes().remove(nodeId) == null) {
+                throw new StoreException("node " + nodeId + " not found");
+            }
+            for (Task t : List.copyOf(tx.tasks().values())) {
+                if (nodeId.equals(t.nodeId()) && !t.status().state().isTerminal()) {
+                    tx.tasks().put(t.id(), t.withDesiredState(TaskState.SHUTDOWN)
+                            .withStatus(TaskStatus.of(TaskState.ORPHANED, now, "node removed")));
+                }
+            }
         }
     }
 

@@ -21,11 +21,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Three peers on localhost with short election timeouts: election, replication, fail-over. */
+/**
+ * Three peers on localhost over mutual TLS with short election timeouts: election, replication,
+ * forwarding from followers, fail-over, and membership changes.
+ */
 class ThreePeerGroupTest {
 
     @TempDir
     Path dir;
+
+    private final TestPki pki = new TestPki("three");
 
     private final List<RaftConfiguration> configs = new ArrayList<>();
     private final List<AppendLog> states = new ArrayList<>();
@@ -42,6 +47,7 @@ class ThreePeerGroupTest {
                     .peers(peers)
                     .clusterId("three")
                     .electionTimeout(RaftReplicaTest.ELECTION_MIN, RaftReplicaTest.ELECTION_MAX)
+                    .tls(pki.managerTls(peer.id()))
                     .build();
             AppendLog state = new AppendLog();
             configs.add(config);
@@ -70,11 +76,11 @@ class ThreePeerGroupTest {
         }
         awaitEverywhere(List.of("x1", "x2", "x3"), List.of(0, 1, 2));
 
-        RaftReplica follower = replicas.get((leader + 1) % 3);
-        assertThatThrownBy(() -> follower.propose(bytes("nope")).get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(Proposer.NotLeaderException.class)
-                .hasMessageContaining(configs.get(leader).self().id());
+        // A follower forwards to the leader and answers once the entry is applied on itself too.
+        int followerAt = (leader + 1) % 3;
+        assertThat(text(replicas.get(followerAt).propose(bytes("x3b")).get(5, TimeUnit.SECONDS))).isEqualTo("4");
+        assertThat(states.get(followerAt).entries()).contains("x3b");
+        awaitEverywhere(List.of("x1", "x2", "x3", "x3b"), List.of(0, 1, 2));
 
         long oldTerm = first.term();
         first.close();
@@ -86,12 +92,44 @@ class ThreePeerGroupTest {
         RaftReplica second = remaining.stream().map(replicas::get).filter(RaftReplica::isLeader).findFirst()
                 .orElseThrow();
         second.awaitLeader(RaftReplicaTest.LEADER_TIMEOUT);
-        assertThat(text(second.propose(bytes("x4")).get(5, TimeUnit.SECONDS))).isEqualTo("4");
+        assertThat(text(second.propose(bytes("x4")).get(5, TimeUnit.SECONDS))).isEqualTo("5");
         System.out.printf("ThreePeerGroupTest: new leader %s accepted a write %d ms after the old one closed%n",
                 second.leaderId().orElseThrow(), (System.nanoTime() - closedAt) / 1_000_000);
 
         assertThat(second.term()).isGreaterThan(oldTerm);
-        awaitEverywhere(List.of("x1", "x2", "x3", "x4"), remaining);
+        awaitEverywhere(List.of("x1", "x2", "x3", "x3b", "x4"), remaining);
+    }
+
+    @Test
+    void addsAJoiningPeerAndRemovesIt() throws Exception {
+        RaftReplica leader = replicas.get(leaderPosition());
+        leader.propose(bytes("before")).get(5, TimeUnit.SECONDS);
+
+        RaftConfiguration.Peer fourth = new RaftConfiguration.Peer("n4", "127.0.0.1:" + RaftReplicaTest.freePort());
+        RaftConfiguration config = RaftConfiguration.builder(fourth.id(), fourth.address(), dir.resolve("n4"))
+                .clusterId("three")
+                .electionTimeout(RaftReplicaTest.ELECTION_MIN, RaftReplicaTest.ELECTION_MAX)
+                .tls(pki.managerTls("n4"))
+                .joining(true)
+                .build();
+        AppendLog state = new AppendLog();
+        configs.add(config);
+        states.add(state);
+        RaftReplica joined = RaftReplica.start(config, state, new SimpleMeterRegistry());
+        replicas.add(joined);
+
+        // Any member may ask: the change goes through the leader.
+        replicas.get((leaderPosition() + 1) % 3).addPeer(fourth);
+        assertThat(leader.peers()).extracting(RaftConfiguration.Peer::id).containsExactly("n1", "n2", "n3", "n4");
+        leader.propose(bytes("after")).get(5, TimeUnit.SECONDS);
+        awaitEverywhere(List.of("before", "after"), List.of(0, 1, 2, 3));
+        assertThat(joined.leaderId()).contains(leader.leaderId().orElseThrow());
+
+        leader.removePeer("n4");
+        assertThat(leader.peers()).extracting(RaftConfiguration.Peer::id).containsExactly("n1", "n2", "n3");
+        leader.propose(bytes("later")).get(5, TimeUnit.SECONDS);
+        awaitEverywhere(List.of("before", "after", "later"), List.of(0, 1, 2));
+        assertThat(state.entries()).doesNotContain("later");
     }
 
     /**
@@ -116,7 +154,7 @@ class ThreePeerGroupTest {
             int next = replicas.get(followers.get(0)).isLeader() ? 0 : 1;
             replicas.get(followers.get(next)).awaitLeader(RaftReplicaTest.LEADER_TIMEOUT);
 
-            byte[] reply = clients.get(next).propose(bytes("after")).get(5, TimeUnit.SECONDS);
+            byte[] reply = clients.get(next).propose(bytes("after")).get(5, TimeUnit.SECONDS).reply();
             assertThat(text(reply)).isEqualTo("1");
         } finally {
             clients.forEach(ProposalClient::close);

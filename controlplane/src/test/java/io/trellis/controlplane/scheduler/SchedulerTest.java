@@ -37,7 +37,7 @@ class SchedulerTest {
     @Test
     void skipsDrainedAndDownNodes() {
         Node drained = new Node("b", "hb", Node.Role.MANAGER, Node.Availability.DRAIN, Node.Status.READY, "", "",
-                Map.of(), T0, T0);
+                Map.of(), T0, T0, null);
         Node down = Fixtures.node("c").withStatus(Node.Status.DOWN, T0);
         ClusterStore store = Fixtures.storeWith(Fixtures.node("a"), drained, down);
         createAndSchedule(store, 3);

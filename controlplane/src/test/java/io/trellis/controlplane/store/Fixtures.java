@@ -12,7 +12,7 @@ public final class Fixtures {
 
     public static Node node(String id) {
         return new Node(id, "host-" + id, Node.Role.MANAGER, Node.Availability.ACTIVE, Node.Status.READY,
-                "127.0.0.1", "test", Map.of(), T0, T0);
+                "127.0.0.1", "test", Map.of(), T0, T0, "127.0.0.1:2377");
     }
 
     public static Service service(String id, String name, int replicas) {

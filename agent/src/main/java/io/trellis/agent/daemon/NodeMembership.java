@@ -1,0 +1,127 @@
+package io.trellis.agent.daemon;
+
+import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.raft.RaftConfiguration;
+import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.StoreBatch;
+import io.trellis.controlplane.store.StoreOp;
+import io.trellis.controlplane.store.StoreReply;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code node promote/demote/rm}: role changes are written to the store (the node itself then
+ * renews its certificate and starts or stops its manager side); a demotion first takes the node out
+ * of the Raft group, and is refused when it would leave the swarm without a manager or a quorum.
+ */
+final class NodeMembership {
+    /** A manager the leader has not heard from for this long counts as unreachable. */
+    static final long REACHABLE_WITHIN_MILLIS = 3_000;
+
+    private final ManagerNode manager;
+    private final Clock clock;
+
+    NodeMembership(ManagerNode manager, Clock clock) {
+        this.manager = manager;
+        this.clock = clock;
+    }
+
+    /** Node by id, unique id prefix or hostname, like Docker's node references. */
+    static Node find(ClusterSnapshot view, String ref) {
+        Node exact = view.nodes().get(ref);
+        if (exact != null) {
+            return exact;
+        }
+        List<Node> matches = view.nodes().values().stream()
+                .filter(n -> n.hostname().equals(ref) || n.id().startsWith(ref)).toList();
+        if (matches.isEmpty()) {
+            throw ApiException.notFound("node " + ref + " not found");
+        }
+        if (matches.size() > 1) {
+            throw ApiException.invalid("node reference " + ref + " is ambiguous (" + matches.size() + " nodes match)");
+        }
+        return matches.get(0);
+    }
+
+    /** @return a line saying what happened */
+    String promote(String ref) {
+        Node n = find(manager.store().view(), ref);
+        if (n.role() == Node.Role.MANAGER) {
+            return "Node " + n.hostname() + " is already a manager.";
+        }
+        String managerAddr = n.address() + ":" + AgentConfiguration.CLUSTER_PORT_DEFAULT;
+        put(new Node(n.id(), n.hostname(), Node.Role.MANAGER, n.availability(), n.status(), n.address(),
+                n.engineVersion(), n.labels(), n.createdAt(), clock.millis(), managerAddr));
+        return "Node " + n.hostname() + " promoted to a manager in the swarm.";
+    }
+
+    String demote(String ref) throws IOException {
+        ClusterSnapshot view = manager.store().view();
+        Node n = find(view, ref);
+        if (n.role() == Node.Role.WORKER) {
+            return "Node " + n.hostname() + " is already a worker.";
+        }
+        List<RaftConfiguration.Peer> members = manager.raftMembers();
+        long managers = view.nodes().values().stream().filter(m -> m.role() == Node.Role.MANAGER).count();
+        if (managers <= 1) {
+            throw new ApiException(ApiException.Kind.CONFLICT, "cannot demote " + n.hostname()
+                    + ": it is the last manager of the swarm; promote another node first");
+        }
+        Set<String> reachable = reachable();
+        Set<String> remaining = members.stream().map(RaftConfiguration.Peer::id)
+                .filter(id -> !id.equals(n.id())).collect(Collectors.toSet());
+        long reachableAfter = remaining.stream().filter(reachable::contains).count();
+        if (!remaining.isEmpty() && reachableAfter < remaining.size() / 2 + 1) {
+            throw new ApiException(ApiException.Kind.CONFLICT, "cannot demote " + n.hostname() + ": "
+                    + reachableAfter + " of the " + remaining.size() + " remaining managers are reachable, "
+                    + "fewer than a quorum (" + (remaining.size() / 2 + 1) + "); bring managers back first");
+        }
+        if (members.stream().anyMatch(p -> p.id().equals(n.id()))) {
+            manager.removeRaftMember(n.id());
+        }
+        Node now = manager.store().view().nodes().get(n.id());
+        put(new Node(now.id(), now.hostname(), Node.Role.WORKER, now.availability(), now.status(), now.address(),
+                now.engineVersion(), now.labels(), now.createdAt(), clock.millis(), null));
+        return "Manager " + n.hostname() + " demoted in the swarm.";
+    }
+
+    String remove(String ref, boolean force) {
+        Node n = find(manager.store().view(), ref);
+        if (n.role() == Node.Role.MANAGER) {
+            throw new ApiException(ApiException.Kind.CONFLICT, "node " + n.hostname() + " is a manager and a member "
+                    + "of the Raft group; demote it to a worker before removing it");
+        }
+        if (n.status() == Node.Status.READY && !force) {
+            throw new ApiException(ApiException.Kind.CONFLICT, "node " + n.hostname() + " is not down and cannot be "
+                    + "removed; stop it, or use --force");
+        }
+        commit(StoreBatch.of(new StoreOp.DeleteNode(n.id(), clock.millis())));
+        return n.id();
+    }
+
+    /** Managers this one has heard from recently (itself and, on a follower, the leader). */
+    Set<String> reachable() {
+        Map<String, Long> contact = manager.raftLastContactMillis();
+        Set<String> ok = contact.entrySet().stream().filter(e -> e.getValue() <= REACHABLE_WITHIN_MILLIS)
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        manager.selfId().ifPresent(ok::add);
+        manager.leaderId().ifPresent(ok::add);
+        return ok;
+    }
+
+    private void put(Node n) {
+        commit(StoreBatch.of(new StoreOp.PutNode(n)));
+    }
+
+    private void commit(StoreBatch batch) {
+        StoreReply reply = manager.writer().submit(batch);
+        if (!reply.ok()) {
+            throw new ApiException(ApiException.Kind.CONFLICT, reply.error());
+        }
+    }
+}

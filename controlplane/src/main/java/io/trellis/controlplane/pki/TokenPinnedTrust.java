@@ -1,0 +1,81 @@
+package io.trellis.controlplane.pki;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * What a joining node trusts before it has a certificate: a manager whose chain contains the root
+ * CA named by the join token's digest and whose certificate that CA signed. This is the pin check
+ * Swarm does, made before the node sends its token or anything else.
+ */
+public final class TokenPinnedTrust extends X509ExtendedTrustManager {
+    private final JoinToken token;
+    private volatile X509Certificate pinned;
+
+    public TokenPinnedTrust(JoinToken token) {
+        this.token = token;
+    }
+
+    /** The CA the manager presented, once a handshake has checked it. */
+    public Optional<X509Certificate> ca() {
+        return Optional.ofNullable(pinned);
+    }
+
+    private void verify(X509Certificate[] chain) throws CertificateException {
+        if (chain == null || chain.length < 2) {
+            throw new CertificateException("the manager did not present its root CA");
+        }
+        X509Certificate ca = chain[chain.length - 1];
+        if (!token.matches(ca)) {
+            throw new CertificateException("the manager's root CA does not match the join token "
+                    + "(wrong token or wrong cluster)");
+        }
+        try {
+            chain[0].verify(ca.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new CertificateException("the manager's certificate was not issued by the token's CA", e);
+        }
+        chain[0].checkValidity();
+        pinned = ca;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        verify(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        verify(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        verify(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("a joining node accepts no clients");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+    }
+}
