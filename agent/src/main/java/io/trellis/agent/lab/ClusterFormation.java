@@ -77,8 +77,9 @@ final class ClusterFormation {
         }
     }
 
+    /** The command's first line ("Swarm initialized: …", "This node joined a swarm as a worker."); the rest is advice for humans. */
     private void report(LabState.LabNode node, TrellisCli.Result r) {
-        out.println(node.name() + ": " + r.out().strip());
+        out.println(node.name() + ": " + r.out().strip().lines().findFirst().orElse(""));
         out.flush();
     }
 
