@@ -1,19 +1,19 @@
 package io.trellis.agent.lab;
 
-import io.trellis.ipvs.link.InterfaceFlags;
+import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The lab's underlay: a hub namespace holding a bridge, and one namespace per node wired to it by a
  * veth pair. Everything lives in namespaces the lab creates, so no lab packet can leave the host.
  * Namespaces are pinned under /run/netns so {@code ip netns} shows them to admins.
  *
- * <p>Links are made with iproute2 for now; the data-plane issue brings our own rtnetlink binding,
- * which will replace these calls.
+ * <p>Links are made over our own rtnetlink socket ({@link RtNetlink}), opened inside the namespace
+ * it acts on: the product never runs iproute2.
  */
 final class LabNetwork {
     static final Path NETNS_DIR = Path.of("/run/netns");
@@ -21,6 +21,9 @@ final class LabNetwork {
     static final String NODE_PREFIX = "trellis-";
     static final String SUBNET_PREFIX = "172.30.0.";
     static final int PREFIX_LENGTH = 24;
+    static final String BRIDGE = "br0";
+    /** The node's end of its veth pair, named like a host's first NIC. */
+    static final String NODE_LINK = "eth0";
 
     private LabNetwork() {
     }
@@ -37,38 +40,55 @@ final class LabNetwork {
         return SUBNET_PREFIX + (10 + index);
     }
 
+    /** The hub's end of a node's veth pair: the bridge port that {@link #partition} pulls. */
+    static String hubLinkOf(String node) {
+        return "v" + node;
+    }
+
     static void createHub() throws IOException {
         Files.createDirectories(NETNS_DIR);
-        NetworkNamespace hub = NetworkNamespace.create(pathOf(HUB));
-        upLoopback(hub);
-        Shell.run(List.of("ip", "-n", HUB, "link", "add", "br0", "type", "bridge"));
-        Shell.run(List.of("ip", "-n", HUB, "link", "set", "br0", "up"));
+        NetworkNamespace.create(pathOf(HUB));
+        inNamespace(HUB, rt -> {
+            rt.setUp("lo");
+            rt.createBridge(BRIDGE);
+            rt.setUp(BRIDGE);
+        });
     }
 
     static void createNode(String node, int index) throws IOException {
         String ns = namespaceOf(node);
-        NetworkNamespace nodeNs = NetworkNamespace.create(pathOf(ns));
-        upLoopback(nodeNs);
-        String hubSide = "v" + node;
-        // Created in the hub, then one end moved to the node: nothing ever appears in the host namespace.
-        Shell.run(List.of("ip", "-n", HUB, "link", "add", hubSide, "type", "veth", "peer", "name", "eth0",
-                "netns", ns));
-        Shell.run(List.of("ip", "-n", HUB, "link", "set", hubSide, "master", "br0", "up"));
-        Shell.run(List.of("ip", "-n", ns, "addr", "add", addressOf(index) + "/" + PREFIX_LENGTH, "dev", "eth0"));
-        Shell.run(List.of("ip", "-n", ns, "link", "set", "eth0", "up"));
+        Path nodePath = pathOf(ns);
+        NetworkNamespace.create(nodePath);
+        String hubSide = hubLinkOf(node);
+        // Created in the hub with the peer born in the node: nothing ever appears in the host namespace.
+        inNamespace(HUB, rt -> {
+            rt.createVeth(hubSide, NODE_LINK, nodePath);
+            rt.setMaster(hubSide, BRIDGE);
+            rt.setUp(hubSide);
+        });
+        InetAddress address = InetAddress.getByName(addressOf(index));
+        inNamespace(ns, rt -> {
+            rt.setUp("lo");
+            rt.addAddress(NODE_LINK, address, PREFIX_LENGTH);
+            rt.setUp(NODE_LINK);
+        });
     }
 
-    private static void upLoopback(NetworkNamespace ns) throws IOException {
-        try {
-            ns.call(() -> {
-                InterfaceFlags.setUp("lo");
-                return null;
-            });
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
+    /**
+     * Cuts a node off the underlay by taking its bridge port down in the hub, like pulling its cable
+     * at the switch: the node keeps its address and routes, its packets just go nowhere.
+     */
+    static void partition(String node) throws IOException {
+        inNamespace(HUB, rt -> rt.setDown(hubLinkOf(node)));
+    }
+
+    static void heal(String node) throws IOException {
+        inNamespace(HUB, rt -> rt.setUp(hubLinkOf(node)));
+    }
+
+    /** Read from the kernel rather than remembered, so it stays true whoever changed the link. */
+    static boolean isPartitioned(String node) throws IOException {
+        return queryIn(HUB, rt -> rt.link(hubLinkOf(node)).map(link -> !link.isUp()).orElse(true));
     }
 
     /** Deletes the lab's namespaces (their veths and bridge go with them); idempotent. */
@@ -83,6 +103,38 @@ final class LabNetwork {
                     NetworkNamespace.delete(p);
                 }
             }
+        }
+    }
+
+    @FunctionalInterface
+    private interface LinkChange {
+        void apply(RtNetlink rt) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface LinkQuery<T> {
+        T apply(RtNetlink rt) throws IOException;
+    }
+
+    private static void inNamespace(String namespace, LinkChange change) throws IOException {
+        queryIn(namespace, rt -> {
+            change.apply(rt);
+            return null;
+        });
+    }
+
+    /** Runs {@code query} over a netlink socket opened inside {@code namespace}, so it acts there. */
+    private static <T> T queryIn(String namespace, LinkQuery<T> query) throws IOException {
+        try {
+            return NetworkNamespace.open(pathOf(namespace)).call(() -> {
+                try (RtNetlink rt = RtNetlink.open()) {
+                    return query.apply(rt);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         }
     }
 }
