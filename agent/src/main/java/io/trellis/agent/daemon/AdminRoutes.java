@@ -57,6 +57,17 @@ public final class AdminRoutes {
             daemon.unlock(body.get("unlockKey"));
             return json(Map.of("unlocked", true));
         }));
+        r.get("/swarm/unlock-key", req -> guard(() -> json(Map.of("unlockKey", autolock().current()))));
+        r.post("/swarm/unlock-key/rotate", req -> guard(() -> json(Map.of("unlockKey", autolock().rotate()))));
+        r.post("/swarm/update", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            String on = body.get("autolock");
+            if (on == null) {
+                throw ApiException.invalid("nothing to update: give --autolock=true|false");
+            }
+            String key = autolock().set(Boolean.parseBoolean(on));
+            return json(key == null ? Map.of() : Map.of("unlockKey", key));
+        }));
         r.post("/nodes/{ref}/promote", req -> guard(() -> json(Map.of("message", membership().promote(req.pathParam("ref"))))));
         r.post("/nodes/{ref}/demote", req -> guard(() -> json(Map.of("message", membership().demote(req.pathParam("ref"))))));
         r.delete("/nodes/{ref}", req -> guard(() ->
@@ -93,6 +104,11 @@ public final class AdminRoutes {
         String token = rotate ? tokens.rotate(role) : tokens.token(role);
         String manager = daemon.identity().map(SwarmIdentity::managerAddr).orElse("");
         return json(Map.of("role", role.label(), "token", token, "manager", manager, "rotated", rotate));
+    }
+
+    private Autolock autolock() {
+        ManagerNode m = daemon.manager();
+        return new Autolock(m.store(), m.writer());
     }
 
     private NodeMembership membership() {

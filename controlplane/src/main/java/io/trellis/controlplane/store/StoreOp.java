@@ -14,6 +14,7 @@ import java.util.Map;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = StoreOp.InitCluster.class, name = "init-cluster"),
     @JsonSubTypes.Type(value = StoreOp.SetJoinTokens.class, name = "set-join-tokens"),
+    @JsonSubTypes.Type(value = StoreOp.SetUnlockKey.class, name = "set-unlock-key"),
     @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
     @JsonSubTypes.Type(value = StoreOp.DeleteNode.class, name = "delete-node"),
@@ -41,6 +42,16 @@ public sealed interface StoreOp {
     }
 
     /** {@code swarm join-token --rotate}: the old token of that role stops working at this commit. */
+    /** {@code swarm unlock-key --rotate}, {@code swarm update --autolock}: null turns autolock off. */
+    record SetUnlockKey(String unlockKey) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (tx.cluster() == null) {
+                throw new StoreException("this node is not part of a swarm");
+            }
+            tx.setCluster(tx.cluster().withUnlockKey(unlockKey));
+        }
+    }
+
     record SetJoinTokens(String workerToken, String managerToken) implements StoreOp {
         public void applyTo(Transaction tx) {
             if (tx.cluster() == null) {
