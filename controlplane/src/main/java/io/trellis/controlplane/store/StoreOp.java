@@ -2,7 +2,9 @@ package io.trellis.controlplane.store;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One change in a replicated transaction. Everything non-deterministic (IDs, timestamps) is chosen
@@ -15,6 +17,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = StoreOp.SetJoinTokens.class, name = "set-join-tokens"),
     @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
+    @JsonSubTypes.Type(value = StoreOp.UpdateNodeSpec.class, name = "update-node-spec"),
     @JsonSubTypes.Type(value = StoreOp.CreateService.class, name = "create-service"),
     @JsonSubTypes.Type(value = StoreOp.UpdateService.class, name = "update-service"),
     @JsonSubTypes.Type(value = StoreOp.DeleteService.class, name = "delete-service"),
@@ -61,6 +64,35 @@ public sealed interface StoreOp {
                 throw new StoreException("node " + nodeId + " not found");
             }
             tx.nodes().put(nodeId, n.withStatus(status, now));
+        }
+    }
+
+    /**
+     * {@code node update}: availability ({@code null} keeps it) and label changes, applied to the
+     * node as it is at commit time so concurrent updates and status reports are not lost. Labels are
+     * added first, then removed, as the Docker CLI does; removing a missing key rejects the batch.
+     */
+    record UpdateNodeSpec(String nodeId, Node.Availability availability, Map<String, String> labelAdd,
+                          List<String> labelRm, long now) implements StoreOp {
+        public UpdateNodeSpec {
+            labelAdd = labelAdd == null ? Map.of() : Map.copyOf(labelAdd);
+            labelRm = labelRm == null ? List.of() : List.copyOf(labelRm);
+        }
+
+        public void applyTo(Transaction tx) {
+            Node n = tx.nodes().get(nodeId);
+            if (n == null) {
+                throw new StoreException("node " + nodeId + " not found");
+            }
+            Map<String, String> labels = new TreeMap<>(n.labels());
+            labels.putAll(labelAdd);
+            for (String key : labelRm) {
+                if (labels.remove(key) == null) {
+                    throw new StoreException("key " + key + " doesn't exist in node's labels");
+                }
+            }
+            tx.nodes().put(nodeId, n.withAvailabilityAndLabels(
+                    availability == null ? n.availability() : availability, labels, now));
         }
     }
 
