@@ -6,12 +6,14 @@ import io.trellis.agent.admin.AdminResponse;
 import io.trellis.agent.admin.AdminRouter;
 import io.trellis.agent.admin.AdminServer;
 import io.trellis.agent.api.Json;
+import io.trellis.agent.api.NodeUpdateRequest;
 import io.trellis.agent.api.NodeView;
 import io.trellis.agent.api.ServiceCreateRequest;
 import io.trellis.agent.api.ServiceView;
 import io.trellis.agent.api.TaskView;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
+import io.trellis.controlplane.api.ServiceSpecValidator;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
@@ -45,6 +47,13 @@ public final class AdminRoutes {
         r.get("/swarm/join-token/{role}", req -> guard(() -> joinToken(req.pathParam("role"), false)));
         r.post("/swarm/join-token/{role}/rotate", req -> guard(() -> joinToken(req.pathParam("role"), true)));
         r.get("/nodes", req -> guard(this::nodes));
+        r.get("/nodes/{ref}", req -> guard(() -> json(nodeView(daemon.manager().api().node(nodeRef(req))))));
+        r.get("/nodes/{ref}/tasks", req -> guard(() -> nodeTasks(nodeRef(req))));
+        r.post("/nodes/{ref}/update", req -> guard(() -> {
+            NodeUpdateRequest u = body(req, NodeUpdateRequest.class);
+            return json(nodeView(daemon.manager().api().updateNode(nodeRef(req), u.availability(), u.labelAdd(),
+                    u.labelRm())));
+        }));
         r.get("/services", req -> guard(this::services));
         r.post("/services", req -> guard(() -> createService(body(req, ServiceCreateRequest.class))));
         r.post("/services/scale", req -> guard(() ->
@@ -55,7 +64,7 @@ public final class AdminRoutes {
         }));
         r.get("/services/{ref}", req -> guard(() -> {
             Service s = daemon.manager().api().service(req.pathParam("ref"));
-            return json(ServiceView.of(s, daemon.manager().store().view().tasksOf(s.id())));
+            return json(ServiceView.of(s, daemon.manager().store().view()));
         }));
         r.get("/services/{ref}/tasks", req -> guard(() -> tasks(req.pathParam("ref"))));
         r.get("/services/{ref}/logs", req -> guard(() -> {
@@ -91,14 +100,16 @@ public final class AdminRoutes {
         ClusterSnapshot view = daemon.manager().store().view();
         return json(view.services().values().stream()
                 .sorted(Comparator.comparing(Service::name))
-                .map(s -> ServiceView.of(s, view.tasksOf(s.id()))).toList());
+                .map(s -> ServiceView.of(s, view)).toList());
     }
 
     private AdminResponse createService(ServiceCreateRequest r) {
-        ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(),
-                r.replicas() == null ? 1 : r.replicas());
+        ServiceSpec.Mode mode = ServiceSpecValidator.mode(r.mode());
+        int replicas = r.replicas() != null ? r.replicas() : mode == ServiceSpec.Mode.GLOBAL ? 0 : 1;
+        ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
+                r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode());
         Service s = daemon.manager().api().createService(spec);
-        return json(ServiceView.of(s, List.of()));
+        return json(ServiceView.of(s, daemon.manager().store().view()));
     }
 
     private AdminResponse tasks(String ref) {
@@ -106,6 +117,24 @@ public final class AdminRoutes {
         Service s = m.api().service(ref);
         ClusterSnapshot view = m.store().view();
         return json(view.tasksOf(s.id()).stream().map(t -> TaskView.of(t, view.nodes())).toList());
+    }
+
+    /** {@code self} is this node, as in {@code docker node ps self}. */
+    private String nodeRef(AdminRequest req) {
+        String ref = req.pathParam("ref");
+        return "self".equals(ref) ? daemon.identity().map(SwarmIdentity::nodeId).orElse(ref) : ref;
+    }
+
+    private NodeView nodeView(io.trellis.controlplane.store.Node n) {
+        String self = daemon.identity().map(SwarmIdentity::nodeId).orElse("");
+        return NodeView.of(n, self, daemon.manager().leaderId().orElse(""));
+    }
+
+    private AdminResponse nodeTasks(String ref) {
+        ManagerNode m = daemon.manager();
+        List<io.trellis.controlplane.store.Task> tasks = m.api().nodeTasks(ref);
+        ClusterSnapshot view = m.store().view();
+        return json(tasks.stream().map(t -> TaskView.of(t, view.nodes())).toList());
     }
 
     private static int count(String name, String value) {
