@@ -47,13 +47,6 @@ public final class AdminRoutes {
         r.get("/swarm/join-token/{role}", req -> guard(() -> joinToken(req.pathParam("role"), false)));
         r.post("/swarm/join-token/{role}/rotate", req -> guard(() -> joinToken(req.pathParam("role"), true)));
         r.get("/nodes", req -> guard(this::nodes));
-        r.get("/nodes/{ref}", req -> guard(() -> json(nodeView(daemon.manager().api().node(nodeRef(req))))));
-        r.get("/nodes/{ref}/tasks", req -> guard(() -> nodeTasks(nodeRef(req))));
-        r.post("/nodes/{ref}/update", req -> guard(() -> {
-            NodeUpdateRequest u = body(req, NodeUpdateRequest.class);
-            return json(nodeView(daemon.manager().api().updateNode(nodeRef(req), u.availability(), u.labelAdd(),
-                    u.labelRm())));
-        }));
         r.get("/services", req -> guard(this::services));
         r.post("/services", req -> guard(() -> createService(body(req, ServiceCreateRequest.class))));
         r.post("/services/scale", req -> guard(() ->
@@ -73,6 +66,18 @@ public final class AdminRoutes {
             String tail = req.queryParam("tail");
             return AdminResponse.stream("text/plain; charset=utf-8",
                     new ServiceLogs(daemon, s.id(), follow, tail == null ? -1 : count("tail", tail)));
+        }));
+        registerNodeRoutes(r);
+    }
+
+    /** {@code node inspect}, {@code node ps}, {@code node update}; NODE may be {@code self}. */
+    private void registerNodeRoutes(AdminRouter r) {
+        r.get("/nodes/{ref}", req -> guard(() -> json(nodeView(daemon.manager().api().node(nodeRef(req))))));
+        r.get("/nodes/{ref}/tasks", req -> guard(() -> nodeTasks(nodeRef(req))));
+        r.post("/nodes/{ref}/update", req -> guard(() -> {
+            NodeUpdateRequest u = body(req, NodeUpdateRequest.class);
+            return json(nodeView(daemon.manager().api().updateNode(nodeRef(req), u.availability(), u.labelAdd(),
+                    u.labelRm())));
         }));
     }
 

@@ -57,45 +57,6 @@ public final class ClusterApi {
         return view().tasksOf(service(ref).id());
     }
 
-    /** Scales several services in one commit: all of them or, on any error, none. */
-    public Map<String, Integer> scale(Map<String, Integer> requested) {
-        if (requested.isEmpty()) {
-            throw ApiException.invalid("nothing to scale: give SERVICE=REPLICAS");
-        }
-        long now = clock.millis();
-        List<StoreOp> ops = new ArrayList<>();
-        Map<String, Integer> result = new LinkedHashMap<>();
-        for (Map.Entry<String, Integer> e : requested.entrySet()) {
-            Service s = service(e.getKey());
-            if (s.spec().global()) {
-                throw ApiException.invalid("service " + s.name() + " is global: scale can only be used with replicated mode");
-            }
-            ServiceSpecValidator.validateReplicas(s.name(), e.getValue());
-            ops.add(new StoreOp.UpdateService(s.id(), s.version(), s.spec().withReplicas(e.getValue()), now));
-            result.put(s.name(), e.getValue());
-        }
-        commit(new StoreBatch(ops));
-        return result;
-    }
-
-    /** Removes services in one commit; an unknown name rejects the whole request. */
-    public List<String> removeServices(List<String> refs) {
-        if (refs.isEmpty()) {
-            throw ApiException.invalid("give at least one service to remove");
-        }
-        List<StoreOp> ops = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        for (String ref : refs) {
-            Service s = service(ref);
-            if (!removed.contains(s.name())) {
-                ops.add(new StoreOp.DeleteService(s.id()));
-                removed.add(s.name());
-            }
-        }
-        commit(new StoreBatch(ops));
-        return removed;
-    }
-
     /**
      * Looks a node up the way the Docker CLI does: full ID, hostname, then unique ID prefix. A
      * hostname or prefix that fits several nodes is refused rather than guessed.
@@ -173,6 +134,45 @@ public final class ClusterApi {
             throw ApiException.invalid("invalid " + flag + " \"" + given + "\": expected KEY=VALUE with a key"
                     + " that is not empty and has no whitespace");
         }
+    }
+
+    /** Scales several services in one commit: all of them or, on any error, none. */
+    public Map<String, Integer> scale(Map<String, Integer> requested) {
+        if (requested.isEmpty()) {
+            throw ApiException.invalid("nothing to scale: give SERVICE=REPLICAS");
+        }
+        long now = clock.millis();
+        List<StoreOp> ops = new ArrayList<>();
+        Map<String, Integer> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : requested.entrySet()) {
+            Service s = service(e.getKey());
+            if (s.spec().global()) {
+                throw ApiException.invalid("service " + s.name() + " is global: scale can only be used with replicated mode");
+            }
+            ServiceSpecValidator.validateReplicas(s.name(), e.getValue());
+            ops.add(new StoreOp.UpdateService(s.id(), s.version(), s.spec().withReplicas(e.getValue()), now));
+            result.put(s.name(), e.getValue());
+        }
+        commit(new StoreBatch(ops));
+        return result;
+    }
+
+    /** Removes services in one commit; an unknown name rejects the whole request. */
+    public List<String> removeServices(List<String> refs) {
+        if (refs.isEmpty()) {
+            throw ApiException.invalid("give at least one service to remove");
+        }
+        List<StoreOp> ops = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (String ref : refs) {
+            Service s = service(ref);
+            if (!removed.contains(s.name())) {
+                ops.add(new StoreOp.DeleteService(s.id()));
+                removed.add(s.name());
+            }
+        }
+        commit(new StoreBatch(ops));
+        return removed;
     }
 
     private void commit(StoreBatch batch) {

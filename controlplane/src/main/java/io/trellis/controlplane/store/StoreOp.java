@@ -17,7 +17,6 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = StoreOp.SetJoinTokens.class, name = "set-join-tokens"),
     @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
-    @JsonSubTypes.Type(value = StoreOp.UpdateNodeSpec.class, name = "update-node-spec"),
     @JsonSubTypes.Type(value = StoreOp.CreateService.class, name = "create-service"),
     @JsonSubTypes.Type(value = StoreOp.UpdateService.class, name = "update-service"),
     @JsonSubTypes.Type(value = StoreOp.DeleteService.class, name = "delete-service"),
@@ -26,6 +25,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = StoreOp.AssignTask.class, name = "assign-task"),
     @JsonSubTypes.Type(value = StoreOp.ReportTaskStatus.class, name = "report-task-status"),
     @JsonSubTypes.Type(value = StoreOp.DeleteTask.class, name = "delete-task"),
+    @JsonSubTypes.Type(value = StoreOp.UpdateNodeSpec.class, name = "update-node-spec"),
 })
 public sealed interface StoreOp {
 
@@ -64,35 +64,6 @@ public sealed interface StoreOp {
                 throw new StoreException("node " + nodeId + " not found");
             }
             tx.nodes().put(nodeId, n.withStatus(status, now));
-        }
-    }
-
-    /**
-     * {@code node update}: availability ({@code null} keeps it) and label changes, applied to the
-     * node as it is at commit time so concurrent updates and status reports are not lost. Labels are
-     * added first, then removed, as the Docker CLI does; removing a missing key rejects the batch.
-     */
-    record UpdateNodeSpec(String nodeId, Node.Availability availability, Map<String, String> labelAdd,
-                          List<String> labelRm, long now) implements StoreOp {
-        public UpdateNodeSpec {
-            labelAdd = labelAdd == null ? Map.of() : Map.copyOf(labelAdd);
-            labelRm = labelRm == null ? List.of() : List.copyOf(labelRm);
-        }
-
-        public void applyTo(Transaction tx) {
-            Node n = tx.nodes().get(nodeId);
-            if (n == null) {
-                throw new StoreException("node " + nodeId + " not found");
-            }
-            Map<String, String> labels = new TreeMap<>(n.labels());
-            labels.putAll(labelAdd);
-            for (String key : labelRm) {
-                if (labels.remove(key) == null) {
-                    throw new StoreException("key " + key + " doesn't exist in node's labels");
-                }
-            }
-            tx.nodes().put(nodeId, n.withAvailabilityAndLabels(
-                    availability == null ? n.availability() : availability, labels, now));
         }
     }
 
@@ -192,6 +163,35 @@ public sealed interface StoreOp {
     record DeleteTask(String taskId) implements StoreOp {
         public void applyTo(Transaction tx) {
             tx.tasks().remove(taskId);
+        }
+    }
+
+    /**
+     * {@code node update}: availability ({@code null} keeps it) and label changes, applied to the
+     * node as it is at commit time so concurrent updates and status reports are not lost. Labels are
+     * added first, then removed, as the Docker CLI does; removing a missing key rejects the batch.
+     */
+    record UpdateNodeSpec(String nodeId, Node.Availability availability, Map<String, String> labelAdd,
+                          List<String> labelRm, long now) implements StoreOp {
+        public UpdateNodeSpec {
+            labelAdd = labelAdd == null ? Map.of() : Map.copyOf(labelAdd);
+            labelRm = labelRm == null ? List.of() : List.copyOf(labelRm);
+        }
+
+        public void applyTo(Transaction tx) {
+            Node n = tx.nodes().get(nodeId);
+            if (n == null) {
+                throw new StoreException("node " + nodeId + " not found");
+            }
+            Map<String, String> labels = new TreeMap<>(n.labels());
+            labels.putAll(labelAdd);
+            for (String key : labelRm) {
+                if (labels.remove(key) == null) {
+                    throw new StoreException("key " + key + " doesn't exist in node's labels");
+                }
+            }
+            tx.nodes().put(nodeId, n.withAvailabilityAndLabels(
+                    availability == null ? n.availability() : availability, labels, now));
         }
     }
 }
