@@ -31,7 +31,7 @@ public record Constraint(String key, boolean equal, String value) {
         String e = expression == null ? "" : expression;
         int eq = e.indexOf("==");
         int ne = e.indexOf("!=");
-        if ((eq < 0) == (ne < 0) || e.indexOf("==", Math.max(eq, ne) + 2) >= 0 || e.indexOf("!=", Math.max(eq, ne) + 2) >= 0) {
+        if (occurrences(e, "==") + occurrences(e, "!=") != 1) {
             throw invalid(e, "expected KEY==VALUE or KEY!=VALUE");
         }
         int at = eq >= 0 ? eq : ne;
@@ -87,6 +87,14 @@ public record Constraint(String key, boolean equal, String value) {
     @Override
     public String toString() {
         return key + (equal ? "==" : "!=") + value;
+    }
+
+    private static int occurrences(String s, String operator) {
+        int n = 0;
+        for (int i = s.indexOf(operator); i >= 0; i = s.indexOf(operator, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static IllegalArgumentException invalid(String e, String why) {

@@ -59,6 +59,7 @@ class ConstraintTest {
         assertThatThrownBy(() -> Constraint.parse("node.role==manager!=worker"))
                 .hasMessageContaining("expected KEY==VALUE or KEY!=VALUE");
         assertThatThrownBy(() -> Constraint.parse("a==b==c")).hasMessageContaining("expected KEY==VALUE");
+        assertThatThrownBy(() -> Constraint.parse("node.role!==manager")).hasMessageContaining("expected KEY==VALUE");
         assertThatThrownBy(() -> Constraint.parse("engine.labels.x==y"))
                 .hasMessage("invalid constraint \"engine.labels.x==y\": KEY must be node.id, node.hostname,"
                         + " node.role or node.labels.NAME");
