@@ -61,11 +61,28 @@ public final class NodeCommand {
         List<String> labelAdd = new ArrayList<>();
         @Option(names = "--label-rm", paramLabel = "KEY", description = "Remove a node label (it must exist).")
         List<String> labelRm = new ArrayList<>();
+        @Option(names = "--role", paramLabel = "manager|worker",
+                description = "Promote to manager or demote to worker (like node promote / node demote).")
+        String role;
         @Parameters(index = "0", paramLabel = "NODE") String node;
 
         @Override
         public Integer call() {
-            agent().post(path(node) + "/update", new NodeUpdateRequest(availability, labelAdd, labelRm), NodeView.class);
+            // Checked here too, so a bad flag changes nothing even when --role is applied first.
+            if (role != null && !role.matches("manager|worker")) {
+                throw CliException.user("invalid --role \"" + role + "\": use manager or worker");
+            }
+            if (availability != null && !availability.matches("active|pause|drain")) {
+                throw CliException.user("invalid --availability \"" + availability + "\": use active, pause or drain");
+            }
+            if (role != null) {
+                agent().post(path(node) + (role.equals("manager") ? "/promote" : "/demote"), java.util.Map.of(),
+                        java.util.Map.class);
+            }
+            if (availability != null || !labelAdd.isEmpty() || !labelRm.isEmpty() || role == null) {
+                agent().post(path(node) + "/update", new NodeUpdateRequest(availability, labelAdd, labelRm),
+                        NodeView.class);
+            }
             out().println(node);
             out().flush();
             return 0;
