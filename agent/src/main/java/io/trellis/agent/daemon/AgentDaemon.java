@@ -93,6 +93,7 @@ public final class AgentDaemon implements AutoCloseable {
         // Set before the admin API answers, so nobody is told "not a manager" while the log replays.
         this.resuming = Files.exists(cfg.identityFile());
         metrics.bindTasks(() -> manager == null ? null : manager.store().view());
+        metrics.bindNodes(() -> manager == null ? null : manager.store().view());
         Gauge.builder("trellis.worker.tasks.running", () -> worker == null ? 0 : worker.runningCount())
                 .description("Task processes this node runs").register(metrics.registry());
     }
