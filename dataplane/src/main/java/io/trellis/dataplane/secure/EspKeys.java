@@ -59,10 +59,15 @@ public final class EspKeys implements SecurityAssociationDatabase {
         publish();
     }
 
-    /** The remote VTEPs network {@code vni} exchanges traffic with; replaces the previous set. */
+    /**
+     * The remote VTEPs network {@code vni} exchanges traffic with; replaces the previous set. This
+     * node's own address is ignored: an endpoint the control plane placed here before it was attached
+     * is not a peer (a node has no SA with itself).
+     */
     public synchronized void setPeers(int vni, Collection<Integer> remoteVteps) {
         KeyRing ring = ring(vni);
         Set<Integer> next = new HashSet<>(remoteVteps);
+        next.removeIf(vtep -> name(vtep).equals(local));
         Set<Integer> previous = peers.getOrDefault(vni, Set.of());
         for (int vtep : previous) {
             if (!next.contains(vtep)) {
