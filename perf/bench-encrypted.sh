@@ -269,30 +269,33 @@ if [[ -n $wireguard ]]; then
   wg genkey >"$work/b.priv"
   wg pubkey <"$work/a.priv" >"$work/a.pub"
   wg pubkey <"$work/b.priv" >"$work/b.pub"
-  # Foreground (the default is to daemonize), so the EXIT trap can stop it by PID.
+  # Foreground (the default is to daemonize), so the EXIT trap can stop it by PID. Two names: the
+  # UAPI socket /var/run/wireguard/NAME.sock lives in the file system, which namespaces share.
+  WA="wga$$" WB="wgb$$"
+  WA=${WA:0:15} WB=${WB:0:15}
   WG_PROCESS_FOREGROUND=1 WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 \
-    ip netns exec "$A" wireguard-go wg0 >"$work/wg-a.log" 2>&1 &
+    ip netns exec "$A" wireguard-go "$WA" >"$work/wg-a.log" 2>&1 &
   pid_a=$!
   WG_PROCESS_FOREGROUND=1 WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 \
-    ip netns exec "$B" wireguard-go wg0 >"$work/wg-b.log" 2>&1 &
+    ip netns exec "$B" wireguard-go "$WB" >"$work/wg-b.log" 2>&1 &
   pid_b=$!
   up=""
   for ((i = 0; i < 50; i++)); do
-    ip -n "$A" link show wg0 >/dev/null 2>&1 && ip -n "$B" link show wg0 >/dev/null 2>&1 && { up=1; break; }
+    ip -n "$A" link show "$WA" >/dev/null 2>&1 && ip -n "$B" link show "$WB" >/dev/null 2>&1 && { up=1; break; }
     sleep 0.1
   done
   if [[ -z $up ]]; then
-    echo "bench-encrypted: wireguard-go did not create wg0 ($(head -c 200 "$work/wg-a.log")): skipping the row" >&2
+    echo "bench-encrypted: wireguard-go did not create its interfaces ($(head -c 200 "$work/wg-a.log"; head -c 200 "$work/wg-b.log")): skipping the row" >&2
     wireguard=""
   else
-    ip netns exec "$A" wg set wg0 private-key "$work/a.priv" listen-port 51820 \
+    ip netns exec "$A" wg set "$WA" private-key "$work/a.priv" listen-port 51820 \
       peer "$(cat "$work/b.pub")" allowed-ips "$OB/32" endpoint "$UB:51820"
-    ip netns exec "$B" wg set wg0 private-key "$work/b.priv" listen-port 51820 \
+    ip netns exec "$B" wg set "$WB" private-key "$work/b.priv" listen-port 51820 \
       peer "$(cat "$work/a.pub")" allowed-ips "$OA/32" endpoint "$UA:51820"
-    ip -n "$A" addr add "$OA/24" dev wg0
-    ip -n "$B" addr add "$OB/24" dev wg0
-    ip -n "$A" link set wg0 mtu 1420 up
-    ip -n "$B" link set wg0 mtu 1420 up
+    ip -n "$A" addr add "$OA/24" dev "$WA"
+    ip -n "$B" addr add "$OB/24" dev "$WB"
+    ip -n "$A" link set "$WA" mtu 1420 up
+    ip -n "$B" link set "$WB" mtu 1420 up
     ping_ok "$A" "$OB" || die "no ping through wireguard-go"
     measure wireguard-go warm
   fi
