@@ -62,6 +62,9 @@ public final class EspVtep implements VtepSink, AutoCloseable {
     /** Per sending thread: its sealer and a native GSO sender on the channel's fd (null on NIO). */
     private final ThreadLocal<Sender> senders = ThreadLocal.withInitial(this::newSender);
     private final AtomicReference<VirtualSwitch> target;
+    /** Writes still in Netty's queue: while there are any, no thread takes the direct path (see transmit). */
+    private final AtomicInteger queued = new AtomicInteger();
+    private final ChannelFutureListener dequeued = f -> queued.decrementAndGet();
 
     private EspVtep(EventLoopGroup group, Channel channel, int port, Transport transport, EspKeys keys,
                     boolean udpSegmentation, EspCounters counters, EspVtepCounters drops, VtepCounters vxlanDrops,
@@ -175,10 +178,10 @@ public final class EspVtep implements VtepSink, AutoCloseable {
      * socket buffer is full or the transport has no fd (NIO).
      *
      * <p>Order matters here as it does not for plain VXLAN: once a datagram waits in the queue, later
-     * ones from this thread must not overtake it, or a burst of them would push its sequence number
-     * out of the receiver's 2048-packet window (RFC 4303 §3.4.3: TOO_OLD). So while this thread has
-     * queued writes in flight, it queues too; when the queue is over Netty's high-water mark, it drops
-     * (a full transmit queue, as a NIC's), and TCP retransmits.
+     * ones must not overtake it, or a burst of them would push its sequence number out of the
+     * receiver's 2048-packet window (RFC 4303 §3.4.3: TOO_OLD). So while any writes are queued, every
+     * thread queues too (threads of one network share SAs); when the queue is over Netty's high-water
+     * mark, the datagram is dropped (a full transmit queue, as a NIC's), and TCP retransmits.
      */
     private boolean transmit(Sender s, int offset, int length, int segment, int remoteVtep) {
         if (!channel.isActive()) {
@@ -186,7 +189,7 @@ public final class EspVtep implements VtepSink, AutoCloseable {
             return false;
         }
         ByteBuf out = s.sealer.output();
-        if (s.direct != null && s.queued.get() == 0) {
+        if (s.direct != null && queued.get() == 0) {
             try {
                 if (s.direct.send(out.memoryAddress() + offset, length, remoteVtep, port, segment)) {
                     return true;
@@ -204,8 +207,8 @@ public final class EspVtep implements VtepSink, AutoCloseable {
         ByteBuf copy = channel.alloc().directBuffer(length, length);
         copy.writeBytes(out, offset, length);
         Object message = segment < length ? transport.segmented(copy, segment, to) : new DatagramPacket(copy, to);
-        s.queued.incrementAndGet();
-        channel.write(message).addListener(s.dequeued);
+        queued.incrementAndGet();
+        channel.write(message).addListener(dequeued);
         if (s.direct != null) {
             channel.flush(); // the direct path resumes only once these are out: do not wait for the batch end
         }
@@ -222,17 +225,8 @@ public final class EspVtep implements VtepSink, AutoCloseable {
         return new Sender(new EspSealer(counters), direct);
     }
 
-    /** One sending thread's state; {@code queued} counts its writes still in Netty's queue. */
-    private static final class Sender {
-        final EspSealer sealer;
-        final UdpGsoSender direct;
-        final AtomicInteger queued = new AtomicInteger();
-        final ChannelFutureListener dequeued = f -> queued.decrementAndGet();
-
-        Sender(EspSealer sealer, UdpGsoSender direct) {
-            this.sealer = sealer;
-            this.direct = direct;
-        }
+    /** One sending thread's state. */
+    private record Sender(EspSealer sealer, UdpGsoSender direct) {
     }
 
     private InetSocketAddress remote(int ipv4) {
