@@ -35,7 +35,7 @@ public final class Dispatcher implements AutoCloseable {
     public static final Duration PERIOD_DEFAULT = Duration.ofSeconds(5);
     public static final int MISSED_HEARTBEATS_DOWN = 3;
     private static final Duration SESSION_IDLE_MAX = Duration.ofMinutes(2);
-    private static final Duration NEW_LEADER_GRACE = Duration.ofSeconds(5);
+    private static final Duration NEW_LEADER_GRACE = Duration.ofSeconds(2);
 
     private final ClusterStore store;
     private final StoreWriter writer;
