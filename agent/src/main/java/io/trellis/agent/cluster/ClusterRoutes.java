@@ -137,6 +137,10 @@ public final class ClusterRoutes {
         } catch (IllegalArgumentException e) {
             refused(route, "invalid", e.getMessage());
             return refusal(400, e.getMessage());
+        } catch (InterruptedException e) {
+            // A long poll cut short by shutdown: the node's session moves on to another manager.
+            Thread.currentThread().interrupt();
+            return refusal(503, "the manager is shutting down");
         }
     }
 
