@@ -24,6 +24,8 @@ import java.util.Map;
  */
 final class SwarmJoin {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+    /** The leader stages a new voter until its log caught up: two Raft attempts of 20 s at most. */
+    private static final Duration VOTER_TIMEOUT = Duration.ofSeconds(60);
 
     private SwarmJoin() {
     }
@@ -75,7 +77,7 @@ final class SwarmJoin {
         for (String to : tries) {
             try {
                 member.post(to, "/v1/raft/members", new ClusterMessages.RaftJoinRequest(id.raftAddress()),
-                        Map.class, JOIN_TIMEOUT);
+                        Map.class, VOTER_TIMEOUT);
                 return;
             } catch (ClusterException e) {
                 last = e;
