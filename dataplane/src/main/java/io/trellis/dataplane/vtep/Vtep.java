@@ -11,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.dataplane.offload.GatherRun;
 import io.trellis.ipvs.NativeException;
 import io.trellis.ipvs.udp.UdpGsoSender;
 import io.trellis.dataplane.switching.SwitchContext;
@@ -150,6 +151,53 @@ public final class Vtep implements VtepSink, AutoCloseable {
             ByteBuf copy = channel.alloc().directBuffer(length, length);
             copy.writeBytes(run.buffer(), run.sendOffset(s), length);
             // One sendmsg with UDP_SEGMENT = stride: the kernel cuts it into datagrams (Linux 4.18+).
+            channel.write(transport.segmented(copy, run.stride(), to), channel.voidPromise());
+        }
+        return true;
+    }
+
+    /**
+     * Like {@link #sendRun}, but each send's iovecs alternate the datagrams' headers and their
+     * payload slices in the TSO frame: one {@code sendmsg(UDP_SEGMENT = stride)} per send, and the
+     * payload is copied only by the kernel. Only when the socket buffer is full are the remaining
+     * sends copied and queued on Netty's path.
+     */
+    @Override
+    public boolean sendGather(GatherRun run, int remoteVtep) {
+        UdpGsoSender direct = udpSegmentation ? directSenders.get() : null;
+        if (direct == null) {
+            return VtepSink.super.sendGather(run, remoteVtep);
+        }
+        if (!channel.isActive()) {
+            sendFailures.increment();
+            return false;
+        }
+        long headers = run.headerBuffer().memoryAddress();
+        long payloads = run.payloadBuffer().memoryAddress();
+        int headerLength = run.headerLength();
+        int s = 0;
+        try {
+            for (; s < run.sendCount(); s++) {
+                int first = run.firstDatagram(s);
+                int n = run.datagramsInSend(s);
+                for (int k = 0; k < n; k++) {
+                    int i = first + k;
+                    direct.iovec(2 * k, headers + run.headerOffset(i), headerLength);
+                    direct.iovec(2 * k + 1, payloads + run.payloadOffset(i), run.payloadLength(i));
+                }
+                if (!direct.sendGathered(2 * n, run.sendLength(s), remoteVtep, port, run.stride())) {
+                    break;
+                }
+            }
+        } catch (NativeException e) {
+            sendFailures.increment();
+            return false;
+        }
+        InetSocketAddress to = s < run.sendCount() ? remote(remoteVtep) : null;
+        for (; s < run.sendCount(); s++) {
+            int length = run.sendLength(s);
+            ByteBuf copy = channel.alloc().directBuffer(length, length);
+            copy.writerIndex(run.copyTo(run.firstDatagram(s), run.datagramsInSend(s), copy, 0));
             channel.write(transport.segmented(copy, run.stride(), to), channel.voidPromise());
         }
         return true;
