@@ -47,6 +47,13 @@ public final class Vtep implements VtepSink, AutoCloseable {
     private final LongAdder sendFailures = new LongAdder();
     private final ConcurrentHashMap<Integer, InetSocketAddress> remotes = new ConcurrentHashMap<>();
 
+    /**
+     * Set after a write was queued on Netty's path, cleared by {@link #flush}: runs sent straight
+     * with sendmsg queue nothing, and a flush from a TAP thread costs a task hand-off and an
+     * event-loop wake-up (eventfd) even when there is nothing to flush.
+     */
+    private volatile boolean queued;
+
     private final boolean udpSegmentation;
     /** One native sender per TAP thread, on Netty's own socket fd (epoll and io_uring channels). */
     private final ThreadLocal<UdpGsoSender> directSenders = ThreadLocal.withInitial(this::newDirectSender);
@@ -115,6 +122,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
         ByteBuf copy = channel.alloc().directBuffer(length, length);
         copy.writeBytes(buf, offset, length);
         channel.write(new DatagramPacket(copy, remote(remoteVtep)), channel.voidPromise());
+        queued = true;
         return true;
     }
 
@@ -152,6 +160,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
             copy.writeBytes(run.buffer(), run.sendOffset(s), length);
             // One sendmsg with UDP_SEGMENT = stride: the kernel cuts it into datagrams (Linux 4.18+).
             channel.write(transport.segmented(copy, run.stride(), to), channel.voidPromise());
+            queued = true;
         }
         return true;
     }
@@ -199,6 +208,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
             ByteBuf copy = channel.alloc().directBuffer(length, length);
             copy.writerIndex(run.copyTo(run.firstDatagram(s), run.datagramsInSend(s), copy, 0));
             channel.write(transport.segmented(copy, run.stride(), to), channel.voidPromise());
+            queued = true;
         }
         return true;
     }
@@ -209,7 +219,12 @@ public final class Vtep implements VtepSink, AutoCloseable {
 
     /** Sends what {@link #send} queued; the TAP readers call it once per batch. */
     public void flush() {
-        channel.flush();
+        // A write queued after the check sets the flag again after its task is queued, so the
+        // writer's own next flush (or one queued behind its write) sends it.
+        if (queued) {
+            queued = false;
+            channel.flush();
+        }
     }
 
     private InetSocketAddress remote(int ipv4) {
