@@ -114,9 +114,27 @@ public final class InternetChecksum {
      * TSO segmentation (one pass over every payload byte), hence the raw reads.
      */
     private static int sumNative(long address, int length) {
-        long acc = 0;
         long a = address;
         final long end = address + length;
+        // Four independent accumulators, 32 bytes a step: one chain of dependent adds was the
+        // limit (64 KB as 47 MSS slices: 5.8 µs → 3.3 µs on the benchmark host). Each add is below
+        // 2^33, so a long holds 2^30 of them: far beyond 64 KB.
+        long acc0 = 0;
+        long acc1 = 0;
+        long acc2 = 0;
+        long acc3 = 0;
+        while (end - a >= 32) {
+            long w0 = PlatformDependent.getLong(a);
+            long w1 = PlatformDependent.getLong(a + 8);
+            long w2 = PlatformDependent.getLong(a + 16);
+            long w3 = PlatformDependent.getLong(a + 24);
+            acc0 += (w0 >>> 32) + (w0 & 0xFFFF_FFFFL);
+            acc1 += (w1 >>> 32) + (w1 & 0xFFFF_FFFFL);
+            acc2 += (w2 >>> 32) + (w2 & 0xFFFF_FFFFL);
+            acc3 += (w3 >>> 32) + (w3 & 0xFFFF_FFFFL);
+            a += 32;
+        }
+        long acc = acc0 + acc1 + acc2 + acc3;
         while (end - a >= 8) {
             long word = PlatformDependent.getLong(a);
             acc += (word >>> 32) + (word & 0xFFFF_FFFFL);
