@@ -8,6 +8,7 @@ import io.trellis.agent.admin.AdminResponse;
 import io.trellis.agent.admin.AdminRouter;
 import io.trellis.agent.admin.AdminServer;
 import io.trellis.agent.metrics.EspMetrics;
+import io.trellis.agent.metrics.NetworkMetrics;
 import io.trellis.dataplane.tunnel.PointToPointTunnel;
 import java.io.IOException;
 
@@ -26,6 +27,7 @@ final class TunnelMetrics implements AutoCloseable {
 
     static TunnelMetrics serve(String hostPort, PointToPointTunnel tunnel) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new NetworkMetrics("tunnel", tunnel.counters()).bindTo(registry);
         if (tunnel.esp() != null) {
             new EspMetrics(tunnel.esp().counters(), tunnel.esp().drops(), Tags.empty()).bindTo(registry);
         }

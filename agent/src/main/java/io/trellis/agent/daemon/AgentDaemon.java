@@ -221,8 +221,13 @@ public final class AgentDaemon implements AutoCloseable {
         }
 
         @Override
-        public void startManager(byte[] dataKey, String via) throws IOException {
-            newManagerSide().join(identity.get(), dataKey, via);
+        public void startManager(SwarmIdentity id, byte[] dataKey, String via) throws IOException {
+            try {
+                newManagerSide().join(id, dataKey, via);
+            } catch (IOException | RuntimeException e) {
+                AgentDaemon.this.stopManager();
+                throw e;
+            }
         }
 
         @Override

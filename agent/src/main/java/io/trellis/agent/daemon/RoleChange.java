@@ -30,8 +30,11 @@ final class RoleChange {
         /** The manager this node's session talks to. */
         String sessionTarget();
 
-        /** Starts the manager side with {@code dataKey}, joining the Raft group through {@code via}. */
-        void startManager(byte[] dataKey, String via) throws IOException;
+        /**
+         * Starts the manager side as {@code id} with {@code dataKey}, joining the Raft group through
+         * {@code via}; on failure nothing of it is left running, so the next heartbeat can retry.
+         */
+        void startManager(SwarmIdentity id, byte[] dataKey, String via) throws IOException;
 
         void stopManager();
     }
@@ -130,9 +133,12 @@ final class RoleChange {
         SwarmIdentity id = identity.get();
         String listen = id.managerAddr() != null ? id.managerAddr()
                 : NodeAddresses.hostPort(id.advertiseAddr(), AgentConfiguration.CLUSTER_PORT_DEFAULT);
-        identity.change(new SwarmIdentity(id.clusterId(), id.nodeId(), id.raftAddress(), id.advertiseAddr(),
-                SwarmIdentity.MANAGER, listen, id.managers()));
+        SwarmIdentity promoted = new SwarmIdentity(id.clusterId(), id.nodeId(), id.raftAddress(), id.advertiseAddr(),
+                SwarmIdentity.MANAGER, listen, id.managers());
         FileTree.delete(cfg.raftDir());
-        node.startManager(dataKey, via);
+        node.startManager(promoted, dataKey, via);
+        // Recorded only once the manager side runs: until then the node still is a worker, and the
+        // next heartbeat (which still says "manager") retries the promotion.
+        identity.change(promoted);
     }
 }

@@ -47,22 +47,6 @@ class ClusterTest {
 
     private final List<AgentProcess> agents = new ArrayList<>();
 
-    /** On failure, the end of every agent's log: the temp dir is gone afterwards. */
-    @org.junit.jupiter.api.extension.RegisterExtension
-    final org.junit.jupiter.api.extension.TestWatcher logsOnFailure = new org.junit.jupiter.api.extension.TestWatcher() {
-        @Override
-        public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
-            for (AgentProcess a : agents) {
-                try {
-                    List<String> lines = Files.readAllLines(a.dataDir.resolve("agent.log"));
-                    System.out.println("---- " + a.hostname + " agent.log (last 40 lines)");
-                    lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
-                } catch (IOException e) {
-                    System.out.println("---- " + a.hostname + ": no log (" + e.getMessage() + ")");
-                }
-            }
-        }
-    };
 
     @BeforeEach
     void skipWithoutNamespaces() {
@@ -71,10 +55,19 @@ class ClusterTest {
     }
 
     @AfterEach
-    void stopAll() throws Exception {
+    void stopAll(org.junit.jupiter.api.TestInfo test) throws Exception {
         for (AgentProcess a : agents) {
             if (a.isAlive()) {
                 a.terminate(Duration.ofSeconds(20));
+            }
+        }
+        // The temp dir goes with the test: keep the agents' logs where a failure can be read.
+        Path keep = Path.of("target", "it-logs", test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test"));
+        Files.createDirectories(keep);
+        for (AgentProcess a : agents) {
+            Path log = a.dataDir.resolve("agent.log");
+            if (Files.exists(log)) {
+                Files.copy(log, keep.resolve(a.hostname + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
