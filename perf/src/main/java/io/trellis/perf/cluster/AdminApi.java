@@ -14,6 +14,7 @@ import java.util.Optional;
 /** The admin API calls the benchmarks make, over one agent's Unix socket (what the CLI sends). */
 final class AdminApi {
     private final String host;
+    private volatile String lastRefusal = "none";
 
     AdminApi(String host) {
         this.host = host;
@@ -46,7 +47,15 @@ final class AdminApi {
     boolean createService(String name, int replicas, List<String> command) throws IOException {
         AdminClient.Response r = AdminClient.forHost(host).send("POST", "/services", Json.bytes(Map.of(
                 "name", name, "image", "bench", "command", command, "replicas", replicas)));
+        if (r.status() != 200) {
+            lastRefusal = "HTTP " + r.status() + " " + r.bodyText().strip();
+        }
         return r.status() == 200;
+    }
+
+    /** The answer to the last refused write, for the report when a run fails. */
+    String lastRefusal() {
+        return lastRefusal;
     }
 
     /** {@code service scale NAME=REPLICAS}; true when acknowledged. */

@@ -30,6 +30,7 @@ final class CreateStream implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final Histogram latencyMicros = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     private final List<Thread> threads = new ArrayList<>();
+    private volatile String lastError;
     private volatile long measureFrom = Long.MAX_VALUE;
     private final LongConsumer onAck;
 
@@ -66,6 +67,12 @@ final class CreateStream implements AutoCloseable {
         return acknowledged.get();
     }
 
+    /** What the last refusal said: an HTTP answer or an I/O error. */
+    String lastRefusal() {
+        return lastError != null ? lastError + "; last HTTP refusal: " + targets.get(0).lastRefusal()
+                : targets.stream().map(AdminApi::lastRefusal).filter(r -> !r.equals("none")).findFirst().orElse("none");
+    }
+
     long refused() {
         return refused.get();
     }
@@ -84,6 +91,7 @@ final class CreateStream implements AutoCloseable {
             try {
                 ok = via.createService(name, 0, COMMAND);
             } catch (IOException e) {
+                lastError = e.toString();
                 ok = false;
             }
             long done = System.nanoTime();

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LeaderFailover {
     private static final int WRITERS_PER_SURVIVOR = 2;
-    private static final long STEADY_MILLIS = 2_000;
+    /** Writes acknowledged through the survivors before the kill: the stream is flowing. */
+    private static final long STEADY_WRITES = 20;
     private static final long OBSERVE_SECONDS = 30;
     private static final long REJOIN_SECONDS = 90;
     private static final long POLL_MILLIS = 10;
@@ -46,9 +47,16 @@ final class LeaderFailover {
                         }
                     })) {
                 writes.start();
-                Pause.millis(STEADY_MILLIS);
-                if (writes.acknowledged() == 0) {
-                    throw new IOException("round " + round + ": no write was acknowledged before the kill");
+                writes.measure();
+                long steady = System.nanoTime() + TimeUnit.SECONDS.toNanos(OBSERVE_SECONDS);
+                while (writes.acknowledged() < STEADY_WRITES && System.nanoTime() < steady) {
+                    Pause.millis(POLL_MILLIS);
+                }
+                System.err.printf("cluster-bench: failover round %d: %d writes acknowledged before the kill%n", round,
+                        writes.acknowledged());
+                if (writes.acknowledged() < STEADY_WRITES) {
+                    throw new IOException("round " + round + ": no write was acknowledged before the kill; last refusal: "
+                            + writes.lastRefusal());
                 }
                 writes.measure();
                 killedAt.set(System.nanoTime());
