@@ -118,18 +118,16 @@ final class LocalCluster implements AutoCloseable {
             return;
         }
         List<Path> dirs;
-        try (Stream<Path> s = Files.list(root)) {
-            dirs = s.filter(Files::isDirectory).toList();
+        // Agent directories at any depth: a run may hold several clusters (one per heartbeat period).
+        try (Stream<Path> s = Files.walk(root, 4)) {
+            dirs = s.filter(p -> p.getFileName().toString().equals("agent.pid")).map(Path::getParent).toList();
         }
         for (Path dir : dirs) {
-            Path pidFile = dir.resolve("agent.pid");
-            if (Files.exists(pidFile)) {
-                long pid = Long.parseLong(Files.readString(pidFile).strip());
-                ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
-                        .ifPresent(ProcessHandle::destroyForcibly);
-            }
-            TaskDirectory tasks = new TaskDirectory(dir.resolve("tasks"));
+            long pid = Long.parseLong(Files.readString(dir.resolve("agent.pid")).strip());
+            ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
+                    .ifPresent(ProcessHandle::destroyForcibly);
             if (Files.isDirectory(dir.resolve("tasks"))) {
+                TaskDirectory tasks = new TaskDirectory(dir.resolve("tasks"));
                 for (String id : tasks.taskIds()) {
                     tasks.readProcess(id).ifPresent(r -> ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly));
                     NetworkNamespace.delete(TASK_NETNS_DIR.resolve(id));
