@@ -22,13 +22,20 @@ final class HandshakeWatcher extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
             String from = ctx.channel().remoteAddress() instanceof InetSocketAddress a
                     ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
-            Throwable cause = done.cause();
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            onFailure.accept("TLS handshake from " + from + " failed: " + cause.getMessage());
+            onFailure.accept("TLS handshake from " + from + " failed: " + reason(done.cause()));
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    /** The innermost message (a certificate check says why); the class name when nobody said anything. */
+    static String reason(Throwable error) {
+        String reason = error.getClass().getSimpleName();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                reason = t.getMessage();
+            }
+        }
+        return reason;
     }
 
     @Override

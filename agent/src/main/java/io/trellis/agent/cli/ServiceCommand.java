@@ -31,8 +31,18 @@ public final class ServiceCommand {
     @Command(name = "create", description = "Create a new service.")
     static final class Create extends ClientCommand {
         @Option(names = "--name", required = true, description = "Service name.") String name;
-        @Option(names = "--replicas", defaultValue = "1", description = "Number of tasks (default ${DEFAULT-VALUE}).")
-        int replicas;
+        @Option(names = "--replicas", description = "Number of tasks (default 1; replicated mode only).")
+        Integer replicas;
+        @Option(names = "--mode", paramLabel = "replicated|global",
+                description = "replicated (default): --replicas tasks; global: one task on every eligible node.")
+        String mode;
+        @Option(names = "--constraint", paramLabel = "EXPR",
+                description = "Placement constraint, KEY==VALUE or KEY!=VALUE (node.id, node.hostname, node.role,"
+                        + " node.labels.NAME); repeat for several, all must hold.")
+        List<String> constraints = new ArrayList<>();
+        @Option(names = "--replicas-max-per-node", paramLabel = "N",
+                description = "At most N tasks of the service per node (default 0: no limit).")
+        Integer maxReplicasPerNode;
         @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable.")
         List<String> env = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
@@ -43,7 +53,8 @@ public final class ServiceCommand {
         @Override
         public Integer call() {
             ServiceView s = agent().post("/services",
-                    new ServiceCreateRequest(name, image, command, env, replicas), ServiceView.class);
+                    new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode),
+                    ServiceView.class);
             out().println(s.id());
             out().flush();
             if (!detach) {
@@ -67,11 +78,17 @@ public final class ServiceCommand {
             }
             Table t = new Table("ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS");
             for (ServiceView s : services) {
-                t.row(Ids.shortId(s.id()), s.name(), s.mode(), s.running() + "/" + s.desired(), s.image(), s.ports());
+                t.row(Ids.shortId(s.id()), s.name(), s.mode(), replicas(s), s.image(), s.ports());
             }
             t.print(out());
             return 0;
         }
+    }
+
+    /** Docker's REPLICAS column: {@code 2/3}, or {@code 2/3 (max 1 per node)}. */
+    static String replicas(ServiceView s) {
+        int max = s.spec() == null ? 0 : s.spec().maxReplicasPerNode();
+        return s.running() + "/" + s.desired() + (max > 0 ? " (max " + max + " per node)" : "");
     }
 
     @Command(name = "ps", description = "List the tasks of one or more services.")
@@ -102,7 +119,7 @@ public final class ServiceCommand {
         Table t = new Table("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS");
         String lastSlot = null;
         for (TaskView task : tasks) {
-            String slotKey = task.serviceId() + "." + task.slot();
+            String slotKey = task.serviceId() + "/" + task.name(); // a slot, or a global service's node
             String name = slotKey.equals(lastSlot) ? " \\_ " + task.name() : task.name();
             lastSlot = slotKey;
             String error = task.error();

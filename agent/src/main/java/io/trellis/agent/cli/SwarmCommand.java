@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 
 /** {@code trellis swarm ...}. */
 @Command(name = "swarm", description = "Manage the swarm.", subcommands = {SwarmCommand.Init.class, SwarmCommand.Join.class,
-        SwarmCommand.JoinToken.class, SwarmCommand.Leave.class, SwarmCommand.Unlock.class})
+        SwarmCommand.JoinToken.class, SwarmCommand.Leave.class, SwarmCommand.Unlock.class, SwarmCommand.UnlockKey.class,
+        SwarmCommand.Update.class})
 public final class SwarmCommand {
 
     @Command(name = "init", description = "Initialize a swarm with this node as its first manager.")
@@ -88,6 +89,54 @@ public final class SwarmCommand {
         public Integer call() {
             agent().post("/swarm/leave" + (force ? "?force=true" : ""), Map.of(), Map.class);
             out().println("Node left the swarm.");
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "unlock-key", description = "Show or rotate the key that unlocks a restarted manager.")
+    static final class UnlockKey extends ClientCommand {
+        @Option(names = "--rotate", description = "Replace the key; managers restarted from now on need the new one.")
+        boolean rotate;
+        @Option(names = {"-q", "--quiet"}, description = "Print the key only.") boolean quiet;
+
+        @Override
+        public Integer call() {
+            Map<?, ?> r = rotate ? agent().post("/swarm/unlock-key/rotate", Map.of(), Map.class)
+                    : agent().get("/swarm/unlock-key", Map.class);
+            if (quiet) {
+                out().println(r.get("unlockKey"));
+            } else {
+                if (rotate) {
+                    out().printf("Successfully rotated manager unlock key.%n%n");
+                }
+                out().printf("To unlock a swarm manager after it restarts, run trellis swarm unlock and provide the "
+                        + "following key:%n%n    %s%n%nRemember to store this key in a password manager.%n",
+                        r.get("unlockKey"));
+            }
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "update", description = "Update the swarm's settings.")
+    static final class Update extends ClientCommand {
+        @Option(names = "--autolock", arity = "1", paramLabel = "true|false",
+                description = "Require the unlock key when a manager restarts.")
+        String autolock;
+
+        @Override
+        public Integer call() {
+            if (autolock == null || !autolock.matches("true|false")) {
+                throw CliException.user("invalid --autolock \"" + autolock + "\": use true or false");
+            }
+            Map<?, ?> r = agent().post("/swarm/update", Map.of("autolock", autolock), Map.class);
+            out().println("Swarm updated.");
+            if (r.get("unlockKey") != null) {
+                out().printf("To unlock a swarm manager after it restarts, run trellis swarm unlock and provide the "
+                        + "following key:%n%n    %s%n%nRemember to store this key in a password manager.%n",
+                        r.get("unlockKey"));
+            }
             out().flush();
             return 0;
         }

@@ -60,6 +60,7 @@ public final class Admission {
         return new ClusterMessages.JoinResponse(nodeId, cluster.id(), role.label(), Pem.encode(cert),
                 cluster.rootCaCertificate(),
                 role == NodeRole.MANAGER ? Base64.getEncoder().encodeToString(dataKey) : null,
+                role == NodeRole.MANAGER ? cluster.unlockKey() : null,
                 Dispatcher.managers(store.view()));
     }
 
@@ -77,12 +78,12 @@ public final class Admission {
     }
 
     /** The data key, for a node that became a manager after joining (promotion). */
-    public String dataKeyFor(String nodeId) {
+    public ClusterMessages.DataKey dataKeyFor(String nodeId) {
         Node node = store.view().nodes().get(nodeId);
         if (node == null || node.role() != Node.Role.MANAGER) {
             throw new ApiException(ApiException.Kind.FORBIDDEN, "only managers may hold the cluster store's key");
         }
-        return Base64.getEncoder().encodeToString(dataKey);
+        return new ClusterMessages.DataKey(Base64.getEncoder().encodeToString(dataKey), cluster().unlockKey());
     }
 
     private static NodeRole roleOf(String text, ClusterInfo cluster) {

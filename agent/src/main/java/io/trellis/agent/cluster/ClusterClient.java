@@ -37,6 +37,11 @@ public final class ClusterClient {
         return new ClusterClient(tls.sslContext(ClusterTrust.managers(tls.ca(), tls.identity().clusterId())));
     }
 
+    /** For a member whose certificate may be renewed while the client lives. */
+    public static ClusterClient member(javax.net.ssl.KeyManager keys, NodeTls tls) {
+        return new ClusterClient(NodeTls.sslContext(keys, ClusterTrust.managers(tls.ca(), tls.identity().clusterId())));
+    }
+
     /** For a node that has no certificate yet; {@code trust} pins the CA (see TokenPinnedTrust). */
     public static ClusterClient anonymous(TrustManager trust) {
         return new ClusterClient(NodeTls.anonymous(trust));

@@ -26,7 +26,11 @@ public final class ClusterMessages {
      * and (managers only) the key that opens the encrypted Raft log.
      */
     public record JoinResponse(String nodeId, String clusterId, String role, String certificate, String ca,
-                               String dataKey, List<String> managers) {
+                               String dataKey, String unlockKey, List<String> managers) {
+    }
+
+    /** The cluster store's key for a promoted manager, and the unlock key when the swarm is autolocked. */
+    public record DataKey(String dataKey, String unlockKey) {
     }
 
     /** A manager that joined asks to become a Raft voter; its identity comes from its certificate. */

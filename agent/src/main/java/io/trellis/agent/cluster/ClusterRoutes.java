@@ -92,7 +92,7 @@ public final class ClusterRoutes {
         r.post("/v1/renew", req -> guard(req, "renew", () ->
                 json(m().admission().renew(peer(req).nodeId(), body(req, ClusterMessages.RenewRequest.class)))));
         r.get("/v1/data-key", req -> guard(req, "data-key", () ->
-                json(java.util.Map.of("dataKey", m().admission().dataKeyFor(peer(req).nodeId())))));
+                json(m().admission().dataKeyFor(peer(req).nodeId()))));
         return r;
     }
 

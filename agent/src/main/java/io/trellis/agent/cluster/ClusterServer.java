@@ -10,6 +10,7 @@ import io.trellis.agent.admin.AdminServer;
 import io.trellis.controlplane.pki.ClusterTrust;
 import io.trellis.controlplane.pki.NodeTls;
 import java.io.IOException;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +29,14 @@ public final class ClusterServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static ClusterServer start(String listenAddr, NodeTls tls, ClusterRoutes routes, MeterRegistry metrics)
-            throws IOException {
+    /** @param keys presents this node's current certificate (renewals apply to new connections) */
+    public static ClusterServer start(String listenAddr, KeyManager keys, NodeTls tls, ClusterRoutes routes,
+                                      MeterRegistry metrics) throws IOException {
         Counter handshakes = Counter.builder("trellis.cluster.refused")
                 .description("Requests on the cluster port refused, by route and reason")
                 .tag("route", "tls").tag("reason", "handshake")
                 .register(metrics);
-        AdminServer s = AdminServer.startTls(listenAddr, routes.router(), context(tls), reason -> {
+        AdminServer s = AdminServer.startTls(listenAddr, routes.router(), context(keys, tls), reason -> {
             handshakes.increment();
             LOG.warn("refused connection: {}", reason);
         });
@@ -42,8 +44,8 @@ public final class ClusterServer implements AutoCloseable {
         return new ClusterServer(s);
     }
 
-    static SslContext context(NodeTls tls) throws SSLException {
-        return SslContextBuilder.forServer(tls.key(), tls.certificate(), tls.ca())
+    static SslContext context(KeyManager keys, NodeTls tls) throws SSLException {
+        return SslContextBuilder.forServer(keys)
                 .trustManager(ClusterTrust.anyNode(tls.ca(), tls.identity().clusterId()))
                 .clientAuth(ClientAuth.OPTIONAL)
                 .protocols(NodeTls.PROTOCOL)

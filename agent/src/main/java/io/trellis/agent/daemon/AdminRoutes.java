@@ -6,12 +6,14 @@ import io.trellis.agent.admin.AdminResponse;
 import io.trellis.agent.admin.AdminRouter;
 import io.trellis.agent.admin.AdminServer;
 import io.trellis.agent.api.Json;
+import io.trellis.agent.api.NodeUpdateRequest;
 import io.trellis.agent.api.NodeView;
 import io.trellis.agent.api.ServiceCreateRequest;
 import io.trellis.agent.api.ServiceView;
 import io.trellis.agent.api.TaskView;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
+import io.trellis.controlplane.api.ServiceSpecValidator;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
@@ -57,6 +59,17 @@ public final class AdminRoutes {
             daemon.unlock(body.get("unlockKey"));
             return json(Map.of("unlocked", true));
         }));
+        r.get("/swarm/unlock-key", req -> guard(() -> json(Map.of("unlockKey", autolock().current()))));
+        r.post("/swarm/unlock-key/rotate", req -> guard(() -> json(Map.of("unlockKey", autolock().rotate()))));
+        r.post("/swarm/update", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            String on = body.get("autolock");
+            if (on == null) {
+                throw ApiException.invalid("nothing to update: give --autolock=true|false");
+            }
+            String key = autolock().set(Boolean.parseBoolean(on));
+            return json(key == null ? Map.of() : Map.of("unlockKey", key));
+        }));
         r.post("/nodes/{ref}/promote", req -> guard(() -> json(Map.of("message", membership().promote(req.pathParam("ref"))))));
         r.post("/nodes/{ref}/demote", req -> guard(() -> json(Map.of("message", membership().demote(req.pathParam("ref"))))));
         r.delete("/nodes/{ref}", req -> guard(() ->
@@ -74,7 +87,7 @@ public final class AdminRoutes {
         }));
         r.get("/services/{ref}", req -> guard(() -> {
             Service s = daemon.manager().api().service(req.pathParam("ref"));
-            return json(ServiceView.of(s, daemon.manager().store().view().tasksOf(s.id())));
+            return json(ServiceView.of(s, daemon.manager().store().view()));
         }));
         r.get("/services/{ref}/tasks", req -> guard(() -> tasks(req.pathParam("ref"))));
         r.get("/services/{ref}/logs", req -> guard(() -> {
@@ -83,6 +96,18 @@ public final class AdminRoutes {
             String tail = req.queryParam("tail");
             return AdminResponse.stream("text/plain; charset=utf-8",
                     new ServiceLogs(daemon, s.id(), follow, tail == null ? -1 : count("tail", tail)));
+        }));
+        registerNodeRoutes(r);
+    }
+
+    /** {@code node inspect}, {@code node ps}, {@code node update}; NODE may be {@code self}. */
+    private void registerNodeRoutes(AdminRouter r) {
+        r.get("/nodes/{ref}", req -> guard(() -> json(nodeView(daemon.manager().api().node(nodeRef(req))))));
+        r.get("/nodes/{ref}/tasks", req -> guard(() -> nodeTasks(nodeRef(req))));
+        r.post("/nodes/{ref}/update", req -> guard(() -> {
+            NodeUpdateRequest u = body(req, NodeUpdateRequest.class);
+            return json(nodeView(daemon.manager().api().updateNode(nodeRef(req), u.availability(), u.labelAdd(),
+                    u.labelRm())));
         }));
     }
 
@@ -95,36 +120,37 @@ public final class AdminRoutes {
         return json(Map.of("role", role.label(), "token", token, "manager", manager, "rotated", rotate));
     }
 
+    private Autolock autolock() {
+        ManagerNode m = daemon.manager();
+        return new Autolock(m.store(), m.writer());
+    }
+
     private NodeMembership membership() {
         return new NodeMembership(daemon.manager(), java.time.Clock.systemUTC());
     }
 
     private AdminResponse nodes() {
-        ManagerNode m = daemon.manager();
-        ClusterSnapshot view = m.store().view();
-        String self = daemon.identity().map(SwarmIdentity::nodeId).orElse("");
-        String leader = m.leaderId().orElse("");
-        java.util.Set<String> members = m.raftMembers().stream()
-                .map(io.trellis.controlplane.raft.RaftConfiguration.Peer::id).collect(java.util.stream.Collectors.toSet());
-        java.util.Set<String> reachable = new java.util.HashSet<>(membership().reachable());
-        reachable.retainAll(members);
+        ClusterSnapshot view = daemon.manager().store().view();
+        var viewer = nodeViewer();
         return json(view.nodes().values().stream()
                 .sorted(Comparator.comparing(io.trellis.controlplane.store.Node::hostname))
-                .map(n -> NodeView.of(n, self, leader, reachable, m.isLeader())).toList());
+                .map(viewer).toList());
     }
 
     private AdminResponse services() {
         ClusterSnapshot view = daemon.manager().store().view();
         return json(view.services().values().stream()
                 .sorted(Comparator.comparing(Service::name))
-                .map(s -> ServiceView.of(s, view.tasksOf(s.id()))).toList());
+                .map(s -> ServiceView.of(s, view)).toList());
     }
 
     private AdminResponse createService(ServiceCreateRequest r) {
-        ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(),
-                r.replicas() == null ? 1 : r.replicas());
+        ServiceSpec.Mode mode = ServiceSpecValidator.mode(r.mode());
+        int replicas = r.replicas() != null ? r.replicas() : mode == ServiceSpec.Mode.GLOBAL ? 0 : 1;
+        ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
+                r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode());
         Service s = daemon.manager().api().createService(spec);
-        return json(ServiceView.of(s, List.of()));
+        return json(ServiceView.of(s, daemon.manager().store().view()));
     }
 
     private AdminResponse tasks(String ref) {
@@ -132,6 +158,36 @@ public final class AdminRoutes {
         Service s = m.api().service(ref);
         ClusterSnapshot view = m.store().view();
         return json(view.tasksOf(s.id()).stream().map(t -> TaskView.of(t, view.nodes())).toList());
+    }
+
+    /** {@code self} is this node, as in {@code docker node ps self}. */
+    private String nodeRef(AdminRequest req) {
+        String ref = req.pathParam("ref");
+        return "self".equals(ref) ? daemon.identity().map(SwarmIdentity::nodeId).orElse(ref) : ref;
+    }
+
+    private NodeView nodeView(io.trellis.controlplane.store.Node n) {
+        return nodeViewer().apply(n);
+    }
+
+    /** Node views as this manager sees the cluster now: who leads, which managers it hears from. */
+    private java.util.function.Function<io.trellis.controlplane.store.Node, NodeView> nodeViewer() {
+        ManagerNode m = daemon.manager();
+        String self = daemon.identity().map(SwarmIdentity::nodeId).orElse("");
+        String leader = m.leaderId().orElse("");
+        java.util.Set<String> members = m.raftMembers().stream()
+                .map(io.trellis.controlplane.raft.RaftConfiguration.Peer::id).collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> reachable = new java.util.HashSet<>(membership().reachable());
+        reachable.retainAll(members);
+        boolean leading = m.isLeader();
+        return n -> NodeView.of(n, self, leader, reachable, leading);
+    }
+
+    private AdminResponse nodeTasks(String ref) {
+        ManagerNode m = daemon.manager();
+        List<io.trellis.controlplane.store.Task> tasks = m.api().nodeTasks(ref);
+        ClusterSnapshot view = m.store().view();
+        return json(tasks.stream().map(t -> TaskView.of(t, view.nodes())).toList());
     }
 
     private static int count(String name, String value) {

@@ -28,6 +28,7 @@ import io.trellis.controlplane.pki.JoinToken;
 import io.trellis.controlplane.pki.NodeRole;
 import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.pki.Pem;
+import io.trellis.controlplane.pki.RenewableKeyManager;
 import io.trellis.controlplane.pki.TokenPinnedTrust;
 import io.trellis.controlplane.raft.RaftConfiguration;
 import io.trellis.controlplane.store.ClusterInfo;
@@ -69,6 +70,8 @@ public final class AgentDaemon implements AutoCloseable {
     private final AgentMetrics metrics;
     private volatile SwarmIdentity identity;
     private volatile NodeTls tls;
+    /** Presents {@link #tls}' certificate on every endpoint; swapped on renewal. */
+    private volatile RenewableKeyManager keys;
     private volatile ManagerNode manager;
     private volatile Dispatcher dispatcher;
     private volatile Admission admission;
@@ -105,7 +108,7 @@ public final class AgentDaemon implements AutoCloseable {
         LOG.info("resuming swarm {} as {} {}", id.get().clusterId(), id.get().role(), id.get().nodeId());
         try {
             identity = id.get();
-            tls = new NodeCertificates(cfg.certsDir()).load();
+            useTls(new NodeCertificates(cfg.certsDir()).load());
             if (identity.isManager() && new DataKeyStore(cfg.keysDir()).isLocked()) {
                 locked = true;
                 LOG.warn("the swarm is locked: this manager waits for trellis swarm unlock");
@@ -132,16 +135,17 @@ public final class AgentDaemon implements AutoCloseable {
         SwarmIdentity id = new SwarmIdentity(clusterId, nodeId, hostPort(addr, cfg.raftPort()), addr,
                 SwarmIdentity.MANAGER, listen, List.of(listen));
         byte[] dataKey = SealedBox.newKey();
-        String unlockKey;
+        String unlockKey = autolock ? DataKeyStore.newUnlockKey() : null;
         try {
             new NodeCertificates(cfg.certsDir()).save(nodeCert, nodeKey.getPrivate(), ca.certificate());
-            unlockKey = new DataKeyStore(cfg.keysDir()).store(dataKey, autolock);
+            sealDataKey(dataKey, unlockKey);
             id.save(cfg.identityFile());
             identity = id;
-            tls = new NodeTls(nodeKey.getPrivate(), nodeCert, ca.certificate());
+            useTls(new NodeTls(nodeKey.getPrivate(), nodeCert, ca.certificate()));
             long now = clock.millis();
             ClusterInfo cluster = new ClusterInfo(clusterId, now, Pem.encode(ca.certificate()), Pem.encode(ca.key()),
-                    JoinToken.generate(ca.certificate()).toString(), JoinToken.generate(ca.certificate()).toString());
+                    JoinToken.generate(ca.certificate()).toString(), JoinToken.generate(ca.certificate()).toString(),
+                    unlockKey);
             startMember(dataKey, false, StoreBatch.of(new StoreOp.InitCluster(cluster)));
         } catch (IOException | RuntimeException e) {
             stopMember();
@@ -201,11 +205,11 @@ public final class AgentDaemon implements AutoCloseable {
             byte[] dataKey = null;
             if (asManager) {
                 dataKey = Base64.getDecoder().decode(joined.dataKey());
-                new DataKeyStore(cfg.keysDir()).store(dataKey, false);
+                sealDataKey(dataKey, joined.unlockKey());
             }
             id.save(cfg.identityFile());
             identity = id;
-            tls = nodeTls;
+            useTls(nodeTls);
             if (asManager) {
                 startManager(dataKey, true);
                 becomeVoter(remote);
@@ -297,19 +301,20 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     private void startManager(byte[] dataKey, boolean joining) throws IOException {
-        RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(tls.keyManager(),
+        RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(keys,
                 ClusterTrust.managers(tls.ca(), identity.clusterId()));
         ManagerNode m = ManagerNode.start(identity, cfg.raftDir(), dataKey, raftTls, joining, metrics.registry(), clock);
         manager = m;
+        m.store().addListener(new UnlockKeyFollower(dataKey));
         admission = new Admission(m.store(), m.writer(), dataKey, clock);
         dispatcher = new Dispatcher(m.store(), m.writer(), m::isLeader, cfg.heartbeatPeriod(), clock).start();
-        clusterServer = ClusterServer.start(identity.managerAddr(), tls,
+        clusterServer = ClusterServer.start(identity.managerAddr(), keys, tls,
                 new ClusterRoutes(this::clusterManager, metrics.registry()), metrics.registry());
     }
 
     /** Asks the managers to make this (joining or promoted) manager a Raft voter. */
     private void becomeVoter(String via) throws IOException {
-        ClusterClient member = ClusterClient.member(tls);
+        ClusterClient member = ClusterClient.member(keys, tls);
         List<String> tries = new ArrayList<>(List.of(via));
         identity.managers().stream().filter(a -> !a.equals(via) && !a.equals(identity.managerAddr())).forEach(tries::add);
         ClusterException last = null;
@@ -331,11 +336,29 @@ public final class AgentDaemon implements AutoCloseable {
             managers.remove(identity.managerAddr());
             managers.add(0, identity.managerAddr()); // likely the leader after init; redirects fix it otherwise
         }
-        session = new ManagerSession(ClusterClient.member(tls), managers, cfg.heartbeatPeriod(), this::heard).start();
+        session = new ManagerSession(ClusterClient.member(keys, tls), managers, cfg.heartbeatPeriod(), this::heard).start();
         reporter = new StatusReporter(session).start();
         ProcessRuntime runtime = new ProcessRuntime(new TaskDirectory(cfg.tasksDir()), cfg.netnsDir(),
                 cfg.hostname(), SelfLauncher.current());
         worker = new Worker(identity.nodeId(), session, runtime, reporter, clock, cfg.stopGrace()).start();
+    }
+
+    /** Like swarmkit: renew once less than a third of the certificate's validity is left. */
+    private boolean renewalDue() {
+        X509Certificate cert = tls.certificate();
+        long from = cert.getNotBefore().getTime();
+        long until = cert.getNotAfter().getTime();
+        return clock.millis() > until - (until - from) / 3;
+    }
+
+    /** Makes {@code next} this node's credentials on every endpoint, existing ones included. */
+    private void useTls(NodeTls next) {
+        tls = next;
+        if (keys == null) {
+            keys = new RenewableKeyManager(next.keyManager());
+        } else {
+            keys.use(next.keyManager());
+        }
     }
 
     /** Keeps the manager list on disk current and reacts when the managers changed this node's role. */
@@ -353,10 +376,11 @@ public final class AgentDaemon implements AutoCloseable {
                 LOG.warn("could not save the manager list: {}", e.getMessage());
             }
         }
-        if (r.role() != null && !r.role().equals(id.role())) {
+        boolean roleChanged = r.role() != null && !r.role().equals(id.role());
+        if (roleChanged || renewalDue()) {
             synchronized (this) {
                 if (roleChange == null || !roleChange.isAlive()) {
-                    roleChange = new RoleChange(r.role());
+                    roleChange = new RoleChange(r.role() == null ? id.role() : r.role());
                     roleChange.start();
                 }
             }
@@ -364,8 +388,8 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     /**
-     * A promotion or demotion, seen in a heartbeat: renew the certificate for the new role, then
-     * start (joining the Raft group) or stop the manager side. Runs on its own thread because the
+     * A promotion or demotion seen in a heartbeat, or a certificate close to expiry: renew the
+     * certificate for the (new) role, then start (joining the Raft group) or stop the manager side. Runs on its own thread because the
      * heartbeat thread must keep beating meanwhile.
      */
     private final class RoleChange extends Thread {
@@ -401,14 +425,18 @@ public final class AgentDaemon implements AutoCloseable {
         synchronized (this) {
             NodeTls fresh = new NodeTls(key.getPrivate(), Pem.certificate(renewed.certificate()), tls.ca());
             new NodeCertificates(cfg.certsDir()).save(fresh.certificate(), key.getPrivate(), fresh.ca());
-            tls = fresh;
-            session.useClient(ClusterClient.member(fresh));
+            useTls(fresh);
+            if (role.equals(identity.role())) {
+                LOG.info("certificate renewed; valid until {}", fresh.certificate().getNotAfter().toInstant());
+                return;
+            }
             if (SwarmIdentity.MANAGER.equals(role)) {
                 String listen = identity.managerAddr() != null ? identity.managerAddr()
                         : hostPort(identity.advertiseAddr(), AgentConfiguration.CLUSTER_PORT_DEFAULT);
-                Map<?, ?> key64 = ClusterClient.member(fresh).get(to, "/v1/data-key", Map.class, JOIN_TIMEOUT);
-                byte[] dataKey = Base64.getDecoder().decode((String) key64.get("dataKey"));
-                new DataKeyStore(cfg.keysDir()).store(dataKey, false);
+                ClusterMessages.DataKey stored = ClusterClient.member(fresh).get(to, "/v1/data-key",
+                        ClusterMessages.DataKey.class, JOIN_TIMEOUT);
+                byte[] dataKey = Base64.getDecoder().decode(stored.dataKey());
+                sealDataKey(dataKey, stored.unlockKey());
                 identity = new SwarmIdentity(identity.clusterId(), identity.nodeId(), identity.raftAddress(),
                         identity.advertiseAddr(), SwarmIdentity.MANAGER, listen, identity.managers());
                 identity.save(cfg.identityFile());
@@ -425,6 +453,46 @@ public final class AgentDaemon implements AutoCloseable {
                 identity = identity.withRole(SwarmIdentity.WORKER);
                 identity.save(cfg.identityFile());
                 LOG.info("this node was demoted: it is now a worker");
+            }
+        }
+    }
+
+    /**
+     * Seals the Raft data key on disk: with the swarm's unlock key (autolock: the key stays off
+     * disk and a restart waits for {@code swarm unlock}) or with a key-encryption key stored next to it.
+     */
+    private void sealDataKey(byte[] dataKey, String unlockKey) throws IOException {
+        DataKeyStore keys = new DataKeyStore(cfg.keysDir());
+        if (unlockKey == null) {
+            keys.store(dataKey, false);
+        } else {
+            keys.storeLocked(dataKey, unlockKey);
+        }
+    }
+
+    /**
+     * Re-seals this manager's data key when the swarm's unlock key changes ({@code unlock-key
+     * --rotate}, {@code swarm update --autolock}), so every manager needs the current key after a restart.
+     */
+    private final class UnlockKeyFollower implements io.trellis.controlplane.store.CommitListener {
+        private final byte[] dataKey;
+
+        UnlockKeyFollower(byte[] dataKey) {
+            this.dataKey = dataKey.clone();
+        }
+
+        @Override
+        public void onCommit(ClusterSnapshot before, ClusterSnapshot after) {
+            String was = before.cluster() == null ? null : before.cluster().unlockKey();
+            String now = after.cluster() == null ? null : after.cluster().unlockKey();
+            if (before.cluster() != null && !java.util.Objects.equals(was, now)) {
+                try {
+                    sealDataKey(dataKey, now);
+                    LOG.info(now == null ? "autolock turned off: the data key is sealed with a key on disk"
+                            : "the swarm's unlock key changed: this manager's data key is sealed with the new one");
+                } catch (IOException e) {
+                    LOG.error("re-sealing the data key after an unlock key change failed: {}", e.getMessage());
+                }
             }
         }
     }
@@ -544,6 +612,7 @@ public final class AgentDaemon implements AutoCloseable {
     private void forgetSwarm() throws IOException {
         identity = null;
         tls = null;
+        keys = null;
         Files.deleteIfExists(cfg.identityFile());
         FileTree.delete(cfg.certsDir());
         FileTree.delete(cfg.keysDir());
@@ -618,6 +687,11 @@ public final class AgentDaemon implements AutoCloseable {
     /** The manager, or a 503 that tells the user what to do. */
     public ManagerNode manager() {
         ManagerNode m = manager;
+        if (m != null && m.leaderId().isEmpty()) {
+            // Its view may be stale: say so rather than answer from it (Swarm does the same).
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "the swarm does not have a leader: too few "
+                    + "managers are online; make sure more than half of them are running and reachable");
+        }
         if (m != null) {
             return m;
         }

@@ -3,6 +3,8 @@ package io.trellis.agent.daemon;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trellis.controlplane.api.ClusterApi;
 import io.trellis.controlplane.atrest.EncryptedLog;
+import io.trellis.controlplane.orchestrator.DownNodeReconciler;
+import io.trellis.controlplane.orchestrator.GlobalOrchestrator;
 import io.trellis.controlplane.orchestrator.ReplicatedOrchestrator;
 import io.trellis.controlplane.orchestrator.TaskReaper;
 import io.trellis.controlplane.raft.RaftConfiguration;
@@ -23,7 +25,8 @@ import java.util.Optional;
 
 /**
  * A manager's share of the agent: the Raft replica with the cluster store on top, the API, and the
- * control loops (orchestrator, task reaper, scheduler) which act only while this replica leads.
+ * control loops (replicated and global orchestrators, task reaper, scheduler, down-node reconciler)
+ * which act only while this replica leads.
  */
 public final class ManagerNode implements AutoCloseable {
 
@@ -79,7 +82,7 @@ public final class ManagerNode implements AutoCloseable {
     /** Starts the control loops; they act only while this replica is the leader. */
     public void startLoops(Clock clock) {
         for (Reconciler r : List.of(new ReplicatedOrchestrator(), new TaskReaper(TaskReaper.HISTORY_LIMIT_DEFAULT),
-                new Scheduler())) {
+                new Scheduler(), new GlobalOrchestrator(), new DownNodeReconciler())) {
             loops.add(new ReconcileLoop(r, store, writer, raft::isLeader, clock, ReconcileLoop.TICK_DEFAULT).start());
         }
     }

@@ -29,7 +29,7 @@ public final class ManagerSession implements TaskAssignments, StatusSink, AutoCl
     private static final long RETRY_MILLIS_MIN = 100;
     private static final long RETRY_MILLIS_MAX = 1_000;
 
-    private volatile ClusterClient client;
+    private final ClusterClient client;
     private volatile List<String> managers;
     private volatile String target;
     private volatile long periodMillis;
@@ -67,11 +67,6 @@ public final class ManagerSession implements TaskAssignments, StatusSink, AutoCl
         heart.start();
         poller.start();
         return this;
-    }
-
-    /** Uses a new client from now on (a renewed certificate). */
-    public void useClient(ClusterClient fresh) {
-        this.client = fresh;
     }
 
     /** The manager this session currently talks to. */

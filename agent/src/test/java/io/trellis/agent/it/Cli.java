@@ -26,6 +26,17 @@ final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** Runs with {@code input} on standard input (commands that read a secret). */
+    Result runWithInput(String input, String... args) {
+        java.io.InputStream saved = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            return run(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
     /** Runs and insists on success, returning stdout. */
     String ok(String... args) {
         Result r = run(args);

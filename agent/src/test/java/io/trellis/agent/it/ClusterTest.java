@@ -229,6 +229,39 @@ class ClusterTest {
         }
     }
 
+    @Test
+    void autolockedManagersWaitForTheUnlockKeyAfterARestart() throws Exception {
+        AgentProcess a = agent("a");
+        AgentProcess b = agent("b");
+        String init = new Cli(a.host).ok("swarm", "init", "--autolock");
+        String key = init.lines().map(String::strip).filter(l -> l.startsWith("SWMKEY-1-")).findFirst().orElseThrow();
+        assertThat(new Cli(a.host).ok("swarm", "unlock-key", "-q").strip()).isEqualTo(key);
+        String token = new Cli(a.host).ok("swarm", "join-token", "-q", "manager").strip();
+        new Cli(b.host).ok("swarm", "join", "--token", token, a.clusterAddress());
+        new Cli(a.host).ok("service", "create", "--name", "locked", "--replicas", "0", "img", "sleep", "1");
+
+        // The joined manager sealed its data key with the swarm's unlock key: after a restart it waits.
+        b.terminate(Duration.ofSeconds(20));
+        b.start();
+        assertThat(info(b)).contains("\"swarm\":\"locked\"");
+        assertThat(new Cli(b.host).run("service", "ls").err()).contains("swarm is locked");
+        Cli.Result wrong = new Cli(b.host).runWithInput("SWMKEY-1-" + "A".repeat(43) + "\n", "swarm", "unlock");
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.err()).contains("not this swarm's");
+        new Cli(b.host).runWithInput(key + "\n", "swarm", "unlock");
+        await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(serviceNames(b)).contains("locked"));
+
+        // Rotation: the old key stops working for managers restarted afterwards.
+        String rotated = new Cli(a.host).ok("swarm", "unlock-key", "--rotate", "-q").strip();
+        assertThat(rotated).startsWith("SWMKEY-1-").isNotEqualTo(key);
+        Thread.sleep(1000); // b re-seals when it applies the rotation
+        b.terminate(Duration.ofSeconds(20));
+        b.start();
+        assertThat(new Cli(b.host).runWithInput(key + "\n", "swarm", "unlock").err()).contains("not this swarm's");
+        assertThat(new Cli(b.host).runWithInput(rotated + "\n", "swarm", "unlock").exitCode()).isZero();
+        await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(serviceNames(b)).contains("locked"));
+    }
+
     private static String info(AgentProcess a) {
         try {
             return AdminClient.forHost(a.host).send("GET", "/info", null).bodyText();

@@ -3,6 +3,7 @@ package io.trellis.controlplane.api;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.ClusterStore;
 import io.trellis.controlplane.store.Ids;
+import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.Proposer;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
@@ -13,6 +14,7 @@ import io.trellis.controlplane.store.StoreWriter;
 import io.trellis.controlplane.store.Task;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,85 @@ public final class ClusterApi {
         return view().tasksOf(service(ref).id());
     }
 
+    /**
+     * Looks a node up the way the Docker CLI does: full ID, hostname, then unique ID prefix. A
+     * hostname or prefix that fits several nodes is refused rather than guessed.
+     */
+    public Node node(String ref) {
+        ClusterSnapshot view = view();
+        Node byId = view.nodes().get(ref);
+        if (byId != null) {
+            return byId;
+        }
+        List<Node> named = view.nodes().values().stream().filter(n -> ref.equals(n.hostname())).toList();
+        if (named.isEmpty() && !ref.isEmpty()) {
+            named = view.nodes().values().stream().filter(n -> n.id().startsWith(ref)).toList();
+        }
+        if (named.size() > 1) {
+            throw ApiException.invalid("node " + ref + " is ambiguous (" + named.size() + " matches found): use its ID");
+        }
+        if (named.isEmpty()) {
+            throw ApiException.notFound("node " + ref + " not found");
+        }
+        return named.get(0);
+    }
+
+    /** The tasks placed on a node: by service name, slot, newest first (like {@code docker node ps}). */
+    public List<Task> nodeTasks(String ref) {
+        Node n = node(ref);
+        return view().tasksOnNode(n.id()).stream()
+                .sorted(Comparator.comparing(Task::serviceName).thenComparing(Task::serviceId)
+                        .thenComparingInt(Task::slot)
+                        .thenComparing(Comparator.comparingLong(Task::createdAt).reversed()))
+                .toList();
+    }
+
+    /**
+     * {@code node update}: availability ({@code null} keeps it), labels added ({@code K=V} or
+     * {@code K}) then removed, in one commit. Removing a label the node does not have is refused.
+     */
+    public Node updateNode(String ref, String availability, List<String> labelAdd, List<String> labelRm) {
+        List<String> adds = labelAdd == null ? List.of() : labelAdd;
+        List<String> rms = labelRm == null ? List.of() : labelRm;
+        Node.Availability a = availability == null ? null : availability(availability);
+        if (a == null && adds.isEmpty() && rms.isEmpty()) {
+            throw ApiException.invalid("nothing to update: give --availability, --label-add or --label-rm");
+        }
+        Map<String, String> add = new LinkedHashMap<>();
+        for (String l : adds) {
+            int eq = l.indexOf('=');
+            String key = eq < 0 ? l : l.substring(0, eq);
+            validateLabelKey("--label-add", l, key);
+            add.put(key, eq < 0 ? "" : l.substring(eq + 1));
+        }
+        Node n = node(ref);
+        for (String key : rms) {
+            validateLabelKey("--label-rm", key, key);
+            if (!add.containsKey(key) && !n.labels().containsKey(key)) {
+                throw ApiException.invalid("key " + key + " doesn't exist in node's labels");
+            }
+        }
+        commit(StoreBatch.of(new StoreOp.UpdateNodeSpec(n.id(), a, add, rms, clock.millis())));
+        return view().nodes().get(n.id());
+    }
+
+    /** {@code --availability}: active, pause or drain. */
+    public static Node.Availability availability(String text) {
+        for (Node.Availability a : Node.Availability.values()) {
+            if (a.name().equalsIgnoreCase(text)) {
+                return a;
+            }
+        }
+        throw ApiException.invalid("invalid --availability \"" + text + "\": use active, pause or drain");
+    }
+
+    private static void validateLabelKey(String flag, String given, String key) {
+        if (key.isEmpty() || key.chars().anyMatch(c -> Character.isWhitespace(c) || c == 0)) {
+            throw ApiException.invalid("invalid " + flag + " \"" + given + "\": expected KEY=VALUE with a key"
+                    + " that is not empty and has no whitespace");
+        }
+    }
+
     /** Scales several services in one commit: all of them or, on any error, none. */
     public Map<String, Integer> scale(Map<String, Integer> requested) {
         if (requested.isEmpty()) {
@@ -65,6 +146,9 @@ public final class ClusterApi {
         Map<String, Integer> result = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : requested.entrySet()) {
             Service s = service(e.getKey());
+            if (s.spec().global()) {
+                throw ApiException.invalid("service " + s.name() + " is global: scale can only be used with replicated mode");
+            }
             ServiceSpecValidator.validateReplicas(s.name(), e.getValue());
             ops.add(new StoreOp.UpdateService(s.id(), s.version(), s.spec().withReplicas(e.getValue()), now));
             result.put(s.name(), e.getValue());

@@ -1,5 +1,6 @@
 package io.trellis.controlplane.api;
 
+import io.trellis.controlplane.constraint.Constraint;
 import io.trellis.controlplane.store.ServiceSpec;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,37 @@ public final class ServiceSpecValidator {
         for (String e : spec.env()) {
             validateEnv(e);
         }
+        validatePlacement(spec);
+    }
+
+    /** Mode, {@code --constraint} and {@code --replicas-max-per-node}, as {@code docker service create} checks them. */
+    static void validatePlacement(ServiceSpec spec) {
+        if (spec.global() && spec.replicas() != 0) {
+            throw ApiException.invalid("--replicas can only be used with --mode replicated");
+        }
+        if (spec.maxReplicasPerNode() < 0) {
+            throw ApiException.invalid("invalid --replicas-max-per-node " + spec.maxReplicasPerNode()
+                    + ": must be 0 (no limit) or more");
+        }
+        if (spec.global() && spec.maxReplicasPerNode() != 0) {
+            throw ApiException.invalid("--replicas-max-per-node can only be used with --mode replicated");
+        }
+        try {
+            Constraint.parseAll(spec.constraints());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    /** {@code --mode}: replicated or global. */
+    public static ServiceSpec.Mode mode(String text) {
+        if (text == null || text.equalsIgnoreCase("replicated")) {
+            return ServiceSpec.Mode.REPLICATED;
+        }
+        if (text.equalsIgnoreCase("global")) {
+            return ServiceSpec.Mode.GLOBAL;
+        }
+        throw ApiException.invalid("invalid --mode \"" + text + "\": use replicated or global");
     }
 
     public static void validateReplicas(String service, int replicas) {

@@ -47,16 +47,21 @@ public final class DataKeyStore {
         return null;
     }
 
-    /** The data key, when the KEK is on disk. */
-    public byte[] load() throws IOException {
-        if (isLocked()) {
-            throw new LockedException("the swarm is locked: run trellis swarm unlock with the unlock key");
-        }
-        return open(Files.readAllBytes(kekFile));
+    /**
+     * Stores {@code dataKey} sealed with the swarm's unlock key, which stays off disk: an autolocked
+     * swarm's managers all open their data key with the same unlock key.
+     */
+    public void storeLocked(byte[] dataKey, String unlockKey) throws IOException {
+        writePrivate(sealedDataKey, new SealedBox(kekOf(unlockKey)).seal(dataKey, AAD));
+        Files.deleteIfExists(kekFile);
     }
 
-    /** The data key, opened with the user's unlock key; one clear line when it is not the right key. */
-    public byte[] unlock(String unlockKey) throws IOException {
+    /** A new unlock key (not stored anywhere); {@link #storeLocked} seals with it. */
+    public static String newUnlockKey() {
+        return UNLOCK_KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(SealedBox.newKey());
+    }
+
+    private static byte[] kekOf(String unlockKey) {
         String k = unlockKey == null ? "" : unlockKey.strip();
         if (!k.startsWith(UNLOCK_KEY_PREFIX)) {
             throw new IllegalArgumentException("invalid unlock key: it must start with " + UNLOCK_KEY_PREFIX);
@@ -70,6 +75,20 @@ public final class DataKeyStore {
         if (kek.length != SealedBox.KEY_LENGTH) {
             throw new IllegalArgumentException("invalid unlock key: wrong length");
         }
+        return kek;
+    }
+
+    /** The data key, when the KEK is on disk. */
+    public byte[] load() throws IOException {
+        if (isLocked()) {
+            throw new LockedException("the swarm is locked: run trellis swarm unlock with the unlock key");
+        }
+        return open(Files.readAllBytes(kekFile));
+    }
+
+    /** The data key, opened with the user's unlock key; one clear line when it is not the right key. */
+    public byte[] unlock(String unlockKey) throws IOException {
+        byte[] kek = kekOf(unlockKey);
         try {
             return open(kek);
         } catch (SealedBox.SealedBoxException e) {

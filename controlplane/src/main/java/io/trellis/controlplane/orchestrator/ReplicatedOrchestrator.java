@@ -3,6 +3,7 @@ package io.trellis.controlplane.orchestrator;
 import io.trellis.controlplane.reconcile.Reconciler;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Ids;
+import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.Task;
@@ -17,6 +18,8 @@ import java.util.TreeMap;
  * Keeps each replicated service at its desired number of slots (swarmkit
  * {@code orchestrator/replicated}): a slot whose task ended is given a new task, the old one is told
  * to shut down and stays in history; slots above the replica count are shut down, highest first.
+ * Tasks on a drained node, or on one that no longer meets the service's constraints, are shut down
+ * and replaced the same way. Global services are the {@link GlobalOrchestrator}'s.
  */
 public final class ReplicatedOrchestrator implements Reconciler {
     /** The first replacement is immediate; a slot that keeps failing backs off up to this. */
@@ -34,20 +37,27 @@ public final class ReplicatedOrchestrator implements Reconciler {
     public List<StoreOp> reconcile(ClusterSnapshot state, long now) {
         List<StoreOp> ops = new ArrayList<>();
         for (Service service : state.services().values()) {
-            reconcileService(service, state.tasksOf(service.id()), now, ops);
+            if (!service.spec().global()) {
+                reconcileService(service, state.tasksOf(service.id()), state.nodes(), now, ops);
+            }
         }
         return ops;
     }
 
-    private static void reconcileService(Service service, List<Task> tasks, long now, List<StoreOp> ops) {
+    private static void reconcileService(Service service, List<Task> tasks, Map<String, Node> nodes, long now,
+                                         List<StoreOp> ops) {
         int replicas = service.spec().replicas();
+        NodeEligibility rules = NodeEligibility.of(service);
         Map<Integer, Boolean> slotAlive = new TreeMap<>();
         for (Task t : tasks) {
             if (t.desiredState().compareTo(TaskState.RUNNING) > 0) {
                 continue; // already on its way out
             }
             boolean ended = t.status().state().isTerminal();
-            if (ended || t.slot() > replicas) {
+            // A drained node (or one that no longer meets the constraints) gives its tasks up: each is
+            // shut down and its slot gets a new task, which the scheduler places elsewhere.
+            boolean evicted = t.nodeId() != null && !rules.mayKeep(nodes.get(t.nodeId()));
+            if (ended || evicted || t.slot() > replicas) {
                 // restart condition "any" (Swarm's default): an ended task is always replaced.
                 ops.add(new StoreOp.SetDesiredState(t.id(), TaskState.SHUTDOWN));
                 continue;
@@ -70,12 +80,14 @@ public final class ReplicatedOrchestrator implements Reconciler {
      * does not spin the log and the node (like Kubernetes' CrashLoopBackOff; Swarm waits 5 s always).
      */
     static long restartAllowedAt(List<Task> tasks, int slot, long now) {
+        return restartAllowedAt(tasks.stream().filter(t -> t.slot() == slot).toList(), now);
+    }
+
+    /** {@link #restartAllowedAt(List, int, long)} over one slot's tasks, newest first. */
+    static long restartAllowedAt(List<Task> history, long now) {
         int failures = 0;
         long lastEnd = 0;
-        for (Task t : tasks) { // newest first within a slot
-            if (t.slot() != slot) {
-                continue;
-            }
+        for (Task t : history) {
             TaskState s = t.status().state();
             if ((s != TaskState.FAILED && s != TaskState.REJECTED) || now - t.status().timestamp() > FAILURE_WINDOW_MILLIS) {
                 break;

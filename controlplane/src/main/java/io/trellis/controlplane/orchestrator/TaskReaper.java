@@ -44,7 +44,7 @@ public final class TaskReaper implements Reconciler {
             } else if (t.desiredState() == TaskState.REMOVE && t.status().state().isTerminal()) {
                 ops.add(new StoreOp.DeleteTask(t.id()));
             } else {
-                bySlot.computeIfAbsent(t.serviceId() + "/" + t.slot(), k -> new ArrayList<>()).add(t);
+                bySlot.computeIfAbsent(t.slotKey(), k -> new ArrayList<>()).add(t); // global: per node
             }
         }
         for (List<Task> slot : bySlot.values()) {

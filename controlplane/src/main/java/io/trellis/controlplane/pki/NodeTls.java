@@ -37,7 +37,12 @@ public record NodeTls(PrivateKey key, X509Certificate certificate, X509Certifica
 
     /** A client or server context presenting this node's certificate and trusting {@code trust}. */
     public SSLContext sslContext(TrustManager trust) {
-        return context(new KeyManager[] {keyManager()}, trust);
+        return sslContext(keyManager(), trust);
+    }
+
+    /** A context presenting whatever {@code keys} presents (a {@link RenewableKeyManager}). */
+    public static SSLContext sslContext(KeyManager keys, TrustManager trust) {
+        return context(new KeyManager[] {keys}, trust);
     }
 
     /** A context for a node that has no certificate yet (joining). */

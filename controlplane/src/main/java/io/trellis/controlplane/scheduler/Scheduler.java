@@ -3,6 +3,7 @@ package io.trellis.controlplane.scheduler;
 import io.trellis.controlplane.reconcile.Reconciler;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
@@ -14,11 +15,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Places pending tasks on nodes (swarmkit {@code scheduler}): only ready nodes whose availability is
- * active, spreading each service first (fewest of its tasks), then by total load. A task no node
- * can take stays pending with the reason, which {@code service ps} shows.
+ * Places pending tasks on nodes (swarmkit {@code scheduler}). A node must pass every
+ * {@link NodeFilter} of the task's service: ready, availability active, placement constraints,
+ * {@code --replicas-max-per-node}. Among those that do, each service is spread first (fewest of its
+ * tasks), then by total load. A task no node can take stays pending and its error says why, in
+ * swarmkit's words ({@code no suitable node (scheduling constraints not satisfied on 3 nodes)}),
+ * which {@code service ps} shows. Global tasks are created on their node and never pass here.
  */
 public final class Scheduler implements Reconciler {
+    public static final String PENDING_MESSAGE = "pending task scheduling";
 
     @Override
     public String name() {
@@ -35,72 +40,68 @@ public final class Scheduler implements Reconciler {
         if (pending.isEmpty()) {
             return List.of();
         }
-        Load load = new Load(state);
-        List<Node> candidates = state.nodes().values().stream()
-                .filter(n -> n.status() == Node.Status.READY && n.availability() == Node.Availability.ACTIVE)
-                .sorted(Comparator.comparing(Node::id))
-                .toList();
+        Placements placements = new Placements(state);
+        List<Node> nodes = state.nodes().values().stream().sorted(Comparator.comparing(Node::id)).toList();
+        Map<String, List<NodeFilter>> pipelines = new HashMap<>();
         List<StoreOp> ops = new ArrayList<>();
         for (Task t : pending) {
+            Service service = state.services().get(t.serviceId());
+            if (service == null) {
+                continue; // being removed; the reaper shuts it down
+            }
+            List<NodeFilter> filters = pipelines.computeIfAbsent(service.id(), id -> NodeFilter.pipeline(service, placements));
+            int[] failures = new int[filters.size()];
             Node best = null;
-            for (Node n : candidates) {
-                if (best == null || load.compare(t.serviceId(), n, best) < 0) {
+            for (Node n : nodes) {
+                int failed = firstFailing(filters, n);
+                if (failed >= 0) {
+                    failures[failed]++;
+                } else if (best == null || placements.compare(t.serviceId(), n.id(), best.id()) < 0) {
                     best = n;
                 }
             }
             if (best == null) {
-                String why = "no suitable node (" + explain(state) + ")";
-                if (!why.equals(t.status().message())) {
-                    ops.add(new StoreOp.ReportTaskStatus(t.id(), TaskStatus.of(TaskState.PENDING, now, why)));
+                String why = "no suitable node" + explain(nodes.isEmpty(), filters, failures);
+                if (!why.equals(t.status().error())) {
+                    ops.add(new StoreOp.ReportTaskStatus(t.id(),
+                            TaskStatus.of(TaskState.PENDING, now, PENDING_MESSAGE).withError(why)));
                 }
                 continue;
             }
-            load.add(t.serviceId(), best.id());
+            placements.add(t.serviceId(), best.id());
             ops.add(new StoreOp.AssignTask(t.id(), best.id(), TaskStatus.of(TaskState.ASSIGNED, now, "scheduled")));
         }
         return ops;
     }
 
-    /** Why no node qualified, like swarmkit's {@code Filter.Explain}. */
-    private static String explain(ClusterSnapshot state) {
-        if (state.nodes().isEmpty()) {
-            return "no nodes in the cluster";
-        }
-        long notReady = state.nodes().values().stream().filter(n -> n.status() != Node.Status.READY).count();
-        long notActive = state.nodes().values().stream().filter(n -> n.availability() != Node.Availability.ACTIVE).count();
-        List<String> parts = new ArrayList<>();
-        if (notReady > 0) {
-            parts.add(notReady + " node" + (notReady == 1 ? "" : "s") + " not ready");
-        }
-        if (notActive > 0) {
-            parts.add(notActive + " node" + (notActive == 1 ? "" : "s") + " not available for new tasks");
-        }
-        return String.join(", ", parts);
-    }
-
-    /** Live task counts per node, updated as this round places tasks. */
-    private static final class Load {
-        private final Map<String, Integer> total = new HashMap<>();
-        private final Map<String, Integer> perService = new HashMap<>();
-
-        Load(ClusterSnapshot state) {
-            for (Task t : state.tasks().values()) {
-                if (t.nodeId() != null && t.desiredState().compareTo(TaskState.RUNNING) <= 0
-                        && !t.status().state().isTerminal()) {
-                    add(t.serviceId(), t.nodeId());
-                }
+    private static int firstFailing(List<NodeFilter> filters, Node n) {
+        for (int i = 0; i < filters.size(); i++) {
+            if (!filters.get(i).accepts(n)) {
+                return i;
             }
         }
+        return -1;
+    }
 
-        void add(String serviceId, String nodeId) {
-            total.merge(nodeId, 1, Integer::sum);
-            perService.merge(serviceId + "/" + nodeId, 1, Integer::sum);
+    /**
+     * Like swarmkit's {@code Pipeline.Explain}: each node counted under the first filter it failed,
+     * the filter that turned most nodes away first, joined by "; ".
+     */
+    static String explain(boolean noNodes, List<NodeFilter> filters, int[] failures) {
+        if (noNodes) {
+            return " (no nodes in the cluster)";
         }
-
-        int compare(String serviceId, Node a, Node b) {
-            int c = Integer.compare(perService.getOrDefault(serviceId + "/" + a.id(), 0),
-                    perService.getOrDefault(serviceId + "/" + b.id(), 0));
-            return c != 0 ? c : Integer.compare(total.getOrDefault(a.id(), 0), total.getOrDefault(b.id(), 0));
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < filters.size(); i++) {
+            if (failures[i] > 0) {
+                order.add(i);
+            }
         }
+        order.sort(Comparator.comparingInt((Integer i) -> failures[i]).reversed()); // stable: ties keep filter order
+        List<String> parts = new ArrayList<>();
+        for (int i : order) {
+            parts.add(filters.get(i).explain(failures[i]));
+        }
+        return parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
     }
 }

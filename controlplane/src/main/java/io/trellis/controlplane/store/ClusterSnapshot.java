@@ -45,7 +45,9 @@ public record ClusterSnapshot(
     public List<Task> tasksOf(String serviceId) {
         return tasks.values().stream()
                 .filter(t -> t.serviceId().equals(serviceId))
-                .sorted(Comparator.comparingInt(Task::slot).thenComparing(Comparator.comparingLong(Task::createdAt).reversed()))
+                .sorted(Comparator.comparingInt(Task::slot)
+                        .thenComparing(t -> t.slot() == Task.GLOBAL_SLOT ? String.valueOf(t.nodeId()) : "")
+                        .thenComparing(Comparator.comparingLong(Task::createdAt).reversed()))
                 .toList();
     }
 

@@ -36,4 +36,9 @@ public record Node(
     public Node withStatus(Status s, long now) {
         return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now, managerAddr);
     }
+
+    /** {@code node update}: what the user controls (role aside). */
+    public Node withAvailabilityAndLabels(Availability a, Map<String, String> l, long now) {
+        return new Node(id, hostname, role, a, status, address, engineVersion, l, createdAt, now, managerAddr);
+    }
 }

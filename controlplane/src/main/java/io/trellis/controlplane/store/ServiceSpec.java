@@ -5,20 +5,39 @@ import java.util.List;
 /**
  * What the user asked for when creating or updating a service.
  *
- * @param name     service name, unique in the cluster
- * @param image    image reference; recorded, and pulled only by the docker runtime
- * @param command  arguments after the image ({@code CMD...}); empty means the image default
- * @param env      {@code KEY=VALUE} entries, in the order given
- * @param replicas desired number of tasks
+ * @param name               service name, unique in the cluster
+ * @param image              image reference; recorded, and pulled only by the docker runtime
+ * @param command            arguments after the image ({@code CMD...}); empty means the image default
+ * @param env                {@code KEY=VALUE} entries, in the order given
+ * @param replicas           desired number of tasks (replicated mode; 0 for global services)
+ * @param mode               replicated (a number of slots) or global (one task per eligible node)
+ * @param constraints        placement constraints ({@code node.labels.zone==a}), all must hold
+ * @param maxReplicasPerNode at most this many live tasks of the service per node; 0 means no limit
  */
-public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas) {
+public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                          Mode mode, List<String> constraints, int maxReplicasPerNode) {
+
+    /** Swarm's service modes (jobs are not supported). */
+    public enum Mode { REPLICATED, GLOBAL }
 
     public ServiceSpec {
         command = command == null ? List.of() : List.copyOf(command);
         env = env == null ? List.of() : List.copyOf(env);
+        // Entries written before modes existed decode with nulls and zeros: replicated, unconstrained.
+        mode = mode == null ? Mode.REPLICATED : mode;
+        constraints = constraints == null ? List.of() : List.copyOf(constraints);
+    }
+
+    /** A replicated service without placement rules. */
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas) {
+        this(name, image, command, env, replicas, Mode.REPLICATED, List.of(), 0);
+    }
+
+    public boolean global() {
+        return mode == Mode.GLOBAL;
     }
 
     public ServiceSpec withReplicas(int n) {
-        return new ServiceSpec(name, image, command, env, n);
+        return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One change in a replicated transaction. Everything non-deterministic (IDs, timestamps) is chosen
@@ -14,6 +15,7 @@ import java.util.Map;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = StoreOp.InitCluster.class, name = "init-cluster"),
     @JsonSubTypes.Type(value = StoreOp.SetJoinTokens.class, name = "set-join-tokens"),
+    @JsonSubTypes.Type(value = StoreOp.SetUnlockKey.class, name = "set-unlock-key"),
     @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
     @JsonSubTypes.Type(value = StoreOp.DeleteNode.class, name = "delete-node"),
@@ -25,6 +27,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = StoreOp.AssignTask.class, name = "assign-task"),
     @JsonSubTypes.Type(value = StoreOp.ReportTaskStatus.class, name = "report-task-status"),
     @JsonSubTypes.Type(value = StoreOp.DeleteTask.class, name = "delete-task"),
+    @JsonSubTypes.Type(value = StoreOp.UpdateNodeSpec.class, name = "update-node-spec"),
 })
 public sealed interface StoreOp {
 
@@ -41,6 +44,16 @@ public sealed interface StoreOp {
     }
 
     /** {@code swarm join-token --rotate}: the old token of that role stops working at this commit. */
+    /** {@code swarm unlock-key --rotate}, {@code swarm update --autolock}: null turns autolock off. */
+    record SetUnlockKey(String unlockKey) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (tx.cluster() == null) {
+                throw new StoreException("this node is not part of a swarm");
+            }
+            tx.setCluster(tx.cluster().withUnlockKey(unlockKey));
+        }
+    }
+
     record SetJoinTokens(String workerToken, String managerToken) implements StoreOp {
         public void applyTo(Transaction tx) {
             if (tx.cluster() == null) {
@@ -180,6 +193,35 @@ public sealed interface StoreOp {
     record DeleteTask(String taskId) implements StoreOp {
         public void applyTo(Transaction tx) {
             tx.tasks().remove(taskId);
+        }
+    }
+
+    /**
+     * {@code node update}: availability ({@code null} keeps it) and label changes, applied to the
+     * node as it is at commit time so concurrent updates and status reports are not lost. Labels are
+     * added first, then removed, as the Docker CLI does; removing a missing key rejects the batch.
+     */
+    record UpdateNodeSpec(String nodeId, Node.Availability availability, Map<String, String> labelAdd,
+                          List<String> labelRm, long now) implements StoreOp {
+        public UpdateNodeSpec {
+            labelAdd = labelAdd == null ? Map.of() : Map.copyOf(labelAdd);
+            labelRm = labelRm == null ? List.of() : List.copyOf(labelRm);
+        }
+
+        public void applyTo(Transaction tx) {
+            Node n = tx.nodes().get(nodeId);
+            if (n == null) {
+                throw new StoreException("node " + nodeId + " not found");
+            }
+            Map<String, String> labels = new TreeMap<>(n.labels());
+            labels.putAll(labelAdd);
+            for (String key : labelRm) {
+                if (labels.remove(key) == null) {
+                    throw new StoreException("key " + key + " doesn't exist in node's labels");
+                }
+            }
+            tx.nodes().put(nodeId, n.withAvailabilityAndLabels(
+                    availability == null ? n.availability() : availability, labels, now));
         }
     }
 }

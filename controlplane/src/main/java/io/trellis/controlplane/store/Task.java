@@ -27,9 +27,17 @@ public record Task(
         env = List.copyOf(env);
     }
 
-    /** Docker's task name: {@code service.slot}. */
+    /** Slot of every global task: a global service's tasks are told apart by their node. */
+    public static final int GLOBAL_SLOT = 0;
+
+    /** Docker's task name: {@code service.slot}, or {@code service.nodeId} for a global service. */
     public String name() {
-        return serviceName + "." + slot;
+        return serviceName + "." + (slot == GLOBAL_SLOT ? nodeId : String.valueOf(slot));
+    }
+
+    /** The tasks that succeed one another: a replicated slot, or a global service's node. */
+    public String slotKey() {
+        return serviceId + "/" + (slot == GLOBAL_SLOT ? "node:" + nodeId : String.valueOf(slot));
     }
 
     public Task withStatus(TaskStatus s) {

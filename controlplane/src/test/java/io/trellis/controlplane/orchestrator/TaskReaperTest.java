@@ -45,4 +45,23 @@ class TaskReaperTest {
         store.applyBatch(13, StoreBatch.of(new StoreOp.ReportTaskStatus("a", TaskStatus.of(TaskState.SHUTDOWN, T0, ""))));
         assertThat(reaper.reconcile(store.view(), T0)).containsExactly(new StoreOp.DeleteTask("a"));
     }
+
+    @Test
+    void keepsHistoryPerNodeForGlobalServices() {
+        store.applyBatch(10, StoreBatch.of(new StoreOp.CreateService(io.trellis.controlplane.store.Fixtures.service(
+                "s1", "web", 0, io.trellis.controlplane.store.ServiceSpec.Mode.GLOBAL, 0))));
+        long i = 11;
+        for (String node : List.of("n1", "n2")) {
+            for (int n = 0; n < 5; n++) {
+                store.applyBatch(i++, StoreBatch.of(new StoreOp.CreateTask(new Task(node + n, "s1", "web",
+                        Task.GLOBAL_SLOT, node, "img", List.of(), List.of(), 1, TaskState.SHUTDOWN,
+                        TaskStatus.of(TaskState.FAILED, T0 + n, ""), T0 + n))));
+            }
+        }
+        assertThat(new TaskReaper(5).reconcile(store.view(), T0 + 200)).isEmpty();
+        store.applyBatch(i, StoreBatch.of(new StoreOp.CreateTask(new Task("n2-new", "s1", "web", Task.GLOBAL_SLOT,
+                "n2", "img", List.of(), List.of(), 1, TaskState.SHUTDOWN, TaskStatus.of(TaskState.FAILED, T0 + 50, ""),
+                T0 + 50))));
+        assertThat(new TaskReaper(5).reconcile(store.view(), T0 + 200)).containsExactly(new StoreOp.DeleteTask("n20"));
+    }
 }

@@ -100,4 +100,50 @@ class ClusterStoreTest {
         store.applyBatch(2, StoreBatch.of(new StoreOp.InitCluster(new ClusterInfo("c", T0))));
         assertThat(seen).containsExactly(1L, 2L);
     }
+
+    @Test
+    void entriesWrittenBeforePlacementRulesDecodeAsReplicatedAndUnconstrained() throws Exception {
+        String old = "{\"ops\":[{\"op\":\"create-service\",\"service\":{\"id\":\"s1\",\"spec\":{\"name\":\"web\","
+                + "\"image\":\"img\",\"command\":[\"run\"],\"env\":[],\"replicas\":2},\"version\":1,"
+                + "\"createdAt\":1,\"updatedAt\":1}}]}";
+        StoreBatch b = StoreCodec.decodeBatch(old.getBytes(StandardCharsets.UTF_8));
+        ServiceSpec spec = ((StoreOp.CreateService) b.ops().get(0)).service().spec();
+        assertThat(spec.mode()).isEqualTo(ServiceSpec.Mode.REPLICATED);
+        assertThat(spec.constraints()).isEmpty();
+        assertThat(spec.maxReplicasPerNode()).isZero();
+        assertThat(spec.replicas()).isEqualTo(2);
+    }
+
+    @Test
+    void placementRulesAndNodeUpdatesRoundTripThroughTheLog() {
+        ClusterStore store = Fixtures.storeWith(Fixtures.node("n1"));
+        Service s = Fixtures.service("s1", "web", 0, ServiceSpec.Mode.GLOBAL, 0, "node.labels.zone==a");
+        store.apply(10, StoreCodec.encode(StoreBatch.of(new StoreOp.CreateService(s),
+                new StoreOp.UpdateNodeSpec("n1", Node.Availability.PAUSE, java.util.Map.of("zone", "a"), List.of(), T0))));
+        assertThat(store.view().services().get("s1").spec()).isEqualTo(s.spec());
+        Node n = store.view().nodes().get("n1");
+        assertThat(n.availability()).isEqualTo(Node.Availability.PAUSE);
+        assertThat(n.labels()).containsOnly(java.util.Map.entry("zone", "a"));
+
+        ByteArrayOutputStream snap = new ByteArrayOutputStream();
+        try {
+            store.writeSnapshot(snap);
+            ClusterStore restored = new ClusterStore();
+            restored.readSnapshot(new ByteArrayInputStream(snap.toByteArray()));
+            assertThat(restored.view().services()).isEqualTo(store.view().services());
+            assertThat(restored.view().nodes()).isEqualTo(store.view().nodes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void removingAMissingLabelRejectsTheBatch() {
+        ClusterStore store = Fixtures.storeWith(Fixtures.node("n1"));
+        StoreReply r = store.applyBatch(10, StoreBatch.of(
+                new StoreOp.UpdateNodeSpec("n1", Node.Availability.DRAIN, null, List.of("zone"), T0)));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.error()).isEqualTo("key zone doesn't exist in node's labels");
+        assertThat(store.view().nodes().get("n1").availability()).isEqualTo(Node.Availability.ACTIVE);
+    }
 }

@@ -15,6 +15,22 @@ public final class Fixtures {
                 "127.0.0.1", "test", Map.of(), T0, T0, "127.0.0.1:2377");
     }
 
+    public static Node worker(String id, Map<String, String> labels) {
+        return new Node(id, "host-" + id, Node.Role.WORKER, Node.Availability.ACTIVE, Node.Status.READY,
+                "127.0.0.1", "test", labels, T0, T0, null);
+    }
+
+    public static Node withAvailability(Node n, Node.Availability a) {
+        return n.withAvailabilityAndLabels(a, n.labels(), T0);
+    }
+
+    /** A service with placement rules; {@code replicas} is ignored for global ones. */
+    public static Service service(String id, String name, int replicas, ServiceSpec.Mode mode, int maxPerNode,
+                                  String... constraints) {
+        return new Service(id, new ServiceSpec(name, "img", List.of("run"), List.of("A=1"),
+                mode == ServiceSpec.Mode.GLOBAL ? 0 : replicas, mode, List.of(constraints), maxPerNode), 1, T0, T0);
+    }
+
     public static Service service(String id, String name, int replicas) {
         return new Service(id, new ServiceSpec(name, "img", List.of("run"), List.of("A=1"), replicas), 1, T0, T0);
     }

@@ -1,0 +1,89 @@
+package io.trellis.controlplane.scheduler;
+
+import io.trellis.controlplane.constraint.Constraint;
+import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.Service;
+import java.util.List;
+
+/**
+ * One test a node must pass to take a task of a service (swarmkit {@code scheduler.Filter}), and the
+ * words for "it failed on N nodes" that make up the "no suitable node (...)" message.
+ */
+interface NodeFilter {
+
+    boolean accepts(Node node);
+
+    /** Why {@code nodes} nodes were turned away by this filter. */
+    String explain(int nodes);
+
+    /** The filters a node must pass for {@code service}, in the order they are tried. */
+    static List<NodeFilter> pipeline(Service service, Placements placements) {
+        int max = service.spec().maxReplicasPerNode();
+        NodeFilter constraints;
+        try {
+            constraints = new Constraints(Constraint.parseAll(service.spec().constraints()));
+        } catch (IllegalArgumentException e) {
+            constraints = new Unplaceable(e.getMessage()); // refused by the API; never stall the loop on it
+        }
+        return max > 0
+                ? List.of(new Ready(), new Active(), constraints, new MaxReplicas(service.id(), max, placements))
+                : List.of(new Ready(), new Active(), constraints);
+    }
+
+    private static String nodes(int n) {
+        return n + (n == 1 ? " node" : " nodes");
+    }
+
+    /** The node reports in (its status is up to the dispatcher). */
+    record Ready() implements NodeFilter {
+        public boolean accepts(Node node) {
+            return node.status() == Node.Status.READY;
+        }
+
+        public String explain(int n) {
+            return nodes(n) + " not ready";
+        }
+    }
+
+    /** Availability {@code active}: {@code pause} and {@code drain} take no new tasks. */
+    record Active() implements NodeFilter {
+        public boolean accepts(Node node) {
+            return node.availability() == Node.Availability.ACTIVE;
+        }
+
+        public String explain(int n) {
+            return nodes(n) + " not available for new tasks";
+        }
+    }
+
+    record Constraints(List<Constraint> constraints) implements NodeFilter {
+        public boolean accepts(Node node) {
+            return Constraint.matchAll(constraints, node);
+        }
+
+        public String explain(int n) {
+            return "scheduling constraints not satisfied on " + nodes(n);
+        }
+    }
+
+    /** {@code --replicas-max-per-node}: counts this round's placements too. */
+    record MaxReplicas(String serviceId, int max, Placements placements) implements NodeFilter {
+        public boolean accepts(Node node) {
+            return placements.ofService(serviceId, node.id()) < max;
+        }
+
+        public String explain(int n) {
+            return "max replicas per node limit exceed"; // swarmkit's wording, kept for familiarity
+        }
+    }
+
+    record Unplaceable(String why) implements NodeFilter {
+        public boolean accepts(Node node) {
+            return false;
+        }
+
+        public String explain(int n) {
+            return why;
+        }
+    }
+}
