@@ -136,13 +136,14 @@ public final class RaftWriteBench {
 
     private static String table(List<WriteLoad.Result> results) {
         StringBuilder t = new StringBuilder();
-        t.append("| mode | via | ops/entry | in flight | entries/s | ops/s | p50 ms | p99 ms | max ms | rejected | failed |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        t.append("| mode | via | ops/entry | in flight | entries/s | ops/s | p50 ms | p99 ms | max ms | CPU ms/entry | cores | rejected | failed |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (WriteLoad.Result r : results) {
-            t.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %,.0f | %,.0f | %.2f | %.2f | %.2f | %d | %d |%n",
+            t.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %,.0f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d |%n",
                     r.mode().name(), r.mode().viaFollower() ? "follower" : "leader", r.mode().opsPerBatch(),
                     r.mode().inFlight(), r.batchesPerSecond(), r.opsPerSecond(), ms(r.latencyMicros(), 50),
-                    ms(r.latencyMicros(), 99), r.latencyMicros().getMaxValue() / 1000.0, r.rejected(), r.failed()));
+                    ms(r.latencyMicros(), 99), r.latencyMicros().getMaxValue() / 1000.0, r.cpuMillisPerEntry(),
+                    r.coresUsed(), r.rejected(), r.failed()));
         }
         return t.toString();
     }

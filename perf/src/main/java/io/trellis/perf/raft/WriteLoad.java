@@ -2,6 +2,7 @@ package io.trellis.perf.raft;
 
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,21 @@ final class WriteLoad {
     record Mode(String name, int opsPerBatch, int inFlight, boolean viaFollower) {
     }
 
-    /** What one run measured; latencies in microseconds. */
-    record Result(Mode mode, double seconds, long batches, long rejected, long failed, Histogram latencyMicros) {
+    /**
+     * What one run measured; latencies in microseconds. {@code cpuSeconds} is this JVM's CPU time
+     * during the window: all three managers and the client, so per entry it is the whole cluster's
+     * cost, and over {@code seconds} it says how many of the host's cores the run got.
+     */
+    record Result(Mode mode, double seconds, long batches, long rejected, long failed, Histogram latencyMicros,
+                  double cpuSeconds) {
+        double cpuMillisPerEntry() {
+            return batches == 0 ? Double.NaN : cpuSeconds * 1000 / batches;
+        }
+
+        double coresUsed() {
+            return cpuSeconds / seconds;
+        }
+
         double batchesPerSecond() {
             return batches / seconds;
         }
@@ -48,8 +62,12 @@ final class WriteLoad {
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime() + warmup.toNanos();
         long end = start + measure.toNanos();
+        long cpuAtStart = -1;
         // Bounded by the clock: the loop ends at `end` whatever happens.
         while (System.nanoTime() < end) {
+            if (cpuAtStart < 0 && System.nanoTime() >= start) {
+                cpuAtStart = processCpuNanos();
+            }
             if (!slots.tryAcquire(STALL_SECONDS, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(mode.name() + ": no batch acknowledged for " + STALL_SECONDS + " s");
             }
@@ -71,9 +89,16 @@ final class WriteLoad {
                 slots.release();
             });
         }
+        long cpu = processCpuNanos() - Math.max(cpuAtStart, 0);
         if (!slots.tryAcquire(mode.inFlight(), STALL_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException(mode.name() + ": batches still outstanding " + STALL_SECONDS + " s after the run");
         }
-        return new Result(mode, measure.toNanos() / 1e9, batches.get(), rejected.get(), failed.get(), latency);
+        return new Result(mode, measure.toNanos() / 1e9, batches.get(), rejected.get(), failed.get(), latency,
+                cpu / 1e9);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
