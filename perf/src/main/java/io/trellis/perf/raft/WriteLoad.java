@@ -97,6 +97,14 @@ final class WriteLoad {
                 cpu / 1e9);
     }
 
+    /** Cores this JVM used over {@code length} while nothing is written (heartbeats, timers, pollers). */
+    static double idleCores(Duration length) throws InterruptedException {
+        long cpu = processCpuNanos();
+        long wall = System.nanoTime();
+        Thread.sleep(length.toMillis());
+        return (processCpuNanos() - cpu) / (double) (System.nanoTime() - wall);
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
