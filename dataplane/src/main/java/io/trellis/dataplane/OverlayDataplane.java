@@ -5,6 +5,9 @@ import io.trellis.dataplane.model.OverlayNetwork;
 import io.trellis.dataplane.offload.Offload;
 import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.port.TapPort;
+import io.trellis.dataplane.secure.EspKeys;
+import io.trellis.dataplane.secure.EspMtu;
+import io.trellis.dataplane.secure.EspVtep;
 import io.trellis.dataplane.switching.Port;
 import io.trellis.dataplane.switching.SwitchTables;
 import io.trellis.dataplane.switching.VirtualSwitch;
@@ -15,11 +18,16 @@ import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import io.trellis.ipvs.tun.TapDevice;
 import io.trellis.ipvs.tun.TapOptions;
+import io.trellis.ipsec.keyring.MasterKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +37,14 @@ import java.util.Map;
  * task and network, moved into the task's namespace) and the remote endpoints the control plane
  * publishes. Every change rebuilds the immutable switch tables; packet threads never lock.
  *
- * <p>Call it from a thread in the node's network namespace: TAPs and the VTEP socket are created in
+ * <p>Encrypted networks ({@link OverlayNetwork#encrypted()}, docs/encryption.md) have their own
+ * switch whose sink is the ESP socket (port 4500 by default, bound when the first encrypted network
+ * arrives): their traffic to other nodes is always ESP, their MTU is lowered by the ESP overhead, and
+ * the plain VTEP does not know their VNIs, so a plain VXLAN packet can never enter them. Until
+ * {@link #setNetworkKeys} gave a network its keys, its traffic to other nodes is dropped, never sent
+ * in clear.
+ *
+ * <p>Call it from a thread in the node's network namespace: TAPs and the VTEP sockets are created in
  * the caller's namespace.
  */
 public final class OverlayDataplane implements AutoCloseable {
@@ -38,6 +53,13 @@ public final class OverlayDataplane implements AutoCloseable {
 
     private final Vtep vtep;
     private final VirtualSwitch sw;
+    private final InetAddress local;
+    private final int espPort;
+    private final Transport transport;
+    /** Bound with the first encrypted network; the switch of encrypted networks sends through it. */
+    private EspVtep esp;
+    private VirtualSwitch encryptedSw;
+    private EspKeys espKeys;
     private final Map<String, NetworkState> networks = new LinkedHashMap<>();
     private final Map<String, LocalEndpoint> endpoints = new LinkedHashMap<>();
 
@@ -56,26 +78,51 @@ public final class OverlayDataplane implements AutoCloseable {
 
     private final Offload offload;
 
-    private OverlayDataplane(Vtep vtep, VirtualSwitch sw, Offload offload) {
+    private OverlayDataplane(Vtep vtep, VirtualSwitch sw, Offload offload, InetAddress local, int espPort,
+                             Transport transport) {
         this.vtep = vtep;
         this.sw = sw;
         this.offload = offload;
+        this.local = local;
+        this.espPort = espPort;
+        this.transport = transport;
     }
 
-    /** Binds the VTEP on {@code local:port}. */
+    /** Binds the VTEP on {@code local:port}; encrypted networks use ESP on port {@value EspVtep#PORT_DEFAULT}. */
     public static OverlayDataplane start(InetAddress local, int port, Transport transport, OffloadMode offloads)
             throws IOException {
+        return start(local, port, EspVtep.PORT_DEFAULT, transport, offloads);
+    }
+
+    /**
+     * Binds the VTEP on {@code local:port}; the ESP socket of encrypted networks will bind
+     * {@code local:espPort}. {@code local} must be this node's underlay address, not the wildcard:
+     * SAs are derived from the VTEP addresses of both ends.
+     */
+    public static OverlayDataplane start(InetAddress local, int port, int espPort, Transport transport,
+                                         OffloadMode offloads) throws IOException {
         Offload offload = Offload.select(offloads, transport.supportsUdpOffloads());
         Vtep.SwitchRef ref = new Vtep.SwitchRef();
         Vtep vtep = Vtep.bind(transport, local, port, ref, offload.udpSegmentation(), offload.udpReceiveOffload());
         VirtualSwitch sw = new VirtualSwitch(vtep);
         ref.set(sw);
-        return new OverlayDataplane(vtep, sw, offload);
+        return new OverlayDataplane(vtep, sw, offload, local, espPort, transport);
     }
 
+    /**
+     * Adds a network. An encrypted one gets its MTU lowered by the ESP overhead
+     * ({@link EspMtu#encryptedMtu}: 1450 → 1408) and, the first time, binds the ESP socket.
+     *
+     * @throws UncheckedIOException if the ESP socket cannot be bound
+     */
     public synchronized void addNetwork(OverlayNetwork n) {
         if (networks.containsKey(n.id())) {
             return;
+        }
+        if (n.encrypted()) {
+            startEsp();
+            n = new OverlayNetwork(n.id(), n.name(), n.vni(), n.subnet(), n.prefixLength(), EspMtu.encryptedMtu(n.mtu()),
+                    true);
         }
         for (NetworkState s : networks.values()) {
             if (s.network.vni() == n.vni()) {
@@ -86,6 +133,41 @@ public final class OverlayDataplane implements AutoCloseable {
         rebuild();
     }
 
+    private void startEsp() {
+        if (esp != null) {
+            return;
+        }
+        if (!(local instanceof Inet4Address) || local.isAnyLocalAddress()) {
+            throw new IllegalStateException("encrypted networks need the VTEP bound to this node's IPv4 underlay address,"
+                    + " not " + local.getHostAddress() + ": SAs are derived from both ends' addresses");
+        }
+        EspKeys keys = new EspKeys(ByteBuffer.wrap(local.getAddress()).getInt());
+        try {
+            esp = EspVtep.bind(transport, local, espPort, keys, offload.udpSegmentation(), offload.udpReceiveOffload());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        espKeys = keys;
+        encryptedSw = new VirtualSwitch(esp);
+        esp.attach(encryptedSw);
+    }
+
+    /**
+     * The keys of encrypted network {@code networkId}, the send key first (docs/encryption.md §3): the
+     * control plane calls it with each rotation step's list ({@code [K1, K2]}, {@code [K2, K1]},
+     * {@code [K2]}); SAs of keys that stay keep their counters and replay windows.
+     *
+     * @throws IllegalArgumentException if the network is unknown or not encrypted, or the list is empty
+     * @throws IllegalStateException    if a key's id or SPIs collide with another installed key's
+     */
+    public synchronized void setNetworkKeys(String networkId, List<MasterKey> keys) {
+        OverlayNetwork n = state(networkId).network;
+        if (!n.encrypted()) {
+            throw new IllegalArgumentException("network " + n.name() + " is not encrypted: it takes no keys");
+        }
+        espKeys.setKeys(n.vni(), keys);
+    }
+
     /** Removes a network and detaches its local endpoints. */
     public synchronized void removeNetwork(String networkId) {
         for (LocalEndpoint e : List.copyOf(endpoints.values())) {
@@ -93,7 +175,10 @@ public final class OverlayDataplane implements AutoCloseable {
                 detach(e.id());
             }
         }
-        networks.remove(networkId);
+        NetworkState removed = networks.remove(networkId);
+        if (removed != null && removed.network.encrypted()) {
+            espKeys.remove(removed.network.vni());
+        }
         rebuild();
     }
 
@@ -124,10 +209,12 @@ public final class OverlayDataplane implements AutoCloseable {
             tap.close();
             throw e;
         }
-        TapPort port = new TapPort(tap, sw, vtep::flush, offload);
+        boolean encrypted = net.network.encrypted();
+        TapPort port = encrypted ? new TapPort(tap, encryptedSw, esp::flush, offload)
+                : new TapPort(tap, sw, vtep::flush, offload);
         endpoints.put(endpointId, new LocalEndpoint(endpointId, networkId, ipv4, mac, port));
-        SwitchTables tables = rebuild();
-        port.start(net.network.vni(), find(tables, net.network.vni(), mac));
+        rebuild();
+        port.start(net.network.vni(), find((encrypted ? encryptedSw : sw).tables(), net.network.vni(), mac));
     }
 
     private static void configureInside(Path taskNetns, String tapName, String ifName, int ipv4, long mac,
@@ -167,6 +254,11 @@ public final class OverlayDataplane implements AutoCloseable {
         return vtep;
     }
 
+    /** The ESP socket of encrypted networks (its ESP counters), or null before the first one. */
+    public synchronized EspVtep esp() {
+        return esp;
+    }
+
     private NetworkState state(String networkId) {
         NetworkState s = networks.get(networkId);
         if (s == null) {
@@ -175,28 +267,45 @@ public final class OverlayDataplane implements AutoCloseable {
         return s;
     }
 
-    private SwitchTables rebuild() {
-        SwitchTables.Builder b = SwitchTables.builder();
+    /**
+     * Rebuilds both switches' tables: plain networks on the plain VTEP's switch, encrypted ones on the
+     * ESP switch, each knowing only its own VNIs. Encrypted networks' peers are the VTEPs of their
+     * remote endpoints.
+     */
+    private void rebuild() {
+        SwitchTables.Builder plain = SwitchTables.builder();
+        SwitchTables.Builder encrypted = SwitchTables.builder();
         for (NetworkState s : networks.values()) {
-            b.network(s.network, s.counters);
+            builder(s.network, plain, encrypted).network(s.network, s.counters);
         }
         Map<String, Port> ports = new LinkedHashMap<>();
         for (LocalEndpoint e : endpoints.values()) {
+            SwitchTables.Builder b = builder(networks.get(e.networkId()).network, plain, encrypted);
             ports.put(e.id(), b.port(e.networkId(), e.mac(), e.ipv4(), false, e.port().sink()));
         }
         for (NetworkState s : networks.values()) {
+            Set<Integer> vteps = new HashSet<>();
             for (EndpointInfo r : s.remotes) {
                 if (!endpoints.containsKey(r.id())) {
-                    b.remote(r);
+                    builder(s.network, plain, encrypted).remote(r);
+                    vteps.add(r.vtep());
                 }
             }
+            if (s.network.encrypted()) {
+                espKeys.setPeers(s.network.vni(), vteps);
+            }
         }
-        SwitchTables tables = b.build();
-        sw.update(tables);
+        sw.update(plain.build());
+        if (encryptedSw != null) {
+            encryptedSw.update(encrypted.build());
+        }
         for (LocalEndpoint e : endpoints.values()) {
             e.port().rebind(networks.get(e.networkId()).network.vni(), ports.get(e.id()));
         }
-        return tables;
+    }
+
+    private static SwitchTables.Builder builder(OverlayNetwork n, SwitchTables.Builder plain, SwitchTables.Builder encrypted) {
+        return n.encrypted() ? encrypted : plain;
     }
 
     private static Port find(SwitchTables tables, int vni, long mac) {
@@ -228,5 +337,8 @@ public final class OverlayDataplane implements AutoCloseable {
         }
         endpoints.clear();
         vtep.close();
+        if (esp != null) {
+            esp.close();
+        }
     }
 }

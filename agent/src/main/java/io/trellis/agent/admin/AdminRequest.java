@@ -31,6 +31,15 @@ public record AdminRequest(String method, String path, Map<String, List<String>>
         this(method, path, query, pathParams, body, List.of());
     }
 
+    /**
+     * The JSON body as {@code type}.
+     *
+     * @throws IllegalArgumentException one line saying what is malformed
+     */
+    public <T> T bodyAs(Class<T> type) {
+        return io.trellis.agent.api.Json.read(body, type);
+    }
+
     /** The first value of a query parameter, or {@code null} when absent. */
     public String queryParam(String name) {
         List<String> values = query.get(name);

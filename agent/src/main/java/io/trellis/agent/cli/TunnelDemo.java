@@ -96,7 +96,7 @@ final class TunnelDemo implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (tunnel != null) {
             tunnel.close();
             tunnel = null;

@@ -56,7 +56,7 @@ public final class ClusterRoutes {
     public AdminRouter router() {
         AdminRouter r = new AdminRouter();
         r.post("/v1/join", req -> guard(req, "join", () -> {
-            var body = body(req, ClusterMessages.JoinRequest.class);
+            var body = req.bodyAs(ClusterMessages.JoinRequest.class);
             var reply = m().admission().join(body);
             LOG.info("node {} ({}) joined as a {}", body.hostname(), reply.nodeId(), reply.role());
             return json(reply);
@@ -66,7 +66,7 @@ public final class ClusterRoutes {
             if (peer.role() != NodeRole.MANAGER) {
                 throw new ApiException(ApiException.Kind.FORBIDDEN, "only managers may join the Raft group");
             }
-            var body = body(req, ClusterMessages.RaftJoinRequest.class);
+            var body = req.bodyAs(ClusterMessages.RaftJoinRequest.class);
             m().addRaftMember(peer.nodeId(), body.raftAddr());
             return json(java.util.Map.of("added", peer.nodeId()));
         }));
@@ -85,12 +85,12 @@ public final class ClusterRoutes {
             return json(m().dispatcher().assignments(nodeId, req.queryParam("session"), wait));
         }));
         r.post("/v1/status", req -> guard(req, "status", () -> {
-            var body = body(req, ClusterMessages.StatusReport.class);
+            var body = req.bodyAs(ClusterMessages.StatusReport.class);
             int ignored = m().dispatcher().report(peer(req).nodeId(), body.statuses());
             return json(java.util.Map.of("ignored", ignored));
         }));
         r.post("/v1/renew", req -> guard(req, "renew", () ->
-                json(m().admission().renew(peer(req).nodeId(), body(req, ClusterMessages.RenewRequest.class)))));
+                json(m().admission().renew(peer(req).nodeId(), req.bodyAs(ClusterMessages.RenewRequest.class)))));
         r.get("/v1/data-key", req -> guard(req, "data-key", () ->
                 json(m().admission().dataKeyFor(peer(req).nodeId()))));
         return r;
@@ -137,6 +137,10 @@ public final class ClusterRoutes {
         } catch (IllegalArgumentException e) {
             refused(route, "invalid", e.getMessage());
             return refusal(400, e.getMessage());
+        } catch (InterruptedException e) {
+            // A long poll cut short by shutdown: the node's session moves on to another manager.
+            Thread.currentThread().interrupt();
+            return refusal(503, "the manager is shutting down");
         }
     }
 
@@ -150,14 +154,6 @@ public final class ClusterRoutes {
 
     private static AdminResponse refusal(int status, String message) {
         return AdminResponse.json(status, Json.bytes(new ClusterMessages.Refusal(message, null)));
-    }
-
-    private static <T> T body(AdminRequest req, Class<T> type) {
-        try {
-            return Json.read(req.body(), type);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(e.getMessage());
-        }
     }
 
     private static AdminResponse json(Object o) {

@@ -35,7 +35,7 @@ public final class Dispatcher implements AutoCloseable {
     public static final Duration PERIOD_DEFAULT = Duration.ofSeconds(5);
     public static final int MISSED_HEARTBEATS_DOWN = 3;
     private static final Duration SESSION_IDLE_MAX = Duration.ofMinutes(2);
-    private static final Duration NEW_LEADER_GRACE = Duration.ofSeconds(5);
+    private static final Duration NEW_LEADER_GRACE = Duration.ofSeconds(2);
 
     private final ClusterStore store;
     private final StoreWriter writer;
@@ -45,8 +45,11 @@ public final class Dispatcher implements AutoCloseable {
     private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Object changed = new Object();
+    /** Commits seen, guarded by {@link #changed}: a long poll waits only if none came since it looked. */
+    private long commits;
     private final CommitListener listener = (before, after) -> {
         synchronized (changed) {
+            commits++;
             changed.notifyAll();
         }
     };
@@ -127,6 +130,10 @@ public final class Dispatcher implements AutoCloseable {
         long deadline = System.nanoTime() + wait.toNanos();
         synchronized (session) {
             while (true) {
+                long seen;
+                synchronized (changed) {
+                    seen = commits;
+                }
                 Map<String, Task> current = new HashMap<>();
                 for (Task t : store.view().tasksOnNode(nodeId)) {
                     current.put(t.id(), t);
@@ -146,7 +153,9 @@ public final class Dispatcher implements AutoCloseable {
                     return new ClusterMessages.Assignments(sessionId, full, changedTasks, removed);
                 }
                 synchronized (changed) {
-                    changed.wait(Math.max(1, Math.min(left / 1_000_000, 1_000)));
+                    if (commits == seen) {
+                        changed.wait(Math.max(1, Math.min(left / 1_000_000, 1_000)));
+                    }
                 }
             }
         }

@@ -93,6 +93,7 @@ public final class AgentDaemon implements AutoCloseable {
         // Set before the admin API answers, so nobody is told "not a manager" while the log replays.
         this.resuming = Files.exists(cfg.identityFile());
         metrics.bindTasks(() -> manager == null ? null : manager.store().view());
+        metrics.bindNodes(() -> manager == null ? null : manager.store().view());
         Gauge.builder("trellis.worker.tasks.running", () -> worker == null ? 0 : worker.runningCount())
                 .description("Task processes this node runs").register(metrics.registry());
     }
@@ -237,10 +238,10 @@ public final class AgentDaemon implements AutoCloseable {
         }
         if (id.isManager() && !force) {
             int managers = manager == null ? 1 : manager.raftMembers().size();
-            throw new ApiException(ApiException.Kind.CONFLICT, "this node is a manager: leaving removes it from the "
-                    + "Raft group, leaving " + (managers - 1) + " of " + managers + " managers"
-                    + (managers <= 2 ? " and the swarm without a quorum" : "")
-                    + "; demote it first (trellis node demote) or use --force");
+            throw new ApiException(ApiException.Kind.CONFLICT, "this node is a manager: leaving takes it out of the "
+                    + "Raft group (" + managers + " manager" + (managers == 1 ? "" : "s") + " now"
+                    + (managers == 1 ? ", so the swarm ends with it" : "")
+                    + "); demote it first (trellis node demote) or use --force");
         }
         if (manager != null && manager.raftMembers().size() > 1) {
             try {

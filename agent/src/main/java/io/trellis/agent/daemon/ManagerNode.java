@@ -13,6 +13,7 @@ import io.trellis.controlplane.reconcile.ReconcileLoop;
 import io.trellis.controlplane.reconcile.Reconciler;
 import io.trellis.controlplane.scheduler.Scheduler;
 import io.trellis.controlplane.store.ClusterStore;
+import io.trellis.controlplane.store.Proposer;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreWriter;
 import java.io.IOException;
@@ -70,12 +71,31 @@ public final class ManagerNode implements AutoCloseable {
      * @throws IOException when that did not happen within {@code timeout} (no quorum yet?)
      */
     public void awaitCaughtUp(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                raft.awaitLeader(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                // An empty batch commits in the current term; once it is applied here, so is all history.
+                writer.submit(new StoreBatch(List.of()));
+                return;
+            } catch (Proposer.NotLeaderException e) {
+                // An election under way between seeing a leader and proposing: wait for its outcome.
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("the cluster store did not come up: " + e.getMessage(), e);
+                }
+                sleepBriefly();
+            } catch (RuntimeException e) {
+                throw new IOException("the cluster store did not come up: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void sleepBriefly() throws IOException {
         try {
-            raft.awaitLeader(timeout);
-            // An empty batch commits in the current term; once it is applied here, so is all history.
-            writer.submit(new StoreBatch(List.of()));
-        } catch (RuntimeException e) {
-            throw new IOException("the cluster store did not come up: " + e.getMessage(), e);
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the cluster store", e);
         }
     }
 

@@ -34,26 +34,9 @@ final class NodeMembership {
         this.clock = clock;
     }
 
-    /** Node by id, unique id prefix or hostname, like Docker's node references. */
-    static Node find(ClusterSnapshot view, String ref) {
-        Node exact = view.nodes().get(ref);
-        if (exact != null) {
-            return exact;
-        }
-        List<Node> matches = view.nodes().values().stream()
-                .filter(n -> n.hostname().equals(ref) || n.id().startsWith(ref)).toList();
-        if (matches.isEmpty()) {
-            throw ApiException.notFound("node " + ref + " not found");
-        }
-        if (matches.size() > 1) {
-            throw ApiException.invalid("node reference " + ref + " is ambiguous (" + matches.size() + " nodes match)");
-        }
-        return matches.get(0);
-    }
-
     /** @return a line saying what happened */
     String promote(String ref) {
-        Node n = find(manager.store().view(), ref);
+        Node n = manager.api().node(ref);
         if (n.role() == Node.Role.MANAGER) {
             return "Node " + n.hostname() + " is already a manager.";
         }
@@ -65,7 +48,7 @@ final class NodeMembership {
 
     String demote(String ref) {
         ClusterSnapshot view = manager.store().view();
-        Node n = find(view, ref);
+        Node n = manager.api().node(ref);
         if (n.role() == Node.Role.WORKER) {
             return "Node " + n.hostname() + " is already a worker.";
         }
@@ -100,7 +83,7 @@ final class NodeMembership {
     }
 
     String remove(String ref, boolean force) {
-        Node n = find(manager.store().view(), ref);
+        Node n = manager.api().node(ref);
         if (n.role() == Node.Role.MANAGER) {
             throw new ApiException(ApiException.Kind.CONFLICT, "node " + n.hostname() + " is a manager and a member "
                     + "of the Raft group; demote it to a worker before removing it");

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.TaskState;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -47,6 +48,23 @@ public final class AgentMetrics implements AutoCloseable {
                     .tag("state", s.name().toLowerCase(Locale.ROOT))
                     .description("Tasks in the cluster store by current state")
                     .register(registry);
+        }
+    }
+
+    /** Nodes in the cluster store by role and status (managers; 0 elsewhere): alert on {@code status="down"}. */
+    public void bindNodes(Supplier<ClusterSnapshot> view) {
+        for (Node.Role role : Node.Role.values()) {
+            for (Node.Status status : Node.Status.values()) {
+                Gauge.builder("trellis.nodes", () -> {
+                    ClusterSnapshot snap = view.get();
+                    return snap == null ? 0 : snap.nodes().values().stream()
+                            .filter(n -> n.role() == role && n.status() == status).count();
+                })
+                        .tag("role", role.name().toLowerCase(Locale.ROOT))
+                        .tag("status", status.name().toLowerCase(Locale.ROOT))
+                        .description("Nodes in the cluster store by role and status")
+                        .register(registry);
+            }
         }
     }
 

@@ -97,7 +97,9 @@ class ClusterTest {
             List<NodeView> ls = nodes(b);
             assertThat(ls).extracting(NodeView::hostname).containsExactly("a", "b", "c", "w");
             assertThat(ls).extracting(NodeView::status).containsOnly("Ready");
-            assertThat(ls).extracting(NodeView::managerStatus).containsExactly("Leader", "Reachable", "Reachable", "");
+            assertThat(ls.subList(0, 3)).extracting(NodeView::managerStatus)
+                    .containsExactlyInAnyOrder("Leader", "Reachable", "Reachable");
+            assertThat(ls.get(3).managerStatus()).isEmpty();
         });
         String ls = new Cli(a.host).ok("node", "ls");
         assertThat(ls).contains("MANAGER STATUS").contains("Leader").contains("Reachable");
@@ -156,6 +158,17 @@ class ClusterTest {
         await().atMost(15, TimeUnit.SECONDS).untilAsserted(() ->
                 assertThat(nodes(a)).filteredOn(n -> n.hostname().equals("w")).extracting(NodeView::status)
                         .containsExactly("Ready"));
+
+        // Demotions shrink the Raft group; the last manager cannot go. Unknown nodes are refused.
+        assertThat(new Cli(a.host).ok("node", "demote", "c")).contains("Manager c demoted");
+        assertThat(new Cli(a.host).ok("node", "demote", "b")).contains("Manager b demoted");
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() ->
+                assertThat(nodes(a)).extracting(NodeView::managerStatus).containsExactly("Leader", "", "", ""));
+        Cli.Result last = new Cli(a.host).run("node", "demote", "a");
+        assertThat(last.exitCode()).isEqualTo(1);
+        assertThat(last.err()).contains("last manager");
+        assertThat(new Cli(a.host).run("node", "promote", "nosuchnode").err()).contains("node nosuchnode not found");
+        assertThat(new Cli(a.host).run("swarm", "leave").err()).contains("this node is a manager");
     }
 
     @Test

@@ -49,6 +49,7 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     /** Forwards proposals made on a follower to the leader it knows. */
     private final ProposalClient forwarded;
     private volatile RaftPeerId forwardingTo;
+    private volatile long forwardingTerm;
     private final RaftMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -131,8 +132,12 @@ public final class RaftReplica implements Proposer, AutoCloseable {
         if (info.isLeader() && info.isLeaderReady()) {
             result = proposals.propose(entry).thenApply(ProposalClient.Applied::reply);
         } else if (leader != null && !info.isLeader()) {
-            if (!leader.equals(forwardingTo)) {
+            long term = info.getCurrentTerm();
+            // A new term means a new leadership, even by the same peer after a restart, whose old
+            // stream our client may still hold: start a fresh client rather than fail one write.
+            if (!leader.equals(forwardingTo) || term != forwardingTerm) {
                 forwardingTo = leader;
+                forwardingTerm = term;
                 forwarded.reset();
             }
             // The leader answered once it applied the entry; wait until it is applied here too, so

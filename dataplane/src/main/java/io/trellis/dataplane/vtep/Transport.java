@@ -64,7 +64,7 @@ public enum Transport {
         }
     }
 
-    IoHandlerFactory ioHandlerFactory() {
+    public IoHandlerFactory ioHandlerFactory() {
         switch (this) {
             case EPOLL:
                 return EpollIoHandler.newFactory();
@@ -75,7 +75,7 @@ public enum Transport {
         }
     }
 
-    Class<? extends DatagramChannel> datagramChannel() {
+    public Class<? extends DatagramChannel> datagramChannel() {
         switch (this) {
             case EPOLL:
                 return EpollDatagramChannel.class;
@@ -87,7 +87,7 @@ public enum Transport {
     }
 
     /** Whether this transport can send one buffer as many datagrams (UDP_SEGMENT). */
-    boolean supportsUdpSegmentation() {
+    public boolean supportsUdpSegmentation() {
         switch (this) {
             case EPOLL:
                 return EpollDatagramChannel.isSegmentedDatagramPacketSupported();
@@ -99,7 +99,7 @@ public enum Transport {
     }
 
     /** A UDP_SEGMENT send of {@code content}, cut into datagrams of {@code segmentSize}. */
-    Object segmented(io.netty.buffer.ByteBuf content, int segmentSize, java.net.InetSocketAddress to) {
+    public Object segmented(io.netty.buffer.ByteBuf content, int segmentSize, java.net.InetSocketAddress to) {
         return new io.netty.channel.unix.SegmentedDatagramPacket(content, segmentSize, to);
     }
 

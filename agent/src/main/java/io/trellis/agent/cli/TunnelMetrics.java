@@ -1,0 +1,52 @@
+package io.trellis.agent.cli;
+
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.trellis.agent.admin.AdminHost;
+import io.trellis.agent.admin.AdminResponse;
+import io.trellis.agent.admin.AdminRouter;
+import io.trellis.agent.admin.AdminServer;
+import io.trellis.agent.metrics.EspMetrics;
+import io.trellis.dataplane.tunnel.PointToPointTunnel;
+import java.io.IOException;
+
+/**
+ * {@code vxlan-tunnel --metrics-addr HOST:PORT}: the tunnel's ESP counters on {@code /metrics}, served
+ * by the agent's admin HTTP server (TCP only, no other route).
+ */
+final class TunnelMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry;
+    private final AdminServer server;
+
+    private TunnelMetrics(PrometheusMeterRegistry registry, AdminServer server) {
+        this.registry = registry;
+        this.server = server;
+    }
+
+    static TunnelMetrics serve(String hostPort, PointToPointTunnel tunnel) throws IOException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        if (tunnel.esp() != null) {
+            new EspMetrics(tunnel.esp().counters(), tunnel.esp().drops(), Tags.empty()).bindTo(registry);
+        }
+        AdminRouter router = new AdminRouter().get("/metrics", req -> AdminResponse.text(200, registry.scrape()));
+        try {
+            return new TunnelMetrics(registry, AdminServer.start("tcp://" + hostPort, null, router));
+        } catch (IOException | RuntimeException e) {
+            registry.close();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Where it listens, with the port the kernel chose for port 0. */
+    String address() {
+        AdminHost.Tcp tcp = (AdminHost.Tcp) server.boundHosts().get(0);
+        return tcp.host() + ":" + tcp.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        registry.close();
+    }
+}

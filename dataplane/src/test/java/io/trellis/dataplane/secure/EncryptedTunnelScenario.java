@@ -1,0 +1,383 @@
+package io.trellis.dataplane.secure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.trellis.dataplane.DropReason;
+import io.trellis.dataplane.Netns;
+import io.trellis.dataplane.offload.OffloadMode;
+import io.trellis.dataplane.tunnel.PointToPointTunnel;
+import io.trellis.dataplane.tunnel.TunnelConfiguration;
+import io.trellis.dataplane.tunnel.TunnelEncryption;
+import io.trellis.dataplane.vtep.Transport;
+import io.trellis.ipsec.esp.EspCounters;
+import io.trellis.ipsec.esp.EspFlyweight;
+import io.trellis.ipsec.esp.EspOutbound;
+import io.trellis.ipsec.esp.InboundResult;
+import io.trellis.ipsec.keyring.KeyFile;
+import io.trellis.ipsec.keyring.KeyRing;
+import io.trellis.ipsec.keyring.MasterKey;
+import io.trellis.ipvs.Privileges;
+import io.trellis.ipvs.netns.NetworkNamespace;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two encrypted Trellis tunnels in namespaces A and B over a veth, each with a real TAP and real
+ * sockets on the ESP port: traffic both ways, key mismatch, rotation under traffic, and forged,
+ * tampered and replayed packets injected on the ESP port. Run with offloads on and off by
+ * {@link EncryptedTunnelWithOffloadsTest} and {@link EncryptedTunnelWithoutOffloadsTest}: top-level
+ * classes, because Surefire skips nested ones ({@code **}{@code /*$*}) by default.
+ */
+@Tag("netns")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EncryptedTunnelScenario {
+    private static final String A_UNDERLAY = "172.30.0.1";
+    private static final String B_UNDERLAY = "172.30.0.2";
+    private static final int ESP_PORT = 4500;
+    private static final String K1 = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    private static final String K2 = "f0e0d0c0b0a090807060504030201000f0e0d0c0b0a090807060504030201000";
+    private static final String WRONG = "00112233445566778899aabbccddeeff";
+    /** The forging test's own key: its forged sequence numbers move A's window for this key's SA only. */
+    private static final String K3 = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+    private Netns netns;
+    private NetworkNamespace a;
+    private NetworkNamespace b;
+    private PointToPointTunnel ta;
+    private PointToPointTunnel tb;
+
+    abstract OffloadMode offloads();
+
+    @BeforeAll
+    void build() throws Exception {
+        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
+        netns = new Netns("esp-" + offloads().name().toLowerCase(Locale.ROOT));
+        a = netns.create("a");
+        b = netns.create("b");
+        netns.sh("a", "ip link add ua type veth peer name ub netns " + netns.path("b")
+                + " && ip addr add " + A_UNDERLAY + "/24 dev ua && ip link set ua up");
+        netns.sh("b", "ip addr add " + B_UNDERLAY + "/24 dev ub && ip link set ub up");
+        // No IPv6 on the TAPs: their router solicitations and MLD reports would be background traffic
+        // in the exact per-packet counts of the injection test.
+        for (String ns : new String[] {"a", "b"}) {
+            netns.sh(ns, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1");
+        }
+        ta = start(a, A_UNDERLAY, B_UNDERLAY, "10.43.0.1");
+        tb = start(b, B_UNDERLAY, A_UNDERLAY, "10.43.0.2");
+    }
+
+    private PointToPointTunnel start(NetworkNamespace ns, String local, String remote, String inner) throws Exception {
+        TunnelConfiguration cfg = new TunnelConfiguration(42, v4(local), v4(remote), 4789, "te0", v4(inner), 24, 1450,
+                Transport.auto(offloads() == OffloadMode.AUTO), offloads());
+        TunnelEncryption enc = new TunnelEncryption(ESP_PORT, KeyFile.parse(K1 + "\n", "test"));
+        return ns.call(() -> PointToPointTunnel.start(cfg, enc));
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (ta != null) {
+            ta.close();
+        }
+        if (tb != null) {
+            tb.close();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    @Test
+    void lowersTheMtuByTheEspOverheadAndListensOnlyOnTheEspPort() throws Exception {
+        assertThat(ta.mtu()).isEqualTo(1408);
+        assertThat(netns.sh("a", "ip -o link show te0")).contains("mtu 1408");
+        String sockets = netns.sh("a", "ss -Hlun");
+        assertThat(sockets).contains(A_UNDERLAY + "]:" + ESP_PORT).doesNotContain(":4789");
+    }
+
+    @Test
+    void pingsBothWaysEncrypted() throws Exception {
+        long encrypted = ta.esp().counters().packetsEncrypted();
+        long decrypted = ta.esp().counters().packetsDecrypted();
+        netns.sh("a", "ping -c 3 -i 0.2 -W 2 10.43.0.2");
+        netns.sh("b", "ping -c 3 -i 0.2 -W 2 -s 1380 10.43.0.1"); // near the 1408 MTU
+        assertThat(ta.esp().counters().packetsEncrypted() - encrypted).isGreaterThanOrEqualTo(6);
+        assertThat(ta.esp().counters().packetsDecrypted() - decrypted).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void carriesTcpFromAToB() throws Exception {
+        long drops = ta.esp().counters().drops() + tb.esp().counters().drops();
+        transfer(b, a, "10.43.0.2", 4 << 20);
+        assertThat(ta.esp().counters().drops() + tb.esp().counters().drops()).isEqualTo(drops);
+        assertThat(ta.counters().drops(DropReason.TX_FAILED)).isZero();
+    }
+
+    @Test
+    void carriesTcpFromBToA() throws Exception {
+        long drops = ta.esp().counters().drops() + tb.esp().counters().drops();
+        transfer(a, b, "10.43.0.1", 4 << 20);
+        assertThat(ta.esp().counters().drops() + tb.esp().counters().drops()).isEqualTo(drops);
+        assertThat(tb.counters().drops(DropReason.TX_FAILED)).isZero();
+    }
+
+    @Test
+    void differentKeysLetNothingThrough() throws Exception {
+        try {
+            tb.updateKeys(KeyFile.parse(WRONG, "test"));
+            long badSpi = tb.esp().counters().drops(InboundResult.BAD_SPI);
+            long delivered = tb.counters().toPortsPackets.sum();
+            assertThatThrownBy(() -> netns.sh("a", "ping -c 3 -i 0.2 -W 1 10.43.0.2")).isInstanceOf(IOException.class);
+            // SPIs are derived from the key, so a foreign key's packets find no SA: refused before the cipher.
+            assertThat(tb.esp().counters().drops(InboundResult.BAD_SPI) - badSpi).isGreaterThanOrEqualTo(3);
+            assertThat(tb.counters().toPortsPackets.sum()).isEqualTo(delivered);
+        } finally {
+            useKeys(K1);
+        }
+        netns.sh("a", "ping -c 1 -W 2 10.43.0.2");
+    }
+
+    /**
+     * docs/encryption.md §3: three key-file edits on both ends, each followed by a reload, while 8 MiB
+     * of TCP flow each way and a ping runs: no ESP packet is rejected and no ping is lost.
+     */
+    @Test
+    void rotatingKeysUnderTrafficLosesNothing() throws Exception {
+        Path dir = Files.createTempDirectory("trellis-esp-keys");
+        try {
+            useKeys(K1);
+            long drops = ta.esp().counters().drops() + tb.esp().counters().drops();
+            CompletableFuture<Void> ab = CompletableFuture.runAsync(() -> transferUnchecked(b, a, "10.43.0.2", 8 << 20));
+            CompletableFuture<Void> ba = CompletableFuture.runAsync(() -> transferUnchecked(a, b, "10.43.0.1", 8 << 20));
+            CompletableFuture<String> ping = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return netns.sh("a", "ping -q -c 150 -i 0.01 -W 1 10.43.0.2");
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(100);
+            reload(dir, ta, K1 + "\n" + K2);   // step 1: both accept K2
+            reload(dir, tb, K1 + "\n" + K2);
+            Thread.sleep(200);
+            reload(dir, ta, K2 + "\n" + K1);   // step 2: each sends with K2, still accepts K1
+            Thread.sleep(100);
+            reload(dir, tb, K2 + "\n" + K1);
+            Thread.sleep(300);                  // packets in flight under K1 arrive
+            reload(dir, ta, K2 + "\n");        // step 3: K1 retired
+            reload(dir, tb, K2 + "\n");
+            ab.get(60, TimeUnit.SECONDS);
+            ba.get(60, TimeUnit.SECONDS);
+            String pings = ping.get(30, TimeUnit.SECONDS);
+            assertThat(ta.esp().counters().drops() + tb.esp().counters().drops()).as(() -> dropReport()).isEqualTo(drops);
+            assertThat(pings).as(() -> dropReport()).contains("150 received");
+            MasterKey k2 = KeyFile.parse(K2, "test").get(0);
+            assertThat(ta.esp().keys().keyRing(42).primary()).isEqualTo(k2);
+            assertThat(ta.esp().keys().keyRing(42).keys()).containsExactly(k2);
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+            useKeys(K1);
+        }
+    }
+
+    /**
+     * Packets crafted with B's real key, sent from B's namespace to A's ESP port: a genuine one is
+     * delivered once, its replay, a tampered copy, a truncated one and an unknown SPI are dropped and
+     * counted by reason, and none of them reaches A's TAP.
+     */
+    @Test
+    void tamperedReplayedAndForgedPacketsAreDroppedAndCounted() throws Exception {
+        useKeys(K3);
+        try {
+            injectForgeries();
+        } finally {
+            useKeys(K1);
+        }
+    }
+
+    private void injectForgeries() throws Exception {
+        KeyRing forger = new KeyRing(B_UNDERLAY);
+        forger.addPeer(A_UNDERLAY);
+        forger.update(KeyFile.parse(K3, "test"));
+        EspOutbound out = new EspOutbound(new EspCounters());
+        EspCounters c = ta.esp().counters();
+        quiesce(c); // the exact counts below must not see stragglers of an earlier test's TCP
+        long[] before = new long[InboundResult.values().length];
+        for (InboundResult r : InboundResult.values()) {
+            before[r.ordinal()] = c.drops(r);
+        }
+        long decrypted = c.packetsDecrypted();
+        long delivered = ta.counters().toPortsPackets.sum();
+
+        byte[] genuine = seal(out, forger, 0);
+        byte[] tampered = seal(out, forger, 0);
+        tampered[EspFlyweight.PAYLOAD_OFFSET + 20] ^= 0x01;
+        byte[] forged = genuine.clone();
+        forged[0] ^= 0x55; // SPI no SA has
+        byte[] truncated = new byte[20];
+        b.call(() -> {
+            try (DatagramSocket s = new DatagramSocket()) {
+                for (byte[] p : List.of(genuine, genuine, genuine, tampered, forged, truncated)) {
+                    s.send(new DatagramPacket(p, p.length, new InetSocketAddress(A_UNDERLAY, ESP_PORT)));
+                }
+            }
+            return null;
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> c.drops() - sum(before) >= 5);
+        assertThat(c.drops(InboundResult.REPLAYED) - before[InboundResult.REPLAYED.ordinal()]).isEqualTo(2);
+        assertThat(c.drops(InboundResult.AUTH_FAILED) - before[InboundResult.AUTH_FAILED.ordinal()]).isEqualTo(1);
+        assertThat(c.drops(InboundResult.BAD_SPI) - before[InboundResult.BAD_SPI.ordinal()]).isEqualTo(1);
+        assertThat(c.drops(InboundResult.TRUNCATED) - before[InboundResult.TRUNCATED.ordinal()]).isEqualTo(1);
+        assertThat(c.packetsDecrypted() - decrypted).isEqualTo(1);
+        assertThat(ta.counters().toPortsPackets.sum() - delivered).isEqualTo(1);
+    }
+
+    /**
+     * An ESP packet from B to A carrying a VXLAN datagram with one broadcast frame of an experimental
+     * EtherType (IEEE 802 local experimental 0x88B5), which A's kernel ignores.
+     */
+    private static byte[] seal(EspOutbound out, KeyRing ring, int unused) {
+        int frameLength = 14 + 46;
+        int vxlanLength = 8 + frameLength;
+        int payload = EspFlyweight.PAYLOAD_OFFSET;
+        ByteBuf buf = Unpooled.buffer(EspFlyweight.packetLength(8 + vxlanLength));
+        try {
+            InnerUdp.write(buf, payload, 50_000, vxlanLength);
+            int vx = payload + 8;
+            buf.setInt(vx, 0x08_000000);
+            buf.setInt(vx + 4, 42 << 8);
+            int frame = vx + 8;
+            for (int i = 0; i < 6; i++) {
+                buf.setByte(frame + i, 0xFF);
+            }
+            buf.setBytes(frame + 6, new byte[] {0x02, 0, 0, 0, 0, 0x42});
+            buf.setShort(frame + 12, 0x88B5);
+            int n = out.encrypt(ring.outbound(A_UNDERLAY), buf, payload, 8 + vxlanLength, 17);
+            byte[] bytes = new byte[n];
+            buf.getBytes(0, bytes);
+            return bytes;
+        } finally {
+            buf.release();
+        }
+    }
+
+    private String dropReport() {
+        StringBuilder sb = new StringBuilder();
+        for (PointToPointTunnel t : List.of(ta, tb)) {
+            sb.append(t.esp().localAddress()).append(':');
+            for (InboundResult r : InboundResult.values()) {
+                sb.append(' ').append(r.label()).append('=').append(t.esp().counters().drops(r));
+            }
+            for (DropReason r : DropReason.values()) {
+                sb.append(' ').append(r.label()).append('=').append(t.counters().drops(r));
+            }
+            sb.append(" no_key=").append(t.esp().drops().noKey.sum()).append(" queue_full=").append(t.esp().drops().queueFull.sum()).append(" send_failed=")
+                    .append(t.esp().drops().sendFailed.sum()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Waits (at most 10 s) until nothing has been decrypted for 600 ms. */
+    private static void quiesce(EspCounters c) throws InterruptedException {
+        long last = c.packetsDecrypted();
+        int quiet = 0;
+        for (int i = 0; i < 50 && quiet < 3; i++) {
+            Thread.sleep(200);
+            long now = c.packetsDecrypted();
+            quiet = now == last ? quiet + 1 : 0;
+            last = now;
+        }
+    }
+
+    private static long sum(long[] values) {
+        long s = 0;
+        for (long v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    private void useKeys(String key) throws Exception {
+        ta.updateKeys(KeyFile.parse(key, "test"));
+        tb.updateKeys(KeyFile.parse(key, "test"));
+    }
+
+    /** Writes the key file as an operator would and reloads it, as SIGHUP does. */
+    private static void reload(Path dir, PointToPointTunnel t, String content) throws Exception {
+        Path file = dir.resolve(t == null ? "x" : Integer.toHexString(System.identityHashCode(t)) + ".key");
+        Files.writeString(file, content);
+        t.updateKeys(new KeyFile(file).reload());
+    }
+
+    static Inet4Address v4(String s) throws Exception {
+        return (Inet4Address) InetAddress.getByName(s);
+    }
+
+    private static void transferUnchecked(NetworkNamespace server, NetworkNamespace client, String ip, int bytes) {
+        try {
+            transfer(server, client, ip, bytes);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends {@code bytes} random bytes from {@code client} to a server in {@code server}; compares digests. */
+    private static void transfer(NetworkNamespace server, NetworkNamespace client, String serverIp, int bytes)
+            throws Exception {
+        byte[] data = new byte[bytes];
+        new Random(bytes).nextBytes(data);
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
+        ServerSocket listener = server.call(() -> new ServerSocket(0, 1, InetAddress.getByName(serverIp)));
+        try (listener) {
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = listener.accept()) {
+                    byte[] buf = new byte[data.length];
+                    new DataInputStream(s.getInputStream()).readFully(buf);
+                    return MessageDigest.getInstance("SHA-256").digest(buf);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            client.call(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(serverIp, listener.getLocalPort()), 5000);
+                    OutputStream out = s.getOutputStream();
+                    out.write(data);
+                    out.flush();
+                }
+                return null;
+            });
+            assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
+        }
+    }
+}
