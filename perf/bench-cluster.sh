@@ -83,8 +83,10 @@ cleanup() {
   [[ -d $work/run ]] || rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'echo "bench-cluster: interrupted; cleaned up" >&2; exit 130' INT
-trap 'echo "bench-cluster: terminated; cleaned up" >&2; exit 143' TERM
+# fd 3 is the script's own stderr: a trap runs under the redirections of the command it interrupted.
+exec 3>&2
+trap 'echo "bench-cluster: interrupted; cleaned up" >&3; exit 130' INT
+trap 'echo "bench-cluster: terminated; cleaned up" >&3; exit 143' TERM
 mkdir -p "$work"
 # Private copies, so a concurrent build cannot change the jars under the running JVMs.
 cp "$jar" "$work/benchmarks.jar"

@@ -86,8 +86,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'echo "bench-raft: interrupted; cleaned up" >&2; exit 130' INT
-trap 'echo "bench-raft: terminated; cleaned up" >&2; exit 143' TERM
+# fd 3 is the script's own stderr: a trap runs under the redirections of the command it interrupted.
+exec 3>&2
+trap 'echo "bench-raft: interrupted; cleaned up" >&3; exit 130' INT
+trap 'echo "bench-raft: terminated; cleaned up" >&3; exit 143' TERM
 mkdir -p "$work"
 # Private copies: a build started by anyone during the run can neither rebuild nor rewrite the jars
 # under the running JVMs (the lab's agents run from the jar that ran `lab up`).
