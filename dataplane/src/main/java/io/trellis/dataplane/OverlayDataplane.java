@@ -204,7 +204,7 @@ public final class OverlayDataplane implements AutoCloseable {
             try (RtNetlink nl = RtNetlink.open()) {
                 nl.moveToNamespace(tap.name(), taskNetns);
             }
-            configureInside(taskNetns, tap.name(), ifName, ipv4, mac, net.network);
+            configureInside(taskNetns, tap.name(), ifName, ipv4, mac, net.network, offload);
         } catch (IOException | RuntimeException e) {
             tap.close();
             throw e;
@@ -218,13 +218,14 @@ public final class OverlayDataplane implements AutoCloseable {
     }
 
     private static void configureInside(Path taskNetns, String tapName, String ifName, int ipv4, long mac,
-                                        OverlayNetwork network) throws IOException {
+                                        OverlayNetwork network, Offload offload) throws IOException {
         try {
             NetworkNamespace.open(taskNetns).call(() -> {
                 try (RtNetlink nl = RtNetlink.open()) {
                     nl.rename(tapName, ifName);
                     nl.setAddress(ifName, MacAddress.of(macBytes(mac)));
                     nl.setMtu(ifName, network.mtu());
+                    TapPort.capGsoSegments(nl, ifName, offload);
                     nl.addAddress(ifName, inet(ipv4), network.prefixLength());
                     nl.setUp(ifName);
                 }

@@ -11,7 +11,7 @@ import io.trellis.controlplane.store.StoreWriter;
 
 /**
  * {@code swarm unlock-key} and {@code swarm update --autolock}: the unlock key lives in the cluster
- * record; each manager re-seals its data key when it changes (see AgentDaemon's follower).
+ * record; each manager re-seals its data key when it changes (see {@link DataKeySealer#follower}).
  */
 final class Autolock {
     private final ClusterStore store;

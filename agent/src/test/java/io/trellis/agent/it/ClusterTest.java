@@ -47,6 +47,23 @@ class ClusterTest {
 
     private final List<AgentProcess> agents = new ArrayList<>();
 
+    /** On failure, the end of every agent's log: the temp dir is gone afterwards. */
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final org.junit.jupiter.api.extension.TestWatcher logsOnFailure = new org.junit.jupiter.api.extension.TestWatcher() {
+        @Override
+        public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+            for (AgentProcess a : agents) {
+                try {
+                    List<String> lines = Files.readAllLines(a.dataDir.resolve("agent.log"));
+                    System.out.println("---- " + a.hostname + " agent.log (last 40 lines)");
+                    lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+                } catch (IOException e) {
+                    System.out.println("---- " + a.hostname + ": no log (" + e.getMessage() + ")");
+                }
+            }
+        }
+    };
+
     @BeforeEach
     void skipWithoutNamespaces() {
         Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
@@ -168,6 +185,14 @@ class ClusterTest {
         assertThat(last.exitCode()).isEqualTo(1);
         assertThat(last.err()).contains("last manager");
         assertThat(new Cli(a.host).run("node", "promote", "nosuchnode").err()).contains("node nosuchnode not found");
+
+        // Promotion: c renews its certificate as a manager, joins the Raft group, and serves the API.
+        assertThat(new Cli(a.host).ok("node", "promote", "c")).contains("promoted to a manager");
+        AgentProcess c = nodes.get(2);
+        await().atMost(45, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(nodes(a)).extracting(NodeView::managerStatus).containsExactly("Leader", "", "Reachable", "");
+            assertThat(new Cli(c.host).ok("service", "ls")).contains("web");
+        });
         assertThat(new Cli(a.host).run("swarm", "leave").err()).contains("this node is a manager");
     }
 

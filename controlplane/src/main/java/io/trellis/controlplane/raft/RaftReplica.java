@@ -41,6 +41,7 @@ public final class RaftReplica implements Proposer, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftReplica.class);
     private static final long AWAIT_POLL_MILLIS = 10;
+    private static final java.time.Duration MEMBERSHIP_CHANGE_TIMEOUT = java.time.Duration.ofSeconds(20);
 
     private final RaftConfiguration config;
     private final RaftServer server;
@@ -208,13 +209,19 @@ public final class RaftReplica implements Proposer, AutoCloseable {
             throw new IOException("no Raft leader is known, so the manager set cannot change now; retry when the "
                     + "cluster has a leader");
         }
+        // A new member must catch up before the change commits (Ratis stages it first), which can
+        // take longer than an ordinary request: give each attempt time instead of piling up retries
+        // that only meet "reconfiguration in progress".
+        org.apache.ratis.conf.RaftProperties properties = RatisSettings.properties(config);
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(MEMBERSHIP_CHANGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         try (RaftClient admin = RaftClient.newBuilder()
                 .setRaftGroup(currentGroup())
                 .setLeaderId(leader)
-                .setProperties(RatisSettings.properties(config))
+                .setProperties(properties)
                 .setParameters(RatisSettings.parameters(config))
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(20,
-                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(1,
+                        TimeDuration.valueOf(1, TimeUnit.SECONDS)))
                 .build()) {
             RaftClientReply reply = admin.admin().setConfiguration(RatisSettings.peers(members));
             if (!reply.isSuccess()) {

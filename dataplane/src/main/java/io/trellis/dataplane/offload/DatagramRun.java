@@ -80,6 +80,11 @@ public final class DatagramRun {
 
     /** How many datagrams one UDP GSO send may carry at this stride. */
     public int datagramsPerSend() {
+        return datagramsPerSend(stride);
+    }
+
+    /** How many datagrams of {@code stride} bytes one UDP GSO send may carry (also for a {@link GatherRun}). */
+    static int datagramsPerSend(int stride) {
         return Math.max(1, Math.min(MAX_SEGMENTS_PER_SEND, MAX_SEND_BYTES / stride));
     }
 

@@ -32,6 +32,17 @@ public sealed interface Offload permits LinuxOffload, NoOffload {
     /** Whether the VTEP sets UDP_GRO on its socket, receiving runs of datagrams per read. */
     boolean udpReceiveOffload();
 
+    /**
+     * The gso_max_segs to give the TAP so that one TSO frame is one UDP GSO send, or 0 to leave the
+     * kernel's default. A 64 KB frame at MSS 1398 is 47 segments, 69 KB of VXLAN datagrams: over
+     * the 64 KB a send may carry, so every frame took two sendmsg, the second with 3 datagrams. The
+     * kernel's TCP sizes TSO frames to the device's gso_max_segs; capped at what one send carries at
+     * the largest datagram (44 at 1472 bytes), a frame is one send.
+     */
+    default int tapGsoMaxSegments(int maxDatagramLength) {
+        return udpSegmentation() ? DatagramRun.datagramsPerSend(maxDatagramLength) : 0;
+    }
+
     /** A segmenter for one sending thread; see {@link TcpSegmenter#TcpSegmenter(int)}. */
     default TcpSegmenter newSegmenter(int maxDatagramLength) {
         return new TcpSegmenter(maxDatagramLength);

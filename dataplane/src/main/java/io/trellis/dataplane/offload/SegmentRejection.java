@@ -22,7 +22,9 @@ public enum SegmentRejection {
     /** A datagram would be longer than the underlay carries (the segmenter's maxDatagramLength). */
     OVERSIZE("a VXLAN datagram would exceed the largest the underlay carries"),
     /** The caller's output buffer cannot hold every datagram. */
-    OUTPUT_TOO_SMALL("the output buffer is too small for the datagrams");
+    OUTPUT_TOO_SMALL("the output buffer is too small for the datagrams"),
+    /** Not a GSO frame of two segments or more: nothing to gather, {@code segment} copies it instead. */
+    NOT_GATHERED("only GSO frames of two or more segments are gathered");
 
     private final String description;
 

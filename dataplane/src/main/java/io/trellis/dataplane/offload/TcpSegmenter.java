@@ -32,7 +32,8 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
  *
  * <p>A pure function of its inputs with reusable flyweights: no I/O, no allocation, never throws on
  * bad packet bytes or headers (only on caller bugs such as a VNI out of range). One instance per
- * thread.
+ * thread. {@link #gather} produces the same datagrams as {@link #segment} but leaves the payload in
+ * the frame for a scatter-gather send.
  */
 public final class TcpSegmenter {
     private static final int VXLAN = VxlanFlyweight.HEADER_LENGTH;
@@ -44,6 +45,19 @@ public final class TcpSegmenter {
     private final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
     private final Ipv6Flyweight ipv6 = new Ipv6Flyweight();
     private final TcpFlyweight tcp = new TcpFlyweight();
+    // What parse() found in the current GSO frame: indexes into the frame and the cut.
+    private boolean v4;
+    private int l3;
+    private int l4;
+    private int headers;
+    private int ipHeader;
+    private int tcpHeader;
+    private int payloadStart;
+    private int gsoSize;
+    private int count;
+    private int lastPayload;
+    private int firstId;
+    private long firstSeq;
 
     /**
      * @param maxDatagramLength the longest VXLAN datagram (UDP payload) the underlay carries
@@ -80,16 +94,93 @@ public final class TcpSegmenter {
         if (gso == VirtioNetHeader.GSO_NONE) {
             return copyOne(vnet, frame, offset, length, vni, out, outOffset, run);
         }
+        SegmentRejection r = parse(vnet, frame, offset, length);
+        if (!r.isNone()) {
+            return r;
+        }
+        final int stride = VXLAN + headers + gsoSize;
+        long needed = (long) (count - 1) * stride + VXLAN + headers + lastPayload;
+        if (outOffset < 0 || needed > out.capacity() - outOffset) {
+            return SegmentRejection.OUTPUT_TOO_SMALL;
+        }
+        int source = payloadStart;
+        for (int i = 0; i < count; i++) {
+            int d = outOffset + i * stride;
+            int chunk = i == count - 1 ? lastPayload : gsoSize;
+            int pseudo = writeHeaders(frame, offset, vni, out, d, i, chunk);
+            out.setBytes(d + VXLAN + headers, frame, source, chunk);
+            source += chunk;
+            TcpEncoder.writeChecksum(out, d + VXLAN + (l4 - offset), tcpHeader + chunk, pseudo);
+        }
+        run.set(out, outOffset, count, stride, VXLAN + headers + lastPayload);
+        return SegmentRejection.NONE;
+    }
+
+    /**
+     * The same datagrams as {@link #segment}, byte for byte, without copying the payload: only each
+     * datagram's headers are written, back to back into {@code headerOut} from
+     * {@code headerOffset}, with a TCP checksum that covers the payload where it is in
+     * {@code frame} (one read pass, no write); {@code run} then points at the headers and at the
+     * payload slices of the frame, for a gathering send (see {@link GatherRun}). GSO frames of two
+     * segments or more only: any other frame is {@link SegmentRejection#NOT_GATHERED}, for
+     * {@link #segment}. {@code headerOut} needs count × (8 + headers) bytes, and the run's scratch
+     * buffer room for the whole run; what does not fit is {@link SegmentRejection#OUTPUT_TOO_SMALL}.
+     *
+     * @param frame holds the Ethernet frame at {@code offset}, {@code length} bytes; must stay
+     *     unchanged until the run is sent
+     * @return {@link SegmentRejection#NONE}, or why nothing usable was written
+     */
+    public SegmentRejection gather(VirtioNetHeader vnet, ByteBuf frame, int offset, int length, int vni,
+                                   ByteBuf headerOut, int headerOffset, GatherRun run) {
+        if (vnet.gsoProtocol() == VirtioNetHeader.GSO_NONE) {
+            return SegmentRejection.NOT_GATHERED;
+        }
+        SegmentRejection r = parse(vnet, frame, offset, length);
+        if (!r.isNone()) {
+            return r;
+        }
+        if (count < 2) {
+            return SegmentRejection.NOT_GATHERED;
+        }
+        final int headerLength = VXLAN + headers;
+        long needed = (long) count * headerLength;
+        long all = (long) (count - 1) * (headerLength + gsoSize) + headerLength + lastPayload;
+        if (headerOffset < 0 || needed > headerOut.capacity() - headerOffset || all > run.scratchCapacity()) {
+            return SegmentRejection.OUTPUT_TOO_SMALL;
+        }
+        final int tcpAt = VXLAN + (l4 - offset);
+        int source = payloadStart;
+        for (int i = 0; i < count; i++) {
+            int h = headerOffset + i * headerLength;
+            int chunk = i == count - 1 ? lastPayload : gsoSize;
+            int pseudo = writeHeaders(frame, offset, vni, headerOut, h, i, chunk);
+            // RFC 1071 §2(C): the TCP header has an even length, so the payload's sum adds on unswapped.
+            int t = h + tcpAt;
+            headerOut.setShort(t + TcpFlyweight.CHECKSUM_OFFSET, 0);
+            int sum = InternetChecksum.add(InternetChecksum.add(pseudo, InternetChecksum.sum(headerOut, t, tcpHeader)),
+                    InternetChecksum.sum(frame, source, chunk));
+            headerOut.setShort(t + TcpFlyweight.CHECKSUM_OFFSET, InternetChecksum.complement(sum));
+            source += chunk;
+        }
+        run.set(headerOut, headerOffset, headerLength, frame, payloadStart, gsoSize, count, lastPayload);
+        return SegmentRejection.NONE;
+    }
+
+    /**
+     * Checks a GSO frame and keeps what the cutting needs in the fields below: what the kernel's
+     * own TSO would refuse or could not cut is a rejection.
+     */
+    private SegmentRejection parse(VirtioNetHeader vnet, ByteBuf frame, int offset, int length) {
+        int gso = vnet.gsoProtocol();
         if (gso != VirtioNetHeader.GSO_TCPV4 && gso != VirtioNetHeader.GSO_TCPV6) {
             return SegmentRejection.UNSUPPORTED_GSO_TYPE;
         }
         if (!eth.wrap(frame, offset, length).check().isNone()) {
             return SegmentRejection.MALFORMED;
         }
-        final int l3 = eth.payloadOffset();
-        final int l4;
+        l3 = eth.payloadOffset();
         final int ipEnd;
-        final boolean v4 = gso == VirtioNetHeader.GSO_TCPV4;
+        v4 = gso == VirtioNetHeader.GSO_TCPV4;
         if (v4) {
             if (eth.etherType() != EtherType.IPV4_VALUE) {
                 return SegmentRejection.NOT_TCP;
@@ -123,65 +214,60 @@ public final class TcpSegmenter {
         if (!tcp.wrap(frame, l4, ipEnd - l4).check().isNone()) {
             return SegmentRejection.MALFORMED;
         }
-        final int gsoSize = vnet.gsoSize();
+        gsoSize = vnet.gsoSize();
         if (gsoSize == 0) {
             return SegmentRejection.BAD_GSO_SIZE;
         }
-        final int headers = tcp.payloadOffset() - offset;
-        final int payload = ipEnd - tcp.payloadOffset();
-        final int count = payload == 0 ? 1 : (payload + gsoSize - 1) / gsoSize;
-        final int lastPayload = payload - (count - 1) * gsoSize;
-        final int stride = VXLAN + headers + gsoSize;
+        payloadStart = tcp.payloadOffset();
+        headers = payloadStart - offset;
+        final int payload = ipEnd - payloadStart;
+        count = payload == 0 ? 1 : (payload + gsoSize - 1) / gsoSize;
+        lastPayload = payload - (count - 1) * gsoSize;
         // The first datagram is the longest: a whole stride, or the only one.
         if (VXLAN + headers + Math.min(gsoSize, payload) > maxDatagramLength) {
             return SegmentRejection.OVERSIZE;
         }
-        long needed = (long) (count - 1) * stride + VXLAN + headers + lastPayload;
-        if (outOffset < 0 || needed > out.capacity() - outOffset) {
-            return SegmentRejection.OUTPUT_TOO_SMALL;
-        }
-
-        final int ipHeader = l4 - l3;
-        final int tcpHeader = headers - (l4 - offset);
-        final int firstId = v4 ? ipv4.identification() : 0;
-        final long firstSeq = tcp.sequenceNumber();
-        int source = tcp.payloadOffset();
-        for (int i = 0; i < count; i++) {
-            int d = outOffset + i * stride;
-            int chunk = i == count - 1 ? lastPayload : gsoSize;
-            VxlanEncoder.write(out, d, vni);
-            int f = d + VXLAN;
-            out.setBytes(f, frame, offset, headers);
-            out.setBytes(f + headers, frame, source, chunk);
-            source += chunk;
-            int ip = f + (l3 - offset);
-            int t = ip + ipHeader;
-            int tcpLength = tcpHeader + chunk;
-            int pseudo;
-            if (v4) {
-                // inet_gso_segment: every segment but the first gets the next IP ID (unless FIXEDID,
-                // which the TAP never reports), its own total length and header checksum.
-                Ipv4Flyweight h = ipv4.wrap(out, ip, ipHeader + tcpLength);
-                h.totalLength(ipHeader + tcpLength).identification(firstId + i).updateHeaderChecksum();
-                pseudo = InternetChecksum.pseudoHeaderSumIpv4(out, ip, IpProtocol.TCP_NUMBER, tcpLength);
-            } else {
-                out.setShort(ip + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET, tcpLength);
-                pseudo = InternetChecksum.pseudoHeaderSumIpv6(out, ip, IpProtocol.TCP_NUMBER, tcpLength);
-            }
-            out.setInt(t + TcpFlyweight.SEQUENCE_NUMBER_OFFSET, (int) (firstSeq + (long) i * gsoSize));
-            // tcp_gso_segment: CWR stays on the first segment only, FIN and PSH on the last only.
-            int flags = out.getUnsignedByte(t + TCP_FLAGS_BYTE);
-            if (i > 0) {
-                flags &= ~TcpFlyweight.FLAG_CWR;
-            }
-            if (i < count - 1) {
-                flags &= ~CLEAR_ON_ALL_BUT_LAST;
-            }
-            out.setByte(t + TCP_FLAGS_BYTE, flags);
-            TcpEncoder.writeChecksum(out, t, tcpLength, pseudo);
-        }
-        run.set(out, outOffset, count, stride, VXLAN + headers + lastPayload);
+        ipHeader = l4 - l3;
+        tcpHeader = headers - (l4 - offset);
+        firstId = v4 ? ipv4.identification() : 0;
+        firstSeq = tcp.sequenceNumber();
         return SegmentRejection.NONE;
+    }
+
+    /**
+     * Writes datagram {@code i}'s VXLAN header and the frame's headers at {@code d} in {@code out},
+     * fixed up for a segment of {@code chunk} payload bytes, the TCP checksum not yet computed;
+     * returns the segment's pseudo-header sum.
+     */
+    private int writeHeaders(ByteBuf frame, int offset, int vni, ByteBuf out, int d, int i, int chunk) {
+        VxlanEncoder.write(out, d, vni);
+        int f = d + VXLAN;
+        out.setBytes(f, frame, offset, headers);
+        int ip = f + (l3 - offset);
+        int t = ip + ipHeader;
+        int tcpLength = tcpHeader + chunk;
+        int pseudo;
+        if (v4) {
+            // inet_gso_segment: every segment but the first gets the next IP ID (unless FIXEDID,
+            // which the TAP never reports), its own total length and header checksum.
+            Ipv4Flyweight h = ipv4.wrap(out, ip, ipHeader); // only the header: gather() writes no payload here
+            h.totalLength(ipHeader + tcpLength).identification(firstId + i).updateHeaderChecksum();
+            pseudo = InternetChecksum.pseudoHeaderSumIpv4(out, ip, IpProtocol.TCP_NUMBER, tcpLength);
+        } else {
+            out.setShort(ip + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET, tcpLength);
+            pseudo = InternetChecksum.pseudoHeaderSumIpv6(out, ip, IpProtocol.TCP_NUMBER, tcpLength);
+        }
+        out.setInt(t + TcpFlyweight.SEQUENCE_NUMBER_OFFSET, (int) (firstSeq + (long) i * gsoSize));
+        // tcp_gso_segment: CWR stays on the first segment only, FIN and PSH on the last only.
+        int flags = out.getUnsignedByte(t + TCP_FLAGS_BYTE);
+        if (i > 0) {
+            flags &= ~TcpFlyweight.FLAG_CWR;
+        }
+        if (i < count - 1) {
+            flags &= ~CLEAR_ON_ALL_BUT_LAST;
+        }
+        out.setByte(t + TCP_FLAGS_BYTE, flags);
+        return pseudo;
     }
 
     /** GSO_NONE: one datagram, its checksum completed if the TAP marked it NEEDS_CSUM. */

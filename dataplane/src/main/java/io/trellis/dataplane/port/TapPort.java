@@ -5,12 +5,15 @@ import io.netty.buffer.Unpooled;
 import io.trellis.dataplane.switching.FrameSink;
 import io.trellis.dataplane.switching.Port;
 import io.trellis.dataplane.switching.SwitchContext;
+import io.trellis.dataplane.switching.SwitchContext;
 import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.ipvs.NativeException;
 import io.trellis.dataplane.offload.Offload;
 import io.trellis.dataplane.offload.PartialChecksum;
 import io.trellis.dataplane.offload.TcpCoalescer;
+import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.tun.TapDevice;
+import java.io.IOException;
 import io.trellis.ipvs.tun.VirtioNetHeader;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
@@ -77,6 +80,21 @@ public final class TapPort implements AutoCloseable {
         }
         this.reader = new Thread(this::run, "tap-" + tap.name());
         this.reader.setDaemon(true);
+    }
+
+    /**
+     * One TSO frame per UDP GSO send (see {@link Offload#tapGsoMaxSegments}). Only an optimisation:
+     * a kernel that refuses the attribute keeps 64 KB frames, which take two sends.
+     */
+    public static void capGsoSegments(RtNetlink nl, String tapName, Offload offload) {
+        int segments = offload.tapGsoMaxSegments(SwitchContext.MAX_DATAGRAM_DEFAULT);
+        if (segments > 0) {
+            try {
+                nl.setGsoMaxSegments(tapName, segments);
+            } catch (IOException e) {
+                // older kernels: frames stay up to 64 KB
+            }
+        }
     }
 
     /** Attaches the port to its network (the switch tables must already contain {@code port}) and starts reading. */

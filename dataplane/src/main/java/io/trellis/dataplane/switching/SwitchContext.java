@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.dataplane.offload.GatherRun;
 import io.trellis.dataplane.offload.TcpSegmenter;
 import io.trellis.ipvs.tun.VirtioNetHeader;
 import java.nio.ByteBuffer;
@@ -34,6 +35,15 @@ public final class SwitchContext implements AutoCloseable {
     /** Output of the segmenter: 2 × 64 KB holds any TSO frame cut at an MSS of 146 bytes or more. */
     final ByteBuf runBuffer;
     private static final int RUN_BUFFER = 2 * 65_536;
+    /**
+     * Headers of a gathered run: 47 × 74 bytes for a 64 KB frame at MSS 1398, ~9 KB at MSS 536;
+     * a frame with more segments than fit is copied by the segmenter instead.
+     */
+    private static final int GATHER_HEADERS = 16 * 1024;
+    /** Per-datagram headers of a run whose payloads stay in the TAP's read buffer. */
+    final ByteBuf gatherHeaders;
+    /** Falls back to {@link #runBuffer} when the sink cannot gather. */
+    final GatherRun gather;
 
     public SwitchContext() {
         this(MAX_DATAGRAM_DEFAULT);
@@ -43,6 +53,8 @@ public final class SwitchContext implements AutoCloseable {
         this.segmenter = new TcpSegmenter(maxDatagramLength);
         // Wrapped, not pooled: segment output is written on every packet and must not be leak-tracked.
         this.runBuffer = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(RUN_BUFFER));
+        this.gatherHeaders = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(GATHER_HEADERS));
+        this.gather = new GatherRun(runBuffer);
     }
 
     @Override

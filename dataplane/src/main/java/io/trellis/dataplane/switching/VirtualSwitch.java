@@ -102,14 +102,29 @@ public final class VirtualSwitch {
         } else {
             remote = (int) d;
         }
-        SegmentRejection r = ctx.segmenter.segment(vnet, buf, frame, frameLength, view.network.vni(), ctx.runBuffer, 0,
-                ctx.run);
-        if (!r.isNone()) {
-            c.drop(DropReason.SEGMENTATION_FAILED);
-            return;
+        // A TSO frame's payload stays where the TAP read put it; only the headers are written, and
+        // the VTEP gathers both into its UDP GSO send. Anything else is copied into one datagram.
+        int outVni = view.network.vni();
+        SegmentRejection r = gso ? ctx.segmenter.gather(vnet, buf, frame, frameLength, outVni, ctx.gatherHeaders, 0, ctx.gather)
+                : SegmentRejection.NOT_GATHERED;
+        boolean sent;
+        int datagrams;
+        if (r.isNone()) {
+            datagrams = ctx.gather.count();
+            sent = vtep.sendGather(ctx.gather, remote);
+        } else {
+            if (r == SegmentRejection.NOT_GATHERED || r == SegmentRejection.OUTPUT_TOO_SMALL) {
+                r = ctx.segmenter.segment(vnet, buf, frame, frameLength, outVni, ctx.runBuffer, 0, ctx.run);
+            }
+            if (!r.isNone()) {
+                c.drop(DropReason.SEGMENTATION_FAILED);
+                return;
+            }
+            datagrams = ctx.run.count();
+            sent = vtep.sendRun(ctx.run, remote);
         }
-        if (vtep.sendRun(ctx.run, remote)) {
-            c.toVtepPackets.add(ctx.run.count());
+        if (sent) {
+            c.toVtepPackets.add(datagrams);
             c.toVtepBytes.add(frameLength);
         } else {
             c.drop(DropReason.TX_FAILED);

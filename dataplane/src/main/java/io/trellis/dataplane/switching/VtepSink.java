@@ -2,6 +2,7 @@ package io.trellis.dataplane.switching;
 
 import io.netty.buffer.ByteBuf;
 import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.dataplane.offload.GatherRun;
 
 /**
  * Where the switch sends encapsulated VXLAN payloads (VXLAN header + inner frame) for a remote
@@ -22,5 +23,15 @@ public interface VtepSink {
             all &= send(run.buffer(), run.datagramOffset(i), run.datagramLength(i), remoteVtep);
         }
         return all;
+    }
+
+    /**
+     * A run whose payloads are still in the TSO frame (see {@link GatherRun}): a VTEP with UDP GSO
+     * sends each of its sends as one gathering {@code sendmsg}. This default copies the run into
+     * one buffer and hands it to {@link #sendRun}, so a sink (or a decorator around one) that only
+     * knows contiguous runs sends the same bytes, one copy later.
+     */
+    default boolean sendGather(GatherRun run, int remoteVtep) {
+        return sendRun(run.contiguous(), remoteVtep);
     }
 }

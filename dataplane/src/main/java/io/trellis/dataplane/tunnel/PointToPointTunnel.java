@@ -77,6 +77,7 @@ public final class PointToPointTunnel implements AutoCloseable {
         try {
             try (RtNetlink nl = RtNetlink.open()) {
                 nl.setMtu(tap.name(), mtu);
+                TapPort.capGsoSegments(nl, tap.name(), offload);
                 nl.addAddress(tap.name(), cfg.innerAddress(), cfg.prefixLength());
                 nl.setUp(tap.name());
             }

@@ -11,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.dataplane.offload.GatherRun;
 import io.trellis.ipvs.NativeException;
 import io.trellis.ipvs.udp.UdpGsoSender;
 import io.trellis.dataplane.switching.SwitchContext;
@@ -45,6 +46,13 @@ public final class Vtep implements VtepSink, AutoCloseable {
     private final VtepCounters counters = new VtepCounters();
     private final LongAdder sendFailures = new LongAdder();
     private final ConcurrentHashMap<Integer, InetSocketAddress> remotes = new ConcurrentHashMap<>();
+
+    /**
+     * Set after a write was queued on Netty's path, cleared by {@link #flush}: runs sent straight
+     * with sendmsg queue nothing, and a flush from a TAP thread costs a task hand-off and an
+     * event-loop wake-up (eventfd) even when there is nothing to flush.
+     */
+    private volatile boolean queued;
 
     private final boolean udpSegmentation;
     /** One native sender per TAP thread, on Netty's own socket fd (epoll and io_uring channels). */
@@ -114,6 +122,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
         ByteBuf copy = channel.alloc().directBuffer(length, length);
         copy.writeBytes(buf, offset, length);
         channel.write(new DatagramPacket(copy, remote(remoteVtep)), channel.voidPromise());
+        queued = true;
         return true;
     }
 
@@ -151,6 +160,55 @@ public final class Vtep implements VtepSink, AutoCloseable {
             copy.writeBytes(run.buffer(), run.sendOffset(s), length);
             // One sendmsg with UDP_SEGMENT = stride: the kernel cuts it into datagrams (Linux 4.18+).
             channel.write(transport.segmented(copy, run.stride(), to), channel.voidPromise());
+            queued = true;
+        }
+        return true;
+    }
+
+    /**
+     * Like {@link #sendRun}, but each send's iovecs alternate the datagrams' headers and their
+     * payload slices in the TSO frame: one {@code sendmsg(UDP_SEGMENT = stride)} per send, and the
+     * payload is copied only by the kernel. Only when the socket buffer is full are the remaining
+     * sends copied and queued on Netty's path.
+     */
+    @Override
+    public boolean sendGather(GatherRun run, int remoteVtep) {
+        UdpGsoSender direct = udpSegmentation ? directSenders.get() : null;
+        if (direct == null) {
+            return VtepSink.super.sendGather(run, remoteVtep);
+        }
+        if (!channel.isActive()) {
+            sendFailures.increment();
+            return false;
+        }
+        long headers = run.headerBuffer().memoryAddress();
+        long payloads = run.payloadBuffer().memoryAddress();
+        int headerLength = run.headerLength();
+        int s = 0;
+        try {
+            for (; s < run.sendCount(); s++) {
+                int first = run.firstDatagram(s);
+                int n = run.datagramsInSend(s);
+                for (int k = 0; k < n; k++) {
+                    int i = first + k;
+                    direct.iovec(2 * k, headers + run.headerOffset(i), headerLength);
+                    direct.iovec(2 * k + 1, payloads + run.payloadOffset(i), run.payloadLength(i));
+                }
+                if (!direct.sendGathered(2 * n, run.sendLength(s), remoteVtep, port, run.stride())) {
+                    break;
+                }
+            }
+        } catch (NativeException e) {
+            sendFailures.increment();
+            return false;
+        }
+        InetSocketAddress to = s < run.sendCount() ? remote(remoteVtep) : null;
+        for (; s < run.sendCount(); s++) {
+            int length = run.sendLength(s);
+            ByteBuf copy = channel.alloc().directBuffer(length, length);
+            copy.writerIndex(run.copyTo(run.firstDatagram(s), run.datagramsInSend(s), copy, 0));
+            channel.write(transport.segmented(copy, run.stride(), to), channel.voidPromise());
+            queued = true;
         }
         return true;
     }
@@ -161,7 +219,12 @@ public final class Vtep implements VtepSink, AutoCloseable {
 
     /** Sends what {@link #send} queued; the TAP readers call it once per batch. */
     public void flush() {
-        channel.flush();
+        // A write queued after the check sets the flag again after its task is queued, so the
+        // writer's own next flush (or one queued behind its write) sends it.
+        if (queued) {
+            queued = false;
+            channel.flush();
+        }
     }
 
     private InetSocketAddress remote(int ipv4) {

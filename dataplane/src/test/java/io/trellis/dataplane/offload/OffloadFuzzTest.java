@@ -46,6 +46,9 @@ class OffloadFuzzTest {
         TcpSegmenter wide = new TcpSegmenter(DatagramRun.MAX_SEND_BYTES);
         TcpSegmenter narrow = new TcpSegmenter(1472);
         int[] outcomes = new int[SegmentRejection.values().length];
+        int[] gatherOutcomes = new int[SegmentRejection.values().length];
+        ByteBuf gatherHeaders = direct(16 * 1024);
+        GatherRun gathered = new GatherRun(direct(2 * 65_536));
         for (int c = 0; c < SEGMENTER_CASES; c++) {
             Random r = new Random(SEED + c);
             try {
@@ -60,14 +63,41 @@ class OffloadFuzzTest {
                 if (result.isNone()) {
                     verifyRun(run, vnet, segmenter.maxDatagramLength());
                 }
+                // Gathering must accept exactly the multi-segment GSO frames segment() cuts (unless
+                // its smaller buffers do not fit them), with the same bytes, and reject the rest alike.
+                SegmentRejection g = segmenter.gather(vnet, in, offset, frame.length, 99, gatherHeaders, 0, gathered);
+                gatherOutcomes[g.ordinal()]++;
+                boolean gatherable = vnet.gsoProtocol() != VirtioNetHeader.GSO_NONE
+                        && !(result.isNone() && run.count() < 2);
+                if (!gatherable) {
+                    assertThat(g).isIn(SegmentRejection.NOT_GATHERED, result);
+                } else if (g.isNone()) {
+                    assertThat(result).isIn(SegmentRejection.NONE, SegmentRejection.OUTPUT_TOO_SMALL);
+                    DatagramRun contiguous = gathered.contiguous();
+                    verifyRun(contiguous, vnet, segmenter.maxDatagramLength());
+                    if (result.isNone()) {
+                        assertThat(TcpFrames.bytes(contiguous.buffer(), 0, contiguous.length()))
+                                .isEqualTo(TcpFrames.bytes(run.buffer(), run.offset(), run.length()));
+                    }
+                } else if (g == SegmentRejection.OUTPUT_TOO_SMALL) {
+                    assertThat(result).isIn(SegmentRejection.NONE, SegmentRejection.OUTPUT_TOO_SMALL);
+                } else if (g == SegmentRejection.NOT_GATHERED) { // one segment, which segment() had no room for
+                    assertThat(result).isEqualTo(SegmentRejection.OUTPUT_TOO_SMALL);
+                } else {
+                    assertThat(g).isEqualTo(result);
+                }
             } catch (Throwable e) {
                 throw new AssertionError("segmenter case " + c + " of seed " + SEED, e);
             }
         }
         // The generator must reach acceptance and every kind of rejection, not just break headers.
         for (SegmentRejection outcome : SegmentRejection.values()) {
-            assertThat(outcomes[outcome.ordinal()]).as("cases ending in %s", outcome).isGreaterThan(50);
+            if (outcome != SegmentRejection.NOT_GATHERED) { // gather()'s own answer
+                assertThat(outcomes[outcome.ordinal()]).as("cases ending in %s", outcome).isGreaterThan(50);
+            }
         }
+        assertThat(gatherOutcomes[SegmentRejection.NONE.ordinal()]).as("frames gathered").isGreaterThan(50);
+        assertThat(gatherOutcomes[SegmentRejection.NOT_GATHERED.ordinal()]).as("frames not gathered").isGreaterThan(50);
     }
 
     @Test

@@ -21,6 +21,14 @@ class OffloadSelectionTest {
     }
 
     @Test
+    void capsTsoFramesAtWhatOneUdpGsoSendCarries() {
+        // 65,507 / 1472 = 44 datagrams per send; at MSS 1398 a 64 KB frame would be 47.
+        assertThat(Offload.select(OffloadMode.AUTO, true).tapGsoMaxSegments(1472)).isEqualTo(44);
+        assertThat(Offload.select(OffloadMode.AUTO, true).tapGsoMaxSegments(500)).isEqualTo(DatagramRun.MAX_SEGMENTS_PER_SEND);
+        assertThat(Offload.select(OffloadMode.OFF, true).tapGsoMaxSegments(1472)).as("no TSO, nothing to cap").isZero();
+    }
+
+    @Test
     void offTurnsEverythingOff() {
         Offload none = Offload.select(OffloadMode.parse("off"), true);
         assertThat(none).isInstanceOf(NoOffload.class);

@@ -195,6 +195,97 @@ class TcpSegmenterTest {
                 in, 0, frame.length, VNI, out, 0, run)).isEqualTo(SegmentRejection.BAD_CHECKSUM_OFFSETS);
     }
 
+    @Test
+    void gatherWritesTheSameDatagramsAsSegmentByteForByte() {
+        Segment flagged = Segment.v4().payload(TcpFrames.randomPayload(11, 5000))
+                .flags(TcpFlyweight.FLAG_ACK | TcpFlyweight.FLAG_CWR | TcpFlyweight.FLAG_PSH | TcpFlyweight.FLAG_FIN);
+        flagged.id = 0xFFFF;
+        flagged.seq = 0xFFFF_FFF0L;
+        Segment[] frames = {largestTsoFrame(false), largestTsoFrame(true), flagged,
+            Segment.v6().payload(TcpFrames.randomPayload(12, 2 * MSS + 1))};
+        int[] mssValues = {MSS, 1397, 536, 7};
+        TcpSegmenter wide = new TcpSegmenter(DatagramRun.MAX_SEND_BYTES);
+        for (Segment original : frames) {
+            for (int mss : mssValues) {
+                byte[] frame = original.build();
+                ByteBuf in = direct(frame.length + 30);
+                in.setBytes(30, frame); // the frame not at 0, as after a virtio header
+                SegmentRejection copied = wide.segment(tsoHeader(original, mss), in, 30, frame.length, VNI, out, 0, run);
+                GatherRun gathered = new GatherRun(direct(OUT_CAPACITY));
+                ByteBuf headers = direct(128 * 1024);
+                SegmentRejection g = wide.gather(tsoHeader(original, mss), in, 30, frame.length, VNI, headers, 5, gathered);
+                String what = (original.v6 ? "IPv6" : "IPv4") + " frame of " + original.payload.length + " bytes at MSS " + mss;
+                if (copied == SegmentRejection.OUTPUT_TOO_SMALL) { // 64 KB at MSS 7: 9,355 segments
+                    assertThat(g).as(what).isEqualTo(SegmentRejection.OUTPUT_TOO_SMALL);
+                    continue;
+                }
+                assertThat(copied).as(what).isEqualTo(SegmentRejection.NONE);
+                assertThat(g).as(what).isEqualTo(SegmentRejection.NONE);
+                assertThat(gathered.count()).as(what).isEqualTo(run.count());
+                assertThat(gathered.stride()).as(what).isEqualTo(run.stride());
+                assertThat(gathered.length()).as(what).isEqualTo(run.length());
+                assertThat(gathered.sendCount()).as(what).isEqualTo(run.sendCount());
+                for (int s = 0; s < run.sendCount(); s++) {
+                    assertThat(gathered.sendLength(s)).isEqualTo(run.sendLength(s));
+                    assertThat(gathered.firstDatagram(s) * run.stride() + run.offset()).isEqualTo(run.sendOffset(s));
+                }
+                byte[] expected = TcpFrames.bytes(out, run.offset(), run.length());
+                byte[] viaIovecs = new byte[gathered.length()];
+                int at = 0;
+                for (int i = 0; i < gathered.count(); i++) { // what the kernel concatenates
+                    gathered.headerBuffer().getBytes(gathered.headerOffset(i), viaIovecs, at, gathered.headerLength());
+                    at += gathered.headerLength();
+                    gathered.payloadBuffer().getBytes(gathered.payloadOffset(i), viaIovecs, at, gathered.payloadLength(i));
+                    at += gathered.payloadLength(i);
+                }
+                assertThat(viaIovecs).as(what).isEqualTo(expected);
+                DatagramRun contiguous = gathered.contiguous();
+                assertThat(TcpFrames.bytes(contiguous.buffer(), contiguous.offset(), contiguous.length())).as(what).isEqualTo(expected);
+                verifyDatagrams(original, contiguous);
+                assertThat(TcpFrames.bytes(in, 30, frame.length)).as("the frame is only read").isEqualTo(frame);
+            }
+        }
+    }
+
+    @Test
+    void gatherLeavesWhatIsOneDatagramToSegment() {
+        Segment small = Segment.v4().payload(TcpFrames.randomPayload(13, 700)).checksum(TcpFrames.Checksum.PARTIAL);
+        byte[] frame = small.build();
+        GatherRun gathered = new GatherRun(direct(OUT_CAPACITY));
+        ByteBuf headers = direct(4096);
+        VirtioNetHeader partial = vnet().flags(VirtioNetHeader.F_NEEDS_CSUM).csumStart(34).csumOffset(16);
+        assertThat(segmenter.gather(partial, direct(frame), 0, frame.length, VNI, headers, 0, gathered))
+                .isEqualTo(SegmentRejection.NOT_GATHERED);
+        assertThat(segmenter.gather(tsoHeader(small, MSS), direct(frame), 0, frame.length, VNI, headers, 0, gathered))
+                .as("a TSO frame of one segment").isEqualTo(SegmentRejection.NOT_GATHERED);
+    }
+
+    @Test
+    void gatherRejectsWhatSegmentRejectsAndWhatDoesNotFit() {
+        Segment s = Segment.v4().payload(TcpFrames.randomPayload(14, 4000));
+        byte[] frame = s.build();
+        ByteBuf in = direct(frame);
+        ByteBuf headers = direct(4096);
+        GatherRun gathered = new GatherRun(direct(OUT_CAPACITY));
+        assertThat(segmenter.gather(tsoHeader(s, MSS).gsoType(VirtioNetHeader.GSO_UDP_L4), in, 0, frame.length, VNI, headers, 0, gathered))
+                .isEqualTo(SegmentRejection.UNSUPPORTED_GSO_TYPE);
+        assertThat(segmenter.gather(tsoHeader(s, 0), in, 0, frame.length, VNI, headers, 0, gathered))
+                .isEqualTo(SegmentRejection.BAD_GSO_SIZE);
+        assertThat(segmenter.gather(tsoHeader(s, MSS).csumStart(30), in, 0, frame.length, VNI, headers, 0, gathered))
+                .isEqualTo(SegmentRejection.BAD_CHECKSUM_OFFSETS);
+        assertThat(segmenter.gather(tsoHeader(s, MSS), in, 0, frame.length - 1, VNI, headers, 0, gathered))
+                .isEqualTo(SegmentRejection.MALFORMED);
+        assertThat(segmenter.gather(tsoHeader(s, MSS + 1), in, 0, frame.length, VNI, headers, 0, gathered))
+                .isEqualTo(SegmentRejection.OVERSIZE);
+        // 3 datagrams × 74 bytes of headers: 221 bytes are one too few, and so is a small scratch buffer.
+        assertThat(segmenter.gather(tsoHeader(s, MSS), in, 0, frame.length, VNI, direct(221), 0, gathered))
+                .isEqualTo(SegmentRejection.OUTPUT_TOO_SMALL);
+        assertThat(segmenter.gather(tsoHeader(s, MSS), in, 0, frame.length, VNI, direct(222), 0, gathered))
+                .isEqualTo(SegmentRejection.NONE);
+        assertThat(segmenter.gather(tsoHeader(s, MSS), in, 0, frame.length, VNI, headers, 0, new GatherRun(direct(4000))))
+                .isEqualTo(SegmentRejection.OUTPUT_TOO_SMALL);
+    }
+
     /**
      * Decodes every datagram of {@code run} with the vxlan codecs and checks it against the segment
      * the kernel's TSO would have sent: headers, lengths, IDs, sequence numbers, checksums, and

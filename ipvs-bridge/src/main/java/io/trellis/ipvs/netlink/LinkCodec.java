@@ -23,6 +23,7 @@ final class LinkCodec {
     static final int IFLA_MASTER = 10;
     static final int IFLA_LINKINFO = 18;
     static final int IFLA_NET_NS_FD = 28;
+    static final int IFLA_GSO_MAX_SEGS = 40;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_INFO_DATA = 2;
 

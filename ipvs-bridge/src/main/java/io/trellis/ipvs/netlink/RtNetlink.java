@@ -1,6 +1,7 @@
 package io.trellis.ipvs.netlink;
 
 import static io.trellis.ipvs.netlink.LinkCodec.IFLA_ADDRESS;
+import static io.trellis.ipvs.netlink.LinkCodec.IFLA_GSO_MAX_SEGS;
 import static io.trellis.ipvs.netlink.LinkCodec.IFLA_IFNAME;
 import static io.trellis.ipvs.netlink.LinkCodec.IFLA_MASTER;
 import static io.trellis.ipvs.netlink.LinkCodec.IFLA_MTU;
@@ -90,6 +91,15 @@ public final class RtNetlink implements AutoCloseable {
     /** Out-of-range values fail with EINVAL and the kernel's reason (its min/max MTU). */
     public void setMtu(String name, int mtu) throws IOException {
         socket.execute(setLink(name).putU32(IFLA_MTU, mtu), "set MTU " + mtu + " on link", name);
+    }
+
+    /**
+     * Caps the segments of one GSO packet the kernel hands to {@code name} (gso_max_segs, what
+     * {@code ip link set NAME gso_max_segs N} sets; the kernel's TCP sizes its TSO packets to it).
+     * Values above the device's tso_max_segs fail with EINVAL.
+     */
+    public void setGsoMaxSegments(String name, int segments) throws IOException {
+        socket.execute(setLink(name).putU32(IFLA_GSO_MAX_SEGS, segments), "set gso_max_segs " + segments + " on link", name);
     }
 
     /** Attaches {@code name} to the bridge (or bond, VRF) {@code master}. */

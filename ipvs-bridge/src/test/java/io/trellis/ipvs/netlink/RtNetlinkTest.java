@@ -91,6 +91,13 @@ class RtNetlinkTest {
     }
 
     @Test
+    void gsoMaxSegmentsIsCapped() throws Exception {
+        rt.createBridge("br0");
+        rt.setGsoMaxSegments("br0", 44);
+        assertThat(ip(ns, "-d", "-j", "link", "show", "br0")).contains("\"gso_max_segs\":44");
+    }
+
+    @Test
     void linkIsFoundRenamedRaisedAndDeletedByIndex() throws Exception {
         rt.createBridge("br0");
         int index = rt.linkIndex("br0").orElseThrow();

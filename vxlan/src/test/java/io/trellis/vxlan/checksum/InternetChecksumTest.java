@@ -71,6 +71,26 @@ class InternetChecksumTest {
     }
 
     @Test
+    void rawMemoryPathMatchesTheReferenceOnBothSidesOfItsThreshold() {
+        SplittableRandom random = new SplittableRandom(1624);
+        byte[] data = new byte[1600];
+        ByteBuf direct = Unpooled.wrappedBuffer(java.nio.ByteBuffer.allocateDirect(data.length));
+        int[] lengths = {0, 1, 2, 63, 64, 65, InternetChecksum.NATIVE_MIN - 1, InternetChecksum.NATIVE_MIN,
+            InternetChecksum.NATIVE_MIN + 1, InternetChecksum.NATIVE_MIN + 7, 1397, 1398, 1535};
+        for (int round = 0; round < 300; round++) {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (round % 3 == 0 ? 0xFF : random.nextInt(256));
+            }
+            direct.setBytes(0, data);
+            int offset = random.nextInt(64);
+            int length = round < lengths.length ? lengths[round] : random.nextInt(data.length - offset);
+            assertThat(InternetChecksum.sum(direct, offset, length))
+                    .as("direct, offset %d length %d", offset, length)
+                    .isEqualTo(referenceSum(data, offset, length));
+        }
+    }
+
+    @Test
     void rangesCombineWithAdd() {
         ByteBuf buf = Captures.buffer("tcp-data");
         int whole = InternetChecksum.sum(buf, 0, 134);

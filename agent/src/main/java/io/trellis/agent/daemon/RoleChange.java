@@ -1,0 +1,138 @@
+package io.trellis.agent.daemon;
+
+import io.trellis.agent.cluster.ClusterClient;
+import io.trellis.agent.cluster.ClusterException;
+import io.trellis.agent.cluster.ClusterMessages;
+import io.trellis.agent.runtime.FileTree;
+import io.trellis.controlplane.pki.CertificateRequests;
+import io.trellis.controlplane.pki.NodeTls;
+import io.trellis.controlplane.pki.Pem;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A promotion or demotion seen in a heartbeat, or a certificate close to expiry: renew the
+ * certificate for the (new) role, then start (joining the Raft group) or stop the manager side. Runs
+ * on its own thread because the heartbeat thread must keep beating meanwhile.
+ */
+final class RoleChange {
+    private static final Logger LOG = LoggerFactory.getLogger(RoleChange.class);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    /** What a role change does to the rest of the node; called with the node's lock held. */
+    interface Node {
+        /** The manager this node's session talks to. */
+        String sessionTarget();
+
+        /** Starts the manager side with {@code dataKey}, joining the Raft group through {@code via}. */
+        void startManager(byte[] dataKey, String via) throws IOException;
+
+        void stopManager();
+    }
+
+    private final Object lock;
+    private final Node node;
+    private final IdentityFile identity;
+    private final NodeCredentials credentials;
+    private final AgentConfiguration cfg;
+    private final DataKeySealer dataKeys;
+    private final Clock clock;
+    private Thread running;
+
+    /** {@code lock} is the one node start, init, join, leave and unlock hold. */
+    RoleChange(Object lock, Node node, IdentityFile identity, NodeCredentials credentials, AgentConfiguration cfg,
+               DataKeySealer dataKeys, Clock clock) {
+        this.lock = lock;
+        this.node = node;
+        this.identity = identity;
+        this.credentials = credentials;
+        this.cfg = cfg;
+        this.dataKeys = dataKeys;
+        this.clock = clock;
+    }
+
+    /** Starts a change, one at a time, when a heartbeat brought another role or the certificate is due. */
+    void heard(SwarmIdentity id, String role) {
+        boolean roleChanged = role != null && !role.equals(id.role());
+        if (roleChanged || renewalDue()) {
+            synchronized (lock) {
+                if (running == null || !running.isAlive()) {
+                    String to = role == null ? id.role() : role;
+                    running = new Thread(() -> run(to), "role-change");
+                    running.setDaemon(true);
+                    running.start();
+                }
+            }
+        }
+    }
+
+    /** Like swarmkit: renew once less than a third of the certificate's validity is left. */
+    private boolean renewalDue() {
+        X509Certificate cert = credentials.tls().certificate();
+        long from = cert.getNotBefore().getTime();
+        long until = cert.getNotAfter().getTime();
+        return clock.millis() > until - (until - from) / 3;
+    }
+
+    private void run(String role) {
+        try {
+            change(role);
+        } catch (Exception e) {
+            LOG.warn("changing this node's role to {} failed, will retry on the next heartbeat: {}", role,
+                    e.getMessage());
+        }
+    }
+
+    private void change(String role) throws Exception {
+        ClusterClient member = ClusterClient.member(credentials.tls());
+        String to = node.sessionTarget();
+        KeyPair key = CertificateRequests.newKeyPair();
+        ClusterMessages.RenewResponse renewed = member.post(to, "/v1/renew",
+                new ClusterMessages.RenewRequest(Pem.encode(CertificateRequests.create(key))),
+                ClusterMessages.RenewResponse.class, REQUEST_TIMEOUT);
+        if (!role.equals(renewed.role())) {
+            return; // changed again meanwhile; the next heartbeat brings the final word
+        }
+        synchronized (lock) {
+            NodeTls fresh = new NodeTls(key.getPrivate(), Pem.certificate(renewed.certificate()),
+                    credentials.tls().ca());
+            new NodeCertificates(cfg.certsDir()).save(fresh.certificate(), key.getPrivate(), fresh.ca());
+            credentials.use(fresh);
+            if (role.equals(identity.get().role())) {
+                LOG.info("certificate renewed; valid until {}", fresh.certificate().getNotAfter().toInstant());
+                return;
+            }
+            if (SwarmIdentity.MANAGER.equals(role)) {
+                promote(fresh, to);
+                LOG.info("this node was promoted: it is now a manager");
+            } else {
+                node.stopManager();
+                FileTree.delete(cfg.raftDir());
+                FileTree.delete(cfg.keysDir());
+                identity.change(identity.get().withRole(SwarmIdentity.WORKER));
+                LOG.info("this node was demoted: it is now a worker");
+            }
+        }
+    }
+
+    /** Fetches and seals the data key, then starts a manager side from an empty Raft directory. */
+    private void promote(NodeTls fresh, String via) throws IOException, ClusterException {
+        ClusterMessages.DataKey stored = ClusterClient.member(fresh).get(via, "/v1/data-key",
+                ClusterMessages.DataKey.class, REQUEST_TIMEOUT);
+        byte[] dataKey = Base64.getDecoder().decode(stored.dataKey());
+        dataKeys.seal(dataKey, stored.unlockKey());
+        SwarmIdentity id = identity.get();
+        String listen = id.managerAddr() != null ? id.managerAddr()
+                : NodeAddresses.hostPort(id.advertiseAddr(), AgentConfiguration.CLUSTER_PORT_DEFAULT);
+        identity.change(new SwarmIdentity(id.clusterId(), id.nodeId(), id.raftAddress(), id.advertiseAddr(),
+                SwarmIdentity.MANAGER, listen, id.managers()));
+        FileTree.delete(cfg.raftDir());
+        node.startManager(dataKey, via);
+    }
+}
