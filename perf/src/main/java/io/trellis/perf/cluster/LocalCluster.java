@@ -1,0 +1,139 @@
+package io.trellis.perf.cluster;
+
+import io.trellis.agent.Main;
+import io.trellis.agent.runtime.FileTree;
+import io.trellis.agent.runtime.TaskDirectory;
+import io.trellis.ipvs.netns.NetworkNamespace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * A real swarm of agent processes on loopback addresses under one data root: managers m1..mM and
+ * workers w1..wW, formed as a user would (swarm init on m1, join tokens, swarm join through the CLI,
+ * mutual TLS everywhere). {@link #close} and {@link #cleanup} leave nothing behind: agents, task
+ * processes a killed agent left running, task namespaces, the data root.
+ */
+final class LocalCluster implements AutoCloseable {
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    /** Where agents put task namespaces (AgentConfiguration.NETNS_DIR_DEFAULT). */
+    private static final Path TASK_NETNS_DIR = Path.of("/run/trellis/netns");
+
+    private final Path root;
+    private final List<LocalAgent> managers = new ArrayList<>();
+    private final List<LocalAgent> workers = new ArrayList<>();
+
+    private LocalCluster(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Starts and forms the swarm. Addresses are 127.78.X.i with X from this process's PID, so two runs
+     * at once do not collide on port 2377.
+     */
+    static LocalCluster form(Path root, Path jar, int managerCount, int workerCount, String heartbeat)
+            throws IOException, InterruptedException {
+        LocalCluster c = new LocalCluster(root);
+        boolean ok = false;
+        try {
+            String net = "127.78." + (ProcessHandle.current().pid() % 250) + ".";
+            for (int i = 1; i <= managerCount + workerCount; i++) {
+                String name = i <= managerCount ? "m" + i : "w" + (i - managerCount);
+                LocalAgent a = new LocalAgent(name, root.resolve(name), net + i, jar, heartbeat).start();
+                (i <= managerCount ? c.managers : c.workers).add(a);
+            }
+            LocalAgent first = c.managers.get(0);
+            cli(first.host, "swarm", "init");
+            String managerToken = cli(first.host, "swarm", "join-token", "-q", "manager").strip();
+            String workerToken = cli(first.host, "swarm", "join-token", "-q", "worker").strip();
+            for (LocalAgent m : c.managers.subList(1, c.managers.size())) {
+                cli(m.host, "swarm", "join", "--token", managerToken, first.clusterAddress());
+            }
+            for (LocalAgent w : c.workers) {
+                cli(w.host, "swarm", "join", "--token", workerToken, first.clusterAddress());
+            }
+            ok = true;
+            return c;
+        } finally {
+            if (!ok) {
+                c.close();
+            }
+        }
+    }
+
+    List<LocalAgent> managers() {
+        return managers;
+    }
+
+    List<LocalAgent> workers() {
+        return workers;
+    }
+
+    Optional<LocalAgent> byName(String name) {
+        return Stream.concat(managers.stream(), workers.stream()).filter(a -> a.name.equals(name)).findFirst();
+    }
+
+    /** Runs {@code trellis --host HOST ARGS} in this JVM and returns its output; fails with its error line. */
+    static String cli(String host, String... args) throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> argv = new ArrayList<>(List.of("--host", host));
+        argv.addAll(List.of(args));
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), argv.toArray(String[]::new));
+        if (code != 0) {
+            throw new IOException("trellis " + String.join(" ", args) + " exited " + code + ": " + err.toString().strip());
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        // SIGTERM all at once: each agent stops its tasks, in parallel.
+        CompletableFuture.allOf(Stream.concat(managers.stream(), workers.stream())
+                .map(a -> CompletableFuture.runAsync(() -> {
+                    try {
+                        a.stop(STOP_GRACE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })).toArray(CompletableFuture[]::new)).join();
+        cleanup(root);
+    }
+
+    /**
+     * Removes whatever a run under {@code root} left: agents still running (PID from
+     * {@code agent.pid}, only if its command line names this root, so a reused PID is never hit),
+     * task processes and task namespaces of agents that were killed, then the directory.
+     */
+    static void cleanup(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        List<Path> dirs;
+        // Agent directories at any depth: a run may hold several clusters (one per heartbeat period).
+        try (Stream<Path> s = Files.walk(root, 4)) {
+            dirs = s.filter(p -> p.getFileName().toString().equals("agent.pid")).map(Path::getParent).toList();
+        }
+        for (Path dir : dirs) {
+            long pid = Long.parseLong(Files.readString(dir.resolve("agent.pid")).strip());
+            ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
+                    .ifPresent(ProcessHandle::destroyForcibly);
+            if (Files.isDirectory(dir.resolve("tasks"))) {
+                TaskDirectory tasks = new TaskDirectory(dir.resolve("tasks"));
+                for (String id : tasks.taskIds()) {
+                    tasks.readProcess(id).ifPresent(r -> ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly));
+                    NetworkNamespace.delete(TASK_NETNS_DIR.resolve(id));
+                }
+            }
+        }
+        FileTree.delete(root);
+    }
+}

@@ -1,0 +1,32 @@
+package io.trellis.perf.raft;
+
+import io.trellis.controlplane.pki.CertificateAuthority;
+import io.trellis.controlplane.pki.CertificateRequests;
+import io.trellis.controlplane.pki.ClusterTrust;
+import io.trellis.controlplane.pki.NodeRole;
+import io.trellis.controlplane.pki.NodeTls;
+import io.trellis.controlplane.raft.RaftConfiguration;
+import java.security.KeyPair;
+import java.time.Clock;
+
+/**
+ * A throw-away cluster CA issuing manager certificates, so the benchmark's peers talk the same
+ * mutual TLS as real managers: a CA-signed certificate with the manager role, checked by
+ * {@link ClusterTrust#managers} on both ends (as the agent wires it in {@code AgentDaemon}).
+ */
+final class BenchPki {
+    private final CertificateAuthority ca;
+    private final String clusterId;
+
+    BenchPki(String clusterId) {
+        this.clusterId = clusterId;
+        this.ca = CertificateAuthority.create(clusterId, Clock.systemUTC());
+    }
+
+    RaftConfiguration.Tls managerTls(String nodeId) {
+        KeyPair key = CertificateRequests.newKeyPair();
+        NodeTls tls = new NodeTls(key.getPrivate(), ca.issue(CertificateRequests.create(key), nodeId, NodeRole.MANAGER,
+                clusterId, CertificateAuthority.NODE_VALIDITY_DEFAULT), ca.certificate());
+        return new RaftConfiguration.Tls(tls.keyManager(), ClusterTrust.managers(ca.certificate(), clusterId));
+    }
+}
