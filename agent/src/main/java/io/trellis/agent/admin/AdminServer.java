@@ -47,6 +47,12 @@ public final class AdminServer implements AutoCloseable {
     /** Largest request body; a secret (≤ 500 KiB) or a compose file fits with room to spare. */
     public static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
     private static final int HANDLER_THREADS = 16;
+    /**
+     * The cluster port parks one long poll per node session for up to 20 s; with the admin
+     * port's 16 threads a few sessions (and the stale polls of restarted nodes) starved the short
+     * requests queued behind them, such as a certificate renewal. Idle threads cost little.
+     */
+    private static final int TLS_HANDLER_THREADS = 256;
     private static final int HANDLER_QUEUE = 256;
     private static final int MAX_STREAMS = 64;
     private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
@@ -65,11 +71,13 @@ public final class AdminServer implements AutoCloseable {
     private final Consumer<String> onHandshakeFailure;
 
     private AdminServer(AdminHandler handler, SslContext tls, Consumer<String> onHandshakeFailure) {
+        int handlers = tls == null ? HANDLER_THREADS : TLS_HANDLER_THREADS;
         this.tls = tls;
         this.onHandshakeFailure = onHandshakeFailure;
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("trellis-admin", true),
                 EpollIoHandler.newFactory());
-        requests = pool("trellis-admin-handler", HANDLER_THREADS, new ArrayBlockingQueue<>(HANDLER_QUEUE));
+        requests = pool(tls == null ? "trellis-admin-handler" : "trellis-cluster-handler", handlers,
+                new ArrayBlockingQueue<>(HANDLER_QUEUE));
         streams = pool("trellis-admin-stream", MAX_STREAMS, new SynchronousQueue<>());
         this.handler = handler;
     }

@@ -228,6 +228,10 @@ public final class AdminRoutes {
             return call.run();
         } catch (ApiException e) {
             return AdminResponse.error(e.kind().httpStatus, e.getMessage());
+        } catch (io.trellis.controlplane.store.StoreWriter.StoreUnavailableException
+                 | io.trellis.controlplane.store.Proposer.NotLeaderException e) {
+            // Leadership moving or no quorum: nothing was acknowledged, and trying again is right (exit 2).
+            return AdminResponse.error(503, e.getMessage() + "; try again");
         }
     }
 

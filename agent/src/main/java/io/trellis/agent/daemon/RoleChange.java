@@ -46,7 +46,7 @@ final class RoleChange {
     private final AgentConfiguration cfg;
     private final DataKeySealer dataKeys;
     private final Clock clock;
-    private Thread running;
+    private Thread running; // guarded by this
 
     /** {@code lock} is the one node start, init, join, leave and unlock hold. */
     RoleChange(Object lock, Node node, IdentityFile identity, NodeCredentials credentials, AgentConfiguration cfg,
@@ -64,7 +64,9 @@ final class RoleChange {
     void heard(SwarmIdentity id, String role) {
         boolean roleChanged = role != null && !role.equals(id.role());
         if (roleChanged || renewalDue()) {
-            synchronized (lock) {
+            // Not the node's lock: a running change holds that for as long as joining Raft takes,
+            // and the heartbeat thread that calls this must keep beating meanwhile.
+            synchronized (this) {
                 if (running == null || !running.isAlive()) {
                     String to = role == null ? id.role() : role;
                     running = new Thread(() -> run(to), "role-change");

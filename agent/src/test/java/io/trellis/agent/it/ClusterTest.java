@@ -283,7 +283,7 @@ class ClusterTest {
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(serviceNames(b)).contains("locked"));
 
         // Rotation: the old key stops working for managers restarted afterwards.
-        String rotated = new Cli(a.host).ok("swarm", "unlock-key", "--rotate", "-q").strip();
+        String rotated = okOrRetryWhenUnavailable(new Cli(a.host), "swarm", "unlock-key", "--rotate", "-q").strip();
         assertThat(rotated).startsWith("SWMKEY-1-").isNotEqualTo(key);
         Thread.sleep(1000); // b re-seals when it applies the rotation
         b.terminate(Duration.ofSeconds(20));
@@ -291,6 +291,20 @@ class ClusterTest {
         assertThat(new Cli(b.host).runWithInput(key + "\n", "swarm", "unlock").err()).contains("not this swarm's");
         assertThat(new Cli(b.host).runWithInput(rotated + "\n", "swarm", "unlock").exitCode()).isZero();
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(serviceNames(b)).contains("locked"));
+    }
+
+    /**
+     * Exit 2 means the store was briefly unavailable (leadership moving after a manager restart)
+     * and nothing was acknowledged: what a user does then is run the command again.
+     */
+    private static String okOrRetryWhenUnavailable(Cli cli, String... args) throws InterruptedException {
+        Cli.Result r = cli.run(args);
+        for (int i = 0; i < 5 && r.exitCode() == 2; i++) {
+            Thread.sleep(500);
+            r = cli.run(args);
+        }
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return r.out();
     }
 
     private static String info(AgentProcess a) {
