@@ -30,6 +30,8 @@ import java.util.Optional;
  * which act only while this replica leads.
  */
 public final class ManagerNode implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ManagerNode.class);
+    private static final Duration RAFT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ClusterStore store;
     private final RaftReplica raft;
@@ -154,10 +156,23 @@ public final class ManagerNode implements AutoCloseable {
     public void close() {
         loops.forEach(ReconcileLoop::close);
         loops.clear();
+        // Bounded: a replica just taken out of the group must not hold up a demotion or shutdown.
+        Thread closing = new Thread(() -> {
+            try {
+                raft.close();
+            } catch (Exception e) {
+                LOG.warn("closing the raft replica: {}", e.getMessage());
+            }
+        }, "raft-close");
+        closing.setDaemon(true);
+        closing.start();
         try {
-            raft.close();
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(ManagerNode.class).warn("closing the raft replica: {}", e.getMessage());
+            closing.join(RAFT_CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closing.isAlive()) {
+            LOG.warn("the raft replica did not close within {}; going on without it", RAFT_CLOSE_TIMEOUT);
         }
     }
 }
