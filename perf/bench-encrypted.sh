@@ -33,9 +33,8 @@ die() {
   echo "bench-encrypted: $*" >&2
   exit 1
 }
-int_arg() { # int_arg NAME VALUE MIN MAX
-  [[ $2 =~ ^[0-9]+$ ]] && (($2 >= $3 && $2 <= $4)) || die "invalid $1 \"$2\": expected a whole number from $3 to $4"
-}
+# shellcheck source=lib/netns-bench.sh
+. "$(dirname "$0")/lib/netns-bench.sh"
 
 while (($#)); do
   case $1 in
@@ -92,17 +91,6 @@ results="$work/results"
 : >"$results"
 pid_a="" pid_b="" server_pid="" cleaned=""
 
-stop_pid() { # stop_pid PID SIGNAL: signal, wait up to 10 s, then SIGKILL
-  local pid=$1 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$2" "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   [[ -n $cleaned ]] && return 0
   cleaned=1
@@ -125,24 +113,6 @@ cp "$root/agent/target/trellis.jar" "$jar"
 
 # ---------------------------------------------------------------- measurement helpers
 clk_tck="$(getconf CLK_TCK)"
-sys_busy() { # busy jiffies of the whole host: user nice system irq softirq
-  awk '/^cpu /{print $2+$3+$4+$7+$8; exit}' /proc/stat
-}
-proc_ticks() { # utime+stime of the PIDs given, in jiffies
-  local t=0 p
-  for p in "$@"; do
-    [[ -n $p && -r /proc/$p/stat ]] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12+$13}')))
-  done
-  echo "$t"
-}
-wait_listen() { # wait_listen NS: up to 5 s for iperf3 to listen on 5201
-  local i
-  for ((i = 0; i < 50; i++)); do
-    [[ -n "$(ip netns exec "$1" ss -Hltn 'sport = :5201' 2>/dev/null)" ]] && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # iperf NAME REP warmup|tcp: client in A to OB, server in B; appends "name rep gbps bytes sys_ticks proc_ticks"
 iperf() {
@@ -176,13 +146,6 @@ measure() { # measure NAME [warm]: --repeat recorded runs, after a warm-up when 
   for ((rep = 1; rep <= repeat; rep++)); do iperf "$1" "$rep" tcp || true; done
 }
 
-ping_ok() { # ping_ok NS DST: up to 10 tries
-  local i
-  for ((i = 0; i < 10; i++)); do
-    ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 && return 0
-  done
-  return 1
-}
 
 # ---------------------------------------------------------------- topology
 ip netns add "$A"

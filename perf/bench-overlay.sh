@@ -32,9 +32,8 @@ die() {
   echo "bench-overlay: $*" >&2
   exit 1
 }
-int_arg() { # int_arg NAME VALUE MIN MAX
-  [[ $2 =~ ^[0-9]+$ ]] && (($2 >= $3 && $2 <= $4)) || die "invalid $1 \"$2\": expected a whole number from $3 to $4"
-}
+# shellcheck source=lib/netns-bench.sh
+. "$(dirname "$0")/lib/netns-bench.sh"
 
 while (($#)); do
   case $1 in
@@ -83,17 +82,6 @@ tunnel_pid=""
 server_pid=""
 cleaned=""
 
-stop_pid() { # stop_pid PID SIGNAL: signal, wait up to 10 s, then SIGKILL
-  local pid=$1 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$2" "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   [[ -n $cleaned ]] && return 0
   cleaned=1
@@ -116,21 +104,6 @@ cp "$root/agent/target/trellis.jar" "$jar"
 
 # ---------------------------------------------------------------- measurement helpers
 clk_tck="$(getconf CLK_TCK)"
-sys_busy() { # busy jiffies of the whole host: user nice system irq softirq (not idle, iowait, steal)
-  awk '/^cpu /{print $2+$3+$4+$7+$8; exit}' /proc/stat
-}
-proc_ticks() { # utime+stime of PID in jiffies (fields 14, 15; split after the ")" of comm)
-  [[ -n ${1-} && -r /proc/$1/stat ]] || { echo 0; return; }
-  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12+$13}'
-}
-wait_listen() { # wait_listen NS: up to 5 s for iperf3 to listen on 5201
-  local i
-  for ((i = 0; i < 50; i++)); do
-    [[ -n "$(ip netns exec "$1" ss -Hltn 'sport = :5201' 2>/dev/null)" ]] && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # iperf NAME DIR REP CLIENT_NS SERVER_NS DST tcp|udp|warmup
 # Appends "kind name dir rep value bytes sys_ticks jvm_ticks" to $results (value: Gb/s or pps).
@@ -212,13 +185,6 @@ measure() {
   done
 }
 
-ping_ok() { # ping_ok NS DST: up to 10 tries
-  local i
-  for ((i = 0; i < 10; i++)); do
-    ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 && return 0
-  done
-  return 1
-}
 
 kernel_vxlan() { # kernel_vxlan NS DEV LOCAL REMOTE INNER
   ip -n "$1" link add vx0 type vxlan id "$VNI" local "$3" remote "$4" dstport 4789 dev "$2"

@@ -3,6 +3,7 @@ package io.trellis.dataplane.secure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.dataplane.offload.GatherRun;
 import io.trellis.ipsec.esp.EspCounters;
 import io.trellis.ipsec.esp.EspFlyweight;
 import io.trellis.ipsec.esp.EspOutbound;
@@ -72,6 +73,33 @@ final class EspSealer {
             if (n < 0) {
                 return n;
             }
+            end = i * stride + n;
+        }
+        return end;
+    }
+
+    /**
+     * Like {@link #sealRun}, from a gathered run: each datagram's headers and payload are staged
+     * straight from where the segmenter left them, without first copying the run into one buffer.
+     */
+    int sealGather(SecurityAssociation sa, GatherRun run) {
+        stride = EspFlyweight.packetLength(InnerUdp.LENGTH + run.stride());
+        ensureOutput((long) run.count() * stride);
+        int port = InnerUdp.sourcePort(run.headerBuffer(), run.headerOffset(0), run.datagramLength(0));
+        int headers = run.headerLength();
+        int payload = EspFlyweight.PAYLOAD_OFFSET;
+        int end = 0;
+        for (int i = 0; i < run.count(); i++) {
+            int length = run.datagramLength(i);
+            InnerUdp.write(stage, payload, port, length);
+            stage.setBytes(payload + InnerUdp.LENGTH, run.headerBuffer(), run.headerOffset(i), headers);
+            stage.setBytes(payload + InnerUdp.LENGTH + headers, run.payloadBuffer(), run.payloadOffset(i),
+                    run.payloadLength(i));
+            int n = outbound.encrypt(sa, stage, payload, InnerUdp.LENGTH + length, IpProtocol.UDP_NUMBER);
+            if (n < 0) {
+                return n;
+            }
+            output.setBytes(i * stride, stage, 0, n);
             end = i * stride + n;
         }
         return end;

@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.UnixChannel;
 import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.dataplane.offload.GatherRun;
 import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.dataplane.switching.VtepCounters;
 import io.trellis.dataplane.switching.VtepSink;
@@ -147,7 +148,25 @@ public final class EspVtep implements VtepSink, AutoCloseable {
             return false;
         }
         Sender s = senders.get();
-        int total = s.sealer.sealRun(sa, run);
+        return transmitRun(s, run.count(), s.sealer.sealRun(sa, run), remoteVtep);
+    }
+
+    /** A gathered TSO run: sealed from its header and payload slices, saving the copy into one buffer. */
+    @Override
+    public boolean sendGather(GatherRun run, int remoteVtep) {
+        if (run.count() == 1) {
+            return sendRun(run.contiguous(), remoteVtep);
+        }
+        SecurityAssociation sa = outbound(run.headerBuffer(), run.headerOffset(0), remoteVtep);
+        if (sa == null) {
+            return false;
+        }
+        Sender s = senders.get();
+        return transmitRun(s, run.count(), s.sealer.sealGather(sa, run), remoteVtep);
+    }
+
+    /** Sends the {@code count} packets the sealer left at one stride, as UDP GSO sends. */
+    private boolean transmitRun(Sender s, int count, int total, int remoteVtep) {
         if (total < 0) {
             return false;
         }
@@ -156,7 +175,7 @@ public final class EspVtep implements VtepSink, AutoCloseable {
         int perSend = udpSegmentation ? Math.max(1, Math.min(DatagramRun.MAX_SEGMENTS_PER_SEND,
                 DatagramRun.MAX_SEND_BYTES / stride)) : 1;
         boolean all = true;
-        for (int first = 0; first < run.count(); first += perSend) {
+        for (int first = 0; first < count; first += perSend) {
             int offset = first * stride;
             int length = Math.min(total - offset, perSend * stride);
             all &= transmit(s, offset, length, stride, remoteVtep);

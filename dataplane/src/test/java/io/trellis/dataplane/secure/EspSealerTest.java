@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.trellis.dataplane.offload.DatagramRun;
+import io.trellis.dataplane.offload.GatherRun;
 import io.trellis.dataplane.offload.SegmentRejection;
 import io.trellis.dataplane.offload.TcpSegmenter;
 import io.trellis.ipsec.esp.EspCounters;
@@ -68,6 +69,40 @@ class EspSealerTest {
         }
         assertThat(counters.packetsEncrypted()).isEqualTo(run.count());
         assertThat(counters.drops()).isZero();
+    }
+
+    /** A gathered run seals to the same plaintext datagrams as the copied one, at the same stride. */
+    @Test
+    void sealsAGatheredRunLikeTheCopiedOne() {
+        EspKeys sender = keys("192.0.2.1", "192.0.2.2");
+        EspKeys receiver = keys("192.0.2.2", "192.0.2.1");
+        ByteBuf frame = tsoFrame();
+        VirtioNetHeader vnet = new VirtioNetHeader().wrap(ByteBuffer.allocate(VirtioNetHeader.LENGTH)
+                .order(ByteOrder.LITTLE_ENDIAN), 0).flags(VirtioNetHeader.F_NEEDS_CSUM)
+                .gsoType(VirtioNetHeader.GSO_TCPV4).hdrLen(54).gsoSize(MSS).csumStart(34).csumOffset(16);
+        DatagramRun copied = new DatagramRun();
+        ByteBuf segments = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(2 * 65_536));
+        assertThat(new TcpSegmenter(1472).segment(vnet, frame, 0, frame.capacity(), 42, segments, 0, copied))
+                .isEqualTo(SegmentRejection.NONE);
+        GatherRun gathered = new GatherRun(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(2 * 65_536)));
+        ByteBuf headers = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(16_384));
+        assertThat(new TcpSegmenter(1472).gather(vnet, frame, 0, frame.capacity(), 42, headers, 0, gathered))
+                .isEqualTo(SegmentRejection.NONE);
+
+        EspCounters counters = new EspCounters();
+        EspSealer sealer = new EspSealer(counters);
+        int total = sealer.sealGather(sender.outbound(42, Ipv4Address.parse("192.0.2.2")), gathered);
+        int stride = sealer.stride();
+        assertThat(stride).isEqualTo(EspFlyweight.packetLength(InnerUdp.LENGTH + copied.stride()));
+        EspInbound inbound = new EspInbound(receiver, counters);
+        ByteBuf out = sealer.output();
+        for (int i = 0; i < copied.count(); i++) {
+            int length = i < copied.count() - 1 ? stride : total - i * stride;
+            assertThat(inbound.decrypt(out, i * stride, length)).isEqualTo(InboundResult.OK);
+            assertThat(inbound.payloadLength()).isEqualTo(InnerUdp.LENGTH + copied.datagramLength(i));
+            assertThat(ByteBufUtilEquals.equal(out, inbound.payloadOffset() + InnerUdp.LENGTH, segments,
+                    copied.datagramOffset(i), copied.datagramLength(i))).isTrue();
+        }
     }
 
     /**
