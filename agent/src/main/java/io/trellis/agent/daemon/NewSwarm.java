@@ -3,15 +3,11 @@ package io.trellis.agent.daemon;
 import io.trellis.controlplane.atrest.DataKeyStore;
 import io.trellis.controlplane.atrest.SealedBox;
 import io.trellis.controlplane.pki.CertificateAuthority;
-import io.trellis.controlplane.pki.CertificateRequests;
 import io.trellis.controlplane.pki.JoinToken;
 import io.trellis.controlplane.pki.NodeRole;
-import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.pki.Pem;
 import io.trellis.controlplane.store.ClusterInfo;
 import io.trellis.controlplane.store.Ids;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +24,6 @@ record NewSwarm(Membership member, ClusterInfo cluster) {
         String clusterId = Ids.newId();
         String nodeId = Ids.newId();
         CertificateAuthority ca = CertificateAuthority.create(clusterId, clock);
-        KeyPair nodeKey = CertificateRequests.newKeyPair();
-        X509Certificate nodeCert = ca.issue(CertificateRequests.create(nodeKey), nodeId, NodeRole.MANAGER, clusterId,
-                CertificateAuthority.NODE_VALIDITY_DEFAULT);
         SwarmIdentity id = new SwarmIdentity(clusterId, nodeId, NodeAddresses.hostPort(addr, raftPort), addr,
                 SwarmIdentity.MANAGER, listen, List.of(listen));
         byte[] dataKey = SealedBox.newKey();
@@ -38,8 +31,8 @@ record NewSwarm(Membership member, ClusterInfo cluster) {
         ClusterInfo cluster = new ClusterInfo(clusterId, clock.millis(), Pem.encode(ca.certificate()),
                 Pem.encode(ca.key()), JoinToken.generate(ca.certificate()).toString(),
                 JoinToken.generate(ca.certificate()).toString(), unlockKey);
-        return new NewSwarm(new Membership(id, new NodeTls(nodeKey.getPrivate(), nodeCert, ca.certificate()),
-                dataKey, unlockKey), cluster);
+        return new NewSwarm(new Membership(id, ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId), dataKey, unlockKey),
+                cluster);
     }
 
     /** What {@code swarm init} answers: the new node and cluster ids, and the unlock key when autolocked. */

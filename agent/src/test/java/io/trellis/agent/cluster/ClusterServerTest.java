@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trellis.controlplane.pki.CertificateAuthority;
-import io.trellis.controlplane.pki.CertificateRequests;
 import io.trellis.controlplane.pki.ClusterTrust;
 import io.trellis.controlplane.pki.NodeRole;
 import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.store.Node;
 import java.net.ServerSocket;
-import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -29,9 +27,7 @@ class ClusterServerTest {
     private String address;
 
     private static NodeTls node(CertificateAuthority ca, String cluster, String id, NodeRole role) {
-        KeyPair key = CertificateRequests.newKeyPair();
-        return new NodeTls(key.getPrivate(), ca.issue(CertificateRequests.create(key), id, role, cluster,
-                CertificateAuthority.NODE_VALIDITY_DEFAULT), ca.certificate());
+        return ca.issueLocal(id, role, cluster);
     }
 
     @BeforeEach

@@ -114,6 +114,16 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * Credentials for a node whose key is made here, by the CA's holder: the first manager at
+     * {@code swarm init} (and tests). Joining nodes make their own key and send only a CSR.
+     */
+    public NodeTls issueLocal(String nodeId, NodeRole role, String clusterId) {
+        KeyPair key = CertificateRequests.newKeyPair();
+        return new NodeTls(key.getPrivate(), issue(CertificateRequests.create(key), nodeId, role, clusterId,
+                NODE_VALIDITY_DEFAULT), certificate);
+    }
+
     public X509Certificate certificate() {
         return certificate;
     }

@@ -1,5 +1,6 @@
 package io.trellis.dataplane.secure;
 
+import io.trellis.dataplane.vtep.RemoteAddresses;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -25,8 +26,6 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,13 +52,13 @@ public final class EspVtep implements VtepSink, AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final int port;
+    private final RemoteAddresses remotes;
     private final Transport transport;
     private final EspKeys keys;
     private final boolean udpSegmentation;
     private final EspCounters counters;
     private final EspVtepCounters drops;
     private final VtepCounters vxlanDrops;
-    private final ConcurrentHashMap<Integer, InetSocketAddress> remotes = new ConcurrentHashMap<>();
     /** Per sending thread: its sealer and a native GSO sender on the channel's fd (null on NIO). */
     private final ThreadLocal<Sender> senders = ThreadLocal.withInitial(this::newSender);
     private final AtomicReference<VirtualSwitch> target;
@@ -77,6 +76,7 @@ public final class EspVtep implements VtepSink, AutoCloseable {
         this.group = group;
         this.channel = channel;
         this.port = port;
+        this.remotes = new RemoteAddresses(port);
         this.transport = transport;
         this.keys = keys;
         this.udpSegmentation = udpSegmentation;
@@ -222,7 +222,7 @@ public final class EspVtep implements VtepSink, AutoCloseable {
             drops.queueFull.increment();
             return false;
         }
-        InetSocketAddress to = remote(remoteVtep);
+        InetSocketAddress to = remotes.of(remoteVtep);
         ByteBuf copy = channel.alloc().directBuffer(length, length);
         copy.writeBytes(out, offset, length);
         Object message = segment < length ? transport.segmented(copy, segment, to) : new DatagramPacket(copy, to);
@@ -246,17 +246,6 @@ public final class EspVtep implements VtepSink, AutoCloseable {
 
     /** One sending thread's state. */
     private record Sender(EspSealer sealer, UdpGsoSender direct) {
-    }
-
-    private InetSocketAddress remote(int ipv4) {
-        return remotes.computeIfAbsent(ipv4, ip -> {
-            byte[] a = {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) (int) ip};
-            try {
-                return new InetSocketAddress(InetAddress.getByAddress(a), port);
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e); // cannot happen for a 4-byte address
-            }
-        });
     }
 
     public EspKeys keys() {

@@ -21,8 +21,6 @@ import io.trellis.dataplane.switching.VtepSink;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -42,10 +40,10 @@ public final class Vtep implements VtepSink, AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final int port;
+    private final RemoteAddresses remotes;
     private final Transport transport;
     private final VtepCounters counters = new VtepCounters();
     private final LongAdder sendFailures = new LongAdder();
-    private final ConcurrentHashMap<Integer, InetSocketAddress> remotes = new ConcurrentHashMap<>();
 
     /**
      * Set after a write was queued on Netty's path, cleared by {@link #flush}: runs sent straight
@@ -62,6 +60,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
         this.group = group;
         this.channel = channel;
         this.port = port;
+        this.remotes = new RemoteAddresses(port);
         this.transport = transport;
         this.udpSegmentation = udpSegmentation;
     }
@@ -121,7 +120,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
         }
         ByteBuf copy = channel.alloc().directBuffer(length, length);
         copy.writeBytes(buf, offset, length);
-        channel.write(new DatagramPacket(copy, remote(remoteVtep)), channel.voidPromise());
+        channel.write(new DatagramPacket(copy, remotes.of(remoteVtep)), channel.voidPromise());
         queued = true;
         return true;
     }
@@ -153,7 +152,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
                 return false;
             }
         }
-        InetSocketAddress to = remote(remoteVtep);
+        InetSocketAddress to = remotes.of(remoteVtep);
         for (int s = first; s < run.sendCount(); s++) {
             int length = run.sendLength(s);
             ByteBuf copy = channel.alloc().directBuffer(length, length);
@@ -202,7 +201,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
             sendFailures.increment();
             return false;
         }
-        InetSocketAddress to = s < run.sendCount() ? remote(remoteVtep) : null;
+        InetSocketAddress to = s < run.sendCount() ? remotes.of(remoteVtep) : null;
         for (; s < run.sendCount(); s++) {
             int length = run.sendLength(s);
             ByteBuf copy = channel.alloc().directBuffer(length, length);
@@ -225,17 +224,6 @@ public final class Vtep implements VtepSink, AutoCloseable {
             queued = false;
             channel.flush();
         }
-    }
-
-    private InetSocketAddress remote(int ipv4) {
-        return remotes.computeIfAbsent(ipv4, ip -> {
-            byte[] a = {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) (int) ip};
-            try {
-                return new InetSocketAddress(InetAddress.getByAddress(a), port);
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e); // cannot happen for a 4-byte address
-            }
-        });
     }
 
     public VtepCounters counters() {

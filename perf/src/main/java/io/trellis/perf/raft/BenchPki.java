@@ -1,12 +1,10 @@
 package io.trellis.perf.raft;
 
 import io.trellis.controlplane.pki.CertificateAuthority;
-import io.trellis.controlplane.pki.CertificateRequests;
 import io.trellis.controlplane.pki.ClusterTrust;
 import io.trellis.controlplane.pki.NodeRole;
 import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.raft.RaftConfiguration;
-import java.security.KeyPair;
 import java.time.Clock;
 
 /**
@@ -24,9 +22,7 @@ final class BenchPki {
     }
 
     RaftConfiguration.Tls managerTls(String nodeId) {
-        KeyPair key = CertificateRequests.newKeyPair();
-        NodeTls tls = new NodeTls(key.getPrivate(), ca.issue(CertificateRequests.create(key), nodeId, NodeRole.MANAGER,
-                clusterId, CertificateAuthority.NODE_VALIDITY_DEFAULT), ca.certificate());
+        NodeTls tls = ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId);
         return new RaftConfiguration.Tls(tls.keyManager(), ClusterTrust.managers(ca.certificate(), clusterId));
     }
 }
