@@ -101,9 +101,14 @@ final class RoleChange {
         ClusterMessages.RenewResponse renewed = member.post(to, "/v1/renew",
                 new ClusterMessages.RenewRequest(Pem.encode(CertificateRequests.create(key))),
                 ClusterMessages.RenewResponse.class, REQUEST_TIMEOUT);
-        if (!role.equals(renewed.role())) {
-            return; // changed again meanwhile; the next heartbeat brings the final word
+        if (!role.equals(renewed.role()) && SwarmIdentity.MANAGER.equals(role)) {
+            // Promoted and demoted again meanwhile: stay a worker; the next heartbeat has the final word.
+            LOG.info("the promotion was undone before it took effect; staying a worker");
+            return;
         }
+        // A demotion goes ahead even when the node was promoted again meanwhile: it has already left
+        // the Raft group, so it must stop its manager side; the next heartbeat brings it back as a
+        // fresh voter. Skipping it left a manager outside the group, Unreachable for good.
         synchronized (lock) {
             NodeTls fresh = new NodeTls(key.getPrivate(), Pem.certificate(renewed.certificate()),
                     credentials.tls().ca());
