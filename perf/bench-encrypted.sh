@@ -7,7 +7,9 @@
 # underlay 192.0.2.0/24 (RFC 5737), overlay 198.51.100.0/24. Single-stream iperf3 TCP from A to B
 # over, in turn: (1) kernel VXLAN <-> kernel VXLAN (VNI 42, MTU 1450), (2) plain Trellis <-> Trellis
 # (`vxlan-tunnel`, UDP 4789, MTU 1450), (3) encrypted Trellis <-> Trellis (`vxlan-tunnel --key-file`,
-# ESP in UDP 4500, AES-256-GCM, MTU 1408), (4) wireguard-go <-> wireguard-go (MTU 1420). Median of
+# ESP in UDP 4500, AES-256-GCM, MTU 1408; the native AES-GCM where the CPU has AVX-512 VAES), (3b) the
+# same with -Dtrellis.esp.cipher=jdk (SunJCE, as on CPUs without it), (4) wireguard-go <-> wireguard-go
+# (MTU 1420). Median of
 # --repeat runs, then the ratios encrypted/plain, encrypted/wireguard-go and encrypted/kernel from the
 # same run (STYLE.md §4). Both Trellis ends run with --offloads auto (TAP TSO, UDP GSO/GRO). Each
 # Trellis row first runs 2 s of TCP, unrecorded, to warm the JIT. After each Trellis row both tunnels
@@ -160,8 +162,8 @@ ip -n "$B" link set vb up
 ping_ok "$A" "$UB" || die "the veth between $A and $B does not pass traffic"
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-rows=3
-[[ -n $wireguard ]] && rows=4
+rows=4
+[[ -n $wireguard ]] && rows=5
 est=$((rows * repeat * (duration + 1) + 2 * 3 + 20))
 echo "bench-encrypted: $(nproc) CPUs, $(uname -r), load average $load_start; about $((est / 60)) min $((est % 60)) s"
 echo "   (TCP A -> B: iperf3 -t $duration x $repeat, one stream)"
@@ -189,7 +191,7 @@ start_tunnel() { # start_tunnel NS LOCAL REMOTE INNER LOG EXTRA...: sets $starte
   local ns=$1 l=$2 r=$3 o=$4 log=$5
   shift 5
   # shellcheck disable=SC2086
-  ip netns exec "$ns" java ${TRELLIS_JAVA_OPTS:-} -jar "$jar" vxlan-tunnel --vni "$VNI" --local "$l" --remote "$r" \
+  ip netns exec "$ns" java ${TRELLIS_JAVA_OPTS:-} ${row_java_opts:-} -jar "$jar" vxlan-tunnel --vni "$VNI" --local "$l" --remote "$r" \
     --tap tv0 --inner-addr "$o/24" --offloads auto "$@" >"$log" 2>&1 &
   started=$!
 }
@@ -223,6 +225,8 @@ echo "== Trellis <-> Trellis, plain VXLAN (UDP 4789, MTU 1450)"
 trellis_row trellis-plain --mtu 1450
 echo "== Trellis <-> Trellis, encrypted (ESP in UDP 4500, AES-256-GCM, MTU 1450 - ESP overhead = 1408)"
 trellis_row trellis-esp --mtu 1450 --key-file "$key"
+echo "== Trellis <-> Trellis, encrypted, with the JDK's AES-GCM (-Dtrellis.esp.cipher=jdk: CPUs without AVX-512 VAES)"
+row_java_opts="-Dtrellis.esp.cipher=jdk" trellis_row trellis-esp-jdk --mtu 1450 --key-file "$key"
 
 # (4) wireguard-go <-> wireguard-go
 if [[ -n $wireguard ]]; then
@@ -282,10 +286,11 @@ label() {
     kernel) echo "kernel VXLAN <-> kernel VXLAN" ;;
     trellis-plain) echo "Trellis <-> Trellis, plain" ;;
     trellis-esp) echo "Trellis <-> Trellis, ESP" ;;
+    trellis-esp-jdk) echo "Trellis <-> Trellis, ESP (JDK)" ;;
     wireguard-go) echo "wireguard-go <-> wireguard-go" ;;
   esac
 }
-names=(kernel trellis-plain trellis-esp)
+names=(kernel trellis-plain trellis-esp trellis-esp-jdk)
 [[ -n $wireguard ]] && names+=(wireguard-go)
 
 echo
@@ -314,7 +319,8 @@ echo
 echo "ratios (medians of this run):"
 printf '   encrypted / plain Trellis:  %6s   (target >= 0.6x)\n' "$(ratio trellis-esp trellis-plain)"
 printf '   encrypted / wireguard-go:   %6s   (target >= 3x)\n' "$(ratio trellis-esp wireguard-go)"
-printf '   encrypted / kernel VXLAN:   %6s\n' "$(ratio trellis-esp kernel)"
+printf '   encrypted / kernel VXLAN:   %6s   (product goal >= 0.5x)\n' "$(ratio trellis-esp kernel)"
+printf '   encrypted with the JDK AES-GCM / plain Trellis: %6s\n' "$(ratio trellis-esp-jdk trellis-plain)"
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (at the start: $load_start)"
 if grep -q ' FAIL ' "$results"; then

@@ -25,6 +25,7 @@ public final class EspInbound {
     private final SecurityAssociationDatabase sad;
     private final EspCounters counters;
     private final EspFlyweight header = new EspFlyweight();
+    private final EspNonce nonce = new EspNonce();
     private byte[] scratch = new byte[INITIAL_SCRATCH_LENGTH];
 
     private SecurityAssociation securityAssociation;
@@ -87,45 +88,48 @@ public final class EspInbound {
         int sealedOffset = offset + EspFlyweight.PAYLOAD_OFFSET;
         int sealedLength = length - EspFlyweight.PAYLOAD_OFFSET;
         int ciphertextLength = sealedLength - EspFlyweight.ICV_LENGTH;
-        boolean inPlace = buf.hasArray();
-        byte[] array;
-        int base;
-        if (inPlace) {
-            array = buf.array();
-            base = buf.arrayOffset() + sealedOffset;
-        } else {
-            array = scratch(sealedLength);
-            base = 0;
-            buf.getBytes(sealedOffset, array, 0, sealedLength);
-        }
         // RFC 4303 §3.4.4; the AAD carries the high bits (RFC 4106 §5), so a wrong guess fails here.
-        if (!sa.cipher().open(spi, seq, iv, array, base, sealedLength)) {
+        NativeAesGcm fast = sa.nativeCipher();
+        boolean inPlace = buf.hasArray() || fast != null && buf.hasMemoryAddress();
+        boolean authentic;
+        if (fast != null && buf.hasMemoryAddress()) {
+            authentic = fast.open(nonce.prepare(sa.salt(), iv, spi, seq), AesGcm.AAD_LENGTH,
+                    buf.memoryAddress() + sealedOffset, ciphertextLength);
+        } else if (buf.hasArray()) {
+            authentic = sa.cipher().open(spi, seq, iv, buf.array(), buf.arrayOffset() + sealedOffset, sealedLength);
+        } else {
+            byte[] array = scratch(sealedLength);
+            buf.getBytes(sealedOffset, array, 0, sealedLength);
+            authentic = sa.cipher().open(spi, seq, iv, array, 0, sealedLength);
+            if (authentic) {
+                buf.setBytes(sealedOffset, array, 0, ciphertextLength);
+            }
+        }
+        if (!authentic) {
             return wipe(InboundResult.AUTH_FAILED, buf, sealedOffset, sealedLength, inPlace);
         }
         // RFC 4303 §3.4.3: update the window only for authentic packets; false means another thread won.
         if (!window.update(seq)) {
             return wipe(InboundResult.REPLAYED, buf, sealedOffset, sealedLength, inPlace);
         }
-        int padLength = array[base + ciphertextLength - 2] & 0xFF;
+        int trailer = sealedOffset + ciphertextLength - EspFlyweight.TRAILER_LENGTH;
+        int padLength = buf.getUnsignedByte(trailer);
         int plaintextLength = ciphertextLength - EspFlyweight.TRAILER_LENGTH - padLength;
-        if (plaintextLength < 0 || !paddingValid(array, base + plaintextLength, padLength)) {
+        if (plaintextLength < 0 || !paddingValid(buf, sealedOffset + plaintextLength, padLength)) {
             return wipe(InboundResult.MALFORMED_TRAILER, buf, sealedOffset, sealedLength, inPlace);
-        }
-        if (!inPlace) {
-            buf.setBytes(sealedOffset, array, 0, plaintextLength);
         }
         this.securityAssociation = sa;
         this.sequenceNumber = seq;
         this.payloadOffset = sealedOffset;
         this.payloadLength = plaintextLength;
-        this.nextHeader = array[base + ciphertextLength - 1] & 0xFF;
+        this.nextHeader = buf.getUnsignedByte(trailer + 1);
         return InboundResult.OK;
     }
 
     /** RFC 4303 §2.4: the default padding is 1, 2, 3, ...; "the receiver SHOULD inspect the Padding field". */
-    private static boolean paddingValid(byte[] array, int index, int padLength) {
+    private static boolean paddingValid(ByteBuf buf, int index, int padLength) {
         for (int pad = 1; pad <= padLength; pad++) {
-            if (array[index + pad - 1] != (byte) pad) {
+            if (buf.getByte(index + pad - 1) != (byte) pad) {
                 return false;
             }
         }

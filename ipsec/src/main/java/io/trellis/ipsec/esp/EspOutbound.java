@@ -18,6 +18,7 @@ public final class EspOutbound {
 
     private final EspCounters counters;
     private final EspFlyweight header = new EspFlyweight();
+    private final EspNonce nonce = new EspNonce();
     private byte[] scratch = new byte[INITIAL_SCRATCH_LENGTH];
 
     public EspOutbound(EspCounters counters) {
@@ -28,8 +29,9 @@ public final class EspOutbound {
      * Encrypts the {@code payloadLength} octets at {@code payloadOffset} into an ESP packet that starts
      * at {@code payloadOffset - 16} and is {@link EspFlyweight#packetLength(int)} octets long.
      *
-     * <p>Heap buffers are encrypted in their backing array; other buffers are copied into a scratch
-     * array, encrypted there and copied back (SunJCE would copy direct memory into fresh arrays anyway).
+     * <p>Direct buffers are encrypted in place by the SA's {@link NativeAesGcm} where there is one; heap
+     * buffers in their backing array by SunJCE; other buffers are copied into a scratch array, encrypted
+     * there and copied back (SunJCE would copy direct memory into fresh arrays anyway).
      *
      * @param nextHeader the IANA protocol number of the payload (RFC 4303 §2.6), e.g. 17 for the UDP
      *                   datagram of a VXLAN packet (docs/encryption.md)
@@ -62,32 +64,37 @@ public final class EspOutbound {
         // key; the 64-bit sequence number is, and never cycles.
         header.wrap(buf, espOffset).spi(sa.spi()).sequenceNumber((int) sequenceNumber).iv(sequenceNumber);
 
-        boolean inPlace = buf.hasArray();
-        byte[] array;
-        int base;
-        if (inPlace) {
-            array = buf.array();
-            base = buf.arrayOffset() + payloadOffset;
-        } else {
-            array = scratch(sealedLength);
-            base = 0;
-            buf.getBytes(payloadOffset, array, 0, payloadLength);
-        }
         // RFC 4303 §2.4: pad to a 4-octet boundary with 1, 2, 3, ...; §2.5 Pad Length; §2.6 Next Header.
         int padLength = ciphertextLength - EspFlyweight.TRAILER_LENGTH - payloadLength;
-        int index = base + payloadLength;
+        int index = payloadOffset + payloadLength;
         for (int pad = 1; pad <= padLength; pad++) {
-            array[index++] = (byte) pad;
+            buf.setByte(index++, pad);
         }
-        array[index++] = (byte) padLength;
-        array[index] = (byte) nextHeader;
+        buf.setByte(index++, padLength);
+        buf.setByte(index, nextHeader);
 
-        sa.cipher().seal(sa.spi(), sequenceNumber, sequenceNumber, array, base, ciphertextLength);
-        if (!inPlace) {
+        if (sealsInPlace(sa, buf)) {
+            sa.nativeCipher().seal(nonce.prepare(sa.salt(), sequenceNumber, sa.spi(), sequenceNumber), AesGcm.AAD_LENGTH,
+                    buf.memoryAddress() + payloadOffset, ciphertextLength);
+        } else if (buf.hasArray()) {
+            sa.cipher().seal(sa.spi(), sequenceNumber, sequenceNumber, buf.array(), buf.arrayOffset() + payloadOffset,
+                    ciphertextLength);
+        } else {
+            byte[] array = scratch(sealedLength);
+            buf.getBytes(payloadOffset, array, 0, ciphertextLength);
+            sa.cipher().seal(sa.spi(), sequenceNumber, sequenceNumber, array, 0, ciphertextLength);
             buf.setBytes(payloadOffset, array, 0, sealedLength);
         }
         counters.encrypted(payloadLength);
         return EspFlyweight.PAYLOAD_OFFSET + sealedLength;
+    }
+
+    /**
+     * True if {@link #encrypt} seals packets of {@code sa} in {@code buf} in place with no copy (a native
+     * cipher and direct memory): callers then build packets where they will be sent from.
+     */
+    public static boolean sealsInPlace(SecurityAssociation sa, ByteBuf buf) {
+        return sa.nativeCipher() != null && buf.hasMemoryAddress();
     }
 
     private byte[] scratch(int length) {

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * are always 64-bit extended (ESN, RFC 4303 §2.2.1).
  *
  * <p>Thread safety: an SA may be used by several data-plane threads at once. The outbound counter is
- * atomic; the replay window locks; each thread gets its own {@code Cipher} for this SA (created on
- * first use), so AES key schedules stay warm and no cipher is shared.
+ * atomic; the replay window locks; the {@link NativeAesGcm} context is read-only and shared, and
+ * where the JDK's cipher is used each thread gets its own {@code Cipher} for this SA (created on first
+ * use), so AES key schedules stay warm and no cipher is shared.
  */
 public final class SecurityAssociation {
     public enum Direction { INBOUND, OUTBOUND }
@@ -38,6 +39,8 @@ public final class SecurityAssociation {
     /** Inbound only. */
     private final ReplayWindow replayWindow;
     private final ThreadLocal<AesGcm> ciphers;
+    /** Null where ESP uses the JDK's AES-GCM ({@link NativeAesGcm#status()}). */
+    private final NativeAesGcm nativeCipher;
 
     private SecurityAssociation(int spi, Direction direction, byte[] keyingMaterial, String peer, int keyId,
                                 long lastSequenceNumber) {
@@ -57,6 +60,7 @@ public final class SecurityAssociation {
         this.lastSequenceNumber = new AtomicLong(lastSequenceNumber);
         this.replayWindow = direction == Direction.INBOUND ? new ReplayWindow() : null;
         this.ciphers = ThreadLocal.withInitial(() -> new AesGcm(key, salt));
+        this.nativeCipher = NativeAesGcm.create(keyingMaterial, 0, suite.keyLength());
     }
 
     /**
@@ -140,9 +144,19 @@ public final class SecurityAssociation {
         return last + 1;
     }
 
-    /** This thread's cipher for this SA. */
+    /** This thread's JDK cipher for this SA: for heap buffers, and everywhere the native one is not used. */
     AesGcm cipher() {
         return ciphers.get();
+    }
+
+    /** The native cipher of this SA, shared by all threads, for direct buffers; null if there is none. */
+    NativeAesGcm nativeCipher() {
+        return nativeCipher;
+    }
+
+    /** RFC 4106 §4: the first four octets of every nonce of this SA. */
+    int salt() {
+        return salt;
     }
 
     @Override
