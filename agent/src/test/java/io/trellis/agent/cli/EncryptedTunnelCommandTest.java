@@ -2,6 +2,7 @@ package io.trellis.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trellis.ipsec.esp.NativeAesGcm;
 import io.trellis.ipvs.Privileges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,8 @@ class EncryptedTunnelCommandTest {
 
     @Test
     void carriesTrafficRotatesKeysOnSighupAndReportsEspCounters() throws Exception {
-        assertThat(log("a.log")).contains("mtu 1408").contains("ESP 172.29.7.1:4500 -> 172.29.7.2:4500");
+        assertThat(log("a.log")).contains("mtu 1408").contains("ESP 172.29.7.1:4500 -> 172.29.7.2:4500")
+                .contains(NativeAesGcm.status()); // which AES-GCM runs: the same answer as in this JVM
         sh("ip netns exec " + A + " ping -c 2 -i 0.2 -W 2 10.44.0.2");
 
         // A bad edit changes nothing: one line on stderr, traffic still flows.
