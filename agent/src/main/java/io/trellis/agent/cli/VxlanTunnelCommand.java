@@ -106,7 +106,11 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
         }
         CountDownLatch done = new CountDownLatch(1);
         TunnelMetrics served = metrics;
+        RotationReminder reminder = tunnel.esp() == null ? null : new RotationReminder(tunnel.esp().keys().keyRing(vni), out);
         Runnable stop = () -> {
+            if (reminder != null) {
+                reminder.close();
+            }
             tunnel.close();
             if (served != null) {
                 served.close();

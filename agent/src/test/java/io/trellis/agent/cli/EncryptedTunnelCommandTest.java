@@ -49,8 +49,9 @@ class EncryptedTunnelCommandTest {
                 + " && ip -n " + A + " addr add 172.29.7.1/24 dev ua && ip -n " + A + " link set ua up"
                 + " && ip -n " + B + " addr add 172.29.7.2/24 dev ub && ip -n " + B + " link set ub up"
                 + " && ip -n " + A + " link set lo up && ip -n " + B + " link set lo up");
-        a = tunnel(A, "172.29.7.1", "172.29.7.2", "10.44.0.1/24", "a.log", "--metrics-addr", "127.0.0.1:0");
-        b = tunnel(B, "172.29.7.2", "172.29.7.1", "10.44.0.2/24", "b.log");
+        a = tunnel(A, "-Dtrellis.ipsec.rotation.interval=2s", "172.29.7.1", "172.29.7.2", "10.44.0.1/24", "a.log",
+                "--metrics-addr", "127.0.0.1:0");
+        b = tunnel(B, "-Dtrellis.ipsec.rotation.interval=12h", "172.29.7.2", "172.29.7.1", "10.44.0.2/24", "b.log");
         awaitLine("a.log", "tunnel up");
         awaitLine("b.log", "tunnel up");
     }
@@ -67,10 +68,10 @@ class EncryptedTunnelCommandTest {
         }
     }
 
-    private static Process tunnel(String ns, String local, String remote, String inner, String log, String... extra)
-            throws IOException {
+    private static Process tunnel(String ns, String jvmOption, String local, String remote, String inner, String log,
+                                  String... extra) throws IOException {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-                ProcessHandle.current().info().command().orElseThrow(), "-Xmx128m", "-XX:+UseSerialGC",
+                ProcessHandle.current().info().command().orElseThrow(), "-Xmx128m", "-XX:+UseSerialGC", jvmOption,
                 "-cp", System.getProperty("java.class.path"), "io.trellis.agent.Main", "vxlan-tunnel", "--vni", "42",
                 "--local", local, "--remote", remote, "--tap", "te0", "--inner-addr", inner, "--key-file", keyFile.toString()));
         argv.addAll(List.of(extra));
@@ -109,6 +110,14 @@ class EncryptedTunnelCommandTest {
         assertThat(metrics).contains("trellis_esp_drops_total{reason=\"auth_failed\",} 0.0")
                 .contains("trellis_esp_drops_total{reason=\"bad_spi\",} 0.0")
                 .containsPattern("trellis_esp_packets_total\\{direction=\"encrypted\",\\} [1-9]");
+
+        // No leader rotates a standalone tunnel's key: A (interval 2 s) says when it is due, once per
+        // send key however often it checks; B (12 h) says nothing.
+        awaitLine("a.log", "key rotation due: key ");
+        Thread.sleep(2_500);
+        List<String> reminders = log("a.log").lines().filter(l -> l.startsWith("key rotation due: key ")).toList();
+        assertThat(reminders).doesNotHaveDuplicates().allMatch(l -> l.contains("(docs/encryption.md §3)"));
+        assertThat(log("b.log")).doesNotContain("key rotation due");
 
         a.destroy(); // SIGTERM: counters on exit
         assertThat(a.waitFor(15, TimeUnit.SECONDS)).isTrue();
