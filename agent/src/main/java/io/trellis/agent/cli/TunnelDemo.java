@@ -4,7 +4,13 @@ import io.trellis.dataplane.NetworkCounters;
 import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.tunnel.PointToPointTunnel;
 import io.trellis.dataplane.tunnel.TunnelConfiguration;
+import io.trellis.dataplane.tunnel.TunnelEncryption;
 import io.trellis.dataplane.vtep.Transport;
+import io.trellis.ipsec.esp.CipherSuite;
+import io.trellis.ipsec.esp.EspCounters;
+import io.trellis.ipsec.esp.InboundResult;
+import io.trellis.ipsec.esp.NativeAesGcm;
+import io.trellis.ipsec.keyring.MasterKey;
 import io.trellis.ipvs.link.InterfaceFlags;
 import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.netlink.VxlanSpec;
@@ -16,17 +22,21 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's overlay act: Trellis's user-space VXLAN in one namespace talks to Linux kernel VXLAN in
- * another, over a veth that exists only between those two namespaces.
+ * another, over a veth that exists only between those two namespaces; then Trellis at both ends,
+ * encrypted with ESP.
  */
 final class TunnelDemo implements AutoCloseable {
     private static final Path A = Path.of("/run/netns/trellis-demo-a");
     private static final Path B = Path.of("/run/netns/trellis-demo-b");
     private final PrintWriter out;
     private PointToPointTunnel tunnel;
+    private PointToPointTunnel peer;
 
     TunnelDemo(PrintWriter out) {
         this.out = out;
@@ -60,9 +70,7 @@ final class TunnelDemo implements AutoCloseable {
             return null;
         });
         out.println("  namespace trellis-demo-b: kernel vxlan vx0 (VNI 42) 10.42.0.2/24 on 172.29.0.2");
-        TunnelConfiguration cfg = new TunnelConfiguration(42, v4("172.29.0.1"), v4("172.29.0.2"), 4789, "tv0",
-                v4("10.42.0.1"), 24, 1450, Transport.auto(true), OffloadMode.AUTO);
-        tunnel = a.call(() -> PointToPointTunnel.start(cfg));
+        tunnel = a.call(() -> PointToPointTunnel.start(config("172.29.0.1", "172.29.0.2", "10.42.0.1")));
         out.println("  namespace trellis-demo-a: trellis vxlan-tunnel --vni 42 --local 172.29.0.1 --remote 172.29.0.2"
                 + " --tap tv0 --inner-addr 10.42.0.1/24   (" + tunnel.vtep().transport().label() + ", offloads "
                 + tunnel.offloadLabel() + ")");
@@ -77,6 +85,38 @@ final class TunnelDemo implements AutoCloseable {
                 c.toVtepPackets.sum(), c.toPortsPackets.sum(),
                 java.util.Arrays.stream(io.trellis.dataplane.DropReason.values()).mapToLong(c::drops).sum());
         out.flush();
+        encrypted(a, b);
+    }
+
+    /** The same two namespaces, now Trellis at both ends and encrypted: ESP in UDP 4500, AES-256-GCM. */
+    private void encrypted(NetworkNamespace a, NetworkNamespace b) throws Exception {
+        tunnel.close();
+        tunnel = null;
+        b.call(() -> {
+            try (RtNetlink nl = RtNetlink.open()) {
+                nl.deleteLink("vx0");
+            }
+            return null;
+        });
+        TunnelEncryption keys = new TunnelEncryption(TunnelEncryption.ESP_PORT_DEFAULT,
+                List.of(MasterKey.generate(CipherSuite.AES_256_GCM, new SecureRandom())));
+        out.println("  now encrypted, Trellis at both ends, one key (a key file in real use): trellis vxlan-tunnel ..."
+                + " --key-file tunnel.key");
+        tunnel = a.call(() -> PointToPointTunnel.start(config("172.29.0.1", "172.29.0.2", "10.42.0.1"), keys));
+        peer = b.call(() -> PointToPointTunnel.start(config("172.29.0.2", "172.29.0.1", "10.42.0.2"), keys));
+        out.println("  ESP in UDP 4500, MTU " + tunnel.mtu() + ", " + NativeAesGcm.status());
+        out.println("$ ip netns exec trellis-demo-a ping -c 3 10.42.0.2");
+        out.flush();
+        ping(A, "10.42.0.2");
+        EspCounters esp = tunnel.esp().counters();
+        out.printf("  esp counters on a: %d packets encrypted, %d decrypted, %d dropped (auth_failed %d)%n",
+                esp.packetsEncrypted(), esp.packetsDecrypted(), esp.drops(), esp.drops(InboundResult.AUTH_FAILED));
+        out.flush();
+    }
+
+    private static TunnelConfiguration config(String local, String remote, String inner) throws IOException {
+        return new TunnelConfiguration(42, v4(local), v4(remote), 4789, "tv0", v4(inner), 24, 1450,
+                Transport.auto(true), OffloadMode.AUTO);
     }
 
     private void ping(Path ns, String target) throws IOException, InterruptedException {
@@ -97,10 +137,13 @@ final class TunnelDemo implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        if (tunnel != null) {
-            tunnel.close();
-            tunnel = null;
+        for (PointToPointTunnel t : new PointToPointTunnel[] {tunnel, peer}) {
+            if (t != null) {
+                t.close();
+            }
         }
+        tunnel = null;
+        peer = null;
         NetworkNamespace.delete(A); // the veth and vxlan devices go with their namespaces
         NetworkNamespace.delete(B);
     }
