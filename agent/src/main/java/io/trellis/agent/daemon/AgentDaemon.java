@@ -198,7 +198,7 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     /** Keeps the manager list on disk current and reacts when the managers changed this node's role. */
-    private void heard(ClusterMessages.HeartbeatResponse r) {
+    private void heard(String via, ClusterMessages.HeartbeatResponse r) {
         SwarmIdentity id = identity.get();
         if (id == null) {
             return;
@@ -210,7 +210,7 @@ public final class AgentDaemon implements AutoCloseable {
                 LOG.warn("could not save the manager list: {}", e.getMessage());
             }
         }
-        roleChange.heard(id, r.role());
+        roleChange.heard(id, r.role(), via);
     }
 
     /** What a role change needs of this node; it calls in with the daemon's lock held. */

@@ -60,9 +60,19 @@ final class RoleChange {
         this.clock = clock;
     }
 
-    /** Starts a change, one at a time, when a heartbeat brought another role or the certificate is due. */
-    void heard(SwarmIdentity id, String role) {
+    /**
+     * Starts a change, one at a time, when a heartbeat from manager {@code via} brought another role
+     * or the certificate is due.
+     */
+    void heard(SwarmIdentity id, String role, String via) {
         boolean roleChanged = role != null && !role.equals(id.role());
+        // Every decision is logged (the unchanged ones at debug): which manager's answer a node acted
+        // on, or kept acting on, is what explains a role change that never happened.
+        if (roleChanged) {
+            LOG.info("role from heartbeat: {} (current {}) via manager {}", role, id.role(), via);
+        } else {
+            LOG.debug("role from heartbeat: {} (current {}) via manager {}", role, id.role(), via);
+        }
         if (roleChanged || renewalDue()) {
             // Not the node's lock: a running change holds that for as long as joining Raft takes,
             // and the heartbeat thread that calls this must keep beating meanwhile.

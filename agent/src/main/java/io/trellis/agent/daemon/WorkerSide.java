@@ -11,7 +11,7 @@ import io.trellis.agent.worker.Worker;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * What every swarm member runs, managers included (swarmkit's agent): the session with the
@@ -25,9 +25,12 @@ final class WorkerSide implements AutoCloseable {
     private WorkerSide() {
     }
 
-    /** Starts the session (which calls {@code heard} with each heartbeat reply), the reporter and the worker. */
+    /**
+     * Starts the session (which calls {@code heard} with each heartbeat reply and the manager that
+     * gave it), the reporter and the worker.
+     */
     static WorkerSide start(SwarmIdentity id, NodeCredentials credentials, AgentConfiguration cfg, Clock clock,
-                            Consumer<ClusterMessages.HeartbeatResponse> heard) {
+                            BiConsumer<String, ClusterMessages.HeartbeatResponse> heard) {
         List<String> managers = new ArrayList<>(id.managers());
         if (id.isManager() && id.managerAddr() != null) {
             managers.remove(id.managerAddr());

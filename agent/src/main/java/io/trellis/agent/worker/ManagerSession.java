@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,7 @@ public final class ManagerSession implements TaskAssignments, StatusSink, AutoCl
     private volatile boolean running = true;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final Consumer<ClusterMessages.HeartbeatResponse> onHeartbeat;
+    private final BiConsumer<String, ClusterMessages.HeartbeatResponse> onHeartbeat;
     private final Thread poller;
     private final Thread heart;
     private String session;
@@ -45,10 +45,11 @@ public final class ManagerSession implements TaskAssignments, StatusSink, AutoCl
     /**
      * @param managers    cluster addresses to try, in order
      * @param period      heartbeat period until the leader says otherwise
-     * @param onHeartbeat sees every heartbeat answer (manager list, role) on the heartbeat thread
+     * @param onHeartbeat sees every heartbeat answer (manager list, role) on the heartbeat thread, with
+     *                    the address of the manager that gave it
      */
     public ManagerSession(ClusterClient client, List<String> managers, Duration period,
-                          Consumer<ClusterMessages.HeartbeatResponse> onHeartbeat) {
+                          BiConsumer<String, ClusterMessages.HeartbeatResponse> onHeartbeat) {
         if (managers.isEmpty()) {
             throw new IllegalArgumentException("a session needs at least one manager address");
         }
@@ -155,7 +156,7 @@ public final class ManagerSession implements TaskAssignments, StatusSink, AutoCl
                 if (!r.managers().isEmpty()) {
                     managers = List.copyOf(r.managers());
                 }
-                onHeartbeat.accept(r);
+                onHeartbeat.accept(to, r);
                 sleep = periodMillis;
             } catch (ClusterException e) {
                 failedOn(to, e);

@@ -179,6 +179,27 @@ class ClusterTest {
         assertThat(last.err()).contains("last manager");
         assertThat(new Cli(a.host).run("node", "promote", "nosuchnode").err()).contains("node nosuchnode not found");
 
+        // The demoted nodes act on it: they stop their manager side.
+        AgentProcess c = nodes.get(2);
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(info(b)).contains("\"manager\":false");
+            assertThat(info(c)).contains("\"manager\":false");
+        });
+
+        // Promoted back: c renews its certificate as a manager, joins the Raft group as a fresh voter.
+        assertThat(new Cli(a.host).ok("node", "promote", "c")).contains("promoted to a manager");
+        awaitManagers(a, c, "Leader", "", "Reachable", "");
+
+        // The leader demoted through another manager leaves the group and steps down; promoted back,
+        // it is a voter again. Its own Raft replica is shut down then, yet still reported leadership.
+        assertThat(new Cli(c.host).ok("node", "demote", "a")).contains("Manager a demoted");
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(info(a)).contains("\"manager\":false");
+            assertThat(nodes(c)).extracting(NodeView::managerStatus).containsExactly("", "", "Leader", "");
+        });
+        assertThat(new Cli(c.host).ok("node", "promote", "a")).contains("promoted to a manager");
+        awaitManagers(c, a, "Reachable", "", "Leader", "");
+
         assertThat(new Cli(a.host).run("swarm", "leave").err()).contains("this node is a manager");
     }
 
@@ -284,6 +305,40 @@ class ClusterTest {
         assertThat(new Cli(b.host).runWithInput(key + "\n", "swarm", "unlock").err()).contains("not this swarm's");
         assertThat(new Cli(b.host).runWithInput(rotated + "\n", "swarm", "unlock").exitCode()).isZero();
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(serviceNames(b)).contains("locked"));
+    }
+
+    /**
+     * Waits until {@code leader}'s node list shows these manager statuses (a, b, c, w) and the node
+     * just promoted serves the API and accepts a write.
+     */
+    private void awaitManagers(AgentProcess leader, AgentProcess promoted, String... statuses) {
+        try {
+            await().atMost(45, TimeUnit.SECONDS).untilAsserted(() -> {
+                assertThat(nodes(leader)).extracting(NodeView::managerStatus).containsExactly(statuses);
+                assertThat(new Cli(promoted.host).ok("service", "ls")).contains("web");
+            });
+            String name = "after-" + promoted.hostname + "-" + System.nanoTime();
+            okOrRetryWhenUnavailable(new Cli(promoted.host), "service", "create", "--name", name, "--replicas", "0",
+                    "img", "sleep", "1");
+            assertThat(serviceNames(leader)).contains(name);
+        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException | IOException
+                 | InterruptedException e) {
+            threadDump(promoted); // what the node was doing instead of becoming a manager
+            throw new AssertionError(e);
+        }
+    }
+
+    /** jstack of an agent into target/it-logs, for a failure that logs leave unexplained. */
+    private static void threadDump(AgentProcess a) {
+        try {
+            Path out = Path.of("target", "it-logs", a.hostname + "-threads.txt");
+            Files.createDirectories(out.getParent());
+            String jstack = Path.of(System.getProperty("java.home"), "bin", "jstack").toString();
+            new ProcessBuilder(jstack, String.valueOf(a.pid())).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            System.out.println("no thread dump of " + a.hostname + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -248,13 +248,24 @@ public final class RaftReplica implements Proposer, AutoCloseable {
         return result;
     }
 
+    /**
+     * True while this peer leads. A leader removed from the group (a demotion issued through another
+     * member) is shut down by Ratis once the new configuration commits, but its role stays LEADER:
+     * a peer that is no longer running leads nothing, or its dispatcher would go on answering from
+     * a store that no longer changes.
+     */
     public boolean isLeader() {
-        return division.getInfo().isLeader();
+        DivisionInfo info = division.getInfo();
+        return info.isAlive() && info.isLeader();
     }
 
-    /** The leader this peer currently knows of (itself when leading), if any. */
+    /**
+     * The leader this peer currently knows of (itself when leading), if any; none once Ratis shut
+     * this peer down, since the name it kept (often its own) is stale.
+     */
     public Optional<String> leaderId() {
-        return Optional.ofNullable(division.getInfo().getLeaderId()).map(RaftPeerId::toString);
+        DivisionInfo info = division.getInfo();
+        return info.isAlive() ? Optional.ofNullable(info.getLeaderId()).map(RaftPeerId::toString) : Optional.empty();
     }
 
     public long term() {

@@ -133,6 +133,31 @@ class ThreePeerGroupTest {
     }
 
     /**
+     * A demotion of the leader through another member: Ratis shuts the old leader's replica down
+     * once the group without it commits, but leaves its role at LEADER. A dispatcher asking it would
+     * go on answering heartbeats from a store that no longer changes.
+     */
+    @Test
+    void aLeaderRemovedFromTheGroupNoLongerClaimsToLead() throws Exception {
+        int leader = leaderPosition();
+        RaftReplica removed = replicas.get(leader);
+        RaftReplica other = replicas.get((leader + 1) % 3);
+        other.removePeer(configs.get(leader).self().id());
+
+        await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+            assertThat(removed.isLeader()).isFalse();
+            assertThat(removed.leaderId()).isEmpty();
+        });
+        assertThatThrownBy(() -> removed.propose(bytes("stale")).get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(Proposer.NotLeaderException.class);
+        // The two left elect one of themselves (the old leader's name lingers until they time out).
+        await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10)).until(() ->
+                other.leaderId().filter(id -> !id.equals(configs.get(leader).self().id())).isPresent());
+        other.awaitLeader(RaftReplicaTest.LEADER_TIMEOUT);
+        other.propose(bytes("after")).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
      * Ratis's ordered client stays failed after one NotLeader answer; {@link ProposalClient} must
      * replace it, or a peer that was once asked as a follower could never propose as leader.
      */
