@@ -21,10 +21,8 @@
 # namespaces and the directory, also on Ctrl-C or error.
 set -euo pipefail
 
-die() {
-  echo "bench-cluster: $*" >&2
-  exit 1
-}
+# shellcheck source=lib/cluster-bench.sh
+. "$(dirname "$0")/lib/cluster-bench.sh" # die, need_java, build_if_stale, run/stop_child, private_jars, host facts
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -39,41 +37,11 @@ while (($#)); do
   esac
 done
 [[ $EUID -eq 0 ]] || die "needs root: tasks run in network namespaces"
-command -v java >/dev/null || die "'java' is missing: install a JDK 17 (apt-get install -y openjdk-17-jdk-headless)"
+need_java
 
-jar="$root/perf/target/benchmarks.jar"
-stale() {
-  [[ ! -f "$jar" || ! -f "$root/agent/target/trellis.jar" ]] && return 0
-  [[ -n "$(find "$root" -path "$root/.git" -prune -o \
-        \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer "$jar" -print -quit)" ]]
-}
-if stale; then
-  command -v mvn >/dev/null || die "'mvn' is missing (needed to build $jar): apt-get install -y maven"
-  echo "bench-cluster: building (mvn -B -q -pl perf -am package -DskipTests)..." >&2
-  if ! log="$(mvn -B -q -pl perf -am package -DskipTests 2>&1)"; then
-    printf '%s\n' "$log" >&2
-    die "the build failed (Maven output above)"
-  fi
-fi
+build_if_stale # perf/target/benchmarks.jar and the agent jar, when a source is newer
 
 work="$root/perf/target/cluster-bench-$$"
-# Java runs in the background and the script waits for it: bash runs a trap only after the
-# foreground command ends, so a SIGTERM to this script would otherwise wait out the whole run.
-child=""
-run() {
-  "$@" &
-  child=$!
-  wait "$child"
-  local rc=$?
-  child=""
-  return "$rc"
-}
-stop_child() {
-  if [[ -n $child ]]; then
-    kill "$child" 2>/dev/null || true
-    wait "$child" 2>/dev/null || true
-  fi
-}
 cleanup() {
   stop_child
   if [[ -d $work/run ]]; then
@@ -87,17 +55,15 @@ trap cleanup EXIT
 exec 3>&2
 trap 'echo "bench-cluster: interrupted; cleaned up" >&3; exit 130' INT
 trap 'echo "bench-cluster: terminated; cleaned up" >&3; exit 143' TERM
-mkdir -p "$work"
 # Private copies, so a concurrent build cannot change the jars under the running JVMs.
-cp "$jar" "$work/benchmarks.jar"
-cp "$root/agent/target/trellis.jar" "$work/trellis.jar"
+private_jars
 
 echo "## host"
 echo
-echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); code: $(git rev-parse --short HEAD) ($(git status --short | wc -l) files changed)"
+host_date_line
 echo "- $(nproc) CPUs; $(systemd-detect-virt 2>/dev/null || echo 'virt: unknown'); kernel $(uname -r); $(java -version 2>&1 | head -1)"
 echo "- agents: $(unzip -p "$work/trellis.jar" META-INF/MANIFEST.MF 2>/dev/null | grep -i '^Implementation-Version' | tr -d '\r' || true) JVM flags -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 (the lab's); Raft election timeout 400–800 ms (RaftConfiguration defaults)"
-echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- load average at the start: $(load_avg)"
 if $failover; then
   echo
   echo "## leader failover (3 managers, kill -9 of the leader while writing)"
@@ -106,7 +72,7 @@ if $failover; then
     --dir "$work/run/failover" --rounds "$rounds" 2>>"$work/cluster.log" \
     || { grep -v 'level=info' "$work/cluster.log" | tail -n 30 >&2; die "failover failed (last lines above)"; }
   echo
-  echo "load average after failover: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "load average after failover: $(load_avg)"
 fi
 echo
 echo "## task reschedule (3 managers + 2 workers, kill -9 of a worker running a replica)"
@@ -115,5 +81,5 @@ run java -cp "$work/benchmarks.jar" io.trellis.perf.cluster.ClusterBench resched
   --dir "$work/run/reschedule" --rounds "$resched_rounds" --heartbeats "$heartbeats" 2>>"$work/cluster.log" \
   || { grep -v 'level=info' "$work/cluster.log" | tail -n 30 >&2; die "reschedule failed (last lines above)"; }
 echo
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average at the end: $(load_avg)"
 rm -rf "$work/run"

@@ -28,48 +28,15 @@ set -euo pipefail
 duration=10
 repeat=3
 
-usage() {
-  sed -n '4p' "$0" | sed 's/^#  *//'
-}
-die() {
-  echo "bench-encrypted: $*" >&2
-  exit 1
-}
 # shellcheck source=lib/netns-bench.sh
 . "$(dirname "$0")/lib/netns-bench.sh"
-
-while (($#)); do
-  case $1 in
-    --duration) int_arg --duration "${2-}" 1 300; duration=$2; shift 2 ;;
-    --repeat) int_arg --repeat "${2-}" 1 20; repeat=$2; shift 2 ;;
-    -h | --help) echo "usage: $(usage)"; exit 0 ;;
-    *) die "unknown argument \"$1\"; usage: $(usage)" ;;
-  esac
-done
+parse_args --duration=duration:1:300 --repeat=repeat:1:20 -- "$@"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # ---------------------------------------------------------------- preconditions (one line each)
-((EUID == 0)) || die "must run as root (it creates network namespaces): sudo perf/bench-encrypted.sh"
-command -v ip >/dev/null || die "'ip' is missing: apt-get install -y iproute2"
-command -v ss >/dev/null || die "'ss' is missing: apt-get install -y iproute2"
-command -v java >/dev/null || die "'java' is missing: install a JDK 17 (apt-get install -y openjdk-17-jdk-headless)"
-command -v timeout >/dev/null || die "'timeout' is missing: apt-get install -y coreutils"
-[[ -x ./trellis ]] || die "./trellis is missing: run this from a Trellis checkout"
-apt_install() { # apt_install PACKAGE...: quietly, without recommends; never fails
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; } || true
-}
-install_pkg() { # install_pkg COMMAND PACKAGE
-  command -v "$1" >/dev/null && return 0
-  echo "bench-encrypted: installing $2 (apt-get install -y $2)..." >&2
-  apt_install "$2"
-  command -v "$1" >/dev/null || die "'$1' is missing and 'apt-get install -y $2' failed"
-}
-install_pkg iperf3 iperf3
-install_pkg jq jq
+preconditions # root, ip, ss, java, timeout, ./trellis; iperf3 and jq installed when missing
 wireguard=1
 if ! command -v wireguard-go >/dev/null || ! command -v wg >/dev/null; then
   echo "bench-encrypted: installing wireguard-go wireguard-tools (apt-get install --no-install-recommends)..." >&2
@@ -83,63 +50,29 @@ fi
 ./trellis --version >/dev/null || die "building the agent jar failed: run ./trellis --version to see why"
 
 # ---------------------------------------------------------------- names, state, teardown
-A="tenc-a-$$"
-B="tenc-b-$$"
-UA=192.0.2.1 UB=192.0.2.2        # underlay (veth)
-OA=198.51.100.1 OB=198.51.100.2  # overlay
-VNI=42
-work="$(mktemp -d /tmp/tenc.XXXXXX)"
-results="$work/results"
-: >"$results"
-pid_a="" pid_b="" server_pid="" cleaned=""
+netns_state tenc # namespaces tenc-a-PID and tenc-b-PID, addresses, VNI 42, $work, $results
+pid_a="" pid_b=""
 
-cleanup() {
-  [[ -n $cleaned ]] && return 0
-  cleaned=1
-  stop_pid "$server_pid" TERM
-  stop_pid "$pid_a" TERM
-  stop_pid "$pid_b" TERM
-  ip netns del "$A" 2>/dev/null || true
-  ip netns del "$B" 2>/dev/null || true
-  rm -rf "$work"
+cleanup() { # EXIT trap: stops iperf3 and both tunnels (by PID), deletes both namespaces and $work
+  netns_cleanup "$server_pid" "$pid_a" "$pid_b"
 }
 trap cleanup EXIT
 trap 'echo "bench-encrypted: interrupted; cleaned up" >&2; exit 130' INT
 trap 'echo "bench-encrypted: terminated; cleaned up" >&2; exit 143' TERM
-
-ip netns list | grep -q -e "^$A\b" -e "^$B\b" && die "network namespace $A or $B already exists"
 
 # A private copy of the jar: a build started by anyone during the run cannot rewrite it under the JVMs.
 jar="$work/trellis.jar"
 cp "$root/agent/target/trellis.jar" "$jar"
 
 # ---------------------------------------------------------------- measurement helpers
-clk_tck="$(getconf CLK_TCK)"
-
 # iperf NAME REP warmup|tcp: client in A to OB, server in B; appends "name rep gbps bytes sys_ticks proc_ticks"
 iperf() {
-  local name=$1 rep=$2 kind=$3 t=$duration out="$work/iperf.json" s0 j0 s1 j1 ok=1 value bytes
+  local name=$1 rep=$2 kind=$3 t=$duration
   [[ $kind == warmup ]] && t=2
-  ip netns exec "$B" iperf3 -s -1 >/dev/null 2>&1 &
-  server_pid=$!
-  wait_listen "$B" || { stop_pid "$server_pid" TERM; server_pid=""; echo "   $name: iperf3 server did not start" >&2; return 1; }
-  s0=$(sys_busy); j0=$(proc_ticks "$pid_a" "$pid_b")
-  timeout $((t + 20)) ip netns exec "$A" iperf3 -c "$OB" -t "$t" -J >"$out" 2>&1 || ok=""
-  s1=$(sys_busy); j1=$(proc_ticks "$pid_a" "$pid_b")
-  stop_pid "$server_pid" TERM
-  server_pid=""
+  iperf_run "$A" "$B" "$OB" "$t" "$name" "$pid_a $pid_b" || return 1
   [[ $kind == warmup ]] && return 0
-  if [[ -n $ok ]]; then
-    value=$(jq -r '.end.sum_received.bits_per_second / 1e9' "$out" 2>/dev/null || true)
-    bytes=$(jq -r '.end.sum_received.bytes' "$out" 2>/dev/null || true)
-  fi
-  if [[ -z $ok || -z ${value:-} || $value == null ]]; then
-    echo "   $name run $rep: FAILED ($(jq -r '.error // empty' "$out" 2>/dev/null || head -c 200 "$out"))" >&2
-    echo "$name $rep FAIL 0 0 0" >>"$results"
-    return 1
-  fi
-  echo "$name $rep $value $bytes $((s1 - s0)) $((j1 - j0))" >>"$results"
-  printf '   %-22s run %d: %6.2f Gb/s\n' "$name" "$rep" "$value"
+  iperf_record "$name" "$rep" '.end.sum_received.bits_per_second / 1e9' "$name" || return 1
+  printf '   %-22s run %d: %6.2f Gb/s\n' "$name" "$rep" "$run_value"
 }
 
 measure() { # measure NAME [warm]: --repeat recorded runs, after a warm-up when asked
@@ -148,20 +81,10 @@ measure() { # measure NAME [warm]: --repeat recorded runs, after a warm-up when 
   for ((rep = 1; rep <= repeat; rep++)); do iperf "$1" "$rep" tcp || true; done
 }
 
-
 # ---------------------------------------------------------------- topology
-ip netns add "$A"
-ip netns add "$B"
-ip link add va netns "$A" type veth peer name vb netns "$B"
-ip -n "$A" link set lo up
-ip -n "$B" link set lo up
-ip -n "$A" addr add "$UA/24" dev va
-ip -n "$B" addr add "$UB/24" dev vb
-ip -n "$A" link set va up
-ip -n "$B" link set vb up
-ping_ok "$A" "$UB" || die "the veth between $A and $B does not pass traffic"
+veth_pair # namespaces $A and $B, veth va ($UA) - vb ($UB), checked with a ping
 
-load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+load_start="$(load_avg)"
 rows=4
 [[ -n $wireguard ]] && rows=5
 est=$((rows * repeat * (duration + 1) + 2 * 3 + 20))
@@ -170,12 +93,8 @@ echo "   (TCP A -> B: iperf3 -t $duration x $repeat, one stream)"
 
 # (1) kernel VXLAN <-> kernel VXLAN
 echo "== kernel VXLAN <-> kernel VXLAN (VNI $VNI, MTU 1450)"
-for side in "$A $UA $UB $OA va" "$B $UB $UA $OB vb"; do
-  read -r ns l r o dev <<<"$side"
-  ip -n "$ns" link add vx0 type vxlan id "$VNI" local "$l" remote "$r" dstport 4789 dev "$dev"
-  ip -n "$ns" addr add "$o/24" dev vx0
-  ip -n "$ns" link set vx0 mtu 1450 up
-done
+kernel_vxlan "$A" va "$UA" "$UB" "$OA" 1450
+kernel_vxlan "$B" vb "$UB" "$UA" "$OB" 1450
 ping_ok "$A" "$OB" || die "kernel VXLAN between the namespaces does not pass traffic"
 measure kernel
 ip -n "$A" link del vx0
@@ -195,15 +114,6 @@ start_tunnel() { # start_tunnel NS LOCAL REMOTE INNER LOG EXTRA...: sets $starte
     --tap tv0 --inner-addr "$o/24" --offloads auto "$@" >"$log" 2>&1 &
   started=$!
 }
-await_up() { # await_up LOG PID: up to 30 s
-  local i
-  for ((i = 0; i < 300; i++)); do
-    grep -q '^tunnel up' "$1" && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  return 1
-}
 trellis_row() { # trellis_row NAME EXTRA...
   local name=$1 la="$work/$1-a.log" lb="$work/$1-b.log"
   shift
@@ -211,7 +121,10 @@ trellis_row() { # trellis_row NAME EXTRA...
   pid_a=$started
   start_tunnel "$B" "$UB" "$UA" "$OB" "$lb" "$@"
   pid_b=$started
-  await_up "$la" "$pid_a" && await_up "$lb" "$pid_b" || { cat "$la" "$lb" >&2; die "trellis vxlan-tunnel did not come up (logs above)"; }
+  if ! { await_up "$la" "$pid_a" && await_up "$lb" "$pid_b"; }; then
+    cat "$la" "$lb" >&2
+    die "trellis vxlan-tunnel did not come up (logs above)"
+  fi
   echo "   A: $(grep '^tunnel up' "$la")"
   ping_ok "$A" "$OB" || { cat "$la" "$lb" >&2; die "no ping through the Trellis tunnels (logs above)"; }
   measure "$name" warm
@@ -272,15 +185,7 @@ if [[ -n $wireguard ]]; then
 fi
 
 # ---------------------------------------------------------------- report
-# stats NAME -> "median min max n sum_bytes sum_sys sum_proc" over the successful runs
-stats() {
-  awk -v n="$1" '$1==n && $3!="FAIL" { v[c++]=$3; b+=$4; s+=$5; j+=$6 }
-    END {
-      if (c==0) { print "- - - 0 0 0 0"; exit }
-      for (i=0;i<c;i++) for (x=i+1;x<c;x++) if (v[x]<v[i]) { t=v[i]; v[i]=v[x]; v[x]=t }
-      med = (c%2) ? v[int(c/2)] : (v[c/2-1]+v[c/2])/2
-      printf "%s %s %s %d %.0f %.0f %.0f\n", med, v[0], v[c-1], c, b, s, j }' "$results"
-}
+# stats NAME (the lib's) -> "median min max n sum_bytes sum_sys sum_proc" over the successful runs
 label() {
   case $1 in
     kernel) echo "kernel VXLAN <-> kernel VXLAN" ;;
@@ -306,14 +211,13 @@ for name in "${names[@]}"; do
     continue
   fi
   median[$name]=$med
-  hs=$(awk -v t="$sys" -v b="$bytes" -v hz="$clk_tck" 'BEGIN{ printf "%.2f", (t/hz)/(b/1e9) }')
-  ps=$([[ $name != kernel ]] && awk -v t="$proc" -v b="$bytes" -v hz="$clk_tck" 'BEGIN{ printf "%.2f", (t/hz)/(b/1e9) }' || echo "-")
+  hs=$(per_gb "$sys" "$bytes")
+  ps=$([[ $name != kernel ]] && per_gb "$proc" "$bytes" || echo "-")
   printf '%-32s %7.2f %15s %10s %11s\n' "$(label "$name")" "$med" "$(printf '%.2f-%.2f' "$lo" "$hi")" "$hs" "$ps"
 done
 
 ratio() { # ratio A B: median[A] / median[B], or "-"
-  local a=${median[$1]-} b=${median[$2]-}
-  [[ -n $a && -n $b ]] && awk -v a="$a" -v b="$b" 'BEGIN{ if (b==0) print "-"; else printf "%.2fx", a/b }' || echo "-"
+  ratio_of "${median[$1]-}" "${median[$2]-}"
 }
 echo
 echo "ratios (medians of this run):"
@@ -322,7 +226,7 @@ printf '   encrypted / wireguard-go:   %6s   (target >= 3x)\n' "$(ratio trellis-
 printf '   encrypted / kernel VXLAN:   %6s   (product goal >= 0.5x)\n' "$(ratio trellis-esp kernel)"
 printf '   encrypted with the JDK AES-GCM / plain Trellis: %6s\n' "$(ratio trellis-esp-jdk trellis-plain)"
 echo
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (at the start: $load_start)"
+echo "load average at the end: $(load_avg) (at the start: $load_start)"
 if grep -q ' FAIL ' "$results"; then
   die "$(grep -c ' FAIL ' "$results") iperf3 run(s) failed (see the lines marked FAILED above)"
 fi

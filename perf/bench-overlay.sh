@@ -25,77 +25,29 @@ duration=10
 repeat=3
 udp_duration=3
 
-usage() {
-  sed -n '4p' "$0" | sed 's/^#  *//'
-}
-die() {
-  echo "bench-overlay: $*" >&2
-  exit 1
-}
 # shellcheck source=lib/netns-bench.sh
 . "$(dirname "$0")/lib/netns-bench.sh"
-
-while (($#)); do
-  case $1 in
-    --duration) int_arg --duration "${2-}" 1 300; duration=$2; shift 2 ;;
-    --repeat) int_arg --repeat "${2-}" 1 20; repeat=$2; shift 2 ;;
-    --udp-duration) int_arg --udp-duration "${2-}" 1 300; udp_duration=$2; shift 2 ;;
-    -h | --help) echo "usage: $(usage)"; exit 0 ;;
-    *) die "unknown argument \"$1\"; usage: $(usage)" ;;
-  esac
-done
+parse_args --duration=duration:1:300 --repeat=repeat:1:20 --udp-duration=udp_duration:1:300 -- "$@"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # ---------------------------------------------------------------- preconditions (one line each)
-((EUID == 0)) || die "must run as root (it creates network namespaces): sudo perf/bench-overlay.sh"
-command -v ip >/dev/null || die "'ip' is missing: apt-get install -y iproute2"
-command -v ss >/dev/null || die "'ss' is missing: apt-get install -y iproute2"
-command -v java >/dev/null || die "'java' is missing: install a JDK 17 (apt-get install -y openjdk-17-jdk-headless)"
-command -v timeout >/dev/null || die "'timeout' is missing: apt-get install -y coreutils"
-[[ -x ./trellis ]] || die "./trellis is missing: run this from a Trellis checkout"
-install_pkg() { # install_pkg COMMAND PACKAGE
-  command -v "$1" >/dev/null && return 0
-  echo "bench-overlay: installing $2 (apt-get install -y $2)..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq "$2" >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$2" >/dev/null 2>&1; } || true
-  command -v "$1" >/dev/null || die "'$1' is missing and 'apt-get install -y $2' failed"
-}
-install_pkg iperf3 iperf3
-install_pkg jq jq
+preconditions # root, ip, ss, java, timeout, ./trellis; iperf3 and jq installed when missing
 install_pkg ethtool ethtool
 
 ./trellis --version >/dev/null || die "building the agent jar failed: run ./trellis --version to see why"
 # ---------------------------------------------------------------- names, state, teardown
-A="tperf-a-$$"
-B="tperf-b-$$"
-UA=192.0.2.1 UB=192.0.2.2        # underlay (veth)
-OA=198.51.100.1 OB=198.51.100.2  # overlay
-VNI=42
+netns_state tperf # namespaces tperf-a-PID and tperf-b-PID, addresses, VNI 42, $work, $results
 MTU=1450
-work="$(mktemp -d /tmp/tperf.XXXXXX)"
-results="$work/results"
-: >"$results"
 tunnel_pid=""
-server_pid=""
-cleaned=""
 
-cleanup() {
-  [[ -n $cleaned ]] && return 0
-  cleaned=1
-  stop_pid "$server_pid" TERM
-  stop_pid "$tunnel_pid" TERM
-  ip netns del "$A" 2>/dev/null || true
-  ip netns del "$B" 2>/dev/null || true
-  rm -rf "$work"
+cleanup() { # EXIT trap: stops iperf3 and the tunnel (by PID), deletes both namespaces and $work
+  netns_cleanup "$server_pid" "$tunnel_pid"
 }
 trap cleanup EXIT
 trap 'echo "bench-overlay: interrupted; cleaned up" >&2; exit 130' INT
 trap 'echo "bench-overlay: terminated; cleaned up" >&2; exit 143' TERM
-
-ip netns list | grep -q -e "^$A\b" -e "^$B\b" && die "network namespace $A or $B already exists"
 
 # The tunnel runs from a copy of the jar, not through ./trellis: a build started by anyone during
 # the run (the launcher rebuilds when a source is newer) would otherwise rewrite the jar under the JVM.
@@ -103,47 +55,22 @@ jar="$work/trellis.jar"
 cp "$root/agent/target/trellis.jar" "$jar"
 
 # ---------------------------------------------------------------- measurement helpers
-clk_tck="$(getconf CLK_TCK)"
-
 # iperf NAME DIR REP CLIENT_NS SERVER_NS DST tcp|udp|warmup
 # Appends "kind name dir rep value bytes sys_ticks jvm_ticks" to $results (value: Gb/s or pps).
 iperf() {
-  local name=$1 dir=$2 rep=$3 cns=$4 sns=$5 dst=$6 kind=$7 t args=() out="$work/iperf.json"
+  local name=$1 dir=$2 rep=$3 kind=$7 t args=() jq_value='.end.sum_received.bits_per_second / 1e9'
   case $kind in
     tcp) t=$duration ;;
-    udp) t=$udp_duration; args=(-u -l 64 -b 0) ;;
+    udp) t=$udp_duration; args=(-u -l 64 -b 0); jq_value='.end.sum_received | (.packets - .lost_packets) / .seconds' ;;
     warmup) t=2 ;;
   esac
-  ip netns exec "$sns" iperf3 -s -1 >/dev/null 2>&1 &
-  server_pid=$!
-  wait_listen "$sns" || { stop_pid "$server_pid" TERM; server_pid=""; echo "   $name $dir: iperf3 server did not start" >&2; return 1; }
-  local s0 j0 s1 j1 ok=1
-  s0=$(sys_busy); j0=$(proc_ticks "$tunnel_pid")
-  timeout $((t + 20)) ip netns exec "$cns" iperf3 -c "$dst" -t "$t" -J "${args[@]}" >"$out" 2>&1 || ok=""
-  s1=$(sys_busy); j1=$(proc_ticks "$tunnel_pid")
-  stop_pid "$server_pid" TERM
-  server_pid=""
+  iperf_run "$4" "$5" "$6" "$t" "$name $dir" "$tunnel_pid" "${args[@]}" || return 1
   [[ $kind == warmup ]] && return 0
-  local value bytes
-  if [[ -n $ok ]]; then
-    if [[ $kind == tcp ]]; then
-      value=$(jq -r '.end.sum_received.bits_per_second / 1e9' "$out" 2>/dev/null || true)
-      bytes=$(jq -r '.end.sum_received.bytes' "$out" 2>/dev/null || true)
-    else
-      value=$(jq -r '.end.sum_received | (.packets - .lost_packets) / .seconds' "$out" 2>/dev/null || true)
-      bytes=$(jq -r '.end.sum_received.bytes' "$out" 2>/dev/null || true)
-    fi
-  fi
-  if [[ -z $ok || -z ${value:-} || $value == null ]]; then
-    echo "   $name $dir run $rep: FAILED ($(jq -r '.error // empty' "$out" 2>/dev/null || head -c 200 "$out"))" >&2
-    echo "$kind $name $dir $rep FAIL 0 0 0" >>"$results"
-    return 1
-  fi
-  echo "$kind $name $dir $rep $value $bytes $((s1 - s0)) $((j1 - j0))" >>"$results"
+  iperf_record "$kind $name $dir" "$rep" "$jq_value" "$name $dir" || return 1
   if [[ $kind == tcp ]]; then
-    printf '   %-14s %-11s run %d: %6.2f Gb/s\n' "$name" "$dir" "$rep" "$value"
+    printf '   %-14s %-11s run %d: %6.2f Gb/s\n' "$name" "$dir" "$rep" "$run_value"
   else
-    printf '   %-14s %-11s run %d: %9.0f pps\n' "$name" "$dir" "$rep" "$value"
+    printf '   %-14s %-11s run %d: %9.0f pps\n' "$name" "$dir" "$rep" "$run_value"
   fi
 }
 
@@ -185,24 +112,8 @@ measure() {
   done
 }
 
-
-kernel_vxlan() { # kernel_vxlan NS DEV LOCAL REMOTE INNER
-  ip -n "$1" link add vx0 type vxlan id "$VNI" local "$3" remote "$4" dstport 4789 dev "$2"
-  ip -n "$1" addr add "$5/24" dev vx0
-  ip -n "$1" link set vx0 mtu "$MTU" up
-}
-
 # ---------------------------------------------------------------- topology
-ip netns add "$A"
-ip netns add "$B"
-ip link add va netns "$A" type veth peer name vb netns "$B"
-ip -n "$A" link set lo up
-ip -n "$B" link set lo up
-ip -n "$A" addr add "$UA/24" dev va
-ip -n "$B" addr add "$UB/24" dev vb
-ip -n "$A" link set va up
-ip -n "$B" link set vb up
-ping_ok "$A" "$UB" || die "the veth between $A and $B does not pass traffic"
+veth_pair # namespaces $A and $B, veth va ($UA) - vb ($UB), checked with a ping
 
 # Does vxlan-tunnel have --offloads, and is "enabled" spelled on or auto? Ask --help first. Where
 # --help prints no usage (picocli then only reports the missing required options), probe with
@@ -234,12 +145,12 @@ else
   modes=(none) # no flag yet: whatever the tunnel does by default
 fi
 
-load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+load_start="$(load_avg)"
 n_tcp=$((1 + 3 + 3 * ${#modes[@]}))
 n_udp=$((2 + 2 * ${#modes[@]}))
 est=$((n_tcp * repeat * (duration + 1) + n_udp * repeat * (udp_duration + 1) + 12 * ${#modes[@]}))
-echo "bench-overlay: $(nproc) CPUs, $(uname -r), load average $load_start; "\
-"Trellis modes: ${modes[*]}; about $((est / 60)) min $((est % 60)) s"
+echo "bench-overlay: $(nproc) CPUs, $(uname -r), load average $load_start;" \
+  "Trellis modes: ${modes[*]}; about $((est / 60)) min $((est % 60)) s"
 echo "   (TCP: iperf3 -t $duration x $repeat; UDP: iperf3 -u -l 64 -b 0 -t $udp_duration x $repeat)"
 
 # (a) the raw underlay, one direction (the veth is symmetric)
@@ -250,32 +161,27 @@ done
 
 # (b) kernel VXLAN <-> kernel VXLAN
 echo "== kernel VXLAN <-> kernel VXLAN (VNI $VNI, MTU $MTU)"
-kernel_vxlan "$A" va "$UA" "$UB" "$OA"
-kernel_vxlan "$B" vb "$UB" "$UA" "$OB"
+kernel_vxlan "$A" va "$UA" "$UB" "$OA" "$MTU"
+kernel_vxlan "$B" vb "$UB" "$UA" "$OB" "$MTU"
 ping_ok "$A" "$OB" || die "kernel VXLAN between the namespaces does not pass traffic"
 measure kernel
 ip -n "$A" link del vx0
 
 # (c) Trellis in A <-> kernel VXLAN in B; B's device is recreated so it forgets A's old MAC.
-start_tunnel() { # start_tunnel MODE LOG
-  local flags=() i
+start_tunnel() { # start_tunnel MODE LOG: the tunnel in A, $tunnel_pid; up to 30 s for it to come up
+  local flags=()
   [[ $1 != none ]] && flags=(--offloads "$1")
   # shellcheck disable=SC2086
   ip netns exec "$A" java ${TRELLIS_JAVA_OPTS:-} -jar "$jar" vxlan-tunnel --vni "$VNI" --local "$UA" \
     --remote "$UB" --tap tv0 --inner-addr "$OA/24" --mtu "$MTU" "${flags[@]}" >"$2" 2>&1 &
   tunnel_pid=$!
-  for ((i = 0; i < 300; i++)); do
-    grep -q '^tunnel up' "$2" && return 0
-    kill -0 "$tunnel_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  return 1
+  await_up "$2" "$tunnel_pid"
 }
 for mode in "${modes[@]}"; do
   [[ $mode == none ]] && name=trellis || name="trellis-$mode"
   echo "== Trellis vxlan-tunnel in A <-> kernel VXLAN in B ($([[ $mode == none ]] && echo "no --offloads flag yet" || echo "--offloads $mode"))"
   ip -n "$B" link del vx0
-  kernel_vxlan "$B" vb "$UB" "$UA" "$OB"
+  kernel_vxlan "$B" vb "$UB" "$UA" "$OB" "$MTU"
   log="$work/tunnel-$mode.log"
   start_tunnel "$mode" "$log" || { cat "$log" >&2; die "trellis vxlan-tunnel did not come up (log above)"; }
   echo "   $(grep '^tunnel up' "$log")"
@@ -288,16 +194,7 @@ for mode in "${modes[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-# stats KIND NAME DIR -> "median min max n sum_bytes sum_sys sum_jvm" over the successful runs
-stats() {
-  awk -v k="$1" -v n="$2" -v d="$3" '$1==k && $2==n && $3==d && $5!="FAIL" {
-      v[c++]=$5; b+=$6; s+=$7; j+=$8 }
-    END {
-      if (c==0) { print "- - - 0 0 0 0"; exit }
-      for (i=0;i<c;i++) for (x=i+1;x<c;x++) if (v[x]<v[i]) { t=v[i]; v[i]=v[x]; v[x]=t }
-      med = (c%2) ? v[int(c/2)] : (v[c/2-1]+v[c/2])/2
-      printf "%s %s %s %d %.0f %.0f %.0f\n", med, v[0], v[c-1], c, b, s, j }' "$results"
-}
+# stats KIND NAME DIR (the lib's) -> "median min max n sum_bytes sum_sys sum_jvm" over the successful runs
 label() {
   case $1 in
     veth) echo "veth underlay" ;;
@@ -327,9 +224,9 @@ for name in "${names[@]}"; do
       printf '%-34s %-11s %7s\n' "$(label "$name")" "$dir" "FAIL"
       continue
     fi
-    ratio=$(awk -v a="$med" -v b="$kmed" 'BEGIN{ if (b=="-"||b==0) print "-"; else printf "%.2fx", a/b }')
-    hs=$(awk -v t="$sys" -v b="$bytes" -v hz="$clk_tck" 'BEGIN{ printf "%.2f", (t/hz)/(b/1e9) }')
-    js=$([[ $name == trellis* ]] && awk -v t="$jvm" -v b="$bytes" -v hz="$clk_tck" 'BEGIN{ printf "%.2f", (t/hz)/(b/1e9) }' || echo "-")
+    ratio=$(ratio_of "$med" "$kmed")
+    hs=$(per_gb "$sys" "$bytes")
+    js=$([[ $name == trellis* ]] && per_gb "$jvm" "$bytes" || echo "-")
     printf '%-34s %-11s %7.2f %15s %9s %10s %10s\n' "$(label "$name")" "$dir" "$med" \
       "$(printf '%.2f-%.2f' "$lo" "$hi")" "$ratio" "$hs" "$js"
   done
@@ -347,13 +244,13 @@ for name in "${names[@]}"; do
       printf '%-34s %-8s %10s\n' "$(label "$name")" "$dir" "FAIL"
       continue
     fi
-    ratio=$(awk -v a="$med" -v b="$kmed" 'BEGIN{ if (b=="-"||b==0) print "-"; else printf "%.2fx", a/b }')
+    ratio=$(ratio_of "$med" "$kmed")
     printf '%-34s %-8s %10.0f %21s %9s\n' "$(label "$name")" "$dir" "$med" "$(printf '%.0f-%.0f' "$lo" "$hi")" "$ratio"
   done
 done
 
 echo
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (at the start: $load_start)"
+echo "load average at the end: $(load_avg) (at the start: $load_start)"
 if grep -q ' FAIL ' "$results"; then
   echo
   die "$(grep -c ' FAIL ' "$results") iperf3 run(s) failed (see the lines marked FAILED above)"

@@ -19,10 +19,8 @@
 # logs, takes the lab down and deletes the private jar copy, also on Ctrl-C or error.
 set -euo pipefail
 
-die() {
-  echo "bench-raft: $*" >&2
-  exit 1
-}
+# shellcheck source=lib/cluster-bench.sh
+. "$(dirname "$0")/lib/cluster-bench.sh" # die, need_java, build_if_stale, run/stop_child, private_jars, host facts
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -38,46 +36,16 @@ while (($#)); do
     *) die "unknown option $1: allowed are --seconds, --warmup, --in-flight, --batches, --lab, --clients" ;;
   esac
 done
-command -v java >/dev/null || die "'java' is missing: install a JDK 17 (apt-get install -y openjdk-17-jdk-headless)"
+need_java
 if $lab; then
   [[ $EUID -eq 0 ]] || die "--lab needs root (the lab creates network namespaces)"
   command -v flock >/dev/null || die "'flock' is missing: apt-get install -y util-linux"
 fi
 
-jar="$root/perf/target/benchmarks.jar"
-stale() {
-  [[ ! -f "$jar" || ! -f "$root/agent/target/trellis.jar" ]] && return 0
-  [[ -n "$(find "$root" -path "$root/.git" -prune -o \
-        \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer "$jar" -print -quit)" ]]
-}
-if stale; then
-  command -v mvn >/dev/null || die "'mvn' is missing (needed to build $jar): apt-get install -y maven"
-  echo "bench-raft: building (mvn -B -q -pl perf -am package -DskipTests)..." >&2
-  if ! log="$(mvn -B -q -pl perf -am package -DskipTests 2>&1)"; then
-    printf '%s\n' "$log" >&2
-    die "the build failed (Maven output above)"
-  fi
-fi
+build_if_stale # perf/target/benchmarks.jar and the agent jar, when a source is newer
 
 work="$root/perf/target/raft-bench-$$"
 lab_up=false
-# Java runs in the background and the script waits for it: bash runs a trap only after the
-# foreground command ends, so a SIGTERM to this script would otherwise wait out the whole run.
-child=""
-run() {
-  "$@" &
-  child=$!
-  wait "$child"
-  local rc=$?
-  child=""
-  return "$rc"
-}
-stop_child() {
-  if [[ -n $child ]]; then
-    kill "$child" 2>/dev/null || true
-    wait "$child" 2>/dev/null || true
-  fi
-}
 cleanup() {
   stop_child
   if $lab_up; then
@@ -90,18 +58,16 @@ trap cleanup EXIT
 exec 3>&2
 trap 'echo "bench-raft: interrupted; cleaned up" >&3; exit 130' INT
 trap 'echo "bench-raft: terminated; cleaned up" >&3; exit 143' TERM
-mkdir -p "$work"
 # Private copies: a build started by anyone during the run can neither rebuild nor rewrite the jars
 # under the running JVMs (the lab's agents run from the jar that ran `lab up`).
-cp "$jar" "$work/benchmarks.jar"
-cp "$root/agent/target/trellis.jar" "$work/trellis.jar"
+private_jars
 
 echo "## host"
 echo
-echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); code: $(git rev-parse --short HEAD) ($(git status --short | wc -l) files changed)"
+host_date_line
 echo "- $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(systemd-detect-virt 2>/dev/null || echo 'virt: unknown'); kernel $(uname -r); $(java -version 2>&1 | head -1)"
 echo "- disk under perf/target: $(df -T "$root/perf/target" | awk 'NR==2 {print $1, $2}')"
-echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- load average at the start: $(load_avg)"
 echo
 echo "## (a) store path, 3 managers in one JVM"
 echo
@@ -109,7 +75,7 @@ run java -Xmx1g -cp "$work/benchmarks.jar" io.trellis.perf.raft.RaftWriteBench -
   --seconds "$seconds" --warmup "$warmup" --in-flight "$inflight" --batches "$batches" 2>"$work/raft.log" \
   || { tail -n 30 "$work/raft.log" >&2; die "RaftWriteBench failed (last lines above)"; }
 echo
-echo "load average after (a): $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after (a): $(load_avg)"
 
 if $lab; then
   exec {lock}>/tmp/trellis-lab.lock
@@ -133,5 +99,5 @@ if $lab; then
   done
   echo "node ls after the run (a leader change during the run would show here):"
   java -jar "$work/trellis.jar" --host unix:///run/trellis/lab/node1.sock node ls | sed 's/^/    /'
-  echo "load average after (b): $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "load average after (b): $(load_avg)"
 fi
