@@ -234,6 +234,15 @@ public final class AgentDaemon implements AutoCloseable {
         public void stopManager() {
             AgentDaemon.this.stopManager();
         }
+
+        @Override
+        public void leaveRaftGroup() throws IOException {
+            ManagerNode manager = managerNode();
+            if (manager != null && manager.isRaftVoter() && manager.raftMembers().size() > 1) {
+                manager.removeRaftMember(identity.get().nodeId());
+                LOG.info("left the Raft group");
+            }
+        }
     }
 
     private synchronized void stopManager() {

@@ -147,6 +147,14 @@ public final class ManagerNode implements AutoCloseable {
         raft.removePeer(nodeId);
     }
 
+    /**
+     * True while this replica runs and its configuration lists it as a voter. A replica Ratis shut
+     * down (taken out by the leader) keeps its last configuration, which must not be acted on.
+     */
+    public boolean isRaftVoter() {
+        return raft.isRunning() && raft.peers().stream().anyMatch(p -> p.id().equals(selfId));
+    }
+
     /** See {@link RaftReplica#lastContactMillis()}. */
     public java.util.Map<String, Long> raftLastContactMillis() {
         return raft.lastContactMillis();

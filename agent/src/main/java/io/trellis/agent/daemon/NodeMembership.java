@@ -68,7 +68,10 @@ final class NodeMembership {
                     + reachableAfter + " of the " + remaining.size() + " remaining managers are reachable, "
                     + "fewer than a quorum (" + (remaining.size() / 2 + 1) + "); bring managers back first");
         }
-        if (members.stream().anyMatch(p -> p.id().equals(n.id()))) {
+        // A manager demoting itself only records it: once out of the group its replica could not
+        // commit the new role, so the node leaves the group itself when it hears the role (RoleChange).
+        boolean self = manager.selfId().filter(n.id()::equals).isPresent();
+        if (!self && members.stream().anyMatch(p -> p.id().equals(n.id()))) {
             try {
                 manager.removeRaftMember(n.id());
             } catch (IOException e) {

@@ -37,6 +37,12 @@ final class RoleChange {
         void startManager(SwarmIdentity id, byte[] dataKey, String via) throws IOException;
 
         void stopManager();
+
+        /**
+         * Takes this node out of the Raft group if it still is a voter: a manager that demoted itself
+         * leaves that to this step, since its own replica cannot commit anything once it is out.
+         */
+        void leaveRaftGroup() throws IOException;
     }
 
     private final Object lock;
@@ -120,6 +126,9 @@ final class RoleChange {
         // the Raft group, so it must stop its manager side; the next heartbeat brings it back as a
         // fresh voter. Skipping it left a manager outside the group, Unreachable for good.
         synchronized (lock) {
+            if (!SwarmIdentity.MANAGER.equals(role) && identity.get().isManager()) {
+                node.leaveRaftGroup(); // still with the manager certificate the other voters ask for
+            }
             NodeTls fresh = new NodeTls(key.getPrivate(), Pem.certificate(renewed.certificate()),
                     credentials.tls().ca());
             new NodeCertificates(cfg.certsDir()).save(fresh.certificate(), key.getPrivate(), fresh.ca());

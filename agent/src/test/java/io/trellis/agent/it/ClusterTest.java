@@ -200,6 +200,15 @@ class ClusterTest {
         assertThat(new Cli(c.host).ok("node", "promote", "a")).contains("promoted to a manager");
         awaitManagers(c, a, "Reachable", "", "Leader", "");
 
+        // The leader demotes itself (`node demote` on the leader, about itself): it records the role,
+        // then leaves the group when its heartbeat brings the role back, and a takes over.
+        assertThat(new Cli(c.host).ok("node", "demote", "c")).contains("Manager c demoted");
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(info(c)).contains("\"manager\":false");
+            assertThat(nodes(a)).extracting(NodeView::managerStatus).containsExactly("Leader", "", "", "");
+        });
+        assertThat(new Cli(a.host).ok("service", "ls")).contains("web");
+
         assertThat(new Cli(a.host).run("swarm", "leave").err()).contains("this node is a manager");
     }
 

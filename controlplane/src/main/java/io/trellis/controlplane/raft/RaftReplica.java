@@ -259,6 +259,11 @@ public final class RaftReplica implements Proposer, AutoCloseable {
         return info.isAlive() && info.isLeader();
     }
 
+    /** False once Ratis shut this peer down (it was taken out of the group) or it was closed. */
+    public boolean isRunning() {
+        return division.getInfo().isAlive();
+    }
+
     /**
      * The leader this peer currently knows of (itself when leading), if any; none once Ratis shut
      * this peer down, since the name it kept (often its own) is stale.
