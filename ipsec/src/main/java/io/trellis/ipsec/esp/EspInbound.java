@@ -89,11 +89,11 @@ public final class EspInbound {
         int sealedLength = length - EspFlyweight.PAYLOAD_OFFSET;
         int ciphertextLength = sealedLength - EspFlyweight.ICV_LENGTH;
         // RFC 4303 §3.4.4; the AAD carries the high bits (RFC 4106 §5), so a wrong guess fails here.
-        NativeAesGcm fast = sa.nativeCipher();
-        boolean inPlace = buf.hasArray() || fast != null && buf.hasMemoryAddress();
+        boolean viaNative = EspOutbound.sealsInPlace(sa, buf); // the same test both ways: direct memory, native cipher
+        boolean inPlace = viaNative || buf.hasArray();
         boolean authentic;
-        if (fast != null && buf.hasMemoryAddress()) {
-            authentic = fast.open(nonce.prepare(sa.salt(), iv, spi, seq), AesGcm.AAD_LENGTH,
+        if (viaNative) {
+            authentic = sa.nativeCipher().open(nonce.prepare(sa.salt(), iv, spi, seq), AesGcm.AAD_LENGTH,
                     buf.memoryAddress() + sealedOffset, ciphertextLength);
         } else if (buf.hasArray()) {
             authentic = sa.cipher().open(spi, seq, iv, buf.array(), buf.arrayOffset() + sealedOffset, sealedLength);
