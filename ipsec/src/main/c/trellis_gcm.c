@@ -1,5 +1,6 @@
 /*
- * AES-GCM (NIST SP 800-38D) for ESP on AVX-512 VAES and VPCLMULQDQ: the one piece of Trellis in C.
+ * AES-GCM (NIST SP 800-38D) for ESP on VAES and VPCLMULQDQ (512- or 256-bit registers): the one piece of
+ * Trellis in C.
  *
  * Why: SunJCE's AES-GCM streams well (~0.23 ns/byte here) but spends ~300 ns of fixed work per
  * packet (re-init per nonce: key checks, a new GHASH and counter object, AAD through a byte stream,
@@ -14,30 +15,39 @@
  * Called through JNR-FFI (io.trellis.ipsec.esp.NativeAesGcm). Every pointer is the caller's; the
  * key context is an opaque block of trellis_gcm_context_size() bytes the caller allocates.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
 
-/* Every function that touches key material runs with these; trellis_gcm_supported() checks them first. */
-#define TARGET __attribute__((target("aes,pclmul,sse4.1,ssse3,avx2,avx512f,avx512bw,avx512vl,vaes,vpclmulqdq")))
+/* Every function that touches key material runs with TARGET (VAES and VPCLMULQDQ on 256-bit registers:
+ * Zen 3, Alder Lake, Ice Lake and later); the 512-bit steps with WIDE (AVX-512 too: Zen 4, Ice Lake
+ * and later server parts). trellis_gcm_width() tells which this CPU runs, before any of them is called. */
+#define TARGET __attribute__((target("aes,pclmul,sse4.1,ssse3,avx,avx2,vaes,vpclmulqdq")))
+#define WIDE __attribute__((target("aes,pclmul,sse4.1,ssse3,avx,avx2,vaes,vpclmulqdq,avx512f,avx512bw,avx512vl")))
 #define EXPORT __attribute__((visibility("default")))
 #define POWERS 16
-#define WIDE_BLOCKS 16 /* blocks per AVX-512 iteration: four 512-bit registers of four blocks */
+#define WIDE_BLOCKS 16 /* blocks per step: four 512-bit or eight 256-bit registers */
 
 typedef struct {
     __m128i round_keys[15];
     __m128i h_powers[POWERS];   /* H^1 .. H^16, byte-reflected */
-    __m512i h_wide[WIDE_BLOCKS / 4]; /* the same, four per register: lane j of [g] is H^(16 - 4g - j) */
+    __m256i h_half[WIDE_BLOCKS / 2]; /* two per register: lane j of [g] is H^(16 - 2g - j) */
     int rounds;
+    int width; /* 512 or 256: the register width of the sixteen-block steps */
 } gcm_context;
 
-/* 1 if this CPU and OS run the AVX-512 VAES/VPCLMULQDQ code below (Ice Lake, Zen 4 and later).
- * Elsewhere SunJCE's GCM is as fast as a 128-bit version of this would be, so there is none. */
-EXPORT int trellis_gcm_supported(void) {
+/* The widest registers this CPU and OS run the code below with: 512 (AVX-512 with VAES and
+ * VPCLMULQDQ), 256 (AVX2 with VAES and VPCLMULQDQ), or 0. Without VAES, SunJCE's GCM is as fast as a
+ * 128-bit version of this would be, so there is none. */
+EXPORT int trellis_gcm_width(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")
-        && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
-        && __builtin_cpu_supports("vaes") && __builtin_cpu_supports("vpclmulqdq");
+    if (!(__builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")
+          && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("vaes") && __builtin_cpu_supports("vpclmulqdq"))) {
+        return 0;
+    }
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+           ? 512 : 256;
 }
 
 EXPORT int trellis_gcm_context_size(void) {
@@ -148,28 +158,32 @@ TARGET static __m128i multiply(__m128i a, __m128i b) {
     return reduce(lo, hi);
 }
 
-TARGET static __m512i reflect_wide(__m512i blocks) {
+WIDE static __m512i reflect_wide(__m512i blocks) {
     const __m512i mask = _mm512_broadcast_i32x4(
             _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
     return _mm512_shuffle_epi8(blocks, mask);
 }
 
-TARGET static __m128i xor_lanes(__m512i v) {
-    __m256i half = _mm256_xor_si256(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
-    return _mm_xor_si128(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
+TARGET static __m256i reflect_half(__m256i blocks) {
+    const __m256i mask = _mm256_broadcastsi128_si256(
+            _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+    return _mm256_shuffle_epi8(blocks, mask);
 }
 
-/* Folds whole blocks into the hash state y (reflected): sixteen per step with one reduction
- * (y ^ X0) H^16 + X1 H^15 + ... + X15 H, then one at a time. */
-TARGET static __m128i ghash_blocks(const gcm_context *ctx, __m128i y, const uint8_t *data, size_t blocks) {
-    while (blocks >= WIDE_BLOCKS) {
+/* (y ^ X0) H^16 + X1 H^15 + ... + X15 H for each sixteen blocks, one reduction each, 512-bit registers. */
+WIDE static __m128i ghash16_wide(const gcm_context *ctx, __m128i y, const uint8_t *data, size_t steps) {
+    __m512i powers[WIDE_BLOCKS / 4]; /* lane j of [g] is H^(16 - 4g - j): two of h_half side by side */
+    for (int g = 0; g < WIDE_BLOCKS / 4; g++) {
+        powers[g] = _mm512_inserti64x4(_mm512_castsi256_si512(ctx->h_half[2 * g]), ctx->h_half[2 * g + 1], 1);
+    }
+    for (; steps > 0; steps--, data += 16 * WIDE_BLOCKS) {
         __m512i lo = _mm512_setzero_si512(), mid = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
         for (int g = 0; g < WIDE_BLOCKS / 4; g++) {
             __m512i x = reflect_wide(_mm512_loadu_si512((const void *) (data + 64 * g)));
             if (g == 0) {
                 x = _mm512_xor_si512(x, _mm512_zextsi128_si512(y));
             }
-            __m512i h = ctx->h_wide[g];
+            __m512i h = powers[g];
             lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(x, h, 0x00));
             hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(x, h, 0x11));
             mid = _mm512_ternarylogic_epi64(mid, _mm512_clmulepi64_epi128(x, h, 0x10),
@@ -177,11 +191,47 @@ TARGET static __m128i ghash_blocks(const gcm_context *ctx, __m128i y, const uint
         }
         lo = _mm512_xor_si512(lo, _mm512_bslli_epi128(mid, 8));
         hi = _mm512_xor_si512(hi, _mm512_bsrli_epi128(mid, 8));
-        y = reduce(xor_lanes(lo), xor_lanes(hi));
-        data += 16 * WIDE_BLOCKS;
-        blocks -= WIDE_BLOCKS;
+        __m256i lo2 = _mm256_xor_si256(_mm512_castsi512_si256(lo), _mm512_extracti64x4_epi64(lo, 1));
+        __m256i hi2 = _mm256_xor_si256(_mm512_castsi512_si256(hi), _mm512_extracti64x4_epi64(hi, 1));
+        y = reduce(_mm_xor_si128(_mm256_castsi256_si128(lo2), _mm256_extracti128_si256(lo2, 1)),
+                   _mm_xor_si128(_mm256_castsi256_si128(hi2), _mm256_extracti128_si256(hi2, 1)));
     }
-    if (blocks > 0) { /* the rest, fewer than sixteen: X0 H^n + ... + X(n-1) H, one reduction */
+    return y;
+}
+
+/* The same with 256-bit registers. */
+TARGET static __m128i ghash16_half(const gcm_context *ctx, __m128i y, const uint8_t *data, size_t steps) {
+    for (; steps > 0; steps--, data += 16 * WIDE_BLOCKS) {
+        __m256i lo = _mm256_setzero_si256(), mid = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+        for (int g = 0; g < WIDE_BLOCKS / 2; g++) {
+            __m256i x = reflect_half(_mm256_loadu_si256((const __m256i *) (data + 32 * g)));
+            if (g == 0) {
+                x = _mm256_xor_si256(x, _mm256_zextsi128_si256(y));
+            }
+            __m256i h = ctx->h_half[g];
+            lo = _mm256_xor_si256(lo, _mm256_clmulepi64_epi128(x, h, 0x00));
+            hi = _mm256_xor_si256(hi, _mm256_clmulepi64_epi128(x, h, 0x11));
+            mid = _mm256_xor_si256(mid, _mm256_xor_si256(_mm256_clmulepi64_epi128(x, h, 0x10),
+                                                         _mm256_clmulepi64_epi128(x, h, 0x01)));
+        }
+        lo = _mm256_xor_si256(lo, _mm256_bslli_epi128(mid, 8));
+        hi = _mm256_xor_si256(hi, _mm256_bsrli_epi128(mid, 8));
+        y = reduce(_mm_xor_si128(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1)),
+                   _mm_xor_si128(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1)));
+    }
+    return y;
+}
+
+/* Folds whole blocks into the hash state y (reflected): sixteen per step with one reduction, then
+ * the rest X0 H^n + ... + X(n-1) H, also with one reduction. */
+TARGET static __m128i ghash_blocks(const gcm_context *ctx, __m128i y, const uint8_t *data, size_t blocks) {
+    size_t steps = blocks / WIDE_BLOCKS;
+    if (steps > 0) {
+        y = ctx->width == 512 ? ghash16_wide(ctx, y, data, steps) : ghash16_half(ctx, y, data, steps);
+        data += 16 * WIDE_BLOCKS * steps;
+        blocks -= WIDE_BLOCKS * steps;
+    }
+    if (blocks > 0) {
         __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
         __m128i x = _mm_xor_si128(y, reflect(_mm_loadu_si128((const __m128i *) data)));
         for (size_t i = 0; i < blocks; i++) {
@@ -207,46 +257,52 @@ TARGET static __m128i ghash(const gcm_context *ctx, __m128i y, const uint8_t *da
     return y;
 }
 
-EXPORT TARGET int trellis_gcm_init(void *block, const uint8_t *key, int length) {
+/* Expands length (16 or 32) key octets with registers of width bits (512, 256, or 0 for the widest
+ * this CPU has). Returns 0, or -1 for another key length, -2 for a width this CPU cannot run. */
+EXPORT TARGET int trellis_gcm_init_width(void *block, const uint8_t *key, int length, int width) {
+    int widest = trellis_gcm_width();
+    if (width == 0) {
+        width = widest;
+    }
+    if ((width != 512 && width != 256) || width > widest) {
+        return -2;
+    }
     if (length != 16 && length != 32) {
         return -1;
     }
     gcm_context *ctx = aligned(block);
+    ctx->width = width;
     expand_key(ctx, key, length);
     __m128i h = reflect(encrypt_block(ctx, _mm_setzero_si128()));
     ctx->h_powers[0] = h;
     for (int i = 1; i < POWERS; i++) {
         ctx->h_powers[i] = multiply(ctx->h_powers[i - 1], h);
     }
-    for (int g = 0; g < WIDE_BLOCKS / 4; g++) {
-        int top = WIDE_BLOCKS - 4 * g; /* lane j holds H^(top - j); h_powers[k] is H^(k + 1) */
-        ctx->h_wide[g] = _mm512_inserti32x4(_mm512_inserti32x4(_mm512_inserti32x4(_mm512_castsi128_si512(
-                ctx->h_powers[top - 1]), ctx->h_powers[top - 2], 1), ctx->h_powers[top - 3], 2), ctx->h_powers[top - 4], 3);
+    for (int g = 0; g < WIDE_BLOCKS / 2; g++) {
+        int top = WIDE_BLOCKS - 2 * g; /* lane j holds H^(top - j) */
+        ctx->h_half[g] = _mm256_set_m128i(ctx->h_powers[top - 2], ctx->h_powers[top - 1]);
     }
     return 0;
 }
 
 /* Wipes the schedule and the powers of H (they derive from the key). */
 EXPORT void trellis_gcm_destroy(void *block) {
-    volatile uint8_t *p = (volatile uint8_t *) aligned(block);
-    for (size_t i = 0; i < sizeof(gcm_context); i++) {
-        p[i] = 0;
-    }
+    explicit_bzero(aligned(block), sizeof(gcm_context));
 }
 
 /* ------------------------------------------------------------------ counter mode (SP 800-38D §6.5) */
 
-#define ROUND(op, key) \
+#define ROUND4(op, key) \
     b0 = op(b0, key); b1 = op(b1, key); b2 = op(b2, key); b3 = op(b3, key)
 
-/* XORs length octets at in with the key stream from counter block J0 + first on, to out, sixteen
- * blocks (four registers) per step; the last step loads and stores under a byte mask. The counter
- * is the low 32 bits of the block, big-endian (inc32, SP 800-38D §6.2); it is kept reflected so
- * that a lane-wise add steps it. */
-TARGET static void ctr(const gcm_context *ctx, __m128i j0, uint32_t first, const uint8_t *in, uint8_t *out, size_t length) {
+/* XORs length octets at in with the key stream from counter value counter on, sixteen blocks (four
+ * 512-bit registers) per step; the last step loads and stores under a byte mask. The counter is the
+ * low 32 bits of the block, big-endian (inc32, SP 800-38D §6.2); it is kept reflected so that a
+ * lane-wise add steps it. */
+WIDE static void ctr_wide(const gcm_context *ctx, __m128i j0, uint32_t counter, const uint8_t *in, uint8_t *out,
+                          size_t length) {
     const __m128i *rk = ctx->round_keys;
     int rounds = ctx->rounds;
-    uint32_t counter = __builtin_bswap32((uint32_t) _mm_extract_epi32(j0, 3)) + first;
     __m512i next = _mm512_add_epi32(_mm512_broadcast_i32x4(reflect(_mm_insert_epi32(j0, (int) __builtin_bswap32(counter), 3))),
                                     _mm512_set_epi32(0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0));
     const __m512i four = _mm512_set_epi32(0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 4);
@@ -263,9 +319,9 @@ TARGET static void ctr(const gcm_context *ctx, __m128i j0, uint32_t first, const
         next = _mm512_add_epi32(next, four);
         for (int r = 1; r < rounds; r++) {
             __m512i key = _mm512_broadcast_i32x4(rk[r]);
-            ROUND(_mm512_aesenc_epi128, key);
+            ROUND4(_mm512_aesenc_epi128, key);
         }
-        ROUND(_mm512_aesenclast_epi128, last);
+        ROUND4(_mm512_aesenclast_epi128, last);
         if (length >= 16 * WIDE_BLOCKS) {
             _mm512_storeu_si512((void *) out, _mm512_xor_si512(b0, _mm512_loadu_si512((const void *) in)));
             _mm512_storeu_si512((void *) (out + 64), _mm512_xor_si512(b1, _mm512_loadu_si512((const void *) (in + 64))));
@@ -286,6 +342,66 @@ TARGET static void ctr(const gcm_context *ctx, __m128i j0, uint32_t first, const
             out += n;
             length -= n;
         }
+    }
+}
+
+#define ROUND8(op, key) \
+    b0 = op(b0, key); b1 = op(b1, key); b2 = op(b2, key); b3 = op(b3, key); \
+    b4 = op(b4, key); b5 = op(b5, key); b6 = op(b6, key); b7 = op(b7, key)
+
+/* The same with eight 256-bit registers; AVX2 has no byte-masked load, so the last step goes
+ * through a 256-byte buffer on the stack, wiped afterwards. */
+TARGET static void ctr_half(const gcm_context *ctx, __m128i j0, uint32_t counter, const uint8_t *in, uint8_t *out,
+                            size_t length) {
+    const __m128i *rk = ctx->round_keys;
+    int rounds = ctx->rounds;
+    __m256i next = _mm256_add_epi32(_mm256_broadcastsi128_si256(reflect(_mm_insert_epi32(j0, (int) __builtin_bswap32(counter), 3))),
+                                    _mm256_set_epi32(0, 0, 0, 1, 0, 0, 0, 0));
+    const __m256i two = _mm256_set_epi32(0, 0, 0, 2, 0, 0, 0, 2);
+    const __m256i k0 = _mm256_broadcastsi128_si256(rk[0]);
+    const __m256i last = _mm256_broadcastsi128_si256(rk[rounds]);
+    while (length > 0) {
+        __m256i b[8];
+        for (int g = 0; g < 8; g++) {
+            b[g] = _mm256_xor_si256(reflect_half(next), k0);
+            next = _mm256_add_epi32(next, two);
+        }
+        __m256i b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4], b5 = b[5], b6 = b[6], b7 = b[7];
+        for (int r = 1; r < rounds; r++) {
+            __m256i key = _mm256_broadcastsi128_si256(rk[r]);
+            ROUND8(_mm256_aesenc_epi128, key);
+        }
+        ROUND8(_mm256_aesenclast_epi128, last);
+        __m256i stream[8] = {b0, b1, b2, b3, b4, b5, b6, b7};
+        if (length >= 16 * WIDE_BLOCKS) {
+            for (int g = 0; g < 8; g++) {
+                _mm256_storeu_si256((__m256i *) (out + 32 * g),
+                                    _mm256_xor_si256(stream[g], _mm256_loadu_si256((const __m256i *) (in + 32 * g))));
+            }
+            in += 16 * WIDE_BLOCKS;
+            out += 16 * WIDE_BLOCKS;
+            length -= 16 * WIDE_BLOCKS;
+            continue;
+        }
+        uint8_t tail[16 * WIDE_BLOCKS];
+        memcpy(tail, in, length);
+        for (int g = 0; g < 8; g++) {
+            _mm256_storeu_si256((__m256i *) (tail + 32 * g),
+                                _mm256_xor_si256(stream[g], _mm256_loadu_si256((const __m256i *) (tail + 32 * g))));
+        }
+        memcpy(out, tail, length);
+        explicit_bzero(tail, sizeof(tail)); /* key stream and plaintext must not stay on the stack */
+        length = 0;
+    }
+}
+
+/* XORs length octets at in with the key stream from counter block J0 + first on, to out. */
+TARGET static void ctr(const gcm_context *ctx, __m128i j0, uint32_t first, const uint8_t *in, uint8_t *out, size_t length) {
+    uint32_t counter = __builtin_bswap32((uint32_t) _mm_extract_epi32(j0, 3)) + first;
+    if (ctx->width == 512) {
+        ctr_wide(ctx, j0, counter, in, out, length);
+    } else {
+        ctr_half(ctx, j0, counter, in, out, length);
     }
 }
 

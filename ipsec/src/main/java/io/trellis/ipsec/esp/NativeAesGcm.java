@@ -13,11 +13,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
- * AES-GCM for one key in native code (src/main/c/trellis_gcm.c, AVX-512 VAES and VPCLMULQDQ): the key
+ * AES-GCM for one key in native code (src/main/c/trellis_gcm.c, VAES and VPCLMULQDQ on 512- or 256-bit
+ * registers: Zen 3, Zen 4, Ice Lake, Alder Lake and later): the key
  * schedule and the powers of H are computed once, here, and a packet is sealed or opened in place in
  * direct memory with no per-packet setup, no allocation and no copy. On a 1.4 KB ESP packet that is
  * about 280 ns against SunJCE's 625 ns, most of the difference being SunJCE's per-{@code init} work
- * (docs/encryption.md §4). Where the library is missing (no gcc at build time, another CPU or OS) or
+ * (docs/encryption.md §5). Where the library is missing (no gcc at build time, another CPU or OS) or
  * {@code -Dtrellis.esp.cipher=jdk} is set, {@link #create} returns null and ESP uses {@link AesGcm}.
  *
  * <p>Thread safety: the context is only read after construction, so one instance serves every thread
@@ -35,13 +36,17 @@ public final class NativeAesGcm {
     @SuppressWarnings({"unused", "FieldCanBeLocal"})
     private final ByteBuffer memory;
 
-    private NativeAesGcm(TrellisGcmLibrary functions, byte[] key, int offset, int length) {
+    private NativeAesGcm(TrellisGcmLibrary functions, byte[] key, int offset, int length, int width) {
         this.memory = ByteBuffer.allocateDirect(functions.trellis_gcm_context_size());
         this.context = address(memory);
         ByteBuffer keyCopy = ByteBuffer.allocateDirect(length);
         try {
             keyCopy.put(key, offset, length);
-            if (functions.trellis_gcm_init(context, address(keyCopy), length) != 0) {
+            int result = functions.trellis_gcm_init_width(context, address(keyCopy), length, width);
+            if (result == -2) {
+                throw new IllegalArgumentException("this CPU cannot run the native AES-GCM with " + width + "-bit registers");
+            }
+            if (result != 0) {
                 throw new IllegalArgumentException("an AES-GCM key of " + length + " bytes is not supported: use 16 or 32");
             }
         } finally {
@@ -71,7 +76,26 @@ public final class NativeAesGcm {
             }
             return null;
         }
-        return new NativeAesGcm(functions, key, offset, length);
+        return new NativeAesGcm(functions, key, offset, length, 0);
+    }
+
+    /**
+     * Test hook: the native cipher with registers of {@code width} bits (512 or 256), so that both code
+     * paths are tested on a CPU that has both.
+     *
+     * @throws IllegalStateException if the library is not used here
+     * @throws IllegalArgumentException if this CPU cannot run that width
+     */
+    static NativeAesGcm createWithWidth(byte[] key, int offset, int length, int width) {
+        if (LIBRARY.functions == null) {
+            throw new IllegalStateException(LIBRARY.status);
+        }
+        return new NativeAesGcm(LIBRARY.functions, key, offset, length, width);
+    }
+
+    /** The widest registers the native cipher uses here (512 or 256), 0 where it is not used. */
+    static int width() {
+        return LIBRARY.functions == null ? 0 : LIBRARY.functions.trellis_gcm_width();
     }
 
     /** True if {@link #create} returns native ciphers in this JVM. */
@@ -136,10 +160,12 @@ public final class NativeAesGcm {
                     Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                     TrellisGcmLibrary functions = LibraryLoader.create(TrellisGcmLibrary.class)
                             .failImmediately().search(dir.toString()).load("trellis-gcm");
-                    if (functions.trellis_gcm_supported() != 1) {
-                        return new Library(null, "JDK AES-GCM (SunJCE): this CPU lacks AVX-512 VAES/VPCLMULQDQ, which the native one needs", required);
+                    int width = functions.trellis_gcm_width();
+                    if (width == 0) {
+                        return new Library(null, "JDK AES-GCM (SunJCE): this CPU lacks VAES/VPCLMULQDQ, which the native one needs", required);
                     }
-                    return new Library(functions, "native AES-GCM (AVX-512 VAES, VPCLMULQDQ)", required);
+                    return new Library(functions, "native AES-GCM (" + (width == 512 ? "AVX-512" : "AVX2")
+                            + " VAES, VPCLMULQDQ)", required);
                 } finally {
                     // Mapped once loaded: the file is not needed any more.
                     Files.deleteIfExists(file);

@@ -7,17 +7,21 @@ import jnr.ffi.annotations.IgnoreError;
  * passed as {@code long}. Public only because JNR generates the implementation; use {@link NativeAesGcm}.
  */
 public interface TrellisGcmLibrary {
-    /** 1 if this CPU and OS run the library (AES-NI, PCLMULQDQ, AVX-512 with VAES and VPCLMULQDQ). */
+    /** The widest registers this CPU and OS run the library with: 512 (AVX-512), 256 (AVX2), or 0 (no VAES). */
     @IgnoreError
-    int trellis_gcm_supported();
+    int trellis_gcm_width();
 
     /** Bytes of the opaque key context the caller allocates. */
     @IgnoreError
     int trellis_gcm_context_size();
 
-    /** Expands {@code length} (16 or 32) key octets into the context; 0 on success. */
+    /**
+     * Expands {@code length} (16 or 32) key octets into the context for registers of {@code width} bits
+     * (512, 256, or 0 for the widest here); 0 on success, -1 for another key length, -2 for a width
+     * this CPU cannot run.
+     */
     @IgnoreError
-    int trellis_gcm_init(long context, long key, int length);
+    int trellis_gcm_init_width(long context, long key, int length, int width);
 
     /** Zeroes the context. */
     @IgnoreError

@@ -13,6 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static io.trellis.ipsec.esp.EspTestSupport.hex;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The native AES-GCM (src/main/c/trellis_gcm.c) against NIST's answers, the ESP test vectors and,
  * for thousands of random keys, nonces, AADs and lengths that reach every path of the C code (the
- * sixteen-block loops, the masked last step, partial blocks, empty input), against SunJCE; forgeries
+ * sixteen-block loops, the last step under a mask or through the stack, partial blocks, empty
+ * input), against SunJCE, with 512- and with 256-bit registers; forgeries
  * of every kind are refused and leave the buffer as it was. Skips with one line where the library
  * is not used (another CPU, no gcc at build time, -Dtrellis.esp.cipher=jdk).
  */
@@ -55,10 +57,14 @@ class NativeAesGcmTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.trellis.ipsec.esp.GcmKnownAnswerTest#nistVectors")
     void givesTheNistAnswers(GcmKnownAnswerTest.Nist v) {
+        widths().forEach(width -> givesTheNistAnswer(v, width));
+    }
+
+    private static void givesTheNistAnswer(GcmKnownAnswerTest.Nist v, int width) {
         byte[] key = hex(v.key());
         byte[] aad = hex(v.aad());
         byte[] pt = hex(v.plaintext());
-        NativeAesGcm gcm = NativeAesGcm.create(key, 0, key.length);
+        NativeAesGcm gcm = NativeAesGcm.createWithWidth(key, 0, key.length, width);
         Packet p = new Packet(hex(v.iv()), aad, pt, new byte[16]);
         gcm.seal(p.nonceAad, aad.length, p.data, pt.length);
         assertThat(hex(p.dataAndTag(aad.length, pt.length))).isEqualTo(v.ciphertext() + v.tag());
@@ -80,8 +86,14 @@ class NativeAesGcmTest {
         assertThat(hex(out)).isEqualTo(v.sealed());
     }
 
-    @Test
-    void agreesWithSunJceOnRandomInputsAndRefusesEveryForgery() throws Exception {
+    /** Both register widths where the CPU has AVX-512 (it has AVX2 then too); 256 only on AVX2 CPUs. */
+    static IntStream widths() {
+        return NativeAesGcm.width() == 512 ? IntStream.of(512, 256) : IntStream.of(256);
+    }
+
+    @ParameterizedTest(name = "{0}-bit registers")
+    @MethodSource("widths")
+    void agreesWithSunJceOnRandomInputsAndRefusesEveryForgery(int width) throws Exception {
         SplittableRandom random = new SplittableRandom(4106);
         Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
         for (int i = 0; i < 3000; i++) {
@@ -96,7 +108,7 @@ class NativeAesGcmTest {
             jdk.updateAAD(aad);
             byte[] expected = jdk.doFinal(pt);
 
-            NativeAesGcm gcm = NativeAesGcm.create(key, 0, key.length);
+            NativeAesGcm gcm = NativeAesGcm.createWithWidth(key, 0, key.length, width);
             Packet p = new Packet(nonce, aad, pt, new byte[16]);
             gcm.seal(p.nonceAad, aad.length, p.data, length);
             byte[] sealed = p.dataAndTag(aad.length, length);
@@ -136,9 +148,12 @@ class NativeAesGcmTest {
     }
 
     @Test
-    void refusesKeysOfOtherLengths() {
+    void refusesKeysOfOtherLengthsAndWidthsThisCpuLacks() {
         assertThat(catchThrowable(() -> NativeAesGcm.create(new byte[24], 0, 24)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use 16 or 32");
+        assertThat(catchThrowable(() -> NativeAesGcm.createWithWidth(new byte[16], 0, 16, 1024)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1024-bit registers");
+        assertThat(NativeAesGcm.status()).contains(NativeAesGcm.width() == 512 ? "AVX-512" : "AVX2");
     }
 
     private static byte[] bytes(SplittableRandom random, int length) {
