@@ -27,6 +27,8 @@ import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage.StartupOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -280,6 +282,12 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     /** Highest log index this peer knows to be committed. */
     public long commitIndex() {
         return division.getRaftLog().getLastCommittedIndex();
+    }
+
+    /** Highest index in this peer's log, committed or not (tests strand uncommitted entries with it). */
+    long lastLogIndex() {
+        TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        return last == null ? RaftLog.INVALID_LOG_INDEX : last.getIndex();
     }
 
     /**
