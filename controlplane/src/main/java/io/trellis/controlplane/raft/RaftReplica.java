@@ -27,6 +27,8 @@ import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage.StartupOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,13 +163,30 @@ public final class RaftReplica implements Proposer, AutoCloseable {
                 done.complete(index);
             } else if (System.nanoTime() - deadline > 0) {
                 done.completeExceptionally(new IOException("entry " + index + " was committed but this manager has "
-                        + "not applied it within " + config.requestTimeout()));
+                        + "not applied it within " + config.requestTimeout() + " (" + progress() + ")"));
             } else {
                 CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS).execute(poll[0]);
             }
         };
         poll[0].run();
         return done;
+    }
+
+    /**
+     * Where this replica stands, for a write it did not apply in time: a commit index short of the
+     * entry means the leader's entries are not reaching its log; a commit index past it means its
+     * apply is stuck; a state other than RUNNING means Ratis stopped it.
+     */
+    private String progress() {
+        DivisionInfo info = division.getInfo();
+        String log;
+        try {
+            log = "commit index " + commitIndex() + ", log ends at " + lastLogIndex();
+        } catch (IllegalStateException closed) { // Ratis closed the log with the division
+            log = "log closed";
+        }
+        return log + ", applied " + appliedIndex() + ", leader " + info.getLeaderId() + " in term "
+                + info.getCurrentTerm() + ", Ratis " + info.getLifeCycleState();
     }
 
     /** The group as this peer knows it now (the committed or in-progress configuration). */
@@ -280,6 +299,12 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     /** Highest log index this peer knows to be committed. */
     public long commitIndex() {
         return division.getRaftLog().getLastCommittedIndex();
+    }
+
+    /** Highest index in this peer's log, committed or not (tests strand uncommitted entries with it). */
+    long lastLogIndex() {
+        TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        return last == null ? RaftLog.INVALID_LOG_INDEX : last.getIndex();
     }
 
     /**

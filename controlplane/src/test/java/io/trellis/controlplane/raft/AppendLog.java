@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 import io.trellis.controlplane.store.ReplicatedState;
 
@@ -22,6 +23,8 @@ final class AppendLog implements ReplicatedState {
     private long appliedIndex;
     private int applies;
     private int snapshotsRead;
+    /** While held, apply waits: the replica's apply thread is stuck, as a slow or wedged state would leave it. */
+    private final Semaphore gate = new Semaphore(1);
 
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -32,11 +35,24 @@ final class AppendLog implements ReplicatedState {
     }
 
     @Override
-    public synchronized byte[] apply(long index, byte[] entry) {
-        entries.add(text(entry));
-        appliedIndex = index;
-        applies++;
-        return bytes(Integer.toString(entries.size()));
+    public byte[] apply(long index, byte[] entry) {
+        gate.acquireUninterruptibly();
+        gate.release();
+        synchronized (this) {
+            entries.add(text(entry));
+            appliedIndex = index;
+            applies++;
+            return bytes(Integer.toString(entries.size()));
+        }
+    }
+
+    /** Makes later applies wait until {@link #releaseApplies()}. */
+    void holdApplies() {
+        gate.acquireUninterruptibly();
+    }
+
+    void releaseApplies() {
+        gate.release();
     }
 
     @Override

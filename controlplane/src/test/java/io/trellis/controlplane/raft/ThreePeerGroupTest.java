@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,6 +156,27 @@ class ThreePeerGroupTest {
                 other.leaderId().filter(id -> !id.equals(configs.get(leader).self().id())).isPresent());
         other.awaitLeader(RaftReplicaTest.LEADER_TIMEOUT);
         other.propose(bytes("after")).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A follower whose apply is stuck fails a write forwarded through it once the request timeout
+     * passes, and says how far it got, so such a failure tells a log that stopped growing from an
+     * apply that stopped or a replica Ratis shut down.
+     */
+    @Test
+    void aForwardedWriteNotAppliedInTimeSaysWhereTheReplicaStands() throws Exception {
+        int followerAt = (leaderPosition() + 1) % 3;
+        states.get(followerAt).holdApplies();
+        try {
+            assertThatThrownBy(() -> replicas.get(followerAt).propose(bytes("held")).get(10, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(IOException.class)
+                    .hasMessageContaining("was committed but this manager has not applied it within PT3S")
+                    .hasMessageMatching("(?s).*\\(commit index \\d+, log ends at \\d+, applied \\d+, leader n\\d "
+                            + "in term \\d+, Ratis RUNNING\\).*");
+        } finally {
+            states.get(followerAt).releaseApplies();
+        }
+        awaitEverywhere(List.of("held"), List.of(0, 1, 2));
     }
 
     /**
