@@ -155,7 +155,11 @@ class ThreePeerGroupTest {
         await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10)).until(() ->
                 other.leaderId().filter(id -> !id.equals(configs.get(leader).self().id())).isPresent());
         other.awaitLeader(RaftReplicaTest.LEADER_TIMEOUT);
-        other.propose(bytes("after")).get(5, TimeUnit.SECONDS);
+        // A new leader may still be "not ready to lead" (committing its first entry): writes are
+        // refused until then, as a client would see, so the write is retried.
+        await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
+                .ignoreException(java.util.concurrent.ExecutionException.class)
+                .until(() -> other.propose(bytes("after")).get(5, TimeUnit.SECONDS) != null);
     }
 
     /**
