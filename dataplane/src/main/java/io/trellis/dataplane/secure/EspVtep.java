@@ -1,15 +1,9 @@
 package io.trellis.dataplane.secure;
 
 import io.trellis.dataplane.vtep.RemoteAddresses;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.UnixChannel;
 import io.trellis.dataplane.offload.DatagramRun;
@@ -18,6 +12,7 @@ import io.trellis.dataplane.switching.VirtualSwitch;
 import io.trellis.dataplane.switching.VtepCounters;
 import io.trellis.dataplane.switching.VtepSink;
 import io.trellis.dataplane.vtep.Transport;
+import io.trellis.dataplane.vtep.VtepSocket;
 import io.trellis.ipsec.esp.EspCounters;
 import io.trellis.ipsec.esp.SecurityAssociation;
 import io.trellis.ipvs.NativeException;
@@ -26,7 +21,6 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -45,11 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class EspVtep implements VtepSink, AutoCloseable {
     /** RFC 3948 §2: UDP-encapsulated ESP; configurable because an IKE daemon may own it. */
     public static final int PORT_DEFAULT = 4500;
-    /** Reads take up to 64 KB, as the plain VTEP's: runs of GRO-coalesced datagrams are split by Netty. */
-    private static final int DATAGRAM_MAX = 65_536;
-    private static final int READ_BATCH = 64;
 
-    private final EventLoopGroup group;
+    private final VtepSocket socket;
     private final Channel channel;
     private final int port;
     private final RemoteAddresses remotes;
@@ -66,15 +57,15 @@ public final class EspVtep implements VtepSink, AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final ChannelFutureListener dequeued = f -> queued.decrementAndGet();
 
-    private EspVtep(EventLoopGroup group, Channel channel, int port, Transport transport, EspKeys keys,
+    private EspVtep(VtepSocket socket, int port, Transport transport, EspKeys keys,
                     boolean udpSegmentation, EspCounters counters, EspVtepCounters drops, VtepCounters vxlanDrops,
                     AtomicReference<VirtualSwitch> target) {
         this.counters = counters;
         this.drops = drops;
         this.vxlanDrops = vxlanDrops;
         this.target = target;
-        this.group = group;
-        this.channel = channel;
+        this.socket = socket;
+        this.channel = socket.channel();
         this.port = port;
         this.remotes = new RemoteAddresses(port);
         this.transport = transport;
@@ -89,36 +80,14 @@ public final class EspVtep implements VtepSink, AutoCloseable {
      */
     public static EspVtep bind(Transport transport, InetAddress local, int port, EspKeys keys, boolean udpGso,
                                boolean udpGro) throws IOException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         EspCounters counters = new EspCounters();
         EspVtepCounters drops = new EspVtepCounters();
         VtepCounters vxlanDrops = new VtepCounters();
         AtomicReference<VirtualSwitch> target = new AtomicReference<>();
-        try {
-            Bootstrap b = new Bootstrap()
-                    .group(group)
-                    .channel(transport.datagramChannel())
-                    // As the plain VTEP: read until the socket is empty, so the TCP coalescer sees batches.
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_MAX)
-                            .respectMaybeMoreData(false).maxMessagesPerRead(READ_BATCH))
-                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                    .handler(new EspReceiver(target, keys, counters, drops, vxlanDrops));
-            if (udpGro && transport == Transport.EPOLL) {
-                b.option(EpollChannelOption.UDP_GRO, true);
-            }
-            Channel ch = b.bind(local, port).sync().channel();
-            return new EspVtep(group, ch, port, transport, keys, udpGso && transport.supportsUdpSegmentation(),
-                    counters, drops, vxlanDrops, target);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully();
-            throw new IOException("interrupted while binding the ESP socket", e);
-        } catch (RuntimeException e) {
-            group.shutdownGracefully();
-            throw new IOException("cannot bind the ESP socket on " + local.getHostAddress() + ":" + port + ": "
-                    + e.getMessage(), e);
-        }
+        VtepSocket socket = VtepSocket.bind(transport, local, port,
+                new EspReceiver(target, keys, counters, drops, vxlanDrops), udpGro, "the ESP socket");
+        return new EspVtep(socket, port, transport, keys, udpGso && transport.supportsUdpSegmentation(),
+                counters, drops, vxlanDrops, target);
     }
 
     /** Received traffic goes to {@code sw} from now on (late binding: the switch needs this sink first). */
@@ -277,7 +246,6 @@ public final class EspVtep implements VtepSink, AutoCloseable {
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        socket.close();
     }
 }

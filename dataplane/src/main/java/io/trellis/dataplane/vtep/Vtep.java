@@ -1,13 +1,8 @@
 package io.trellis.dataplane.vtep;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.trellis.dataplane.offload.DatagramRun;
@@ -30,14 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Vtep implements VtepSink, AutoCloseable {
     public static final int PORT_DEFAULT = 4789;
-    /**
-     * Reads take up to 64 KB: besides UDP GRO runs, a kernel VXLAN peer on the same host (veth) hands
-     * its tunnel GSO packets to our socket unsegmented, one datagram carrying up to 64 KB of TCP.
-     */
-    private static final int DATAGRAM_MAX = 65_536;
-    private static final int READ_BATCH = 64;
 
-    private final EventLoopGroup group;
+    private final VtepSocket socket;
     private final Channel channel;
     private final int port;
     private final RemoteAddresses remotes;
@@ -56,9 +45,9 @@ public final class Vtep implements VtepSink, AutoCloseable {
     /** One native sender per TAP thread, on Netty's own socket fd (epoll and io_uring channels). */
     private final ThreadLocal<UdpGsoSender> directSenders = ThreadLocal.withInitial(this::newDirectSender);
 
-    private Vtep(EventLoopGroup group, Channel channel, int port, Transport transport, boolean udpSegmentation) {
-        this.group = group;
-        this.channel = channel;
+    private Vtep(VtepSocket socket, int port, Transport transport, boolean udpSegmentation) {
+        this.socket = socket;
+        this.channel = socket.channel();
         this.port = port;
         this.remotes = new RemoteAddresses(port);
         this.transport = transport;
@@ -72,35 +61,11 @@ public final class Vtep implements VtepSink, AutoCloseable {
      */
     public static Vtep bind(Transport transport, InetAddress local, int port, SwitchRef sw, boolean udpGso,
                             boolean udpGro) throws IOException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         Vtep[] self = new Vtep[1];
-        try {
-            boolean gro = udpGro && transport == Transport.EPOLL;
-            Bootstrap b = new Bootstrap()
-                    .group(group)
-                    .channel(transport.datagramChannel())
-                    // Keep reading until the socket is empty (up to 64 datagrams): a datagram never
-                    // "fills" a 64 KB buffer, and Netty would otherwise end the read cycle after each one,
-                    // so every packet paid a full epoll round and the TCP coalescer never saw two in a row.
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_MAX)
-                            .respectMaybeMoreData(false).maxMessagesPerRead(READ_BATCH))
-                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                    .handler(new Receiver(sw, () -> self[0].counters));
-            if (gro) {
-                b.option(io.netty.channel.epoll.EpollChannelOption.UDP_GRO, true);
-            }
-            Channel ch = b.bind(local, port).sync().channel();
-            self[0] = new Vtep(group, ch, port, transport, udpGso && transport.supportsUdpSegmentation());
-            return self[0];
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully();
-            throw new IOException("interrupted while binding the VTEP", e);
-        } catch (RuntimeException e) {
-            group.shutdownGracefully();
-            throw new IOException("cannot bind the VTEP on " + local.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
-        }
+        VtepSocket socket = VtepSocket.bind(transport, local, port, new Receiver(sw, () -> self[0].counters), udpGro,
+                "the VTEP");
+        self[0] = new Vtep(socket, port, transport, udpGso && transport.supportsUdpSegmentation());
+        return self[0];
     }
 
     /** Late binding of the switch, which needs the VTEP as its sink. */
@@ -244,8 +209,7 @@ public final class Vtep implements VtepSink, AutoCloseable {
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        socket.close();
     }
 
     /** Event-loop side: hands each datagram to the switch; Netty releases the packet afterwards. */
