@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.trellis.dataplane.DropReason;
 import io.trellis.dataplane.Netns;
 import io.trellis.dataplane.offload.OffloadMode;
+import io.trellis.dataplane.tunnel.NamespaceTransfer;
 import io.trellis.dataplane.tunnel.PointToPointTunnel;
 import io.trellis.dataplane.tunnel.TunnelConfiguration;
 import io.trellis.dataplane.tunnel.TunnelEncryption;
@@ -21,22 +22,16 @@ import io.trellis.ipsec.keyring.KeyRing;
 import io.trellis.ipsec.keyring.MasterKey;
 import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -132,7 +127,7 @@ abstract class EncryptedTunnelScenario {
     @Test
     void carriesTcpFromAToB() throws Exception {
         long drops = ta.esp().counters().drops() + tb.esp().counters().drops();
-        transfer(b, a, "10.43.0.2", 4 << 20);
+        NamespaceTransfer.transfer(b, a, "10.43.0.2", 4 << 20);
         assertThat(ta.esp().counters().drops() + tb.esp().counters().drops()).isEqualTo(drops);
         assertThat(ta.counters().drops(DropReason.TX_FAILED)).isZero();
     }
@@ -140,7 +135,7 @@ abstract class EncryptedTunnelScenario {
     @Test
     void carriesTcpFromBToA() throws Exception {
         long drops = ta.esp().counters().drops() + tb.esp().counters().drops();
-        transfer(a, b, "10.43.0.1", 4 << 20);
+        NamespaceTransfer.transfer(a, b, "10.43.0.1", 4 << 20);
         assertThat(ta.esp().counters().drops() + tb.esp().counters().drops()).isEqualTo(drops);
         assertThat(tb.counters().drops(DropReason.TX_FAILED)).isZero();
     }
@@ -345,39 +340,9 @@ abstract class EncryptedTunnelScenario {
 
     private static void transferUnchecked(NetworkNamespace server, NetworkNamespace client, String ip, int bytes) {
         try {
-            transfer(server, client, ip, bytes);
+            NamespaceTransfer.transfer(server, client, ip, bytes);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Sends {@code bytes} random bytes from {@code client} to a server in {@code server}; compares digests. */
-    private static void transfer(NetworkNamespace server, NetworkNamespace client, String serverIp, int bytes)
-            throws Exception {
-        byte[] data = new byte[bytes];
-        new Random(bytes).nextBytes(data);
-        byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
-        ServerSocket listener = server.call(() -> new ServerSocket(0, 1, InetAddress.getByName(serverIp)));
-        try (listener) {
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = listener.accept()) {
-                    byte[] buf = new byte[data.length];
-                    new DataInputStream(s.getInputStream()).readFully(buf);
-                    return MessageDigest.getInstance("SHA-256").digest(buf);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            client.call(() -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(serverIp, listener.getLocalPort()), 5000);
-                    OutputStream out = s.getOutputStream();
-                    out.write(data);
-                    out.flush();
-                }
-                return null;
-            });
-            assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
         }
     }
 }

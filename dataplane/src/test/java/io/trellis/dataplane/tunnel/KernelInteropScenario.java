@@ -8,17 +8,8 @@ import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;
-import java.io.DataInputStream;
-import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.security.MessageDigest;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,12 +74,12 @@ abstract class KernelInteropScenario {
 
     @Test
     void tcpFromTrellisSideToKernelSide() throws Exception {
-        transfer(b, a, "10.42.0.2");
+        NamespaceTransfer.transfer(b, a, "10.42.0.2", 4 << 20);
     }
 
     @Test
     void tcpFromKernelSideToTrellisSide() throws Exception {
-        transfer(a, b, "10.42.0.1");
+        NamespaceTransfer.transfer(a, b, "10.42.0.1", 4 << 20);
     }
 
     @Test
@@ -99,35 +90,5 @@ abstract class KernelInteropScenario {
         assertThat(tunnel.vtep().counters().malformed.sum() - before).isEqualTo(3);
         netns.sh("a", "ping -c 1 -W 2 10.42.0.2"); // still forwarding
         assertThat(tunnel.counters().drops(DropReason.TX_FAILED)).isZero();
-    }
-
-    /** Sends 4 MiB of random bytes from {@code client} to a server in {@code server}; both sides check the digest. */
-    private void transfer(NetworkNamespace server, NetworkNamespace client, String serverIp) throws Exception {
-        byte[] data = new byte[4 << 20];
-        new Random(1).nextBytes(data);
-        byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
-        ServerSocket listener = server.call(() -> new ServerSocket(5001, 1, InetAddress.getByName(serverIp)));
-        try (listener) {
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = listener.accept()) {
-                    byte[] buf = new byte[data.length];
-                    new DataInputStream(s.getInputStream()).readFully(buf);
-                    return MessageDigest.getInstance("SHA-256").digest(buf);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            // Connect inside the namespace: Java creates a socket's fd lazily, at connect time.
-            client.call(() -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(serverIp, 5001), 5000);
-                    OutputStream out = s.getOutputStream();
-                    out.write(data);
-                    out.flush();
-                }
-                return null;
-            });
-            assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
-        }
     }
 }
