@@ -1,6 +1,5 @@
 package io.trellis.agent.cli;
 
-import io.trellis.ipsec.Configuration;
 import io.trellis.ipsec.keyring.KeyRing;
 import io.trellis.ipsec.keyring.MasterKey;
 import java.io.PrintWriter;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class RotationReminder implements AutoCloseable {
     private final KeyRing ring;
     private final PrintWriter out;
-    private final Duration interval = Duration.ofNanos(Configuration.rotationIntervalNs());
+    private final Duration interval;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rotation-reminder");
         t.setDaemon(true);
@@ -31,6 +30,7 @@ final class RotationReminder implements AutoCloseable {
     RotationReminder(KeyRing ring, PrintWriter out) {
         this.ring = ring;
         this.out = out;
+        this.interval = ring.rotationInterval(); // the ring's own, so the reminder says what it decides by
         long periodMs = Math.max(1_000, Math.min(60_000, interval.toMillis() / 10));
         timer.scheduleAtFixedRate(this::check, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }

@@ -4,6 +4,7 @@ import io.trellis.ipsec.Configuration;
 import io.trellis.ipsec.esp.SecurityAssociation;
 import io.trellis.ipsec.esp.SecurityAssociationDatabase;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -133,6 +134,11 @@ public final class KeyRing implements SecurityAssociationDatabase {
     /** Every installed key, in installation order. */
     public synchronized List<MasterKey> keys() {
         return new ArrayList<>(keys.values());
+    }
+
+    /** How long a send key stays primary before {@link #rotationDue()}. */
+    public Duration rotationInterval() {
+        return Duration.ofNanos(rotationIntervalNs);
     }
 
     /**
