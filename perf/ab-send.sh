@@ -11,7 +11,7 @@
 # received of the whole Trellis JVM and of its TAP reader thread (utime+stime from
 # /proc/PID/task/TID/stat; the TAP thread's stime includes the peer's receive softirq that runs
 # inside its sendmsg). CPU per GB moves less than Gb/s on a busy host: compare that first.
-# Then medians per jar. Copy jars out of agent/target first, so a rebuild cannot change them.
+# Then medians per jar. Copy jars out of agent/dist/target first, so a rebuild cannot change them.
 #
 # Safety as bench-overlay.sh: root only, everything inside the two namespaces, bounded waits, an
 # EXIT trap kills the tunnel by PID and deletes both namespaces. Run it under the bench lock:

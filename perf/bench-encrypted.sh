@@ -62,7 +62,7 @@ trap 'echo "bench-encrypted: terminated; cleaned up" >&2; exit 143' TERM
 
 # A private copy of the jar: a build started by anyone during the run cannot rewrite it under the JVMs.
 jar="$work/trellis.jar"
-cp "$root/agent/target/trellis.jar" "$jar"
+cp "$root/agent/dist/target/trellis.jar" "$jar"
 
 # ---------------------------------------------------------------- measurement helpers
 # iperf NAME REP warmup|tcp: client in A to OB, server in B; appends "name rep gbps bytes sys_ticks proc_ticks"

@@ -52,7 +52,7 @@ trap 'echo "bench-overlay: terminated; cleaned up" >&2; exit 143' TERM
 # The tunnel runs from a copy of the jar, not through ./trellis: a build started by anyone during
 # the run (the launcher rebuilds when a source is newer) would otherwise rewrite the jar under the JVM.
 jar="$work/trellis.jar"
-cp "$root/agent/target/trellis.jar" "$jar"
+cp "$root/agent/dist/target/trellis.jar" "$jar"
 
 # ---------------------------------------------------------------- measurement helpers
 # iperf NAME DIR REP CLIENT_NS SERVER_NS DST tcp|udp|warmup

@@ -19,7 +19,7 @@ need_java() { # need_java: dies unless java is on the PATH
 
 stale() { # stale: true when perf/target/benchmarks.jar or the agent jar is missing, or a pom.xml or main source is newer
   local jar="$root/perf/target/benchmarks.jar"
-  [[ ! -f "$jar" || ! -f "$root/agent/target/trellis.jar" ]] && return 0
+  [[ ! -f "$jar" || ! -f "$root/agent/dist/target/trellis.jar" ]] && return 0
   [[ -n "$(find "$root" -path "$root/.git" -prune -o \
         \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer "$jar" -print -quit)" ]]
 }
@@ -56,7 +56,7 @@ stop_child() { # stop_child: for the EXIT trap; stops and reaps the command run 
 private_jars() { # private_jars: makes $work and copies perf/target/benchmarks.jar and the agent jar into it (benchmarks.jar, trellis.jar)
   mkdir -p "$work"
   cp "$root/perf/target/benchmarks.jar" "$work/benchmarks.jar"
-  cp "$root/agent/target/trellis.jar" "$work/trellis.jar"
+  cp "$root/agent/dist/target/trellis.jar" "$work/trellis.jar"
 }
 
 host_date_line() { # host_date_line: the "- date: ...; code: ..." line of the host facts (UTC, commit, files changed)

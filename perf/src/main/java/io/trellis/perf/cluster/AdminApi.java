@@ -1,11 +1,11 @@
 package io.trellis.perf.cluster;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.trellis.agent.admin.AdminClient;
-import io.trellis.agent.api.InfoView;
-import io.trellis.agent.api.Json;
-import io.trellis.agent.api.NodeView;
-import io.trellis.agent.api.TaskView;
+import io.trellis.api.InfoView;
+import io.trellis.api.Json;
+import io.trellis.api.NodeView;
+import io.trellis.api.TaskView;
+import io.trellis.api.client.AdminClient;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

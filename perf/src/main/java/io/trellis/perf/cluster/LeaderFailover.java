@@ -1,6 +1,6 @@
 package io.trellis.perf.cluster;
 
-import io.trellis.agent.api.NodeView;
+import io.trellis.api.NodeView;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;

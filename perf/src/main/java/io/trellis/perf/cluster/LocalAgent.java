@@ -1,8 +1,8 @@
 package io.trellis.perf.cluster;
 
-import io.trellis.agent.admin.AdminClient;
-import io.trellis.agent.api.InfoView;
-import io.trellis.agent.api.Json;
+import io.trellis.api.InfoView;
+import io.trellis.api.Json;
+import io.trellis.api.client.AdminClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One {@code trellis agent} process on a loopback address of its own (127.0.0.0/8 is all local on
  * Linux, so each agent keeps the fixed cluster port 2377 without a network namespace), as
- * {@code agent/src/test/.../it/AgentProcess} does. Its PID goes to {@code agent.pid} in its data
+ * {@code agent/dist/src/test/.../it/AgentProcess} does. Its PID goes to {@code agent.pid} in its data
  * directory so {@code perf/bench-cluster.sh}'s EXIT trap can kill it if this JVM dies first.
  */
 final class LocalAgent {
@@ -56,7 +56,7 @@ final class LocalAgent {
         List<String> argv = new ArrayList<>();
         argv.add(ProcessHandle.current().info().command().orElse("java"));
         argv.addAll(JVM_FLAGS);
-        argv.addAll(List.of("-cp", jar.toString(), "io.trellis.agent.Main", "agent",
+        argv.addAll(List.of("-cp", jar.toString(), "io.trellis.dist.Main", "agent",
                 "--data-dir", dataDir.toString(), "--host", host, "--hostname", name, "--advertise-addr", address,
                 "--raft-port", String.valueOf(raftPort), "--heartbeat-period", heartbeat, "--stop-grace-period", "1"));
         process = new ProcessBuilder(argv).redirectErrorStream(true)

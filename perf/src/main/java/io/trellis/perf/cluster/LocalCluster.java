@@ -1,9 +1,9 @@
 package io.trellis.perf.cluster;
 
-import io.trellis.agent.Main;
-import io.trellis.agent.runtime.FileTree;
-import io.trellis.agent.runtime.TaskDirectory;
+import io.trellis.dist.Main;
 import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.process.FileTree;
+import io.trellis.process.TaskDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,7 +1,7 @@
 package io.trellis.perf.cluster;
 
-import io.trellis.agent.api.NodeView;
-import io.trellis.agent.api.TaskView;
+import io.trellis.api.NodeView;
+import io.trellis.api.TaskView;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

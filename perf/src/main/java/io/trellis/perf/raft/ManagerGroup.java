@@ -1,10 +1,10 @@
 package io.trellis.perf.raft;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.trellis.agent.daemon.ManagerNode;
-import io.trellis.agent.daemon.SwarmIdentity;
 import io.trellis.controlplane.atrest.SealedBox;
 import io.trellis.controlplane.raft.RaftConfiguration;
+import io.trellis.daemon.ManagerNode;
+import io.trellis.daemon.SwarmIdentity;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.trellis.perf.raft;
 
-import io.trellis.agent.daemon.ManagerNode;
-import io.trellis.agent.runtime.FileTree;
+import io.trellis.daemon.ManagerNode;
+import io.trellis.process.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

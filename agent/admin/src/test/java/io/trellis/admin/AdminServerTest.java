@@ -1,0 +1,326 @@
+package io.trellis.admin;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trellis.api.client.AdminClient;
+import io.trellis.api.client.AdminHost;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminServerTest {
+    private Path dir;
+    private Path socket;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void socketPath() throws IOException {
+        // Not @TempDir: a Unix socket path must stay under 108 bytes, so keep it short and in /tmp.
+        dir = Files.createTempDirectory(Path.of("/tmp"), "trellis-admin");
+        socket = dir.resolve("run").resolve("trellis.sock");
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private AdminServer serve(AdminRouter router) throws IOException {
+        AdminServer server = AdminServer.start("unix://" + socket, null, router);
+        toClose.add(server);
+        return server;
+    }
+
+    private AdminClient client() {
+        return AdminClient.forHost("unix://" + socket);
+    }
+
+    @Test
+    void jsonRoundTripWithPathAndQueryParams() throws Exception {
+        serve(new AdminRouter()
+                .get("/services/{id}", req -> AdminResponse.json(200,
+                        ("{\"id\":\"" + req.pathParam("id") + "\",\"tail\":\"" + req.queryParam("tail") + "\"}").getBytes(UTF_8)))
+                .post("/services", req -> AdminResponse.json(201, req.body()))
+                .delete("/services/{id}", req -> AdminResponse.text(200, "removed " + req.pathParam("id"))));
+
+        AdminClient.Response got = client().send("GET", "/services/web?tail=10", null);
+        AdminClient.Response created = client().send("POST", "/services", "{\"name\":\"web\"}".getBytes(UTF_8));
+        AdminClient.Response removed = client().send("DELETE", "/services/web", null);
+
+        assertThat(got.status()).isEqualTo(200);
+        assertThat(got.bodyText()).isEqualTo("{\"id\":\"web\",\"tail\":\"10\"}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.bodyText()).isEqualTo("{\"name\":\"web\"}");
+        assertThat(removed.bodyText()).isEqualTo("removed web");
+    }
+
+    @Test
+    void unknownPathIs404AndWrongMethodIs405() throws Exception {
+        serve(new AdminRouter().get("/info", req -> AdminResponse.text(200, "ok")));
+
+        AdminClient.Response missing = client().send("GET", "/nope", null);
+        AdminClient.Response wrongMethod = client().send("POST", "/info", null);
+
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.bodyText()).isEqualTo("{\"message\":\"no such endpoint: /nope\"}");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.bodyText()).contains("POST is not allowed on /info; use GET");
+    }
+
+    @Test
+    void oversizedBodyIs413WithAMessage() throws Exception {
+        serve(new AdminRouter().post("/secrets", req -> AdminResponse.text(200, "stored")));
+
+        AdminClient.Response r = client().send("POST", "/secrets", new byte[AdminServer.MAX_REQUEST_BYTES + 1]);
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.bodyText()).contains("request body too large: the admin API accepts at most 2097152 bytes");
+    }
+
+    @Test
+    void bodyAtTheLimitIsAccepted() throws Exception {
+        serve(new AdminRouter().post("/secrets", req -> AdminResponse.text(200, "got " + req.body().length)));
+
+        AdminClient.Response r = client().send("POST", "/secrets", new byte[AdminServer.MAX_REQUEST_BYTES]);
+
+        assertThat(r.bodyText()).isEqualTo("got " + AdminServer.MAX_REQUEST_BYTES);
+    }
+
+    @Test
+    void handlerExceptionIs500WithItsMessage() throws Exception {
+        serve(new AdminRouter().get("/boom", req -> {
+            throw new IllegalStateException("store is closed");
+        }));
+
+        AdminClient.Response r = client().send("GET", "/boom", null);
+
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.bodyText()).isEqualTo("{\"message\":\"store is closed\"}");
+    }
+
+    @Test
+    void streamedChunksArriveBeforeTheHandlerFinishes() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        serve(new AdminRouter().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
+            sink.write("first\n".getBytes(UTF_8));
+            release.await();
+            sink.write("second\n".getBytes(UTF_8));
+            finished.countDown();
+        })));
+        ChunkRecorder out = new ChunkRecorder();
+
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client().stream("GET", "/logs?follow=true", null, out);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThat(out.firstWrite.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.text()).isEqualTo("first\n");
+        assertThat(finished.getCount()).isEqualTo(1);
+        release.countDown();
+        assertThat(status.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(out.text()).isEqualTo("first\nsecond\n");
+    }
+
+    @Test
+    void streamingBodyIsInterruptedWhenTheClientLeaves() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        serve(new AdminRouter().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
+            sink.write("first\n".getBytes(UTF_8));
+            try {
+                new CountDownLatch(1).await(); // idle follow: no new lines
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+        })));
+
+        try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            raw.connect(UnixDomainSocketAddress.of(socket));
+            raw.write(ByteBuffer.wrap("GET /logs HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8)));
+            StringBuilder seen = new StringBuilder();
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            while (!seen.toString().contains("first")) {
+                buf.clear();
+                raw.read(buf);
+                seen.append(new String(buf.array(), 0, buf.position(), UTF_8));
+            }
+            assertThat(seen.toString()).contains("transfer-encoding: chunked");
+        }
+
+        assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void keptAliveConnectionAnswersPipelinedRequestsInOrder() throws Exception {
+        serve(new AdminRouter()
+                .get("/slow", req -> {
+                    Thread.sleep(200);
+                    return AdminResponse.text(200, "slow");
+                })
+                .get("/fast", req -> AdminResponse.text(200, "fast")));
+
+        String replies = rawExchange("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(replies).containsSubsequence("content-length: 4", "slow", "HTTP/1.1 200 OK", "fast");
+    }
+
+    @Test
+    void methodNotAllowedCarriesAllowHeader() throws Exception {
+        serve(new AdminRouter().get("/info", req -> AdminResponse.text(200, "ok"))
+                .delete("/info", req -> AdminResponse.text(200, "gone")));
+
+        String reply = rawExchange("PUT /info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+
+        assertThat(reply).startsWith("HTTP/1.1 405 Method Not Allowed").contains("Allow: GET, DELETE");
+    }
+
+    @Test
+    void staleSocketFileIsReplaced() throws Exception {
+        Files.createDirectories(socket.getParent());
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(socket)); // the JDK leaves the file behind on close
+        }
+        assertThat(socket).exists();
+
+        serve(new AdminRouter().get("/info", req -> AdminResponse.text(200, "ok")));
+
+        assertThat(client().send("GET", "/info", null).bodyText()).isEqualTo("ok");
+    }
+
+    @Test
+    void secondServerOnALiveSocketIsRefused() throws Exception {
+        serve(new AdminRouter().get("/info", req -> AdminResponse.text(200, "first")));
+
+        assertThatThrownBy(() -> serve(new AdminRouter()))
+                .isInstanceOf(IOException.class)
+                .hasMessage("another agent is already listening on unix://" + socket);
+        assertThat(client().send("GET", "/info", null).bodyText()).isEqualTo("first");
+    }
+
+    @Test
+    void socketFileIsGroupOnlyAndRemovedOnClose() throws Exception {
+        AdminServer server = serve(new AdminRouter());
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
+        server.close();
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void closeIsPromptAndIdempotent() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        AdminServer server = serve(new AdminRouter().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
+            sink.write("x".getBytes(UTF_8));
+            never.await();
+        })));
+        CompletableFuture<Integer> follower = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client().stream("GET", "/logs", null, OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                return -1;
+            }
+        });
+        Thread.sleep(200);
+
+        long start = System.nanoTime();
+        server.close();
+        server.close();
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
+        assertThat(follower.get(5, TimeUnit.SECONDS)).isEqualTo(-1); // cut off without the last chunk
+    }
+
+    @Test
+    void servesTcpOnAKernelChosenPort() throws Exception {
+        AdminServer server = AdminServer.start(List.of(new AdminHost.Unix(socket), new AdminHost.Tcp("127.0.0.1", 0)),
+                new AdminRouter().get("/info", req -> AdminResponse.text(200, "ok")));
+        toClose.add(server);
+
+        AdminHost tcp = server.boundHosts().get(1);
+
+        assertThat(tcp).isInstanceOf(AdminHost.Tcp.class);
+        assertThat(((AdminHost.Tcp) tcp).port()).isPositive();
+        assertThat(new AdminClient(tcp).send("GET", "/info", null).bodyText()).isEqualTo("ok");
+        assertThat(client().send("GET", "/info", null).bodyText()).isEqualTo("ok");
+    }
+
+    @Test
+    void oversizedBodyOverTcpStillGetsTheMessage() throws Exception {
+        AdminServer server = AdminServer.start(List.of(new AdminHost.Tcp("127.0.0.1", 0)),
+                new AdminRouter().post("/secrets", req -> AdminResponse.text(200, "stored")));
+        toClose.add(server);
+
+        AdminClient.Response r = new AdminClient(server.boundHosts().get(0))
+                .send("POST", "/secrets", new byte[3 * 1024 * 1024]);
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.bodyText()).contains("at most 2097152 bytes");
+    }
+
+    private String rawExchange(String requests) throws IOException {
+        try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            raw.connect(UnixDomainSocketAddress.of(socket));
+            raw.write(ByteBuffer.wrap(requests.getBytes(UTF_8)));
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            while (raw.read(buf.clear()) >= 0) {
+                all.write(buf.array(), 0, buf.position());
+            }
+            return all.toString(UTF_8);
+        }
+    }
+
+    /** Records what a streamed reply wrote, and when the first bytes came. */
+    private static final class ChunkRecorder extends OutputStream {
+        final CountDownLatch firstWrite = new CountDownLatch(1);
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+            firstWrite.countDown();
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+            firstWrite.countDown();
+        }
+
+        synchronized String text() {
+            return bytes.toString(UTF_8);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.trellis.api;
+
+import java.util.List;
+
+/**
+ * Body of {@code POST /services}.
+ *
+ * @param replicas           {@code null} when not given: 1 for a replicated service, none for a global one
+ * @param mode               "replicated" (default) or "global"
+ * @param constraints        placement constraints, all of which must hold
+ * @param maxReplicasPerNode {@code null} or 0: no limit
+ */
+public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                   String mode, List<String> constraints, Integer maxReplicasPerNode) {
+
+    /** A replicated service without placement rules. */
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas) {
+        this(name, image, command, env, replicas, null, null, null);
+    }
+}

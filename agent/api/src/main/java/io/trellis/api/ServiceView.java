@@ -1,0 +1,14 @@
+package io.trellis.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A service with its live replica count, as {@code service ls} and {@code service inspect} show it.
+ *
+ * @param spec the service's spec as the cluster stores it, shown as-is by {@code service inspect}; what the
+ *             CLI itself reads from it has a field of its own here
+ */
+public record ServiceView(String id, String name, String mode, int running, int desired, String image,
+                          String ports, int maxReplicasPerNode, long version, long createdAt, long updatedAt,
+                          JsonNode spec) {
+}

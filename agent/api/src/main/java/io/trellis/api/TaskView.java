@@ -1,0 +1,9 @@
+package io.trellis.api;
+
+import java.util.List;
+
+/** A task as {@code service ps} shows it, with its node's hostname resolved. */
+public record TaskView(String id, String name, String serviceId, String serviceName, int slot, String image,
+                       List<String> command, String nodeId, String node, String desiredState, String state,
+                       long stateSince, String message, String error, int exitCode, long pid, long createdAt) {
+}

@@ -1,0 +1,43 @@
+package io.trellis.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Runs one {@code trellis} command line. The client commands are always there; the entry point adds
+ * the commands of the modules it ships (agent, lab, demo, workloads, vxlan-tunnel), so a client call
+ * never loads the classes of the others.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    /** @return the exit code (0 ok, 1 user error, 2 unreachable, 3 internal) */
+    public static int execute(PrintWriter out, PrintWriter err, String[] args, Object... moreCommands) {
+        CommandLine cl = new CommandLine(new TrellisCommand());
+        for (Object command : moreCommands) {
+            cl.addSubcommand(command);
+        }
+        cl.setOut(out);
+        cl.setErr(err);
+        // Everything after the image is the task's command, its flags included (like docker run).
+        cl.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage()
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return CliException.USER_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof CliException ce) {
+                commandLine.getErr().println("error: " + ce.getMessage());
+                return ce.exitCode();
+            }
+            commandLine.getErr().println("internal error: " + ex);
+            if (System.getenv("TRELLIS_DEBUG") != null) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return CliException.INTERNAL;
+        });
+        return cl.execute(args);
+    }
+}

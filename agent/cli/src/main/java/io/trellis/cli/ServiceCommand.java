@@ -1,0 +1,217 @@
+package io.trellis.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.trellis.api.Json;
+import io.trellis.api.ServiceCreateRequest;
+import io.trellis.api.ServiceView;
+import io.trellis.api.ShortId;
+import io.trellis.api.TaskView;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code trellis service ...}: the Docker service verbs. */
+@Command(name = "service", description = "Manage services.", subcommands = {
+    ServiceCommand.Create.class, ServiceCommand.Ls.class, ServiceCommand.Ps.class, ServiceCommand.Inspect.class,
+    ServiceCommand.Logs.class, ServiceCommand.Scale.class, ServiceCommand.Rm.class})
+public final class ServiceCommand {
+
+    public static String path(String ref) {
+        return "/services/" + URLEncoder.encode(ref, StandardCharsets.UTF_8);
+    }
+
+    /** Stops at the image: everything after it is the task's command, flags included. */
+    @Command(name = "create", description = "Create a new service.")
+    static final class Create extends ClientCommand {
+        @Option(names = "--name", required = true, description = "Service name.") String name;
+        @Option(names = "--replicas", description = "Number of tasks (default 1; replicated mode only).")
+        Integer replicas;
+        @Option(names = "--mode", paramLabel = "replicated|global",
+                description = "replicated (default): --replicas tasks; global: one task on every eligible node.")
+        String mode;
+        @Option(names = "--constraint", paramLabel = "EXPR",
+                description = "Placement constraint, KEY==VALUE or KEY!=VALUE (node.id, node.hostname, node.role,"
+                        + " node.labels.NAME); repeat for several, all must hold.")
+        List<String> constraints = new ArrayList<>();
+        @Option(names = "--replicas-max-per-node", paramLabel = "N",
+                description = "At most N tasks of the service per node (default 0: no limit).")
+        Integer maxReplicasPerNode;
+        @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable.")
+        List<String> env = new ArrayList<>();
+        @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
+        boolean detach;
+        @Parameters(index = "0", paramLabel = "IMAGE") String image;
+        @Parameters(index = "1..*", paramLabel = "CMD") List<String> command = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            ServiceView s = agent().post("/services",
+                    new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode),
+                    ServiceView.class);
+            out().println(s.id());
+            out().flush();
+            if (!detach) {
+                Convergence.await(agent(), out(), List.of(s.name()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ls", aliases = "list", description = "List services.")
+    static final class Ls extends ClientCommand {
+        @Option(names = "--format", description = "table or json") String format;
+
+        @Override
+        public Integer call() {
+            List<ServiceView> services = agent().get("/services", new TypeReference<List<ServiceView>>() { });
+            if (json(format)) {
+                out().println(Json.pretty(services));
+                out().flush();
+                return 0;
+            }
+            Table t = new Table("ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS");
+            for (ServiceView s : services) {
+                t.row(ShortId.of(s.id()), s.name(), s.mode(), replicas(s), s.image(), s.ports());
+            }
+            t.print(out());
+            return 0;
+        }
+    }
+
+    /** Docker's REPLICAS column: {@code 2/3}, or {@code 2/3 (max 1 per node)}. */
+    static String replicas(ServiceView s) {
+        int max = s.maxReplicasPerNode();
+        return s.running() + "/" + s.desired() + (max > 0 ? " (max " + max + " per node)" : "");
+    }
+
+    @Command(name = "ps", description = "List the tasks of one or more services.")
+    static final class Ps extends ClientCommand {
+        @Option(names = "--format", description = "table or json") String format;
+        @Option(names = "--no-trunc", description = "Do not truncate IDs and errors.") boolean noTrunc;
+        @Parameters(arity = "1..*", paramLabel = "SERVICE") List<String> services;
+
+        @Override
+        public Integer call() {
+            List<TaskView> all = new ArrayList<>();
+            for (String ref : services) {
+                all.addAll(agent().get(path(ref) + "/tasks", new TypeReference<List<TaskView>>() { }));
+            }
+            if (json(format)) {
+                out().println(Json.pretty(all));
+                out().flush();
+                return 0;
+            }
+            printTasks(all, noTrunc, out());
+            return 0;
+        }
+    }
+
+    /** Docker's task table: the newest task of a slot first, its history below it marked {@code \_}. */
+    static void printTasks(List<TaskView> tasks, boolean noTrunc, PrintWriter out) {
+        long now = System.currentTimeMillis();
+        Table t = new Table("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS");
+        String lastSlot = null;
+        for (TaskView task : tasks) {
+            String slotKey = task.serviceId() + "/" + task.name(); // a slot, or a global service's node
+            String name = slotKey.equals(lastSlot) ? " \\_ " + task.name() : task.name();
+            lastSlot = slotKey;
+            String error = task.error();
+            if (!noTrunc && error.length() > 30) {
+                error = error.substring(0, 29) + "…";
+            }
+            t.row(noTrunc ? task.id() : ShortId.of(task.id()), name, task.image(), task.node(), task.desiredState(),
+                    task.state() + " " + HumanTime.ago(task.stateSince(), now),
+                    error.isEmpty() ? "" : "\"" + error + "\"", "");
+        }
+        t.print(out);
+    }
+
+    @Command(name = "inspect", description = "Display detailed information on one or more services.")
+    static final class Inspect extends ClientCommand {
+        @Parameters(arity = "1..*", paramLabel = "SERVICE") List<String> services;
+
+        @Override
+        public Integer call() {
+            List<ServiceView> views = new ArrayList<>();
+            for (String ref : services) {
+                views.add(agent().get(path(ref), ServiceView.class));
+            }
+            out().println(Json.pretty(views));
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", description = "Fetch the output of a service's tasks.")
+    static final class Logs extends ClientCommand {
+        @Option(names = {"-f", "--follow"}, description = "Keep following new output.") boolean follow;
+        @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines of each task.") Integer tail;
+        @Parameters(index = "0", paramLabel = "SERVICE") String service;
+
+        @Override
+        public Integer call() {
+            if (tail != null && tail < 0) {
+                throw CliException.user("invalid --tail " + tail + ": must be 0 or more");
+            }
+            String query = "?follow=" + follow + (tail == null ? "" : "&tail=" + tail);
+            out().flush();
+            try (LineWriterStream sink = new LineWriterStream(out())) {
+                agent().stream(path(service) + "/logs" + query, sink);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "scale", description = "Scale one or more replicated services: SERVICE=REPLICAS...")
+    static final class Scale extends ClientCommand {
+        @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for convergence.")
+        boolean detach;
+        @Parameters(arity = "1..*", paramLabel = "SERVICE=REPLICAS") List<String> specs;
+
+        @Override
+        public Integer call() {
+            Map<String, Integer> wanted = new LinkedHashMap<>();
+            for (String s : specs) {
+                int eq = s.indexOf('=');
+                if (eq <= 0 || eq == s.length() - 1) {
+                    throw CliException.user("invalid scale specifier \"" + s + "\": expected SERVICE=REPLICAS");
+                }
+                try {
+                    wanted.put(s.substring(0, eq), Integer.parseInt(s.substring(eq + 1)));
+                } catch (NumberFormatException e) {
+                    throw CliException.user("invalid replicas value for " + s.substring(0, eq) + ": \""
+                            + s.substring(eq + 1) + "\" is not a number");
+                }
+            }
+            Map<String, Integer> scaled = agent().post("/services/scale", wanted,
+                    new TypeReference<Map<String, Integer>>() { });
+            scaled.forEach((name, n) -> out().println(name + " scaled to " + n));
+            out().flush();
+            if (!detach) {
+                Convergence.await(agent(), out(), List.copyOf(scaled.keySet()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", aliases = "remove", description = "Remove one or more services.")
+    static final class Rm extends ClientCommand {
+        @Parameters(arity = "1..*", paramLabel = "SERVICE") List<String> services;
+
+        @Override
+        public Integer call() {
+            List<String> removed = agent().post("/services/remove", Map.of("services", services),
+                    new TypeReference<List<String>>() { });
+            removed.forEach(out()::println);
+            out().flush();
+            return 0;
+        }
+    }
+}

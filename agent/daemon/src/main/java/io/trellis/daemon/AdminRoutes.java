@@ -1,0 +1,242 @@
+package io.trellis.daemon;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.trellis.admin.AdminRequest;
+import io.trellis.admin.AdminResponse;
+import io.trellis.admin.AdminRouter;
+import io.trellis.admin.AdminServer;
+import io.trellis.api.Json;
+import io.trellis.api.NodeUpdateRequest;
+import io.trellis.api.NodeView;
+import io.trellis.api.ServiceCreateRequest;
+import io.trellis.api.ServiceView;
+import io.trellis.api.TaskView;
+import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.api.JoinTokens;
+import io.trellis.controlplane.api.ServiceSpecValidator;
+import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.Service;
+import io.trellis.controlplane.store.ServiceSpec;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** The admin API's routes: thin JSON adapters over {@link AgentDaemon} and the cluster API. */
+public final class AdminRoutes {
+    private final AgentDaemon daemon;
+
+    private AdminRoutes(AgentDaemon daemon) {
+        this.daemon = daemon;
+    }
+
+    /** Starts the admin server on {@code host} (and {@code adminAddr} when given) with every route. */
+    public static AdminServer serve(AgentDaemon daemon, String host, String adminAddr) throws IOException {
+        AdminRouter router = new AdminRouter();
+        new AdminRoutes(daemon).register(router);
+        return AdminServer.start(host, adminAddr, router);
+    }
+
+    void register(AdminRouter r) {
+        r.get("/info", req -> json(daemon.info()));
+        r.get("/metrics", req -> AdminResponse.text(200, daemon.metrics().scrape()));
+        r.post("/swarm/init", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            return json(daemon.initSwarm(body.get("advertiseAddr"), body.get("listenAddr"),
+                    "true".equals(body.get("autolock"))));
+        }));
+        r.post("/swarm/join", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            return json(daemon.joinSwarm(body.get("token"), body.get("remoteAddr"), body.get("advertiseAddr"),
+                    body.get("listenAddr")));
+        }));
+        r.post("/swarm/leave", req -> guard(() -> {
+            daemon.leaveSwarm("true".equals(req.queryParam("force")));
+            return json(Map.of("left", true));
+        }));
+        r.post("/swarm/unlock", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            daemon.unlock(body.get("unlockKey"));
+            return json(Map.of("unlocked", true));
+        }));
+        r.get("/swarm/unlock-key", req -> guard(() -> json(Map.of("unlockKey", autolock().current()))));
+        r.post("/swarm/unlock-key/rotate", req -> guard(() -> json(Map.of("unlockKey", autolock().rotate()))));
+        r.post("/swarm/update", req -> guard(() -> {
+            Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            String on = body.get("autolock");
+            if (on == null) {
+                throw ApiException.invalid("nothing to update: give --autolock=true|false");
+            }
+            String key = autolock().set(Boolean.parseBoolean(on));
+            return json(key == null ? Map.of() : Map.of("unlockKey", key));
+        }));
+        r.post("/nodes/{ref}/promote", req -> guard(() -> json(Map.of("message", membership().promote(req.pathParam("ref"))))));
+        r.post("/nodes/{ref}/demote", req -> guard(() -> json(Map.of("message", membership().demote(req.pathParam("ref"))))));
+        r.delete("/nodes/{ref}", req -> guard(() ->
+                json(Map.of("removed", membership().remove(req.pathParam("ref"), "true".equals(req.queryParam("force")))))));
+        r.get("/swarm/join-token/{role}", req -> guard(() -> joinToken(req.pathParam("role"), false)));
+        r.post("/swarm/join-token/{role}/rotate", req -> guard(() -> joinToken(req.pathParam("role"), true)));
+        r.get("/nodes", req -> guard(this::nodes));
+        r.get("/services", req -> guard(this::services));
+        r.post("/services", req -> guard(() -> createService(body(req, ServiceCreateRequest.class))));
+        r.post("/services/scale", req -> guard(() ->
+                json(daemon.manager().api().scale(body(req, new TypeReference<Map<String, Integer>>() { })))));
+        r.post("/services/remove", req -> guard(() -> {
+            Map<String, List<String>> body = body(req, new TypeReference<Map<String, List<String>>>() { });
+            return json(daemon.manager().api().removeServices(body.getOrDefault("services", List.of())));
+        }));
+        r.get("/services/{ref}", req -> guard(() -> {
+            Service s = daemon.manager().api().service(req.pathParam("ref"));
+            return json(ApiViews.service(s, daemon.manager().store().view()));
+        }));
+        r.get("/services/{ref}/tasks", req -> guard(() -> tasks(req.pathParam("ref"))));
+        r.get("/services/{ref}/logs", req -> guard(() -> {
+            Service s = daemon.manager().api().service(req.pathParam("ref"));
+            boolean follow = "true".equals(req.queryParam("follow"));
+            String tail = req.queryParam("tail");
+            return AdminResponse.stream("text/plain; charset=utf-8",
+                    new ServiceLogs(daemon, s.id(), follow, tail == null ? -1 : count("tail", tail)));
+        }));
+        registerNodeRoutes(r);
+    }
+
+    /** {@code node inspect}, {@code node ps}, {@code node update}; NODE may be {@code self}. */
+    private void registerNodeRoutes(AdminRouter r) {
+        r.get("/nodes/{ref}", req -> guard(() -> json(nodeView(daemon.manager().api().node(nodeRef(req))))));
+        r.get("/nodes/{ref}/tasks", req -> guard(() -> nodeTasks(nodeRef(req))));
+        r.post("/nodes/{ref}/update", req -> guard(() -> {
+            NodeUpdateRequest u = body(req, NodeUpdateRequest.class);
+            return json(nodeView(daemon.manager().api().updateNode(nodeRef(req), u.availability(), u.labelAdd(),
+                    u.labelRm())));
+        }));
+    }
+
+    private AdminResponse joinToken(String roleText, boolean rotate) {
+        ManagerNode m = daemon.manager();
+        var role = JoinTokens.role(roleText);
+        JoinTokens tokens = new JoinTokens(m.store(), m.writer());
+        String token = rotate ? tokens.rotate(role) : tokens.token(role);
+        String manager = daemon.identity().map(SwarmIdentity::managerAddr).orElse("");
+        return json(Map.of("role", role.label(), "token", token, "manager", manager, "rotated", rotate));
+    }
+
+    private Autolock autolock() {
+        ManagerNode m = daemon.manager();
+        return new Autolock(m.store(), m.writer());
+    }
+
+    private NodeMembership membership() {
+        return new NodeMembership(daemon.manager(), java.time.Clock.systemUTC());
+    }
+
+    private AdminResponse nodes() {
+        ClusterSnapshot view = daemon.manager().store().view();
+        var viewer = nodeViewer();
+        return json(view.nodes().values().stream()
+                .sorted(Comparator.comparing(io.trellis.controlplane.store.Node::hostname))
+                .map(viewer).toList());
+    }
+
+    private AdminResponse services() {
+        ClusterSnapshot view = daemon.manager().store().view();
+        return json(view.services().values().stream()
+                .sorted(Comparator.comparing(Service::name))
+                .map(s -> ApiViews.service(s, view)).toList());
+    }
+
+    private AdminResponse createService(ServiceCreateRequest r) {
+        ServiceSpec.Mode mode = ServiceSpecValidator.mode(r.mode());
+        int replicas = r.replicas() != null ? r.replicas() : mode == ServiceSpec.Mode.GLOBAL ? 0 : 1;
+        ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
+                r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode());
+        Service s = daemon.manager().api().createService(spec);
+        return json(ApiViews.service(s, daemon.manager().store().view()));
+    }
+
+    private AdminResponse tasks(String ref) {
+        ManagerNode m = daemon.manager();
+        Service s = m.api().service(ref);
+        ClusterSnapshot view = m.store().view();
+        return json(view.tasksOf(s.id()).stream().map(t -> ApiViews.task(t, view.nodes())).toList());
+    }
+
+    /** {@code self} is this node, as in {@code docker node ps self}. */
+    private String nodeRef(AdminRequest req) {
+        String ref = req.pathParam("ref");
+        return "self".equals(ref) ? daemon.identity().map(SwarmIdentity::nodeId).orElse(ref) : ref;
+    }
+
+    private NodeView nodeView(io.trellis.controlplane.store.Node n) {
+        return nodeViewer().apply(n);
+    }
+
+    /** Node views as this manager sees the cluster now: who leads, which managers it hears from. */
+    private java.util.function.Function<io.trellis.controlplane.store.Node, NodeView> nodeViewer() {
+        ManagerNode m = daemon.manager();
+        String self = daemon.identity().map(SwarmIdentity::nodeId).orElse("");
+        String leader = m.leaderId().orElse("");
+        java.util.Set<String> members = m.raftMembers().stream()
+                .map(io.trellis.controlplane.raft.RaftConfiguration.Peer::id).collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> reachable = new java.util.HashSet<>(membership().reachable());
+        reachable.retainAll(members);
+        boolean leading = m.isLeader();
+        return n -> ApiViews.node(n, self, leader, reachable, leading);
+    }
+
+    private AdminResponse nodeTasks(String ref) {
+        ManagerNode m = daemon.manager();
+        List<io.trellis.controlplane.store.Task> tasks = m.api().nodeTasks(ref);
+        ClusterSnapshot view = m.store().view();
+        return json(tasks.stream().map(t -> ApiViews.task(t, view.nodes())).toList());
+    }
+
+    private static int count(String name, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error
+        }
+        throw ApiException.invalid("invalid " + name + " \"" + value + "\": expected a number, 0 or more");
+    }
+
+    private static <T> T body(AdminRequest req, Class<T> type) {
+        try {
+            return Json.read(req.body(), type);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    private static <T> T body(AdminRequest req, TypeReference<T> type) {
+        try {
+            return Json.read(req.body(), type);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    private static AdminResponse json(Object o) {
+        return AdminResponse.json(200, Json.bytes(o));
+    }
+
+    /** Turns API refusals into their HTTP status with a one-line message. */
+    private static AdminResponse guard(Call call) throws Exception {
+        try {
+            return call.run();
+        } catch (ApiException e) {
+            return AdminResponse.error(e.kind().httpStatus, e.getMessage());
+        } catch (io.trellis.controlplane.store.StoreWriter.StoreUnavailableException
+                 | io.trellis.controlplane.store.Proposer.NotLeaderException e) {
+            // Leadership moving or no quorum: nothing was acknowledged, and trying again is right (exit 2).
+            return AdminResponse.error(503, e.getMessage() + "; try again");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        AdminResponse run() throws Exception;
+    }
+}

@@ -1,0 +1,99 @@
+package io.trellis.daemon;
+
+import io.trellis.admin.AdminServer;
+import io.trellis.cli.AgentConnection;
+import io.trellis.cli.CliException;
+import io.trellis.cli.DurationText;
+import io.trellis.cli.TrellisCommand;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code trellis agent}: the node daemon. Runs until SIGTERM or SIGINT, then shuts down cleanly. */
+@Command(name = "agent", description = "Run the Trellis node agent (the daemon).")
+public final class AgentCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", description = "State directory (default ${DEFAULT-VALUE}).",
+            defaultValue = "/var/lib/trellis")
+    Path dataDir;
+
+    @Option(names = "--admin-addr", paramLabel = "HOST:PORT",
+            description = "Also serve the admin API and /metrics on this TCP address (e.g. 127.0.0.1:9323).")
+    String adminAddr;
+
+    @Option(names = "--hostname", description = "Node name shown in node ls (default: this host's name).")
+    String hostname;
+
+    @Option(names = "--advertise-addr", paramLabel = "IP", defaultValue = AgentConfiguration.ADVERTISE_ADDR_DEFAULT,
+            description = "Address other nodes reach this node at (default ${DEFAULT-VALUE}).")
+    String advertiseAddr;
+
+    @Option(names = "--raft-port", defaultValue = "2378", description = "Raft port between managers (default ${DEFAULT-VALUE}).")
+    int raftPort;
+
+    @Option(names = "--heartbeat-period", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How often nodes heartbeat to the leader; 3 missed make a node Down (default ${DEFAULT-VALUE}).")
+    String heartbeatPeriod;
+
+    @Option(names = "--stop-grace-period", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Time a task gets to exit after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
+    int stopGraceSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (raftPort < 1 || raftPort > 65535) {
+            throw CliException.user("invalid --raft-port " + raftPort + ": must be 1-65535");
+        }
+        if (stopGraceSeconds < 0) {
+            throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
+        }
+        Duration heartbeat = DurationText.parse("--heartbeat-period", heartbeatPeriod);
+        String host = AgentConnection.resolveHost(((TrellisCommand) spec.root().userObject()).host());
+        AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
+                hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
+                AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat);
+        AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
+        AdminServer server;
+        try {
+            server = AdminRoutes.serve(daemon, host, adminAddr);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            daemon.close();
+            throw CliException.user("cannot serve the admin API: " + e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Exit 0 after a clean stop on SIGTERM/SIGINT, not the JVM's 143/130: scripts and
+        // supervisors read "stopped cleanly" from it.
+        for (String sig : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> new Thread(() -> System.exit(0), "exit").start());
+        }
+        Thread hook = new Thread(() -> {
+            LOG.info("shutting down");
+            server.close();
+            daemon.close();
+            LOG.info("stopped");
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        LOG.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr);
+        try {
+            daemon.start();
+        } catch (Exception e) {
+            LOG.error("could not resume the swarm: {}", e.getMessage(), e);
+        }
+        stopped.await();
+        return 0;
+    }
+}

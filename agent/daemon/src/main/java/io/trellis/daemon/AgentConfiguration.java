@@ -1,0 +1,58 @@
+package io.trellis.daemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything {@code trellis agent} is started with; each default sits next to its name.
+ *
+ * @param dataDir       Raft log, snapshots, task folders
+ * @param host          where the admin API listens ({@code unix:///path} or {@code tcp://127.0.0.1:port})
+ * @param adminAddr     optional second admin listener on TCP (host:port), null when off
+ * @param hostname      the node's name in {@code node ls}
+ * @param advertiseAddr the address other nodes and Raft peers reach this node at
+ * @param raftPort      Raft RPC port between managers
+ * @param netnsDir      where task network namespaces are pinned
+ * @param stopGrace     SIGTERM to SIGKILL delay when stopping a task
+ * @param heartbeatPeriod how often nodes heartbeat to the leader (when this node leads)
+ */
+public record AgentConfiguration(
+        Path dataDir,
+        String host,
+        String adminAddr,
+        String hostname,
+        String advertiseAddr,
+        int raftPort,
+        Path netnsDir,
+        Duration stopGrace,
+        Duration heartbeatPeriod) {
+
+    public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
+    public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";
+    public static final int RAFT_PORT_DEFAULT = 2378;
+    /** Cluster API and dispatcher (mTLS) port, like Swarm's. */
+    public static final int CLUSTER_PORT_DEFAULT = 2377;
+    public static final Path NETNS_DIR_DEFAULT = Path.of("/run/trellis/netns");
+
+    public Path raftDir() {
+        return dataDir.resolve("raft");
+    }
+
+    /** The Raft data key, sealed, and (unless autolocked) the key that opens it. */
+    public Path keysDir() {
+        return dataDir.resolve("keys");
+    }
+
+    /** This node's certificate, key and the root CA certificate (PEM). */
+    public Path certsDir() {
+        return dataDir.resolve("certs");
+    }
+
+    public Path tasksDir() {
+        return dataDir.resolve("tasks");
+    }
+
+    public Path identityFile() {
+        return dataDir.resolve("swarm.json");
+    }
+}

@@ -1,0 +1,346 @@
+package io.trellis.daemon;
+
+import io.micrometer.core.instrument.Gauge;
+import io.trellis.api.InfoView;
+import io.trellis.api.Version;
+import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.protocol.ClusterMessages;
+import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.StoreBatch;
+import io.trellis.controlplane.store.StoreOp;
+import io.trellis.daemon.metrics.AgentMetrics;
+import io.trellis.process.FileTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's agent: before {@code swarm init} or {@code swarm join} it only answers the admin API;
+ * after that (or on restart with a swarm identity on disk) every node runs a session with the
+ * leader and a worker ({@link WorkerSide}), and managers also run the Raft store, the control loops,
+ * the dispatcher and the cluster port ({@link ManagerSide}). This is the only place where
+ * control-plane state is wired to the node's runtime.
+ */
+public final class AgentDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
+
+    private final AgentConfiguration cfg;
+    private final Clock clock;
+    private final AgentMetrics metrics;
+    private final IdentityFile identity;
+    private final NodeCredentials credentials = new NodeCredentials();
+    private final DataKeySealer dataKeys;
+    private final RoleChange roleChange;
+    private volatile ManagerSide managerSide;
+    private volatile WorkerSide workerSide;
+    /** True while a restarted agent replays its log; the API says so instead of "not a manager". */
+    private volatile boolean resuming;
+    /** True while an autolocked manager waits for {@code swarm unlock} after a restart. */
+    private volatile boolean locked;
+    private volatile boolean closing;
+
+    public AgentDaemon(AgentConfiguration cfg, Clock clock) {
+        this.cfg = cfg;
+        this.clock = clock;
+        this.metrics = new AgentMetrics(Version.current());
+        this.identity = new IdentityFile(cfg.identityFile());
+        this.dataKeys = new DataKeySealer(cfg.keysDir());
+        this.roleChange = new RoleChange(this, new RoleChangeTarget(), identity, credentials, cfg, dataKeys, clock);
+        // Set before the admin API answers, so nobody is told "not a manager" while the log replays.
+        this.resuming = Files.exists(cfg.identityFile());
+        metrics.bindTasks(this::clusterView);
+        metrics.bindNodes(this::clusterView);
+        Gauge.builder("trellis.worker.tasks.running", () -> workerSide == null ? 0 : workerSide.runningCount())
+                .description("Task processes this node runs").register(metrics.registry());
+    }
+
+    /** Resumes the swarm this node belongs to, if any. */
+    public synchronized void start() throws IOException {
+        Optional<SwarmIdentity> id = SwarmIdentity.load(cfg.identityFile());
+        if (id.isEmpty()) {
+            resuming = false;
+            LOG.info("not part of a swarm yet: run trellis swarm init or trellis swarm join");
+            return;
+        }
+        LOG.info("resuming swarm {} as {} {}", id.get().clusterId(), id.get().role(), id.get().nodeId());
+        try {
+            identity.use(id.get());
+            credentials.use(new NodeCertificates(cfg.certsDir()).load());
+            if (id.get().isManager() && dataKeys.isLocked()) {
+                locked = true;
+                LOG.warn("the swarm is locked: this manager waits for trellis swarm unlock");
+                return;
+            }
+            startMember(id.get().isManager() ? dataKeys.open() : null, true);
+        } finally {
+            resuming = false;
+        }
+    }
+
+    /** {@code swarm init}: creates a cluster with this node as its first manager and leader. */
+    public synchronized Map<String, String> initSwarm(String advertiseAddr, String listenAddr, boolean autolock)
+            throws IOException {
+        refuseIfMember();
+        String addr = NodeAddresses.advertise(advertiseAddr, cfg.advertiseAddr());
+        NewSwarm swarm = NewSwarm.create(addr, NodeAddresses.listen(listenAddr, addr), cfg.raftPort(), autolock, clock);
+        SwarmIdentity id = swarm.member().identity();
+        try {
+            adopt(swarm.member());
+            startMember(swarm.member().dataKey(), false, StoreBatch.of(new StoreOp.InitCluster(swarm.cluster())));
+        } catch (IOException | RuntimeException e) {
+            stopMember();
+            forgetSwarm();
+            throw e;
+        }
+        LOG.info("swarm {} initialized; node {} is its manager", id.clusterId(), id.nodeId());
+        return swarm.reply();
+    }
+
+    /**
+     * {@code swarm join}: pins the manager's CA to the token, sends a CSR with the token, and takes
+     * part in the role the token grants: a manager first becomes a Raft voter and catches up.
+     */
+    public synchronized Map<String, String> joinSwarm(String token, String remote, String advertiseAddr,
+                                                      String listenAddr) throws IOException {
+        refuseIfMember();
+        Membership member = SwarmJoin.join(token, remote, advertiseAddr, listenAddr, cfg);
+        SwarmIdentity id = member.identity();
+        try {
+            adopt(member);
+            if (member.dataKey() != null) { // admitted as a manager
+                newManagerSide().join(id, member.dataKey(), remote);
+            }
+            startWorkerSide();
+        } catch (IOException | RuntimeException e) {
+            stopMember();
+            forgetSwarm();
+            throw e;
+        }
+        LOG.info("joined swarm {} as {} {}", id.clusterId(), id.role(), id.nodeId());
+        return Map.of("nodeId", id.nodeId(), "role", id.role());
+    }
+
+    /**
+     * {@code swarm leave}: stops everything this node runs for the swarm and forgets it. A manager
+     * needs {@code force}, and leaves the Raft group first so the others keep their quorum math.
+     */
+    public synchronized void leaveSwarm(boolean force) throws IOException {
+        SwarmIdentity id = identity.get();
+        if (id == null) {
+            throw new ApiException(ApiException.Kind.CONFLICT, "this node is not part of a swarm");
+        }
+        ManagerNode manager = managerNode();
+        if (id.isManager() && !force) {
+            int managers = manager == null ? 1 : manager.raftMembers().size();
+            throw new ApiException(ApiException.Kind.CONFLICT, "this node is a manager: leaving takes it out of the "
+                    + "Raft group (" + managers + " manager" + (managers == 1 ? "" : "s") + " now"
+                    + (managers == 1 ? ", so the swarm ends with it" : "")
+                    + "); demote it first (trellis node demote) or use --force");
+        }
+        if (manager != null && manager.raftMembers().size() > 1) {
+            try {
+                manager.removeRaftMember(id.nodeId());
+            } catch (IOException e) {
+                LOG.warn("could not leave the Raft group cleanly: {}", e.getMessage());
+            }
+        }
+        stopMember();
+        forgetSwarm();
+        LOG.info("left swarm {}", id.clusterId());
+    }
+
+    /** {@code swarm unlock}: opens the data key with the user's unlock key and starts the manager. */
+    public synchronized void unlock(String unlockKey) throws IOException {
+        if (!locked) {
+            throw new ApiException(ApiException.Kind.CONFLICT, "this node is not locked");
+        }
+        byte[] dataKey;
+        try {
+            dataKey = dataKeys.unlock(unlockKey);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+        locked = false;
+        startMember(dataKey, true);
+    }
+
+    // ---------------------------------------------------------------- membership plumbing
+
+    /** Saves what makes this node a member (certificates, sealed data key, identity) and takes it on. */
+    private void adopt(Membership member) throws IOException {
+        new NodeCertificates(cfg.certsDir()).save(member.tls().certificate(), member.tls().key(), member.tls().ca());
+        if (member.dataKey() != null) {
+            dataKeys.seal(member.dataKey(), member.unlockKey());
+        }
+        identity.save(member.identity());
+        credentials.use(member.tls());
+    }
+
+    private void startMember(byte[] dataKey, boolean resumed, StoreBatch... first) throws IOException {
+        if (identity.get().isManager()) {
+            newManagerSide().start(identity.get(), dataKey, resumed, () -> closing, first);
+        }
+        startWorkerSide();
+    }
+
+    /** Published before it starts, so the admin API sees the replica while it waits for a leader. */
+    private ManagerSide newManagerSide() {
+        managerSide = new ManagerSide(cfg, credentials, dataKeys, metrics.registry(), clock);
+        return managerSide;
+    }
+
+    private void startWorkerSide() {
+        workerSide = WorkerSide.start(identity.get(), credentials, cfg, clock, this::heard);
+    }
+
+    /** Keeps the manager list on disk current and reacts when the managers changed this node's role. */
+    private void heard(String via, ClusterMessages.HeartbeatResponse r) {
+        SwarmIdentity id = identity.get();
+        if (id == null) {
+            return;
+        }
+        if (!r.managers().isEmpty() && !r.managers().equals(id.managers())) {
+            try {
+                identity.save(id.withManagers(r.managers()));
+            } catch (IOException e) {
+                LOG.warn("could not save the manager list: {}", e.getMessage());
+            }
+        }
+        roleChange.heard(id, r.role(), via);
+    }
+
+    /** What a role change needs of this node; it calls in with the daemon's lock held. */
+    private final class RoleChangeTarget implements RoleChange.Node {
+        @Override
+        public String sessionTarget() {
+            return workerSide.sessionTarget();
+        }
+
+        @Override
+        public void startManager(SwarmIdentity id, byte[] dataKey, String via) throws IOException {
+            try {
+                newManagerSide().join(id, dataKey, via);
+            } catch (IOException | RuntimeException e) {
+                AgentDaemon.this.stopManager();
+                throw e;
+            }
+        }
+
+        @Override
+        public void stopManager() {
+            AgentDaemon.this.stopManager();
+        }
+
+        @Override
+        public void leaveRaftGroup() throws IOException {
+            ManagerNode manager = managerNode();
+            if (manager != null && manager.isRaftVoter() && manager.raftMembers().size() > 1) {
+                manager.removeRaftMember(identity.get().nodeId());
+                LOG.info("left the Raft group");
+            }
+        }
+    }
+
+    private synchronized void stopManager() {
+        if (managerSide != null) {
+            managerSide.close();
+            managerSide = null;
+        }
+    }
+
+    private void stopMember() {
+        if (workerSide != null) {
+            workerSide.close();
+            workerSide = null;
+        }
+        stopManager();
+    }
+
+    /** Removes every trace of swarm membership from the data directory. */
+    private void forgetSwarm() throws IOException {
+        credentials.forget();
+        identity.forget();
+        FileTree.delete(cfg.certsDir());
+        FileTree.delete(cfg.keysDir());
+        FileTree.delete(cfg.raftDir());
+    }
+
+    private void refuseIfMember() {
+        if (identity.get() != null || locked) {
+            throw new ApiException(ApiException.Kind.CONFLICT,
+                    "this node is already part of a swarm; use trellis swarm leave first");
+        }
+    }
+
+    private ManagerNode managerNode() {
+        ManagerSide side = managerSide;
+        return side == null ? null : side.node();
+    }
+
+    /** What the metrics count; null on a worker. */
+    private ClusterSnapshot clusterView() {
+        ManagerNode m = managerNode();
+        return m == null ? null : m.store().view();
+    }
+
+    public InfoView info() {
+        SwarmIdentity id = identity.get();
+        ManagerNode m = managerNode();
+        String swarm = resuming ? "starting" : locked ? "locked" : id == null ? "inactive" : "active";
+        return new InfoView(swarm, id == null ? "" : id.nodeId(),
+                id == null ? "" : id.clusterId(), cfg.hostname(), m != null, m != null && m.isLeader(),
+                Version.current(), "process");
+    }
+
+    /** The manager, or a 503 that tells the user what to do. */
+    public ManagerNode manager() {
+        ManagerNode m = managerNode();
+        if (m != null && m.leaderId().isEmpty()) {
+            // Its view may be stale: say so rather than answer from it (Swarm does the same).
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "the swarm does not have a leader: too few "
+                    + "managers are online; make sure more than half of them are running and reachable");
+        }
+        if (m != null) {
+            return m;
+        }
+        if (resuming) {
+            throw new ApiException(ApiException.Kind.UNAVAILABLE,
+                    "the agent is starting: it is restoring the cluster store, try again in a moment");
+        }
+        if (locked) {
+            throw new ApiException(ApiException.Kind.UNAVAILABLE,
+                    "the swarm is locked: run trellis swarm unlock and give the unlock key");
+        }
+        if (identity.get() != null) {
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "this node is not a swarm manager; worker nodes "
+                    + "cannot view or change cluster state: run this on a manager, or promote this node");
+        }
+        throw new ApiException(ApiException.Kind.UNAVAILABLE,
+                "this node is not a swarm manager; run trellis swarm init or trellis swarm join first");
+    }
+
+    public Optional<SwarmIdentity> identity() {
+        return Optional.ofNullable(identity.get());
+    }
+
+    public AgentConfiguration configuration() {
+        return cfg;
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        closing = true; // ends a restarted manager's wait for quorum, which holds the lock
+        synchronized (this) {
+            stopMember();
+            metrics.close();
+        }
+    }
+}

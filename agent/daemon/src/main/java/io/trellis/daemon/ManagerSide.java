@@ -1,0 +1,110 @@
+package io.trellis.daemon;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trellis.controlplane.pki.ClusterTrust;
+import io.trellis.controlplane.raft.RaftConfiguration;
+import io.trellis.controlplane.store.StoreBatch;
+import io.trellis.daemon.cluster.ClusterClient;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a manager runs on top of the worker side: the Raft replica with the store and control loops
+ * ({@link ManagerNode}) and the cluster port. {@link #node()} is visible as soon as the replica
+ * starts, so the admin API can tell "no leader yet" while it waits for one.
+ */
+final class ManagerSide implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagerSide.class);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a restarted manager waits for a leader between log lines (and checks for shutdown). */
+    private static final Duration QUORUM_WAIT_SLICE = Duration.ofSeconds(5);
+
+    private final AgentConfiguration cfg;
+    private final NodeCredentials credentials;
+    private final DataKeySealer dataKeys;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private volatile ManagerNode node;
+    private ClusterPort port;
+
+    ManagerSide(AgentConfiguration cfg, NodeCredentials credentials, DataKeySealer dataKeys, MeterRegistry metrics,
+                Clock clock) {
+        this.cfg = cfg;
+        this.credentials = credentials;
+        this.dataKeys = dataKeys;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** The replica, once started; null before. */
+    ManagerNode node() {
+        return node;
+    }
+
+    /**
+     * On {@code swarm init} ({@code first} creates the cluster), restart or unlock: starts the
+     * replica, waits for a quorum, declares this manager's node record and starts the control loops.
+     */
+    void start(SwarmIdentity id, byte[] dataKey, boolean resumed, BooleanSupplier closing, StoreBatch... first)
+            throws IOException {
+        startReplica(id, dataKey, false);
+        awaitQuorum(resumed, closing);
+        new SelfRegistration(cfg.hostname(), cfg.dataDir(), clock).declare(node, id, first);
+        node.startLoops(clock);
+    }
+
+    /**
+     * On {@code swarm join} as a manager, or a promotion: starts the replica, becomes a Raft voter
+     * through {@code via} and catches up before the control loops start.
+     */
+    void join(SwarmIdentity id, byte[] dataKey, String via) throws IOException {
+        startReplica(id, dataKey, true);
+        SwarmJoin.becomeVoter(ClusterClient.member(credentials.keys(), credentials.tls()), id, via);
+        node.awaitCaughtUp(CATCH_UP_TIMEOUT);
+        node.startLoops(clock);
+    }
+
+    private void startReplica(SwarmIdentity id, byte[] dataKey, boolean joining) throws IOException {
+        RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(credentials.keys(),
+                ClusterTrust.managers(credentials.tls().ca(), id.clusterId()));
+        ManagerNode m = ManagerNode.start(id, cfg.raftDir(), dataKey, raftTls, joining, metrics, clock);
+        node = m;
+        m.store().addListener(dataKeys.follower(dataKey));
+        port = ClusterPort.open(m, id, dataKey, credentials, cfg.heartbeatPeriod(), metrics, clock);
+    }
+
+    /**
+     * A new swarm has its one manager at once. A restarted manager may come up before the others:
+     * it waits (answering "starting") for as long as it takes a quorum to return, like swarmkit.
+     */
+    private void awaitQuorum(boolean resumed, BooleanSupplier closing) throws IOException {
+        while (true) {
+            try {
+                node.awaitCaughtUp(resumed ? QUORUM_WAIT_SLICE : CATCH_UP_TIMEOUT);
+                return;
+            } catch (IOException e) {
+                if (!resumed || closing.getAsBoolean()) {
+                    throw e;
+                }
+                LOG.warn("still waiting for a quorum of managers to elect a leader; keep them running ({})",
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (port != null) {
+            port.close();
+            port = null;
+        }
+        ManagerNode m = node;
+        if (m != null) {
+            m.close();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.trellis.daemon;
+
+import io.trellis.controlplane.atrest.DataKeyStore;
+import io.trellis.controlplane.atrest.SealedBox;
+import io.trellis.controlplane.pki.CertificateAuthority;
+import io.trellis.controlplane.pki.JoinToken;
+import io.trellis.controlplane.pki.NodeRole;
+import io.trellis.controlplane.pki.Pem;
+import io.trellis.controlplane.store.ClusterInfo;
+import io.trellis.controlplane.store.Ids;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code swarm init} creates: the cluster record (root CA, join tokens, unlock key) and the
+ * membership of its first manager, whose certificate that CA issues.
+ */
+record NewSwarm(Membership member, ClusterInfo cluster) {
+
+    /** A swarm whose first manager is reached at {@code addr} (Raft on {@code raftPort}) and {@code listen}. */
+    static NewSwarm create(String addr, String listen, int raftPort, boolean autolock, Clock clock) {
+        String clusterId = Ids.newId();
+        String nodeId = Ids.newId();
+        CertificateAuthority ca = CertificateAuthority.create(clusterId, clock);
+        SwarmIdentity id = new SwarmIdentity(clusterId, nodeId, NodeAddresses.hostPort(addr, raftPort), addr,
+                SwarmIdentity.MANAGER, listen, List.of(listen));
+        byte[] dataKey = SealedBox.newKey();
+        String unlockKey = autolock ? DataKeyStore.newUnlockKey() : null;
+        ClusterInfo cluster = new ClusterInfo(clusterId, clock.millis(), Pem.encode(ca.certificate()),
+                Pem.encode(ca.key()), JoinToken.generate(ca.certificate()).toString(),
+                JoinToken.generate(ca.certificate()).toString(), unlockKey);
+        return new NewSwarm(new Membership(id, ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId), dataKey, unlockKey),
+                cluster);
+    }
+
+    /** What {@code swarm init} answers: the new node and cluster ids, and the unlock key when autolocked. */
+    Map<String, String> reply() {
+        Map<String, String> reply = new LinkedHashMap<>();
+        reply.put("nodeId", member.identity().nodeId());
+        reply.put("clusterId", member.identity().clusterId());
+        if (member.unlockKey() != null) {
+            reply.put("unlockKey", member.unlockKey());
+        }
+        return reply;
+    }
+}

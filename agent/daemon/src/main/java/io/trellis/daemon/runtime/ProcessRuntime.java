@@ -1,0 +1,207 @@
+package io.trellis.daemon.runtime;
+
+import io.trellis.controlplane.store.Task;
+import io.trellis.ipvs.link.InterfaceFlags;
+import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.process.ProcessIdentity;
+import io.trellis.process.SelfLauncher;
+import io.trellis.process.TaskDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code process} runtime: each task's command runs as a plain process in its own network
+ * namespace (pinned at {@code <netns-dir>/<task-id>} so the agent can add overlay endpoints to it)
+ * and its own mount namespace with a private tmpfs on {@code /run/secrets}. Output goes to a file,
+ * so the task outlives an agent crash and the restarted agent adopts it.
+ */
+public final class ProcessRuntime implements TaskRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+    private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /*
+     * Runs inside the new mount namespace. Slave propagation: the task sees later unmounts made by the
+     * agent (a deleted netns really goes away) but its own tmpfs never leaks back to the host.
+     */
+    private static final String TASK_INIT = "mkdir -p /run/secrets"
+            + " && mount -t tmpfs -o size=64m,mode=0755,nosuid,nodev tmpfs /run/secrets"
+            + " && exec \"$@\"";
+
+    private final TaskDirectory dirs;
+    private final Path netnsDir;
+    private final String nodeHostname;
+    private final SelfLauncher self;
+    private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "task-killer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ProcessRuntime(TaskDirectory dirs, Path netnsDir, String nodeHostname, SelfLauncher self) {
+        this.dirs = dirs;
+        this.netnsDir = netnsDir;
+        this.nodeHostname = nodeHostname;
+        this.self = self;
+    }
+
+    @Override
+    public String name() {
+        return "process";
+    }
+
+    @Override
+    public RunningTask start(Task task) throws TaskStartException {
+        if (task.command().isEmpty()) {
+            throw new TaskStartException("the process runtime needs a command after the image"
+                    + " (e.g. trellis service create --name web busybox trellis workload http --port 80)", null);
+        }
+        Path ns = netnsDir.resolve(task.id());
+        try {
+            dirs.create(task.id());
+            Files.createDirectories(netnsDir);
+            NetworkNamespace.delete(ns);
+            NetworkNamespace created = NetworkNamespace.create(ns);
+            created.call(() -> {
+                InterfaceFlags.setUp("lo");
+                return null;
+            });
+        } catch (Exception e) {
+            release(task.id());
+            throw new TaskStartException("preparing namespaces failed: " + e.getMessage(), e);
+        }
+        List<String> argv = new ArrayList<>(List.of(
+                "nsenter", "--net=" + ns, "--",
+                "unshare", "--mount", "--propagation", "slave", "--",
+                "/bin/sh", "-c", TASK_INIT, "trellis-task"));
+        argv.addAll(self.resolve(task.command()));
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .directory(Path.of("/").toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dirs.outputLog(task.id()).toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        environment(task, pb.environment());
+        try {
+            Process p = pb.start();
+            ProcessIdentity id = ProcessIdentity.of(p.toHandle());
+            dirs.writeProcess(task.id(), new TaskDirectory.ProcessRecord(id.pid(), id.startedAtMillis(), ns.toString()));
+            return new Child(p);
+        } catch (IOException e) {
+            release(task.id());
+            throw new TaskStartException("starting " + task.command().get(0) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void environment(Task task, Map<String, String> env) {
+        env.clear(); // like a container: nothing leaks from the agent's own environment
+        env.put("PATH", PATH);
+        env.put("HOME", "/root");
+        env.put("HOSTNAME", nodeHostname);
+        env.put("TRELLIS_TASK_ID", task.id());
+        env.put("TRELLIS_TASK_NAME", task.name());
+        env.put("TRELLIS_SERVICE_NAME", task.serviceName());
+        env.put("TRELLIS_NODE_HOSTNAME", nodeHostname);
+        for (String kv : task.env()) {
+            int eq = kv.indexOf('=');
+            env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+    }
+
+    @Override
+    public Optional<RunningTask> adopt(String taskId) {
+        return dirs.readProcess(taskId).flatMap(r -> r.identity().handle()).map(Adopted::new);
+    }
+
+    @Override
+    public void release(String taskId) {
+        try {
+            NetworkNamespace.delete(netnsDir.resolve(taskId));
+            if (Files.isDirectory(dirs.dir(taskId))) {
+                dirs.clearProcess(taskId);
+            }
+        } catch (IOException e) {
+            LOG.warn("releasing task {} failed: {}", taskId, e.getMessage());
+        }
+    }
+
+    @Override
+    public void remove(String taskId) {
+        release(taskId);
+        try {
+            dirs.delete(taskId);
+        } catch (IOException e) {
+            LOG.warn("removing task {} failed: {}", taskId, e.getMessage());
+        }
+    }
+
+    @Override
+    public Set<String> localTasks() {
+        return dirs.taskIds();
+    }
+
+    private void stop(ProcessHandle h, Duration grace) {
+        h.destroy();
+        killer.schedule(() -> {
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A process this agent started: its exit status is known. */
+    private final class Child implements RunningTask {
+        private final Process process;
+        private final CompletableFuture<Integer> exit;
+
+        Child(Process process) {
+            this.process = process;
+            this.exit = process.onExit().thenApply(Process::exitValue);
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        public CompletableFuture<Integer> exit() {
+            return exit;
+        }
+
+        public void stop(Duration grace) {
+            ProcessRuntime.this.stop(process.toHandle(), grace);
+        }
+    }
+
+    /** A process a previous run of the agent started: it can be watched and stopped, not reaped. */
+    private final class Adopted implements RunningTask {
+        private final ProcessHandle handle;
+        private final CompletableFuture<Integer> exit;
+
+        Adopted(ProcessHandle handle) {
+            this.handle = handle;
+            this.exit = handle.onExit().thenApply(h -> EXIT_UNKNOWN);
+        }
+
+        public long pid() {
+            return handle.pid();
+        }
+
+        public CompletableFuture<Integer> exit() {
+            return exit;
+        }
+
+        public void stop(Duration grace) {
+            ProcessRuntime.this.stop(handle, grace);
+        }
+    }
+}

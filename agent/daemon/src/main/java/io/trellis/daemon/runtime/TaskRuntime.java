@@ -1,0 +1,37 @@
+package io.trellis.daemon.runtime;
+
+import io.trellis.controlplane.store.Task;
+import java.util.Optional;
+
+/**
+ * Runs tasks on this node (swarmkit {@code exec.Controller}, collapsed): prepare and start in one
+ * step, re-attach after an agent restart, and remove every local trace of a task.
+ */
+public interface TaskRuntime {
+
+    String name();
+
+    /** Prepares the task's namespaces and starts its command; the message says what went wrong. */
+    RunningTask start(Task task) throws TaskStartException;
+
+    /** Re-attaches to a task this node started before the agent restarted, if it still runs. */
+    Optional<RunningTask> adopt(String taskId);
+
+    /** Frees the task's runtime resources (namespaces) once it stopped; its logs stay. */
+    void release(String taskId);
+
+    /** Deletes everything the task left on this node, logs included. */
+    void remove(String taskId);
+
+    /** Task IDs that have local traces on this node (for garbage collection after a restart). */
+    java.util.Set<String> localTasks();
+
+    /** A task that could not start, with a one-line reason for {@code service ps}. */
+    final class TaskStartException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public TaskStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.trellis.daemon.worker;
+
+import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskState;
+import io.trellis.controlplane.store.TaskStatus;
+import io.trellis.daemon.runtime.RunningTask;
+import io.trellis.daemon.runtime.TaskRuntime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tasks assigned to this node (swarmkit {@code agent/worker}): starts what should run,
+ * stops what should not, reports every change, and on start-up adopts tasks that survived an agent
+ * crash. All task state is touched only by the worker thread; process exits arrive as events.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /** Swarm's default {@code --stop-grace-period}. */
+    public static final Duration STOP_GRACE_DEFAULT = Duration.ofSeconds(10);
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    private final String nodeId;
+    private final TaskAssignments assignments;
+    private final TaskRuntime runtime;
+    private final StatusReporter reporter;
+    private final Clock clock;
+    private final Duration stopGrace;
+    private final Map<String, Slot> running = new HashMap<>();
+    private final ConcurrentLinkedQueue<Exit> exits = new ConcurrentLinkedQueue<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final Runnable listener = this::wakeUp;
+    private final Thread thread;
+    private volatile boolean active = true;
+
+    private static final class Slot {
+        final RunningTask task;
+        boolean stopping;
+
+        Slot(RunningTask task) {
+            this.task = task;
+        }
+    }
+
+    private record Exit(String taskId, int code) {
+    }
+
+    public Worker(String nodeId, TaskAssignments assignments, TaskRuntime runtime, StatusReporter reporter, Clock clock,
+                  Duration stopGrace) {
+        this.nodeId = nodeId;
+        this.assignments = assignments;
+        this.runtime = runtime;
+        this.reporter = reporter;
+        this.clock = clock;
+        this.stopGrace = stopGrace;
+        this.thread = new Thread(this::run, "worker");
+        this.thread.setDaemon(true);
+    }
+
+    /** Adopts surviving tasks, then follows the assignments. */
+    public Worker start() {
+        for (String id : runtime.localTasks()) {
+            runtime.adopt(id).ifPresentOrElse(rt -> {
+                LOG.info("adopted task {} (pid {}) that survived an agent restart", id, rt.pid());
+                track(id, rt);
+            }, () -> runtime.release(id));
+        }
+        assignments.addListener(listener);
+        thread.start();
+        return this;
+    }
+
+    /** Number of task processes this worker runs now. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    private void wakeUp() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private void track(String id, RunningTask rt) {
+        running.put(id, new Slot(rt));
+        rt.exit().thenAccept(code -> {
+            exits.add(new Exit(id, code));
+            wakeUp();
+        });
+    }
+
+    private void run() {
+        while (active) {
+            try {
+                wake.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                handleExits();
+                if (assignments.synced()) {
+                    reconcile(assignments.tasks());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("worker round failed", e);
+            }
+        }
+    }
+
+    private void handleExits() {
+        for (Exit e; (e = exits.poll()) != null; ) {
+            Slot slot = running.remove(e.taskId());
+            runtime.release(e.taskId());
+            long now = clock.millis();
+            TaskStatus status;
+            if (slot != null && slot.stopping) {
+                status = TaskStatus.of(TaskState.SHUTDOWN, now, "shutdown");
+            } else if (e.code() == 0) {
+                status = TaskStatus.of(TaskState.COMPLETE, now, "finished");
+            } else if (e.code() == RunningTask.EXIT_UNKNOWN) {
+                status = TaskStatus.of(TaskState.FAILED, now, "failed")
+                        .withError("task exited; status unknown (adopted after an agent restart)");
+            } else {
+                status = new TaskStatus(TaskState.FAILED, now, "failed", "task: non-zero exit (" + e.code() + ")",
+                        e.code(), 0);
+            }
+            reporter.report(e.taskId(), status);
+        }
+    }
+
+    private void reconcile(java.util.Collection<Task> tasks) {
+        Set<String> mine = new HashSet<>();
+        long now = clock.millis();
+        for (Task t : tasks) {
+            mine.add(t.id());
+            Slot slot = running.get(t.id());
+            TaskState current = t.status().state();
+            if (t.desiredState() == TaskState.RUNNING) {
+                if (slot == null && current.compareTo(TaskState.RUNNING) < 0) {
+                    start(t, now);
+                } else if (slot == null && current == TaskState.RUNNING) {
+                    reporter.report(t.id(), TaskStatus.of(TaskState.FAILED, now, "failed")
+                            .withError("task process was gone when the agent restarted"));
+                }
+            } else if (slot != null && !slot.stopping) {
+                stop(t.id(), slot);
+            } else if (slot == null && !current.isTerminal()) {
+                reporter.report(t.id(), TaskStatus.of(TaskState.SHUTDOWN, now, "shutdown"));
+            }
+        }
+        for (Map.Entry<String, Slot> e : running.entrySet()) {
+            if (!mine.contains(e.getKey()) && !e.getValue().stopping) {
+                stop(e.getKey(), e.getValue()); // deleted from the store, or moved away
+            }
+        }
+        for (String id : runtime.localTasks()) {
+            if (!mine.contains(id) && !running.containsKey(id)) {
+                runtime.remove(id);
+            }
+        }
+    }
+
+    private void start(Task t, long now) {
+        try {
+            RunningTask rt = runtime.start(t);
+            track(t.id(), rt);
+            reporter.report(t.id(), new TaskStatus(TaskState.RUNNING, now, "started", "", -1, rt.pid()));
+            LOG.info("started task {} ({}) pid {}", t.name(), t.id(), rt.pid());
+        } catch (TaskRuntime.TaskStartException e) {
+            LOG.warn("task {} could not start: {}", t.name(), e.getMessage());
+            reporter.report(t.id(), TaskStatus.of(TaskState.REJECTED, now, "rejected").withError(e.getMessage()));
+        }
+    }
+
+    private void stop(String id, Slot slot) {
+        slot.stopping = true;
+        slot.task.stop(stopGrace);
+    }
+
+    /**
+     * Stops following the store, then stops every task process (like dockerd without live-restore),
+     * waiting up to the grace period. After a crash instead, the processes survive and are adopted.
+     */
+    @Override
+    public void close() {
+        active = false;
+        assignments.removeListener(listener);
+        thread.interrupt();
+        try {
+            thread.join(2000);
+            for (Slot slot : running.values()) {
+                slot.task.stop(stopGrace);
+            }
+            long deadline = System.nanoTime() + stopGrace.toNanos() + 1_000_000_000L;
+            for (Map.Entry<String, Slot> e : running.entrySet()) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                try {
+                    e.getValue().task.exit().get(left, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+                    LOG.warn("task {} did not stop in time", e.getKey());
+                }
+                runtime.release(e.getKey());
+            }
+            running.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

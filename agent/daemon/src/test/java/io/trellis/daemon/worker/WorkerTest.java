@@ -1,0 +1,167 @@
+package io.trellis.daemon.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trellis.controlplane.orchestrator.DownNodeReconciler;
+import io.trellis.controlplane.orchestrator.ReplicatedOrchestrator;
+import io.trellis.controlplane.reconcile.Reconciler;
+import io.trellis.controlplane.store.ClusterInfo;
+import io.trellis.controlplane.store.ClusterStore;
+import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.Service;
+import io.trellis.controlplane.store.ServiceSpec;
+import io.trellis.controlplane.store.StoreBatch;
+import io.trellis.controlplane.store.StoreOp;
+import io.trellis.controlplane.store.StoreWriter;
+import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskState;
+import io.trellis.controlplane.store.TaskStatus;
+import io.trellis.daemon.runtime.RunningTask;
+import io.trellis.daemon.runtime.TaskRuntime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker's side of node failure: a node that comes back stops the tasks it lost. */
+class WorkerTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private final ClusterStore store = new ClusterStore();
+    private final AtomicLong index = new AtomicLong(1);
+    private final StoreWriter writer = new StoreWriter(
+            entry -> CompletableFuture.completedFuture(store.apply(index.incrementAndGet(), entry)));
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final StatusReporter reporter = new StatusReporter(batch -> {
+        List<StoreOp> ops = new java.util.ArrayList<>();
+        batch.forEach((id, status) -> ops.add(new StoreOp.ReportTaskStatus(id, status)));
+        writer.submit(new StoreBatch(ops));
+    }).start();
+    private Worker worker;
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+        reporter.close();
+    }
+
+    private void apply(List<StoreOp> ops) {
+        assertThat(store.applyBatch(index.incrementAndGet(), new StoreBatch(ops)).ok()).isTrue();
+    }
+
+    private void run(Reconciler r) {
+        apply(r.reconcile(store.view(), Clock.systemUTC().millis()));
+    }
+
+    @Test
+    void stopsTasksThatWereReplacedWhileItsNodeWasDown() {
+        Node me = new Node("me", "me", Node.Role.MANAGER, Node.Availability.ACTIVE, Node.Status.READY, "", "",
+                Map.of(), T0, T0, null);
+        apply(List.of(new StoreOp.InitCluster(new ClusterInfo("c", T0)), new StoreOp.PutNode(me),
+                new StoreOp.CreateService(new Service("s", new ServiceSpec("web", "img", List.of("run"), List.of(), 1),
+                        1, T0, T0)),
+                new StoreOp.CreateTask(new Task("t1", "s", "web", 1, "me", "img", List.of("run"), List.of(), 1,
+                        TaskState.RUNNING, TaskStatus.of(TaskState.ASSIGNED, T0, "scheduled"), T0))));
+        worker = new Worker("me", new StoreAssignments(store, "me"), runtime, reporter, Clock.systemUTC(), Duration.ofSeconds(1)).start();
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                store.view().tasks().get("t1").status().state() == TaskState.RUNNING);
+
+        // The managers lose the node: its task is orphaned and its slot gets a new task.
+        apply(List.of(new StoreOp.SetNodeStatus("me", Node.Status.DOWN, T0)));
+        run(new DownNodeReconciler());
+        run(new ReplicatedOrchestrator());
+        assertThat(store.view().tasks().get("t1").desiredState()).isEqualTo(TaskState.SHUTDOWN);
+
+        // The node is back: its worker stops the old process; its late report changes nothing.
+        apply(List.of(new StoreOp.SetNodeStatus("me", Node.Status.READY, T0)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.stopped.contains("t1"));
+        Task old = store.view().tasks().get("t1");
+        assertThat(old.status().state()).isEqualTo(TaskState.ORPHANED);
+        assertThat(old.status().error()).isEqualTo("node is down");
+    }
+
+    /** What the dispatcher would push: the local store's tasks on one node, as they change. */
+    private static final class StoreAssignments implements TaskAssignments {
+        private final ClusterStore store;
+        private final String nodeId;
+        private final Map<Runnable, io.trellis.controlplane.store.CommitListener> listeners = new ConcurrentHashMap<>();
+
+        StoreAssignments(ClusterStore store, String nodeId) {
+            this.store = store;
+            this.nodeId = nodeId;
+        }
+
+        public java.util.Collection<Task> tasks() {
+            return store.view().tasksOnNode(nodeId);
+        }
+
+        public boolean synced() {
+            return true;
+        }
+
+        public void addListener(Runnable onChange) {
+            io.trellis.controlplane.store.CommitListener l = (before, after) -> onChange.run();
+            listeners.put(onChange, l);
+            store.addListener(l);
+        }
+
+        public void removeListener(Runnable onChange) {
+            io.trellis.controlplane.store.CommitListener l = listeners.remove(onChange);
+            if (l != null) {
+                store.removeListener(l);
+            }
+        }
+    }
+
+    /** Starts nothing real: each task is a future that completes when it is told to stop. */
+    private static final class FakeRuntime implements TaskRuntime {
+        final Set<String> stopped = ConcurrentHashMap.newKeySet();
+        private final AtomicLong pids = new AtomicLong(1000);
+
+        public String name() {
+            return "fake";
+        }
+
+        public RunningTask start(Task task) {
+            long pid = pids.incrementAndGet();
+            CompletableFuture<Integer> exit = new CompletableFuture<>();
+            return new RunningTask() {
+                public long pid() {
+                    return pid;
+                }
+
+                public CompletableFuture<Integer> exit() {
+                    return exit;
+                }
+
+                public void stop(Duration grace) {
+                    stopped.add(task.id());
+                    exit.complete(143);
+                }
+            };
+        }
+
+        public Optional<RunningTask> adopt(String taskId) {
+            return Optional.empty();
+        }
+
+        public void release(String taskId) {
+        }
+
+        public void remove(String taskId) {
+        }
+
+        public Set<String> localTasks() {
+            return Set.of();
+        }
+    }
+}

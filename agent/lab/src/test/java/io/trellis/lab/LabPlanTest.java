@@ -1,0 +1,42 @@
+package io.trellis.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class LabPlanTest {
+
+    @Test
+    void firstNodesAreManagersAndTheRestWorkers() {
+        LabPlan plan = new LabPlan(5, 3);
+        assertThat(plan.roleOf(1)).isEqualTo("manager");
+        assertThat(plan.roleOf(3)).isEqualTo("manager");
+        assertThat(plan.roleOf(4)).isEqualTo("worker");
+        assertThat(plan.roleOf(5)).isEqualTo("worker");
+    }
+
+    @Test
+    void refusesMoreManagersThanNodesOrNone() {
+        assertThatThrownBy(() -> new LabPlan(3, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid --managers 4: must be between 1 and --nodes (3)");
+        assertThatThrownBy(() -> new LabPlan(3, 0)).hasMessage("invalid --managers 0: must be between 1 and --nodes (3)");
+    }
+
+    @Test
+    void refusesNodeCountsOutsideTheSubnetPlan() {
+        assertThatThrownBy(() -> new LabPlan(0, 1)).hasMessage("invalid --nodes 0: must be between 1 and 9");
+        assertThatThrownBy(() -> new LabPlan(10, 1)).hasMessage("invalid --nodes 10: must be between 1 and 9");
+    }
+
+    @Test
+    void warnsAboutAnEvenNumberOfManagersOnly() {
+        assertThat(new LabPlan(3, 1).quorumWarning()).isEmpty();
+        assertThat(new LabPlan(3, 3).quorumWarning()).isEmpty();
+        assertThat(new LabPlan(3, 2).quorumWarning()).hasValue(
+                "warning: 2 managers keep quorum through at most 0 manager failures, no more than 1 would;"
+                        + " use an odd number of managers");
+        assertThat(new LabPlan(4, 4).quorumWarning().orElseThrow())
+                .startsWith("warning: 4 managers keep quorum through at most 1 manager failure, no more than 3 would");
+    }
+}

@@ -1,0 +1,59 @@
+package io.trellis.process;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How to run {@code trellis} itself as a task command ({@code trellis workload http ...}) without
+ * relying on PATH: the same JVM binary and classpath as this agent, tuned for a small footprint.
+ */
+public final class SelfLauncher {
+    public static final String MAIN_CLASS = "io.trellis.dist.Main";
+    /** Built-in workloads are tiny servers: a small heap and no JIT tiers beyond C1 keep them light. */
+    private static final List<String> JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+
+    private final String java;
+    private final String classpath;
+
+    public SelfLauncher(String java, String classpath) {
+        this.java = java;
+        this.classpath = classpath;
+    }
+
+    /** The launcher for the JVM this code runs in. */
+    public static SelfLauncher current() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> entries = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                entries.add(Path.of(e).toAbsolutePath().toString());
+            }
+        }
+        return new SelfLauncher(java, String.join(File.pathSeparator, entries));
+    }
+
+    /** {@code args} with a leading {@code trellis} replaced by this JVM; other commands unchanged. */
+    public List<String> resolve(List<String> args) {
+        if (args.isEmpty() || !args.get(0).equals("trellis")) {
+            return args;
+        }
+        List<String> out = javaCommand(JVM_FLAGS);
+        out.addAll(args.subList(1, args.size()));
+        return out;
+    }
+
+    /** {@code java <flags> -cp <classpath> io.trellis.dist.Main}, ready for the trellis arguments. */
+    public List<String> javaCommand(List<String> jvmFlags) {
+        List<String> out = new ArrayList<>();
+        out.add(java);
+        out.addAll(jvmFlags);
+        out.add("-cp");
+        out.add(classpath);
+        out.add(MAIN_CLASS);
+        return out;
+    }
+}

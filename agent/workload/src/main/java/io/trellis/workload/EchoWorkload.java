@@ -1,0 +1,25 @@
+package io.trellis.workload;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trellis workload echo --port P [--udp]}: sends back every byte or datagram. */
+@Command(name = "echo", mixinStandardHelpOptions = true,
+        description = "Echo every byte of each TCP connection back, or with --udp every datagram to its sender.")
+public final class EchoWorkload extends WorkloadSubcommand {
+
+    @Option(names = "--udp", description = "Echo UDP datagrams instead of TCP streams.")
+    boolean udp;
+
+    @Override
+    String kind() {
+        return udp ? "udp echo" : "tcp echo";
+    }
+
+    @Override
+    Workload start(InetSocketAddress address, WorkloadIdentity identity) throws IOException {
+        return udp ? UdpEchoServer.start(address) : TcpEchoServer.start(address);
+    }
+}

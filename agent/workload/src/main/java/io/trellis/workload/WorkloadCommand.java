@@ -1,0 +1,20 @@
+package io.trellis.workload;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code trellis workload http|echo}: tiny services to run as task commands. */
+@Command(name = "workload", mixinStandardHelpOptions = true,
+        description = "Run a built-in workload that answers with its task and node (like traefik/whoami).",
+        subcommands = {HttpWorkload.class, EchoWorkload.class})
+public final class WorkloadCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing workload: use http or echo");
+    }
+}

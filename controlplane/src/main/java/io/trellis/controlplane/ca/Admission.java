@@ -1,0 +1,142 @@
+package io.trellis.controlplane.ca;
+
+import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.dispatcher.Dispatcher;
+import io.trellis.controlplane.pki.CertificateAuthority;
+import io.trellis.controlplane.pki.JoinToken;
+import io.trellis.controlplane.pki.NodeRole;
+import io.trellis.controlplane.pki.Pem;
+import io.trellis.controlplane.protocol.ClusterMessages;
+import io.trellis.controlplane.store.ClusterInfo;
+import io.trellis.controlplane.store.ClusterStore;
+import io.trellis.controlplane.store.Ids;
+import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.StoreBatch;
+import io.trellis.controlplane.store.StoreOp;
+import io.trellis.controlplane.store.StoreReply;
+import io.trellis.controlplane.store.StoreWriter;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * Lets nodes in (swarmkit's CA server): checks the join token, signs the node's CSR with the
+ * cluster's root CA for the role the token grants, and records the node. Also renews certificates,
+ * always for the role the store holds now, which is how a promotion or demotion reaches the node.
+ */
+public final class Admission {
+    private final ClusterStore store;
+    private final StoreWriter writer;
+    private final byte[] dataKey;
+    private final Clock clock;
+
+    /** @param dataKey the Raft log's data key, handed to joining managers only */
+    public Admission(ClusterStore store, StoreWriter writer, byte[] dataKey, Clock clock) {
+        this.store = store;
+        this.writer = writer;
+        this.dataKey = dataKey.clone();
+        this.clock = clock;
+    }
+
+    public ClusterMessages.JoinResponse join(ClusterMessages.JoinRequest r) {
+        ClusterInfo cluster = cluster();
+        NodeRole role = roleOf(r.token(), cluster);
+        require(r.hostname(), "hostname");
+        require(r.advertiseAddr(), "advertise address");
+        if (role == NodeRole.MANAGER) {
+            require(r.raftAddr(), "Raft address");
+            require(r.managerAddr(), "manager address");
+        }
+        PKCS10CertificationRequest csr = csr(r.csr());
+        String nodeId = Ids.newId();
+        X509Certificate cert = authority(cluster).issue(csr, nodeId, role, cluster.id(),
+                CertificateAuthority.NODE_VALIDITY_DEFAULT);
+        long now = clock.millis();
+        Node node = new Node(nodeId, r.hostname(), role == NodeRole.MANAGER ? Node.Role.MANAGER : Node.Role.WORKER,
+                Node.Availability.ACTIVE, Node.Status.UNKNOWN, r.advertiseAddr(),
+                r.engineVersion() == null ? "" : r.engineVersion(), Map.of(), now, now,
+                role == NodeRole.MANAGER ? r.managerAddr() : null);
+        commit(StoreBatch.of(new StoreOp.PutNode(node)));
+        return new ClusterMessages.JoinResponse(nodeId, cluster.id(), role.label(), Pem.encode(cert),
+                cluster.rootCaCertificate(),
+                role == NodeRole.MANAGER ? Base64.getEncoder().encodeToString(dataKey) : null,
+                role == NodeRole.MANAGER ? cluster.unlockKey() : null,
+                Dispatcher.managers(store.view()));
+    }
+
+    /** A fresh certificate for a member, in the role the store gives it now. */
+    public ClusterMessages.RenewResponse renew(String nodeId, ClusterMessages.RenewRequest r) {
+        ClusterInfo cluster = cluster();
+        Node node = store.view().nodes().get(nodeId);
+        if (node == null) {
+            throw new ApiException(ApiException.Kind.NOT_FOUND, "node " + nodeId + " is not part of this swarm");
+        }
+        NodeRole role = node.role() == Node.Role.MANAGER ? NodeRole.MANAGER : NodeRole.WORKER;
+        X509Certificate cert = authority(cluster).issue(csr(r.csr()), nodeId, role, cluster.id(),
+                CertificateAuthority.NODE_VALIDITY_DEFAULT);
+        return new ClusterMessages.RenewResponse(Pem.encode(cert), role.label());
+    }
+
+    /** The data key, for a node that became a manager after joining (promotion). */
+    public ClusterMessages.DataKey dataKeyFor(String nodeId) {
+        Node node = store.view().nodes().get(nodeId);
+        if (node == null || node.role() != Node.Role.MANAGER) {
+            throw new ApiException(ApiException.Kind.FORBIDDEN, "only managers may hold the cluster store's key");
+        }
+        return new ClusterMessages.DataKey(Base64.getEncoder().encodeToString(dataKey), cluster().unlockKey());
+    }
+
+    private static NodeRole roleOf(String text, ClusterInfo cluster) {
+        JoinToken given;
+        try {
+            given = JoinToken.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+        if (given.sameSecret(JoinToken.parse(cluster.managerToken()))
+                && given.caDigest().equals(JoinToken.parse(cluster.managerToken()).caDigest())) {
+            return NodeRole.MANAGER;
+        }
+        if (given.sameSecret(JoinToken.parse(cluster.workerToken()))
+                && given.caDigest().equals(JoinToken.parse(cluster.workerToken()).caDigest())) {
+            return NodeRole.WORKER;
+        }
+        throw new ApiException(ApiException.Kind.UNAUTHORIZED,
+                "invalid join token: it was rotated or belongs to another swarm");
+    }
+
+    private static PKCS10CertificationRequest csr(String pem) {
+        try {
+            return Pem.csr(pem);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("invalid certificate signing request: " + e.getMessage());
+        }
+    }
+
+    private CertificateAuthority authority(ClusterInfo c) {
+        return new CertificateAuthority(Pem.certificate(c.rootCaCertificate()), Pem.privateKey(c.rootCaKey()), clock);
+    }
+
+    private ClusterInfo cluster() {
+        ClusterInfo c = store.view().cluster();
+        if (c == null || c.rootCaCertificate() == null) {
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "this swarm has no PKI yet");
+        }
+        return c;
+    }
+
+    private void commit(StoreBatch batch) {
+        StoreReply reply = writer.submit(batch);
+        if (!reply.ok()) {
+            throw new ApiException(ApiException.Kind.CONFLICT, reply.error());
+        }
+    }
+
+    private static void require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.invalid("the join request lacks the node's " + what);
+        }
+    }
+}

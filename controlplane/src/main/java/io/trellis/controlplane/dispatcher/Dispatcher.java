@@ -1,0 +1,264 @@
+package io.trellis.controlplane.dispatcher;
+
+import io.trellis.controlplane.protocol.ClusterMessages;
+import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.ClusterStore;
+import io.trellis.controlplane.store.CommitListener;
+import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.StoreBatch;
+import io.trellis.controlplane.store.StoreOp;
+import io.trellis.controlplane.store.StoreWriter;
+import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's side of node sessions (swarmkit {@code dispatcher}): heartbeats keep a node Ready,
+ * three missed periods make it Down (its tasks are then rescheduled by the control loops);
+ * assignments are pushed as long-poll answers carrying only what changed since the session's last
+ * answer; task status comes back in batches. Followers do not dispatch: callers redirect to the
+ * leader ({@link NotLeaderException}).
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Swarm's default {@code --dispatcher-heartbeat}. */
+    public static final Duration PERIOD_DEFAULT = Duration.ofSeconds(5);
+    public static final int MISSED_HEARTBEATS_DOWN = 3;
+    private static final Duration SESSION_IDLE_MAX = Duration.ofMinutes(2);
+    private static final Duration NEW_LEADER_GRACE = Duration.ofSeconds(2);
+
+    private final ClusterStore store;
+    private final StoreWriter writer;
+    private final BooleanSupplier leading;
+    private final Clock clock;
+    private final Duration period;
+    private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Object changed = new Object();
+    /** Commits seen, guarded by {@link #changed}: a long poll waits only if none came since it looked. */
+    private long commits;
+    private final CommitListener listener = (before, after) -> {
+        synchronized (changed) {
+            commits++;
+            changed.notifyAll();
+        }
+    };
+    private final Thread monitor;
+    private volatile boolean running = true;
+
+    /** What one node's session was last told. */
+    private static final class Session {
+        final String nodeId;
+        final Map<String, Task> sent = new HashMap<>();
+        volatile long lastUsed;
+
+        Session(String nodeId, long now) {
+            this.nodeId = nodeId;
+            this.lastUsed = now;
+        }
+    }
+
+    /** The request must go to the leader; the message names it when known. */
+    public static final class NotLeaderException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public NotLeaderException(String message) {
+            super(message);
+        }
+    }
+
+    public Dispatcher(ClusterStore store, StoreWriter writer, BooleanSupplier leading, Duration period, Clock clock) {
+        this.store = store;
+        this.writer = writer;
+        this.leading = leading;
+        this.period = period;
+        this.clock = clock;
+        this.monitor = new Thread(this::watchNodes, "dispatcher-monitor");
+        this.monitor.setDaemon(true);
+    }
+
+    public Dispatcher start() {
+        store.addListener(listener);
+        monitor.start();
+        return this;
+    }
+
+    public Duration period() {
+        return period;
+    }
+
+    /** A heartbeat from {@code nodeId}: it is alive; a node that was not Ready becomes Ready. */
+    public ClusterMessages.HeartbeatResponse heartbeat(String nodeId) {
+        requireLeader();
+        Node node = requireNode(nodeId);
+        lastSeen.put(nodeId, clock.millis());
+        if (node.status() != Node.Status.READY) {
+            submit(StoreBatch.of(new StoreOp.SetNodeStatus(nodeId, Node.Status.READY, clock.millis())));
+            LOG.info("node {} ({}) is ready", node.hostname(), nodeId);
+        }
+        return new ClusterMessages.HeartbeatResponse(period.toMillis(), managers(store.view()),
+                node.role().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Waits up to {@code wait} for the tasks assigned to {@code nodeId} to differ from what the
+     * session was last sent, and answers with the difference (everything for a new session).
+     */
+    public ClusterMessages.Assignments assignments(String nodeId, String sessionId, Duration wait)
+            throws InterruptedException {
+        requireLeader();
+        requireNode(nodeId);
+        long now = clock.millis();
+        Session session = sessionId == null ? null : sessions.get(sessionId);
+        boolean full = session == null || !session.nodeId.equals(nodeId);
+        if (full) {
+            sessionId = UUID.randomUUID().toString();
+            session = new Session(nodeId, now);
+            sessions.put(sessionId, session);
+        }
+        session.lastUsed = now;
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (session) {
+            while (true) {
+                long seen;
+                synchronized (changed) {
+                    seen = commits;
+                }
+                Map<String, Task> current = new HashMap<>();
+                for (Task t : store.view().tasksOnNode(nodeId)) {
+                    current.put(t.id(), t);
+                }
+                List<Task> changedTasks = new ArrayList<>();
+                for (Task t : current.values()) {
+                    if (!t.equals(session.sent.get(t.id()))) {
+                        changedTasks.add(t);
+                    }
+                }
+                List<String> removed = session.sent.keySet().stream().filter(id -> !current.containsKey(id)).toList();
+                long left = deadline - System.nanoTime();
+                if (full || !changedTasks.isEmpty() || !removed.isEmpty() || left <= 0 || !leading.getAsBoolean()) {
+                    session.sent.clear();
+                    session.sent.putAll(current);
+                    changedTasks.sort(Comparator.comparing(Task::id));
+                    return new ClusterMessages.Assignments(sessionId, full, changedTasks, removed);
+                }
+                synchronized (changed) {
+                    if (commits == seen) {
+                        changed.wait(Math.max(1, Math.min(left / 1_000_000, 1_000)));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Records task status from {@code nodeId}; statuses for tasks not assigned to it are ignored. */
+    public int report(String nodeId, Map<String, TaskStatus> statuses) {
+        requireLeader();
+        requireNode(nodeId);
+        ClusterSnapshot view = store.view();
+        List<StoreOp> ops = new ArrayList<>();
+        statuses.forEach((taskId, status) -> {
+            Task t = view.tasks().get(taskId);
+            if (t != null && nodeId.equals(t.nodeId())) {
+                ops.add(new StoreOp.ReportTaskStatus(taskId, status));
+            }
+        });
+        if (!ops.isEmpty()) {
+            submit(new StoreBatch(ops));
+        }
+        return statuses.size() - ops.size();
+    }
+
+    /** Cluster addresses of the managers, for redirects and a node's fail-over list. */
+    public static List<String> managers(ClusterSnapshot view) {
+        return view.nodes().values().stream()
+                .filter(n -> n.role() == Node.Role.MANAGER && n.managerAddr() != null)
+                .sorted(Comparator.comparing(Node::id))
+                .map(Node::managerAddr)
+                .toList();
+    }
+
+    private void requireLeader() {
+        if (!leading.getAsBoolean()) {
+            throw new NotLeaderException("this manager is not the leader");
+        }
+    }
+
+    private Node requireNode(String nodeId) {
+        Node n = store.view().nodes().get(nodeId);
+        if (n == null) {
+            throw new IllegalArgumentException("node " + nodeId + " is not part of this swarm (removed?)");
+        }
+        return n;
+    }
+
+    private void submit(StoreBatch batch) {
+        var reply = writer.submit(batch);
+        if (!reply.ok()) {
+            LOG.warn("dispatcher write refused: {}", reply.error());
+        }
+    }
+
+    /**
+     * Leader only: a Ready node silent for three periods becomes Down. A new leader gives every
+     * node a full grace period, since it has not heard any heartbeat yet.
+     */
+    private void watchNodes() {
+        boolean wasLeading = false;
+        while (running) {
+            try {
+                Thread.sleep(Math.max(50, period.toMillis() / 4));
+                boolean lead = leading.getAsBoolean();
+                long now = clock.millis();
+                if (lead && !wasLeading) {
+                    // Sessions need a moment to find the new leader: grace beyond the usual 3 periods.
+                    lastSeen.clear();
+                    store.view().nodes().keySet().forEach(id -> lastSeen.put(id, now + NEW_LEADER_GRACE.toMillis()));
+                }
+                wasLeading = lead;
+                if (!lead) {
+                    continue;
+                }
+                long limit = MISSED_HEARTBEATS_DOWN * period.toMillis();
+                List<StoreOp> ops = new ArrayList<>();
+                for (Node n : store.view().nodes().values()) {
+                    long seen = lastSeen.computeIfAbsent(n.id(), id -> now);
+                    if (n.status() == Node.Status.READY && now - seen > limit) {
+                        LOG.warn("node {} ({}) missed {} heartbeats: marking it down", n.hostname(), n.id(),
+                                MISSED_HEARTBEATS_DOWN);
+                        ops.add(new StoreOp.SetNodeStatus(n.id(), Node.Status.DOWN, now));
+                    }
+                }
+                if (!ops.isEmpty()) {
+                    submit(new StoreBatch(ops));
+                }
+                sessions.values().removeIf(s -> now - s.lastUsed > SESSION_IDLE_MAX.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("node monitor round failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        store.removeListener(listener);
+        monitor.interrupt();
+        synchronized (changed) {
+            changed.notifyAll();
+        }
+    }
+}
