@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.trellis.admin.AdminResponse;
-import io.trellis.admin.AdminRouter;
 import io.trellis.admin.AdminServer;
+import io.trellis.admin.Router;
 import io.trellis.api.client.AdminHost;
 import io.trellis.dataplane.metrics.EspMetrics;
 import io.trellis.dataplane.metrics.NetworkMetrics;
@@ -31,7 +31,7 @@ final class TunnelMetrics implements AutoCloseable {
         if (tunnel.esp() != null) {
             new EspMetrics(tunnel.esp().counters(), tunnel.esp().drops(), Tags.empty()).bindTo(registry);
         }
-        AdminRouter router = new AdminRouter().get("/metrics", req -> AdminResponse.text(200, registry.scrape()));
+        Router router = new Router().get("/metrics", req -> AdminResponse.text(200, registry.scrape()));
         try {
             return new TunnelMetrics(registry, AdminServer.start("tcp://" + hostPort, null, router));
         } catch (IOException | RuntimeException e) {

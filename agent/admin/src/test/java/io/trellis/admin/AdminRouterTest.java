@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AdminRouterTest {
-    private final AdminRouter router = new AdminRouter()
+    private final Router router = new Router()
             .get("/services", req -> AdminResponse.text(200, "list"))
             .get("/services/{id}", req -> AdminResponse.text(200, "inspect " + req.pathParam("id")))
             .delete("/services/{id}", req -> AdminResponse.text(200, "rm " + req.pathParam("id")))

@@ -52,7 +52,7 @@ class AdminServerTest {
         }
     }
 
-    private AdminServer serve(AdminRouter router) throws IOException {
+    private AdminServer serve(Router router) throws IOException {
         AdminServer server = AdminServer.start("unix://" + socket, null, router);
         toClose.add(server);
         return server;
@@ -64,7 +64,7 @@ class AdminServerTest {
 
     @Test
     void jsonRoundTripWithPathAndQueryParams() throws Exception {
-        serve(new AdminRouter()
+        serve(new Router()
                 .get("/services/{id}", req -> AdminResponse.json(200,
                         ("{\"id\":\"" + req.pathParam("id") + "\",\"tail\":\"" + req.queryParam("tail") + "\"}").getBytes(UTF_8)))
                 .post("/services", req -> AdminResponse.json(201, req.body()))
@@ -83,7 +83,7 @@ class AdminServerTest {
 
     @Test
     void unknownPathIs404AndWrongMethodIs405() throws Exception {
-        serve(new AdminRouter().get("/info", req -> AdminResponse.text(200, "ok")));
+        serve(new Router().get("/info", req -> AdminResponse.text(200, "ok")));
 
         AdminClient.Response missing = client().send("GET", "/nope", null);
         AdminClient.Response wrongMethod = client().send("POST", "/info", null);
@@ -96,7 +96,7 @@ class AdminServerTest {
 
     @Test
     void oversizedBodyIs413WithAMessage() throws Exception {
-        serve(new AdminRouter().post("/secrets", req -> AdminResponse.text(200, "stored")));
+        serve(new Router().post("/secrets", req -> AdminResponse.text(200, "stored")));
 
         AdminClient.Response r = client().send("POST", "/secrets", new byte[AdminServer.MAX_REQUEST_BYTES + 1]);
 
@@ -106,7 +106,7 @@ class AdminServerTest {
 
     @Test
     void bodyAtTheLimitIsAccepted() throws Exception {
-        serve(new AdminRouter().post("/secrets", req -> AdminResponse.text(200, "got " + req.body().length)));
+        serve(new Router().post("/secrets", req -> AdminResponse.text(200, "got " + req.body().length)));
 
         AdminClient.Response r = client().send("POST", "/secrets", new byte[AdminServer.MAX_REQUEST_BYTES]);
 
@@ -115,7 +115,7 @@ class AdminServerTest {
 
     @Test
     void handlerExceptionIs500WithItsMessage() throws Exception {
-        serve(new AdminRouter().get("/boom", req -> {
+        serve(new Router().get("/boom", req -> {
             throw new IllegalStateException("store is closed");
         }));
 
@@ -129,7 +129,7 @@ class AdminServerTest {
     void streamedChunksArriveBeforeTheHandlerFinishes() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
-        serve(new AdminRouter().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
+        serve(new Router().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
             sink.write("first\n".getBytes(UTF_8));
             release.await();
             sink.write("second\n".getBytes(UTF_8));
@@ -156,7 +156,7 @@ class AdminServerTest {
     @Test
     void streamingBodyIsInterruptedWhenTheClientLeaves() throws Exception {
         CountDownLatch interrupted = new CountDownLatch(1);
-        serve(new AdminRouter().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
+        serve(new Router().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
             sink.write("first\n".getBytes(UTF_8));
             try {
                 new CountDownLatch(1).await(); // idle follow: no new lines
@@ -183,7 +183,7 @@ class AdminServerTest {
 
     @Test
     void keptAliveConnectionAnswersPipelinedRequestsInOrder() throws Exception {
-        serve(new AdminRouter()
+        serve(new Router()
                 .get("/slow", req -> {
                     Thread.sleep(200);
                     return AdminResponse.text(200, "slow");
@@ -198,7 +198,7 @@ class AdminServerTest {
 
     @Test
     void methodNotAllowedCarriesAllowHeader() throws Exception {
-        serve(new AdminRouter().get("/info", req -> AdminResponse.text(200, "ok"))
+        serve(new Router().get("/info", req -> AdminResponse.text(200, "ok"))
                 .delete("/info", req -> AdminResponse.text(200, "gone")));
 
         String reply = rawExchange("PUT /info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
@@ -214,16 +214,16 @@ class AdminServerTest {
         }
         assertThat(socket).exists();
 
-        serve(new AdminRouter().get("/info", req -> AdminResponse.text(200, "ok")));
+        serve(new Router().get("/info", req -> AdminResponse.text(200, "ok")));
 
         assertThat(client().send("GET", "/info", null).bodyText()).isEqualTo("ok");
     }
 
     @Test
     void secondServerOnALiveSocketIsRefused() throws Exception {
-        serve(new AdminRouter().get("/info", req -> AdminResponse.text(200, "first")));
+        serve(new Router().get("/info", req -> AdminResponse.text(200, "first")));
 
-        assertThatThrownBy(() -> serve(new AdminRouter()))
+        assertThatThrownBy(() -> serve(new Router()))
                 .isInstanceOf(IOException.class)
                 .hasMessage("another agent is already listening on unix://" + socket);
         assertThat(client().send("GET", "/info", null).bodyText()).isEqualTo("first");
@@ -231,7 +231,7 @@ class AdminServerTest {
 
     @Test
     void socketFileIsGroupOnlyAndRemovedOnClose() throws Exception {
-        AdminServer server = serve(new AdminRouter());
+        AdminServer server = serve(new Router());
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
         server.close();
@@ -241,7 +241,7 @@ class AdminServerTest {
     @Test
     void closeIsPromptAndIdempotent() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        AdminServer server = serve(new AdminRouter().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
+        AdminServer server = serve(new Router().get("/logs", req -> AdminResponse.stream(AdminResponse.TEXT, sink -> {
             sink.write("x".getBytes(UTF_8));
             never.await();
         })));
@@ -265,7 +265,7 @@ class AdminServerTest {
     @Test
     void servesTcpOnAKernelChosenPort() throws Exception {
         AdminServer server = AdminServer.start(List.of(new AdminHost.Unix(socket), new AdminHost.Tcp("127.0.0.1", 0)),
-                new AdminRouter().get("/info", req -> AdminResponse.text(200, "ok")));
+                new Router().get("/info", req -> AdminResponse.text(200, "ok")));
         toClose.add(server);
 
         AdminHost tcp = server.boundHosts().get(1);
@@ -279,7 +279,7 @@ class AdminServerTest {
     @Test
     void oversizedBodyOverTcpStillGetsTheMessage() throws Exception {
         AdminServer server = AdminServer.start(List.of(new AdminHost.Tcp("127.0.0.1", 0)),
-                new AdminRouter().post("/secrets", req -> AdminResponse.text(200, "stored")));
+                new Router().post("/secrets", req -> AdminResponse.text(200, "stored")));
         toClose.add(server);
 
         AdminClient.Response r = new AdminClient(server.boundHosts().get(0))

@@ -68,7 +68,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {
-            server = AdminRoutes.serve(daemon, host, adminAddr);
+            server = AdminEndpoints.serve(daemon, host, adminAddr);
         } catch (java.io.IOException | IllegalArgumentException e) {
             daemon.close();
             throw CliException.user("cannot serve the admin API: " + e.getMessage());

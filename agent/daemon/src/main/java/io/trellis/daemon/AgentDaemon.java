@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One node's agent: before {@code swarm init} or {@code swarm join} it only answers the admin API;
  * after that (or on restart with a swarm identity on disk) every node runs a session with the
- * leader and a worker ({@link WorkerSide}), and managers also run the Raft store, the control loops,
- * the dispatcher and the cluster port ({@link ManagerSide}). This is the only place where
+ * leader and a worker ({@link WorkerRole}), and managers also run the Raft store, the control loops,
+ * the dispatcher and the cluster port ({@link ManagerRole}). This is the only place where
  * control-plane state is wired to the node's runtime.
  */
 public final class AgentDaemon implements AutoCloseable {
@@ -35,8 +35,8 @@ public final class AgentDaemon implements AutoCloseable {
     private final NodeCredentials credentials = new NodeCredentials();
     private final DataKeySealer dataKeys;
     private final RoleChange roleChange;
-    private volatile ManagerSide managerSide;
-    private volatile WorkerSide workerSide;
+    private volatile ManagerRole managerSide;
+    private volatile WorkerRole workerSide;
     /** True while a restarted agent replays its log; the API says so instead of "not a manager". */
     private volatile boolean resuming;
     /** True while an autolocked manager waits for {@code swarm unlock} after a restart. */
@@ -107,7 +107,7 @@ public final class AgentDaemon implements AutoCloseable {
     public synchronized Map<String, String> joinSwarm(String token, String remote, String advertiseAddr,
                                                       String listenAddr) throws IOException {
         refuseIfMember();
-        Membership member = SwarmJoin.join(token, remote, advertiseAddr, listenAddr, cfg);
+        MembershipGrant member = SwarmJoin.join(token, remote, advertiseAddr, listenAddr, cfg);
         SwarmIdentity id = member.identity();
         try {
             adopt(member);
@@ -133,7 +133,7 @@ public final class AgentDaemon implements AutoCloseable {
         if (id == null) {
             throw new ApiException(ApiException.Kind.CONFLICT, "this node is not part of a swarm");
         }
-        ManagerNode manager = managerNode();
+        ControlPlane manager = managerNode();
         if (id.isManager() && !force) {
             int managers = manager == null ? 1 : manager.raftMembers().size();
             throw new ApiException(ApiException.Kind.CONFLICT, "this node is a manager: leaving takes it out of the "
@@ -171,7 +171,7 @@ public final class AgentDaemon implements AutoCloseable {
     // ---------------------------------------------------------------- membership plumbing
 
     /** Saves what makes this node a member (certificates, sealed data key, identity) and takes it on. */
-    private void adopt(Membership member) throws IOException {
+    private void adopt(MembershipGrant member) throws IOException {
         new NodeCertificates(cfg.certsDir()).save(member.tls().certificate(), member.tls().key(), member.tls().ca());
         if (member.dataKey() != null) {
             dataKeys.seal(member.dataKey(), member.unlockKey());
@@ -188,13 +188,13 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     /** Published before it starts, so the admin API sees the replica while it waits for a leader. */
-    private ManagerSide newManagerSide() {
-        managerSide = new ManagerSide(cfg, credentials, dataKeys, metrics.registry(), clock);
+    private ManagerRole newManagerSide() {
+        managerSide = new ManagerRole(cfg, credentials, dataKeys, metrics.registry(), clock);
         return managerSide;
     }
 
     private void startWorkerSide() {
-        workerSide = WorkerSide.start(identity.get(), credentials, cfg, clock, this::heard);
+        workerSide = WorkerRole.start(identity.get(), credentials, cfg, clock, this::heard);
     }
 
     /** Keeps the manager list on disk current and reacts when the managers changed this node's role. */
@@ -237,7 +237,7 @@ public final class AgentDaemon implements AutoCloseable {
 
         @Override
         public void leaveRaftGroup() throws IOException {
-            ManagerNode manager = managerNode();
+            ControlPlane manager = managerNode();
             if (manager != null && manager.isRaftVoter() && manager.raftMembers().size() > 1) {
                 manager.removeRaftMember(identity.get().nodeId());
                 LOG.info("left the Raft group");
@@ -276,20 +276,20 @@ public final class AgentDaemon implements AutoCloseable {
         }
     }
 
-    private ManagerNode managerNode() {
-        ManagerSide side = managerSide;
+    private ControlPlane managerNode() {
+        ManagerRole side = managerSide;
         return side == null ? null : side.node();
     }
 
     /** What the metrics count; null on a worker. */
     private ClusterSnapshot clusterView() {
-        ManagerNode m = managerNode();
+        ControlPlane m = managerNode();
         return m == null ? null : m.store().view();
     }
 
     public InfoView info() {
         SwarmIdentity id = identity.get();
-        ManagerNode m = managerNode();
+        ControlPlane m = managerNode();
         String swarm = resuming ? "starting" : locked ? "locked" : id == null ? "inactive" : "active";
         return new InfoView(swarm, id == null ? "" : id.nodeId(),
                 id == null ? "" : id.clusterId(), cfg.hostname(), m != null, m != null && m.isLeader(),
@@ -297,8 +297,8 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     /** The manager, or a 503 that tells the user what to do. */
-    public ManagerNode manager() {
-        ManagerNode m = managerNode();
+    public ControlPlane manager() {
+        ControlPlane m = managerNode();
         if (m != null && m.leaderId().isEmpty()) {
             // Its view may be stale: say so rather than answer from it (Swarm does the same).
             throw new ApiException(ApiException.Kind.UNAVAILABLE, "the swarm does not have a leader: too few "

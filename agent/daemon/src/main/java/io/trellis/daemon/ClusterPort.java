@@ -17,21 +17,21 @@ import java.time.Duration;
 final class ClusterPort implements AutoCloseable {
     private final Dispatcher dispatcher;
     /** What the routes answer from; gone once the port closed, so they say "not a manager (any more)". */
-    private volatile ClusterRoutes.Manager local;
+    private volatile ClusterRoutes.Backend local;
     private ClusterServer server;
 
-    private ClusterPort(Dispatcher dispatcher, ClusterRoutes.Manager local) {
+    private ClusterPort(Dispatcher dispatcher, ClusterRoutes.Backend local) {
         this.dispatcher = dispatcher;
         this.local = local;
     }
 
     /** Opens {@code id}'s cluster address for {@code manager}; admission hands {@code dataKey} to joining managers. */
-    static ClusterPort open(ManagerNode manager, SwarmIdentity id, byte[] dataKey, NodeCredentials credentials,
+    static ClusterPort open(ControlPlane manager, SwarmIdentity id, byte[] dataKey, NodeCredentials credentials,
                             Duration heartbeatPeriod, MeterRegistry metrics, Clock clock) throws IOException {
         Admission admission = new Admission(manager.store(), manager.writer(), dataKey, clock);
         Dispatcher dispatcher = new Dispatcher(manager.store(), manager.writer(), manager::isLeader, heartbeatPeriod,
                 clock).start();
-        ClusterPort port = new ClusterPort(dispatcher, new LocalManager(manager, admission, dispatcher,
+        ClusterPort port = new ClusterPort(dispatcher, new ClusterPortBackend(manager, admission, dispatcher,
                 ClusterTrust.anyNode(credentials.tls().ca(), id.clusterId())));
         try {
             port.server = ClusterServer.start(id.managerAddr(), credentials.keys(), credentials.tls(),

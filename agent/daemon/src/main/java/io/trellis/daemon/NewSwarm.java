@@ -17,7 +17,7 @@ import java.util.Map;
  * What {@code swarm init} creates: the cluster record (root CA, join tokens, unlock key) and the
  * membership of its first manager, whose certificate that CA issues.
  */
-record NewSwarm(Membership member, ClusterInfo cluster) {
+record NewSwarm(MembershipGrant member, ClusterInfo cluster) {
 
     /** A swarm whose first manager is reached at {@code addr} (Raft on {@code raftPort}) and {@code listen}. */
     static NewSwarm create(String addr, String listen, int raftPort, boolean autolock, Clock clock) {
@@ -31,7 +31,7 @@ record NewSwarm(Membership member, ClusterInfo cluster) {
         ClusterInfo cluster = new ClusterInfo(clusterId, clock.millis(), Pem.encode(ca.certificate()),
                 Pem.encode(ca.key()), JoinToken.generate(ca.certificate()).toString(),
                 JoinToken.generate(ca.certificate()).toString(), unlockKey);
-        return new NewSwarm(new Membership(id, ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId), dataKey, unlockKey),
+        return new NewSwarm(new MembershipGrant(id, ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId), dataKey, unlockKey),
                 cluster);
     }
 

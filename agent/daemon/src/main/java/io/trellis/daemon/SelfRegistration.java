@@ -30,7 +30,7 @@ final class SelfRegistration {
     }
 
     /** Creates the cluster on first start ({@code first} holds its record) and (re)declares this manager's node. */
-    void declare(ManagerNode m, SwarmIdentity id, StoreBatch... first) {
+    void declare(ControlPlane m, SwarmIdentity id, StoreBatch... first) {
         long now = clock.millis();
         ClusterSnapshot view = m.store().view();
         if (view.cluster() == null && first.length == 0) {

@@ -34,7 +34,7 @@ final class SwarmJoin {
      * Asks the manager at {@code remote}, trusting only the CA whose digest is in {@code token}, to
      * admit this node in the role the token grants; the addresses are checked first.
      */
-    static Membership join(String token, String remote, String advertiseAddr, String listenAddr,
+    static MembershipGrant join(String token, String remote, String advertiseAddr, String listenAddr,
                            AgentConfiguration cfg) {
         JoinToken parsed;
         try {
@@ -65,8 +65,8 @@ final class SwarmJoin {
                 asManager ? listen : null, managers);
         NodeTls tls = new NodeTls(key.getPrivate(), Pem.certificate(joined.certificate()),
                 Pem.certificate(joined.ca()));
-        return asManager ? new Membership(id, tls, Base64.getDecoder().decode(joined.dataKey()), joined.unlockKey())
-                : new Membership(id, tls, null, null);
+        return asManager ? new MembershipGrant(id, tls, Base64.getDecoder().decode(joined.dataKey()), joined.unlockKey())
+                : new MembershipGrant(id, tls, null, null);
     }
 
     /** Asks the managers ({@code via} first) to make this joining or promoted manager a Raft voter. */

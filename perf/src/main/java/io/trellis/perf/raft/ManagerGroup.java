@@ -3,7 +3,7 @@ package io.trellis.perf.raft;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trellis.controlplane.atrest.SealedBox;
 import io.trellis.controlplane.raft.RaftConfiguration;
-import io.trellis.daemon.ManagerNode;
+import io.trellis.daemon.ControlPlane;
 import io.trellis.daemon.SwarmIdentity;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Three managers in this JVM, each exactly what {@code trellis agent} runs for a manager:
- * {@link ManagerNode} (its {@code ClusterStore}, the {@code EncryptedLog} sealing every entry, a
+ * {@link ControlPlane} (its {@code ClusterStore}, the {@code EncryptedLog} sealing every entry, a
  * Ratis replica over gRPC with mutual TLS and its log fsync'd on disk, product defaults). Formed the
  * way {@code swarm join} forms a cluster: the first starts alone, the others start as joining peers
  * and the leader adds them. The control loops are not started, so only the benchmark writes.
@@ -25,7 +25,7 @@ final class ManagerGroup implements AutoCloseable {
     private static final Duration CATCH_UP = Duration.ofSeconds(30);
     private static final String CLUSTER_ID = "raftbench";
 
-    private final List<ManagerNode> managers = new ArrayList<>();
+    private final List<ControlPlane> managers = new ArrayList<>();
 
     private ManagerGroup() {
     }
@@ -42,7 +42,7 @@ final class ManagerGroup implements AutoCloseable {
                 String raftAddr = "127.0.0.1:" + freePort();
                 SwarmIdentity identity = new SwarmIdentity(CLUSTER_ID, id, raftAddr, "127.0.0.1",
                         SwarmIdentity.MANAGER, null, List.of());
-                ManagerNode m = ManagerNode.start(identity, dir.resolve(id), dataKey, pki.managerTls(id), i > 1,
+                ControlPlane m = ControlPlane.start(identity, dir.resolve(id), dataKey, pki.managerTls(id), i > 1,
                         new SimpleMeterRegistry(), Clock.systemUTC());
                 group.managers.add(m);
                 if (i == 1) {
@@ -62,13 +62,13 @@ final class ManagerGroup implements AutoCloseable {
     }
 
     /** The manager that leads now (the first one, unless an election moved it). */
-    ManagerNode leader() {
-        return managers.stream().filter(ManagerNode::isLeader).findFirst()
+    ControlPlane leader() {
+        return managers.stream().filter(ControlPlane::isLeader).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no leader among the benchmark's managers"));
     }
 
     /** A manager that does not lead: its writes are forwarded to the leader. */
-    ManagerNode follower() {
+    ControlPlane follower() {
         return managers.stream().filter(m -> !m.isLeader()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no follower among the benchmark's managers"));
     }

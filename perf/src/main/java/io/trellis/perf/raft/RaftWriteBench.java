@@ -1,6 +1,6 @@
 package io.trellis.perf.raft;
 
-import io.trellis.daemon.ManagerNode;
+import io.trellis.daemon.ControlPlane;
 import io.trellis.process.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,12 +122,12 @@ public final class RaftWriteBench {
             // Unrecorded: every code path (TLS, gRPC, Ratis, sealing, JSON) through the JIT before the
             // first row, or the first row (sync, ~1 entry per few ms) would be measured half interpreted.
             for (boolean viaFollower : new boolean[] {false, true}) {
-                ManagerNode via = viaFollower ? group.follower() : group.leader();
+                ControlPlane via = viaFollower ? group.follower() : group.leader();
                 WriteLoad.run(via.writer(), new WriteLoad.Mode("jit-warmup", 16, o.inFlight(), viaFollower),
                         Duration.ZERO, Duration.ofSeconds(JIT_WARMUP_SECONDS));
             }
             for (WriteLoad.Mode mode : modes) {
-                ManagerNode via = mode.viaFollower() ? group.follower() : group.leader();
+                ControlPlane via = mode.viaFollower() ? group.follower() : group.leader();
                 WriteLoad.Result r = WriteLoad.run(via.writer(), mode, Duration.ofSeconds(o.warmup()),
                         Duration.ofSeconds(o.seconds()));
                 System.err.println("raft-bench: " + line(r));

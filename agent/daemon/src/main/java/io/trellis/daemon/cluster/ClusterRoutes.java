@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trellis.admin.AdminRequest;
 import io.trellis.admin.AdminResponse;
-import io.trellis.admin.AdminRouter;
+import io.trellis.admin.Router;
 import io.trellis.api.Json;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.ca.Admission;
@@ -32,7 +32,7 @@ public final class ClusterRoutes {
     private static final Duration ASSIGNMENT_WAIT_MAX = Duration.ofSeconds(20);
 
     /** What the routes need from the manager they run on. */
-    public interface Manager {
+    public interface Backend {
         Admission admission();
 
         Dispatcher dispatcher();
@@ -48,16 +48,16 @@ public final class ClusterRoutes {
         Optional<Node> node(String nodeId);
     }
 
-    private final Supplier<Manager> manager;
+    private final Supplier<Backend> manager;
     private final MeterRegistry metrics;
 
-    public ClusterRoutes(Supplier<Manager> manager, MeterRegistry metrics) {
+    public ClusterRoutes(Supplier<Backend> manager, MeterRegistry metrics) {
         this.manager = manager;
         this.metrics = metrics;
     }
 
-    public AdminRouter router() {
-        AdminRouter r = new AdminRouter();
+    public Router router() {
+        Router r = new Router();
         r.post("/v1/join", req -> guard(req, "join", () -> {
             var body = req.bodyAs(ClusterMessages.JoinRequest.class);
             var reply = m().admission().join(body);
@@ -99,8 +99,8 @@ public final class ClusterRoutes {
         return r;
     }
 
-    private Manager m() {
-        Manager m = manager.get();
+    private Backend m() {
+        Backend m = manager.get();
         if (m == null) {
             throw new ApiException(ApiException.Kind.UNAVAILABLE, "this node is not a manager (any more)");
         }

@@ -40,7 +40,7 @@ class ClusterServerTest {
             port = s.getLocalPort();
         }
         address = "127.0.0.1:" + port;
-        ClusterRoutes.Manager m = new ClusterRoutes.Manager() {
+        ClusterRoutes.Backend m = new ClusterRoutes.Backend() {
             public Admission admission() {
                 throw new UnsupportedOperationException();
             }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * it to the next manager it knows, without user action. While no manager answers, the tasks keep
  * running as last assigned.
  */
-public final class ManagerSession implements TaskAssignments, StatusSink, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ManagerSession.class);
+public final class DispatcherSession implements TaskAssignments, StatusSink, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DispatcherSession.class);
     private static final Duration POLL_WAIT = Duration.ofSeconds(15);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final long RETRY_MILLIS_MIN = 100;
@@ -48,7 +48,7 @@ public final class ManagerSession implements TaskAssignments, StatusSink, AutoCl
      * @param onHeartbeat sees every heartbeat answer (manager list, role) on the heartbeat thread, with
      *                    the address of the manager that gave it
      */
-    public ManagerSession(ClusterClient client, List<String> managers, Duration period,
+    public DispatcherSession(ClusterClient client, List<String> managers, Duration period,
                           BiConsumer<String, ClusterMessages.HeartbeatResponse> onHeartbeat) {
         if (managers.isEmpty()) {
             throw new IllegalArgumentException("a session needs at least one manager address");
@@ -64,7 +64,7 @@ public final class ManagerSession implements TaskAssignments, StatusSink, AutoCl
         heart.setDaemon(true);
     }
 
-    public ManagerSession start() {
+    public DispatcherSession start() {
         heart.start();
         poller.start();
         return this;

@@ -29,8 +29,8 @@ import java.util.Optional;
  * control loops (replicated and global orchestrators, task reaper, scheduler, down-node reconciler)
  * which act only while this replica leads.
  */
-public final class ManagerNode implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ManagerNode.class);
+public final class ControlPlane implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlPlane.class);
     private static final Duration RAFT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ClusterStore store;
@@ -40,7 +40,7 @@ public final class ManagerNode implements AutoCloseable {
     private final List<ReconcileLoop> loops = new ArrayList<>();
     private final String selfId;
 
-    private ManagerNode(String selfId, ClusterStore store, RaftReplica raft, EncryptedLog log, Clock clock) {
+    private ControlPlane(String selfId, ClusterStore store, RaftReplica raft, EncryptedLog log, Clock clock) {
         this.selfId = selfId;
         this.store = store;
         this.raft = raft;
@@ -52,7 +52,7 @@ public final class ManagerNode implements AutoCloseable {
      * Starts the replica and returns at once; call {@link #awaitCaughtUp} before reading the store.
      * A joining manager is not a member until the leader adds it.
      */
-    public static ManagerNode start(SwarmIdentity id, Path raftDir, byte[] dataKey, RaftConfiguration.Tls tls,
+    public static ControlPlane start(SwarmIdentity id, Path raftDir, byte[] dataKey, RaftConfiguration.Tls tls,
                                     boolean joining, MeterRegistry metrics, Clock clock) throws IOException {
         ClusterStore store = new ClusterStore();
         // Entries are sealed before Raft sees them: the log and snapshots on disk hold only ciphertext.
@@ -63,7 +63,7 @@ public final class ManagerNode implements AutoCloseable {
                 .joining(joining)
                 .build();
         RaftReplica raft = RaftReplica.start(cfg, log.opening(store), metrics);
-        return new ManagerNode(id.nodeId(), store, raft, log, clock);
+        return new ControlPlane(id.nodeId(), store, raft, log, clock);
     }
 
     /**

@@ -13,15 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What the cluster port's routes need from the manager this node runs. */
-final class LocalManager implements ClusterRoutes.Manager {
-    private static final Logger LOG = LoggerFactory.getLogger(LocalManager.class);
+final class ClusterPortBackend implements ClusterRoutes.Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterPortBackend.class);
 
-    private final ManagerNode manager;
+    private final ControlPlane manager;
     private final Admission admission;
     private final Dispatcher dispatcher;
     private final ClusterTrust trust;
 
-    LocalManager(ManagerNode manager, Admission admission, Dispatcher dispatcher, ClusterTrust trust) {
+    ClusterPortBackend(ControlPlane manager, Admission admission, Dispatcher dispatcher, ClusterTrust trust) {
         this.manager = manager;
         this.admission = admission;
         this.dispatcher = dispatcher;

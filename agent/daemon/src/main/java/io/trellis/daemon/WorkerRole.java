@@ -3,7 +3,7 @@ package io.trellis.daemon;
 import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.daemon.cluster.ClusterClient;
 import io.trellis.daemon.runtime.ProcessRuntime;
-import io.trellis.daemon.worker.ManagerSession;
+import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
 import io.trellis.daemon.worker.Worker;
 import io.trellis.process.SelfLauncher;
@@ -17,28 +17,28 @@ import java.util.function.BiConsumer;
  * What every swarm member runs, managers included (swarmkit's agent): the session with the
  * managers, the reporter of task status, and the worker that runs this node's tasks.
  */
-final class WorkerSide implements AutoCloseable {
-    private ManagerSession session;
+final class WorkerRole implements AutoCloseable {
+    private DispatcherSession session;
     private StatusReporter reporter;
     private Worker worker;
 
-    private WorkerSide() {
+    private WorkerRole() {
     }
 
     /**
      * Starts the session (which calls {@code heard} with each heartbeat reply and the manager that
      * gave it), the reporter and the worker.
      */
-    static WorkerSide start(SwarmIdentity id, NodeCredentials credentials, AgentConfiguration cfg, Clock clock,
+    static WorkerRole start(SwarmIdentity id, NodeCredentials credentials, AgentConfiguration cfg, Clock clock,
                             BiConsumer<String, ClusterMessages.HeartbeatResponse> heard) {
         List<String> managers = new ArrayList<>(id.managers());
         if (id.isManager() && id.managerAddr() != null) {
             managers.remove(id.managerAddr());
             managers.add(0, id.managerAddr()); // likely the leader after init; redirects fix it otherwise
         }
-        WorkerSide w = new WorkerSide();
+        WorkerRole w = new WorkerRole();
         try {
-            w.session = new ManagerSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
+            w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
                     cfg.heartbeatPeriod(), heard).start();
             w.reporter = new StatusReporter(w.session).start();
             ProcessRuntime runtime = new ProcessRuntime(new TaskDirectory(cfg.tasksDir()), cfg.netnsDir(),

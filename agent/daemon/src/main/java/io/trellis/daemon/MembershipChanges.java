@@ -21,15 +21,15 @@ import java.util.stream.Collectors;
  * renews its certificate and starts or stops its manager side); a demotion first takes the node out
  * of the Raft group, and is refused when it would leave the swarm without a manager or a quorum.
  */
-final class NodeMembership {
+final class MembershipChanges {
     /** A manager the leader has not heard from for this long counts as unreachable. */
     static final long REACHABLE_WITHIN_MILLIS = 3_000;
     private static final java.time.Duration LEADER_CHANGE_WAIT = java.time.Duration.ofSeconds(15);
 
-    private final ManagerNode manager;
+    private final ControlPlane manager;
     private final Clock clock;
 
-    NodeMembership(ManagerNode manager, Clock clock) {
+    MembershipChanges(ControlPlane manager, Clock clock) {
         this.manager = manager;
         this.clock = clock;
     }

@@ -3,8 +3,8 @@ package io.trellis.daemon;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.admin.AdminRequest;
 import io.trellis.admin.AdminResponse;
-import io.trellis.admin.AdminRouter;
 import io.trellis.admin.AdminServer;
+import io.trellis.admin.Router;
 import io.trellis.api.Json;
 import io.trellis.api.NodeUpdateRequest;
 import io.trellis.api.NodeView;
@@ -23,21 +23,21 @@ import java.util.List;
 import java.util.Map;
 
 /** The admin API's routes: thin JSON adapters over {@link AgentDaemon} and the cluster API. */
-public final class AdminRoutes {
+public final class AdminEndpoints {
     private final AgentDaemon daemon;
 
-    private AdminRoutes(AgentDaemon daemon) {
+    private AdminEndpoints(AgentDaemon daemon) {
         this.daemon = daemon;
     }
 
     /** Starts the admin server on {@code host} (and {@code adminAddr} when given) with every route. */
     public static AdminServer serve(AgentDaemon daemon, String host, String adminAddr) throws IOException {
-        AdminRouter router = new AdminRouter();
-        new AdminRoutes(daemon).register(router);
+        Router router = new Router();
+        new AdminEndpoints(daemon).register(router);
         return AdminServer.start(host, adminAddr, router);
     }
 
-    void register(AdminRouter r) {
+    void register(Router r) {
         r.get("/info", req -> json(daemon.info()));
         r.get("/metrics", req -> AdminResponse.text(200, daemon.metrics().scrape()));
         r.post("/swarm/init", req -> guard(() -> {
@@ -101,7 +101,7 @@ public final class AdminRoutes {
     }
 
     /** {@code node inspect}, {@code node ps}, {@code node update}; NODE may be {@code self}. */
-    private void registerNodeRoutes(AdminRouter r) {
+    private void registerNodeRoutes(Router r) {
         r.get("/nodes/{ref}", req -> guard(() -> json(nodeView(daemon.manager().api().node(nodeRef(req))))));
         r.get("/nodes/{ref}/tasks", req -> guard(() -> nodeTasks(nodeRef(req))));
         r.post("/nodes/{ref}/update", req -> guard(() -> {
@@ -112,7 +112,7 @@ public final class AdminRoutes {
     }
 
     private AdminResponse joinToken(String roleText, boolean rotate) {
-        ManagerNode m = daemon.manager();
+        ControlPlane m = daemon.manager();
         var role = JoinTokens.role(roleText);
         JoinTokens tokens = new JoinTokens(m.store(), m.writer());
         String token = rotate ? tokens.rotate(role) : tokens.token(role);
@@ -121,12 +121,12 @@ public final class AdminRoutes {
     }
 
     private Autolock autolock() {
-        ManagerNode m = daemon.manager();
+        ControlPlane m = daemon.manager();
         return new Autolock(m.store(), m.writer());
     }
 
-    private NodeMembership membership() {
-        return new NodeMembership(daemon.manager(), java.time.Clock.systemUTC());
+    private MembershipChanges membership() {
+        return new MembershipChanges(daemon.manager(), java.time.Clock.systemUTC());
     }
 
     private AdminResponse nodes() {
@@ -154,7 +154,7 @@ public final class AdminRoutes {
     }
 
     private AdminResponse tasks(String ref) {
-        ManagerNode m = daemon.manager();
+        ControlPlane m = daemon.manager();
         Service s = m.api().service(ref);
         ClusterSnapshot view = m.store().view();
         return json(view.tasksOf(s.id()).stream().map(t -> ApiViews.task(t, view.nodes())).toList());
@@ -172,7 +172,7 @@ public final class AdminRoutes {
 
     /** Node views as this manager sees the cluster now: who leads, which managers it hears from. */
     private java.util.function.Function<io.trellis.controlplane.store.Node, NodeView> nodeViewer() {
-        ManagerNode m = daemon.manager();
+        ControlPlane m = daemon.manager();
         String self = daemon.identity().map(SwarmIdentity::nodeId).orElse("");
         String leader = m.leaderId().orElse("");
         java.util.Set<String> members = m.raftMembers().stream()
@@ -184,7 +184,7 @@ public final class AdminRoutes {
     }
 
     private AdminResponse nodeTasks(String ref) {
-        ManagerNode m = daemon.manager();
+        ControlPlane m = daemon.manager();
         List<io.trellis.controlplane.store.Task> tasks = m.api().nodeTasks(ref);
         ClusterSnapshot view = m.store().view();
         return json(tasks.stream().map(t -> ApiViews.task(t, view.nodes())).toList());

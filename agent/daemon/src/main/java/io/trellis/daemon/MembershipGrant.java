@@ -9,5 +9,5 @@ import io.trellis.controlplane.pki.NodeTls;
  * @param dataKey   the Raft data key, for a manager; null for a worker
  * @param unlockKey the swarm's unlock key when it is autolocked (it seals the data key), else null
  */
-record Membership(SwarmIdentity identity, NodeTls tls, byte[] dataKey, String unlockKey) {
+record MembershipGrant(SwarmIdentity identity, NodeTls tls, byte[] dataKey, String unlockKey) {
 }

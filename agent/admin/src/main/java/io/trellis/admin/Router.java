@@ -13,26 +13,26 @@ import java.util.Set;
  * in registration order; register them all before the server starts. An unknown path answers 404,
  * a known path with another method 405 with {@code Allow} (RFC 9110 §15.5.6).
  */
-public final class AdminRouter implements AdminHandler {
+public final class Router implements AdminHandler {
     private final List<Route> routes = new ArrayList<>();
 
-    public AdminRouter get(String template, AdminHandler handler) {
+    public Router get(String template, AdminHandler handler) {
         return add("GET", template, handler);
     }
 
-    public AdminRouter post(String template, AdminHandler handler) {
+    public Router post(String template, AdminHandler handler) {
         return add("POST", template, handler);
     }
 
-    public AdminRouter put(String template, AdminHandler handler) {
+    public Router put(String template, AdminHandler handler) {
         return add("PUT", template, handler);
     }
 
-    public AdminRouter delete(String template, AdminHandler handler) {
+    public Router delete(String template, AdminHandler handler) {
         return add("DELETE", template, handler);
     }
 
-    private AdminRouter add(String method, String template, AdminHandler handler) {
+    private Router add(String method, String template, AdminHandler handler) {
         routes.add(new Route(method, Route.parse(template), handler));
         return this;
     }

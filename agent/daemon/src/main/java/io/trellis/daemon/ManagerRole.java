@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a manager runs on top of the worker side: the Raft replica with the store and control loops
- * ({@link ManagerNode}) and the cluster port. {@link #node()} is visible as soon as the replica
+ * ({@link ControlPlane}) and the cluster port. {@link #node()} is visible as soon as the replica
  * starts, so the admin API can tell "no leader yet" while it waits for one.
  */
-final class ManagerSide implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ManagerSide.class);
+final class ManagerRole implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagerRole.class);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
     /** How long a restarted manager waits for a leader between log lines (and checks for shutdown). */
     private static final Duration QUORUM_WAIT_SLICE = Duration.ofSeconds(5);
@@ -28,10 +28,10 @@ final class ManagerSide implements AutoCloseable {
     private final DataKeySealer dataKeys;
     private final MeterRegistry metrics;
     private final Clock clock;
-    private volatile ManagerNode node;
+    private volatile ControlPlane node;
     private ClusterPort port;
 
-    ManagerSide(AgentConfiguration cfg, NodeCredentials credentials, DataKeySealer dataKeys, MeterRegistry metrics,
+    ManagerRole(AgentConfiguration cfg, NodeCredentials credentials, DataKeySealer dataKeys, MeterRegistry metrics,
                 Clock clock) {
         this.cfg = cfg;
         this.credentials = credentials;
@@ -41,7 +41,7 @@ final class ManagerSide implements AutoCloseable {
     }
 
     /** The replica, once started; null before. */
-    ManagerNode node() {
+    ControlPlane node() {
         return node;
     }
 
@@ -71,7 +71,7 @@ final class ManagerSide implements AutoCloseable {
     private void startReplica(SwarmIdentity id, byte[] dataKey, boolean joining) throws IOException {
         RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(credentials.keys(),
                 ClusterTrust.managers(credentials.tls().ca(), id.clusterId()));
-        ManagerNode m = ManagerNode.start(id, cfg.raftDir(), dataKey, raftTls, joining, metrics, clock);
+        ControlPlane m = ControlPlane.start(id, cfg.raftDir(), dataKey, raftTls, joining, metrics, clock);
         node = m;
         m.store().addListener(dataKeys.follower(dataKey));
         port = ClusterPort.open(m, id, dataKey, credentials, cfg.heartbeatPeriod(), metrics, clock);
@@ -102,7 +102,7 @@ final class ManagerSide implements AutoCloseable {
             port.close();
             port = null;
         }
-        ManagerNode m = node;
+        ControlPlane m = node;
         if (m != null) {
             m.close();
         }
