@@ -11,7 +11,7 @@
 # same with -Dtrellis.esp.cipher=jdk (SunJCE, as on CPUs without it), (4) wireguard-go <-> wireguard-go
 # (MTU 1420). Median of
 # --repeat runs, then the ratios encrypted/plain, encrypted/wireguard-go and encrypted/kernel from the
-# same run (STYLE.md §4). Both Trellis ends run with --offloads auto (TAP TSO, UDP GSO/GRO). Each
+# same run. Both Trellis ends run with --offloads auto (TAP TSO, UDP GSO/GRO). Each
 # Trellis row first runs 2 s of TCP, unrecorded, to warm the JIT. After each Trellis row both tunnels
 # get SIGTERM and their counter lines (ESP drops by reason included) are printed.
 #

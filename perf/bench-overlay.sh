@@ -8,7 +8,7 @@
 # Single-stream iperf3 TCP over (a) the raw veth, (b) kernel VXLAN <-> kernel VXLAN, (c) Trellis in A
 # <-> kernel VXLAN in B, both directions ("send": client in A, Trellis encapsulates; "receive":
 # client in B, Trellis decapsulates), median of --repeat runs, with the ratio against kernel VXLAN
-# measured in the same run (STYLE.md §4). "receive-nic" repeats "receive" with the veth made to act
+# measured in the same run. "receive-nic" repeats "receive" with the veth made to act
 # like NICs (B segments before the wire, A runs GRO): with the veth's defaults a kernel VXLAN sender
 # hands the receiving UDP socket un-segmented datagrams of up to 64 KB, which no NIC would deliver.
 # Then 64-byte UDP packets/s at the receiver, and CPU

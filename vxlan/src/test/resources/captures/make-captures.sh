@@ -3,7 +3,7 @@
 # netcat-openbsd, iputils-ping, python3). Two throwaway network namespaces joined by a veth pair
 # carry kernel VXLAN (VNI 42, UDP 4789); pings and a short TCP exchange cross the overlay while
 # tcpdump records the underlay. Run twice: with the veth's default offloads (inner TCP checksums
-# left CHECKSUM_PARTIAL, DATAPLANE-NOTES.md "checksum trap") and with `ethtool -K tx off`, which
+# left CHECKSUM_PARTIAL, docs/architecture.md, "The checksum trap") and with `ethtool -K tx off`, which
 # makes the kernel fill every checksum as a real NIC would. Only addresses from the documentation
 # ranges (RFC 5737, RFC 3849) inside the namespaces are used; nothing leaves the host.
 # Usage: make-captures.sh OUT_DIR   (writes offload.pcap and txoff.pcap; extract-hex.py picks packets)

@@ -8,11 +8,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Configuration {
     /**
-     * How long a master key is the send key before the leader rotates to a new one: a duration with a
-     * unit suffix, {@code ns}, {@code us}, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}.
+     * How long a master key stays the send key before it is due for rotation (today {@code trellis vxlan-tunnel}
+     * says so in its log, since no control plane rotates its key file): a duration with a unit suffix, {@code ns}, {@code us}, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}.
      */
     public static final String ROTATION_INTERVAL_PROP = "trellis.ipsec.rotation.interval";
-    /** 12 hours (SPEC §4), matching Docker Swarm's encrypted overlays. */
+    /** 12 hours, matching Docker Swarm's encrypted overlays. */
     public static final long ROTATION_INTERVAL_DEFAULT_NS = TimeUnit.HOURS.toNanos(12);
 
     private Configuration() {

@@ -66,7 +66,7 @@ public final class VxlanPacketDecoder {
      * @param verifyOuterUdpChecksum verify a non-zero outer UDP checksum (a zero one is always accepted, RFC 7348 §5)
      * @param verifyInnerChecksums   verify inner TCP, UDP and ICMPv6 checksums. Turn off where a
      *                               kernel peer sends CHECKSUM_PARTIAL packets over veth and the data
-     *                               path fills or forwards them (DATAPLANE-NOTES.md "checksum trap").
+     *                               path fills or forwards them (docs/architecture.md, "The checksum trap").
      *                               IPv4 header and ICMPv4 checksums are always verified: no offload
      *                               leaves them partial.
      */

@@ -14,7 +14,7 @@ import static io.trellis.vxlan.Captures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * DATAPLANE-NOTES.md "checksum trap": over a veth with default offloads, kernel VXLAN sends inner
+ * docs/architecture.md, "The checksum trap": over a veth with default offloads, kernel VXLAN sends inner
  * TCP segments CHECKSUM_PARTIAL. The validator must report them as bad checksums, never crash, and
  * filling the checksum must make the whole packet verify.
  */

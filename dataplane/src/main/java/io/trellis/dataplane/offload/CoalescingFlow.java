@@ -162,7 +162,7 @@ final class CoalescingFlow {
     /**
      * Fills in the virtio-net header and, for a merge, the headers of the whole; returns how many
      * bytes of {@link #buf}, from 0, make the TAP write. A lone segment goes out unchanged, marked
-     * NEEDS_CSUM if its checksum is partial (DATAPLANE-NOTES "interop trap").
+     * NEEDS_CSUM if its checksum is partial (docs/architecture.md, "The checksum trap").
      */
     int finish(Ipv4Flyweight ip4) {
         vnet.clear();

@@ -3,7 +3,7 @@ package io.trellis.dataplane.offload;
 import io.trellis.ipvs.tun.Offloads;
 
 /**
- * The fast path measured in DATAPLANE-NOTES: the TAP hands over TCP frames of up to 64 KB with a
+ * The fast path (docs/architecture.md, "Why the offloads decide throughput"): the TAP hands over TCP frames of up to 64 KB with a
  * partial checksum (CSUM, TSO4, TSO6, and TSO_ECN since {@link TcpSegmenter} keeps CWR on the first
  * segment only, as the kernel does), the VTEP sends them as UDP GSO runs and reads with UDP_GRO,
  * and received segments are merged into GSO frames. USO is not asked for: {@link TcpSegmenter} cuts

@@ -7,8 +7,8 @@ import io.trellis.ipvs.tun.Offloads;
  * {@code conn/gso_linux.go} vs {@code gso_default.go}): {@link LinuxOffload} asks the TAP for TSO
  * frames, cuts them into UDP GSO runs and coalesces received segments into GSO frames;
  * {@link NoOffload} moves one MTU-sized frame per datagram. Both open the TAP with a virtio-net
- * header, so partial checksums from a kernel peer are handled either way (DATAPLANE-NOTES
- * "interop trap"). The I/O side asks this object what to configure and builds its
+ * header, so partial checksums from a kernel peer are handled either way (docs/architecture.md,
+ * "The checksum trap"). The I/O side asks this object what to configure and builds its
  * {@link TcpSegmenter} and {@link TcpCoalescer} through it, so no other code branches on the mode.
  */
 public sealed interface Offload permits LinuxOffload, NoOffload {
@@ -17,7 +17,8 @@ public sealed interface Offload permits LinuxOffload, NoOffload {
      * {@link LinuxOffload} for {@link OffloadMode#AUTO} when the VTEP's transport can set
      * UDP_SEGMENT and UDP_GRO (Linux 5.0+ with Netty epoll, for example
      * {@code io.netty.channel.epoll.SegmentedDatagramPacket.isSupported()}), else {@link NoOffload}:
-     * TSO reads without UDP GSO sends gain little (DATAPLANE-NOTES: 0.9 vs 0.77 Gb/s).
+     * TSO reads without UDP GSO sends gain little: the syscall per datagram remains (docs/architecture.md,
+     * "Why the offloads decide throughput").
      */
     static Offload select(OffloadMode mode, boolean udpOffloadsAvailable) {
         return mode == OffloadMode.AUTO && udpOffloadsAvailable ? LinuxOffload.INSTANCE : NoOffload.INSTANCE;

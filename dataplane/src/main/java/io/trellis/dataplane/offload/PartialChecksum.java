@@ -11,7 +11,7 @@ import io.trellis.vxlan.ipv6.Ipv6Flyweight;
 /**
  * Recognises frames whose TCP/UDP checksum was left for the hardware to fill (the kernel's
  * CHECKSUM_PARTIAL): the field then holds only the folded pseudo-header sum. A kernel VXLAN peer
- * sends such frames over a veth with its default offloads (DATAPLANE-NOTES "interop trap").
+ * sends such frames over a veth with its default offloads (docs/architecture.md, "The checksum trap").
  * Writing them to a TAP with a virtio-net header marked {@code NEEDS_CSUM} lets the kernel finish
  * the checksum, or accept it for local delivery, instead of dropping the packet. O(1): no pass over
  * the payload. {@link #complete} does the opposite job for frames a TAP hands over partial.

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * frame (gso_type TCPV4/TCPV6, gso_size = the segments' payload size) with a partial checksum
  * (NEEDS_CSUM; the TCP checksum field holds the pseudo-header seed for the merged length, as the
  * kernel expects of a CHECKSUM_PARTIAL skb). The kernel then delivers 64 KB per write instead of
- * one MSS (DATAPLANE-NOTES: receive 0.38 → 0.9–1.2 × kernel).
+ * one MSS, which is what brings receive close to kernel VXLAN (docs/benchmarks.md).
  *
  * <p>A segment continues the flow's pending merge only if all of these hold (Linux
  * {@code tcp_gro_receive}, {@code inet_gro_receive}, {@code ipv6_gro_receive}; wireguard-go

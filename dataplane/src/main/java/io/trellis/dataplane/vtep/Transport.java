@@ -26,7 +26,7 @@ public enum Transport {
 
     /**
      * The best transport for the offload choice: UDP GRO needs epoll in Netty 4.2, and with offloads
-     * the transport matters less than the syscall count (DATAPLANE-NOTES), so epoll wins then.
+     * the transport matters less than the syscall count (docs/architecture.md), so epoll wins then.
      */
     public static Transport auto(boolean wantUdpOffloads) {
         if (wantUdpOffloads && EPOLL.supportsUdpOffloads()) {

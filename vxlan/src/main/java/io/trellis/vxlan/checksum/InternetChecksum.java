@@ -117,8 +117,8 @@ public final class InternetChecksum {
         long a = address;
         final long end = address + length;
         // Four independent accumulators, 32 bytes a step: one chain of dependent adds was the
-        // limit (64 KB as 47 MSS slices: 5.8 µs → 3.3 µs on the benchmark host). Each add is below
-        // 2^33, so a long holds 2^30 of them: far beyond 64 KB.
+        // limit (docs/benchmarks.md has the numbers). Each add is below 2^33, so a long holds 2^30
+        // of them: far beyond 64 KB.
         long acc0 = 0;
         long acc1 = 0;
         long acc2 = 0;

@@ -7,7 +7,7 @@ import io.trellis.vxlan.checksum.InternetChecksum;
  * Writes TCP headers at an absolute offset and fills TCP checksums. The checksum is a separate
  * step because options and payload follow the fixed header and must be in place first — and
  * because filling the checksum of a segment a kernel peer left CHECKSUM_PARTIAL is a job of its
- * own (DATAPLANE-NOTES.md "checksum trap").
+ * own (docs/architecture.md, "The checksum trap").
  */
 public final class TcpEncoder {
     private TcpEncoder() {

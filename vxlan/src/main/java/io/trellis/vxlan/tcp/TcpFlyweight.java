@@ -84,7 +84,7 @@ public final class TcpFlyweight extends Flyweight {
     /**
      * True when the pseudo-header sum plus the whole segment ({@link #length()} bytes) sums to
      * 0xFFFF. A segment a kernel sent with CHECKSUM_PARTIAL over veth fails this: its field holds
-     * only the folded pseudo-header sum (DATAPLANE-NOTES.md "checksum trap").
+     * only the folded pseudo-header sum (docs/architecture.md, "The checksum trap").
      *
      * @param pseudoHeaderSum {@code InternetChecksum.pseudoHeaderSumIpv4/Ipv6(..., 6, length())}
      */
