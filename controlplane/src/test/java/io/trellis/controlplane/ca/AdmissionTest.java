@@ -39,6 +39,8 @@ class AdmissionTest {
     /** One CA for the class: key generation is the slow part, and no test changes it. */
     private static final CertificateAuthority CA = CertificateAuthority.create("c1", new MutableClock(T0));
     private static final CertificateAuthority FOREIGN_CA = CertificateAuthority.create("c2", new MutableClock(T0));
+    /** Every node may as well use the same key here: identity comes from the certificate's subject. */
+    private static final KeyPair NODE_KEY = CertificateRequests.newKeyPair();
 
     private final MutableClock clock = new MutableClock(T0);
     private final byte[] dataKey = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -47,7 +49,7 @@ class AdmissionTest {
     private final ClusterStore store = new ClusterStore();
     private final StoreWriter writer = Fixtures.directWriter(store, 100);
     private final Admission admission = new Admission(store, writer, dataKey, clock);
-    private final KeyPair nodeKey = CertificateRequests.newKeyPair();
+    private final KeyPair nodeKey = NODE_KEY;
 
     AdmissionTest() {
         commit(new StoreOp.InitCluster(new ClusterInfo("c1", T0, Pem.encode(CA.certificate()), Pem.encode(CA.key()),
