@@ -1,6 +1,7 @@
 package io.trellis.daemon;
 
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.membership.QuorumRules;
 import io.trellis.controlplane.raft.RaftConfiguration;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Node;
@@ -12,18 +13,15 @@ import io.trellis.controlplane.store.StoreWriter;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * {@code node promote/demote/rm}: role changes are written to the store (the node itself then
  * renews its certificate and starts or stops its manager side); a demotion first takes the node out
- * of the Raft group, and is refused when it would leave the swarm without a manager or a quorum.
+ * of the Raft group, and is refused when it would leave the swarm without a manager or a quorum
+ * ({@link QuorumRules} decides; this class carries the change out).
  */
 final class MembershipChanges {
-    /** A manager the leader has not heard from for this long counts as unreachable. */
-    static final long REACHABLE_WITHIN_MILLIS = 3_000;
     private static final java.time.Duration LEADER_CHANGE_WAIT = java.time.Duration.ofSeconds(15);
 
     private final ControlPlane manager;
@@ -52,26 +50,12 @@ final class MembershipChanges {
         if (n.role() == Node.Role.WORKER) {
             return "Node " + n.hostname() + " is already a worker.";
         }
-        List<RaftConfiguration.Peer> members = manager.raftMembers();
-        long managers = view.nodes().values().stream().filter(m -> m.role() == Node.Role.MANAGER).count();
-        boolean lastVoter = members.size() == 1 && members.get(0).id().equals(n.id());
-        if (managers <= 1 || lastVoter) {
-            throw new ApiException(ApiException.Kind.CONFLICT, "cannot demote " + n.hostname()
-                    + ": it is the last manager of the swarm; promote another node first");
-        }
-        Set<String> reachable = reachable();
-        Set<String> remaining = members.stream().map(RaftConfiguration.Peer::id)
-                .filter(id -> !id.equals(n.id())).collect(Collectors.toSet());
-        long reachableAfter = remaining.stream().filter(reachable::contains).count();
-        if (!remaining.isEmpty() && reachableAfter < remaining.size() / 2 + 1) {
-            throw new ApiException(ApiException.Kind.CONFLICT, "cannot demote " + n.hostname() + ": "
-                    + reachableAfter + " of the " + remaining.size() + " remaining managers are reachable, "
-                    + "fewer than a quorum (" + (remaining.size() / 2 + 1) + "); bring managers back first");
-        }
+        List<String> voters = manager.raftMembers().stream().map(RaftConfiguration.Peer::id).toList();
+        require(QuorumRules.demote(n, view, voters, reachable()));
         // A manager demoting itself only records it: once out of the group its replica could not
         // commit the new role, so the node leaves the group itself when it hears the role (RoleChange).
         boolean self = manager.selfId().filter(n.id()::equals).isPresent();
-        if (!self && members.stream().anyMatch(p -> p.id().equals(n.id()))) {
+        if (!self && voters.contains(n.id())) {
             try {
                 manager.removeRaftMember(n.id());
             } catch (IOException e) {
@@ -87,26 +71,20 @@ final class MembershipChanges {
 
     String remove(String ref, boolean force) {
         Node n = manager.api().node(ref);
-        if (n.role() == Node.Role.MANAGER) {
-            throw new ApiException(ApiException.Kind.CONFLICT, "node " + n.hostname() + " is a manager and a member "
-                    + "of the Raft group; demote it to a worker before removing it");
-        }
-        if (n.status() == Node.Status.READY && !force) {
-            throw new ApiException(ApiException.Kind.CONFLICT, "node " + n.hostname() + " is not down and cannot be "
-                    + "removed; stop it, or use --force");
-        }
+        require(QuorumRules.remove(n, force));
         commit(StoreBatch.of(new StoreOp.DeleteNode(n.id(), clock.millis())));
         return n.id();
     }
 
     /** Managers this one has heard from recently (itself and, on a follower, the leader). */
     Set<String> reachable() {
-        Map<String, Long> contact = manager.raftLastContactMillis();
-        Set<String> ok = contact.entrySet().stream().filter(e -> e.getValue() <= REACHABLE_WITHIN_MILLIS)
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
-        manager.selfId().ifPresent(ok::add);
-        manager.leaderId().ifPresent(ok::add);
-        return ok;
+        return QuorumRules.reachable(manager.raftLastContactMillis(), manager.selfId(), manager.leaderId());
+    }
+
+    private static void require(QuorumRules.Decision d) {
+        if (!d.allowed()) {
+            throw new ApiException(ApiException.Kind.CONFLICT, d.reason());
+        }
     }
 
     private void put(Node n) {

@@ -49,10 +49,8 @@ public final class Admission {
             require(r.raftAddr(), "Raft address");
             require(r.managerAddr(), "manager address");
         }
-        PKCS10CertificationRequest csr = csr(r.csr());
         String nodeId = Ids.newId();
-        X509Certificate cert = authority(cluster).issue(csr, nodeId, role, cluster.id(),
-                CertificateAuthority.NODE_VALIDITY_DEFAULT);
+        X509Certificate cert = issue(cluster, r.csr(), nodeId, role);
         long now = clock.millis();
         Node node = new Node(nodeId, r.hostname(), role == NodeRole.MANAGER ? Node.Role.MANAGER : Node.Role.WORKER,
                 Node.Availability.ACTIVE, Node.Status.UNKNOWN, r.advertiseAddr(),
@@ -74,8 +72,7 @@ public final class Admission {
             throw new ApiException(ApiException.Kind.NOT_FOUND, "node " + nodeId + " is not part of this swarm");
         }
         NodeRole role = node.role() == Node.Role.MANAGER ? NodeRole.MANAGER : NodeRole.WORKER;
-        X509Certificate cert = authority(cluster).issue(csr(r.csr()), nodeId, role, cluster.id(),
-                CertificateAuthority.NODE_VALIDITY_DEFAULT);
+        X509Certificate cert = issue(cluster, r.csr(), nodeId, role);
         return new ClusterMessages.RenewResponse(Pem.encode(cert), role.label());
     }
 
@@ -107,16 +104,22 @@ public final class Admission {
                 "invalid join token: it was rotated or belongs to another swarm");
     }
 
-    private static PKCS10CertificationRequest csr(String pem) {
+    /** Identity and role come from the caller; the CSR only proves the node holds its key. */
+    private X509Certificate issue(ClusterInfo c, String csrPem, String nodeId, NodeRole role) {
+        PKCS10CertificationRequest csr;
         try {
-            return Pem.csr(pem);
+            csr = Pem.csr(csrPem);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("invalid certificate signing request: " + e.getMessage());
         }
-    }
-
-    private CertificateAuthority authority(ClusterInfo c) {
-        return new CertificateAuthority(Pem.certificate(c.rootCaCertificate()), Pem.privateKey(c.rootCaKey()), clock);
+        CertificateAuthority ca = new CertificateAuthority(Pem.certificate(c.rootCaCertificate()),
+                Pem.privateKey(c.rootCaKey()), clock);
+        try {
+            return ca.issue(csr, nodeId, role, c.id(), CertificateAuthority.NODE_VALIDITY_DEFAULT);
+        } catch (IllegalArgumentException e) {
+            // A CSR whose signature does not verify: the caller's input, not a fault of ours.
+            throw ApiException.invalid(e.getMessage());
+        }
     }
 
     private ClusterInfo cluster() {

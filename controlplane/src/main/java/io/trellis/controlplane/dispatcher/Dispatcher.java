@@ -56,6 +56,8 @@ public final class Dispatcher implements AutoCloseable {
     };
     private final Thread monitor;
     private volatile boolean running = true;
+    /** Whether this node led at the previous {@link #sweep}; only the sweeping thread touches it. */
+    private boolean wasLeading;
 
     /** What one node's session was last told. */
     private static final class Session {
@@ -89,9 +91,14 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     public Dispatcher start() {
-        store.addListener(listener);
+        listenForCommits();
         monitor.start();
         return this;
+    }
+
+    /** Wakes long polls on every commit; {@link #start} does this, tests that drive {@link #sweep} call it alone. */
+    void listenForCommits() {
+        store.addListener(listener);
     }
 
     public Duration period() {
@@ -210,46 +217,51 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /**
-     * Leader only: a Ready node silent for three periods becomes Down. A new leader gives every
-     * node a full grace period, since it has not heard any heartbeat yet.
-     */
+    /** The monitor thread: a {@link #sweep} every quarter period, so a node goes Down close to its third missed beat. */
     private void watchNodes() {
-        boolean wasLeading = false;
         while (running) {
             try {
                 Thread.sleep(Math.max(50, period.toMillis() / 4));
-                boolean lead = leading.getAsBoolean();
-                long now = clock.millis();
-                if (lead && !wasLeading) {
-                    // Sessions need a moment to find the new leader: grace beyond the usual 3 periods.
-                    lastSeen.clear();
-                    store.view().nodes().keySet().forEach(id -> lastSeen.put(id, now + NEW_LEADER_GRACE.toMillis()));
-                }
-                wasLeading = lead;
-                if (!lead) {
-                    continue;
-                }
-                long limit = MISSED_HEARTBEATS_DOWN * period.toMillis();
-                List<StoreOp> ops = new ArrayList<>();
-                for (Node n : store.view().nodes().values()) {
-                    long seen = lastSeen.computeIfAbsent(n.id(), id -> now);
-                    if (n.status() == Node.Status.READY && now - seen > limit) {
-                        LOG.warn("node {} ({}) missed {} heartbeats: marking it down", n.hostname(), n.id(),
-                                MISSED_HEARTBEATS_DOWN);
-                        ops.add(new StoreOp.SetNodeStatus(n.id(), Node.Status.DOWN, now));
-                    }
-                }
-                if (!ops.isEmpty()) {
-                    submit(new StoreBatch(ops));
-                }
-                sessions.values().removeIf(s -> now - s.lastUsed > SESSION_IDLE_MAX.toMillis());
+                sweep();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.warn("node monitor round failed: {}", e.getMessage());
             }
         }
+    }
+
+    /**
+     * One monitor round, leader only: a Ready node silent for more than three periods becomes Down,
+     * and sessions idle for two minutes are forgotten. A new leader first gives every node a full
+     * grace period, since it has not heard any heartbeat yet. Called by one thread at a time.
+     */
+    void sweep() {
+        boolean lead = leading.getAsBoolean();
+        long now = clock.millis();
+        if (lead && !wasLeading) {
+            // Sessions need a moment to find the new leader: grace beyond the usual 3 periods.
+            lastSeen.clear();
+            store.view().nodes().keySet().forEach(id -> lastSeen.put(id, now + NEW_LEADER_GRACE.toMillis()));
+        }
+        wasLeading = lead;
+        if (!lead) {
+            return;
+        }
+        long limit = MISSED_HEARTBEATS_DOWN * period.toMillis();
+        List<StoreOp> ops = new ArrayList<>();
+        for (Node n : store.view().nodes().values()) {
+            long seen = lastSeen.computeIfAbsent(n.id(), id -> now);
+            if (n.status() == Node.Status.READY && now - seen > limit) {
+                LOG.warn("node {} ({}) missed {} heartbeats: marking it down", n.hostname(), n.id(),
+                        MISSED_HEARTBEATS_DOWN);
+                ops.add(new StoreOp.SetNodeStatus(n.id(), Node.Status.DOWN, now));
+            }
+        }
+        if (!ops.isEmpty()) {
+            submit(new StoreBatch(ops));
+        }
+        sessions.values().removeIf(s -> now - s.lastUsed > SESSION_IDLE_MAX.toMillis());
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.trellis.controlplane.store;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Hand-made cluster objects for control-plane tests. */
 public final class Fixtures {
@@ -44,5 +46,11 @@ public final class Fixtures {
             s.applyBatch(i++, StoreBatch.of(new StoreOp.PutNode(n)));
         }
         return s;
+    }
+
+    /** A writer that applies each proposal straight to {@code store}, after {@code firstIndex}: no log, no Raft. */
+    public static StoreWriter directWriter(ClusterStore store, long firstIndex) {
+        AtomicLong index = new AtomicLong(firstIndex);
+        return new StoreWriter(entry -> CompletableFuture.completedFuture(store.apply(index.incrementAndGet(), entry)));
     }
 }
