@@ -1,8 +1,10 @@
 package io.trellis.daemon;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trellis.controlplane.membership.CurrentManagers;
 import io.trellis.controlplane.pki.ClusterTrust;
 import io.trellis.controlplane.raft.RaftConfiguration;
+import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.daemon.cluster.ClusterClient;
 import java.io.IOException;
@@ -41,6 +43,12 @@ final class ManagerRole implements AutoCloseable {
     }
 
     /** The replica, once started; null before. */
+    /** What the Raft port authorises peers against; empty until the replica has started. */
+    private ClusterSnapshot storeView() {
+        ControlPlane n = node;
+        return n == null ? ClusterSnapshot.EMPTY : n.store().view();
+    }
+
     ControlPlane node() {
         return node;
     }
@@ -70,7 +78,7 @@ final class ManagerRole implements AutoCloseable {
 
     private void startReplica(SwarmIdentity id, byte[] dataKey, boolean joining) throws IOException {
         RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(credentials.keys(),
-                ClusterTrust.managers(credentials.tls().ca(), id.clusterId()));
+                ClusterTrust.managers(credentials.tls().ca(), id.clusterId(), new CurrentManagers(this::storeView)));
         ControlPlane m = ControlPlane.start(id, cfg.raftDir(), dataKey, raftTls, joining, metrics, clock);
         node = m;
         m.store().addListener(dataKeys.follower(dataKey));

@@ -14,27 +14,35 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * the cluster's root CA, issued for this cluster (subject O) and carry one of the accepted roles
  * (subject OU). Nodes are identified by certificate, not by address — node certificates carry no
  * host names, and a node's address may change — so this is an {@link X509ExtendedTrustManager}:
- * the JDK then skips its host-name check instead of wrapping us in one.
+ * the JDK then skips its host-name check instead of wrapping us in one. A {@link PeerAuthorization}
+ * then asks whether the node is still allowed in, refusing the handshake otherwise.
  */
 public final class ClusterTrust extends X509ExtendedTrustManager {
     private final X509Certificate ca;
     private final String clusterId;
     private final Set<NodeRole> roles;
+    private final PeerAuthorization authorization;
 
-    private ClusterTrust(X509Certificate ca, String clusterId, Set<NodeRole> roles) {
+    private ClusterTrust(X509Certificate ca, String clusterId, Set<NodeRole> roles, PeerAuthorization authorization) {
         this.ca = ca;
         this.clusterId = clusterId;
         this.roles = roles;
+        this.authorization = authorization;
     }
 
     /** Any node of the cluster: the dispatcher and the cluster API. */
     public static ClusterTrust anyNode(X509Certificate ca, String clusterId) {
-        return new ClusterTrust(ca, clusterId, EnumSet.allOf(NodeRole.class));
+        return new ClusterTrust(ca, clusterId, EnumSet.allOf(NodeRole.class), PeerAuthorization.CERTIFICATE_ONLY);
     }
 
     /** Managers only: Raft replication and membership. */
     public static ClusterTrust managers(X509Certificate ca, String clusterId) {
-        return new ClusterTrust(ca, clusterId, EnumSet.of(NodeRole.MANAGER));
+        return managers(ca, clusterId, PeerAuthorization.CERTIFICATE_ONLY);
+    }
+
+    /** Managers that {@code authorization} still accepts: Raft between the current managers. */
+    public static ClusterTrust managers(X509Certificate ca, String clusterId, PeerAuthorization authorization) {
+        return new ClusterTrust(ca, clusterId, EnumSet.of(NodeRole.MANAGER), authorization);
     }
 
     /**
@@ -65,6 +73,10 @@ public final class ClusterTrust extends X509ExtendedTrustManager {
         if (!roles.contains(id.role())) {
             throw new CertificateException("the peer is a " + id.role().label() + "; this connection needs a "
                     + (roles.size() == 1 ? roles.iterator().next().label() : "cluster node"));
+        }
+        String refusal = authorization.refusal(id);
+        if (refusal != null) {
+            throw new CertificateException(refusal);
         }
         return id;
     }

@@ -78,6 +78,9 @@ public sealed interface StoreOp {
             if (tx.nodes().remove(nodeId) == null) {
                 throw new StoreException("node " + nodeId + " not found");
             }
+            if (tx.cluster() != null) {
+                tx.setCluster(tx.cluster().withRemovedNode(nodeId));
+            }
             for (Task t : List.copyOf(tx.tasks().values())) {
                 if (nodeId.equals(t.nodeId()) && !t.status().state().isTerminal()) {
                     tx.tasks().put(t.id(), t.withDesiredState(TaskState.SHUTDOWN)

@@ -4,6 +4,7 @@ import io.trellis.controlplane.pki.CertificateAuthority;
 import io.trellis.controlplane.pki.ClusterTrust;
 import io.trellis.controlplane.pki.NodeRole;
 import io.trellis.controlplane.pki.NodeTls;
+import io.trellis.controlplane.pki.PeerAuthorization;
 import java.time.Clock;
 
 /** A throw-away root CA issuing manager certificates for Raft peers under test. */
@@ -17,7 +18,13 @@ final class TestPki {
     }
 
     RaftConfiguration.Tls managerTls(String nodeId) {
+        return managerTls(nodeId, PeerAuthorization.CERTIFICATE_ONLY);
+    }
+
+    /** A manager certificate for {@code nodeId}, accepting peers that {@code authorization} lets in. */
+    RaftConfiguration.Tls managerTls(String nodeId, PeerAuthorization authorization) {
         NodeTls tls = ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId);
-        return new RaftConfiguration.Tls(tls.keyManager(), ClusterTrust.managers(ca.certificate(), clusterId));
+        return new RaftConfiguration.Tls(tls.keyManager(),
+                ClusterTrust.managers(ca.certificate(), clusterId, authorization));
     }
 }

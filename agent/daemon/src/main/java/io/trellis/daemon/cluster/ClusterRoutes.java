@@ -66,7 +66,10 @@ public final class ClusterRoutes {
         }));
         r.post("/v1/raft/members", req -> guard(req, "raft", () -> {
             NodeIdentity peer = peer(req);
-            if (peer.role() != NodeRole.MANAGER) {
+            // The certificate's role and the store's must both say manager: a demoted node keeps its
+            // manager certificate until it renews.
+            if (peer.role() != NodeRole.MANAGER
+                    || m().node(peer.nodeId()).map(Node::role).orElse(null) != Node.Role.MANAGER) {
                 throw new ApiException(ApiException.Kind.FORBIDDEN, "only managers may join the Raft group");
             }
             var body = req.bodyAs(ClusterMessages.RaftJoinRequest.class);
