@@ -10,6 +10,14 @@ public enum DropReason {
     UNKNOWN_DESTINATION,
     /** A frame whose source MAC is not the endpoint it came from (spoofing, or a stale peer). */
     UNKNOWN_SOURCE,
+    /**
+     * Plain VXLAN from an underlay address that is not a remote VTEP of the network its VNI names
+     * (no endpoint of that network there, nor the tunnel's peer). Counted here, under the network,
+     * only when the sender is a peer of some other network on this node; from an address that is no
+     * peer at all it is counted per VTEP ({@code VtepCounters.unknownPeer}), since the VNI is the
+     * sender's to choose.
+     */
+    UNKNOWN_PEER,
     /** Broadcast or multicast other than ARP: the overlay does not flood. */
     BROADCAST,
     /** An ARP request for an address nobody on the network has. */

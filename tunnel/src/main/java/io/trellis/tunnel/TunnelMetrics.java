@@ -9,6 +9,7 @@ import io.trellis.admin.Router;
 import io.trellis.api.client.AdminHost;
 import io.trellis.dataplane.metrics.EspMetrics;
 import io.trellis.dataplane.metrics.NetworkMetrics;
+import io.trellis.dataplane.metrics.VtepMetrics;
 import io.trellis.dataplane.tunnel.PointToPointTunnel;
 import java.io.IOException;
 
@@ -28,6 +29,7 @@ final class TunnelMetrics implements AutoCloseable {
     static TunnelMetrics serve(String hostPort, PointToPointTunnel tunnel) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new NetworkMetrics("tunnel", tunnel.counters()).bindTo(registry);
+        new VtepMetrics(tunnel.vtepCounters()).bindTo(registry);
         if (tunnel.esp() != null) {
             new EspMetrics(tunnel.esp().counters(), tunnel.esp().drops(), Tags.empty()).bindTo(registry);
         }

@@ -172,7 +172,8 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
             drops.append(' ').append(r.label()).append('=').append(c.drops(r));
         }
         drops.append(" malformed_datagram=").append(t.vtepCounters().malformed.sum())
-                .append(" unknown_vni=").append(t.vtepCounters().unknownVni.sum());
+                .append(" unknown_vni=").append(t.vtepCounters().unknownVni.sum())
+                .append(" unknown_peer_datagram=").append(t.vtepCounters().unknownPeer.sum());
         out.println(drops);
         if (t.esp() != null) {
             EspCounters e = t.esp().counters();

@@ -6,7 +6,8 @@ import io.trellis.dataplane.table.LongLongMap;
 
 /**
  * One network's forwarding state, immutable: MAC → destination, IPv4 → MAC for the ARP proxy, the
- * local ports, and (for a point-to-point tunnel only) the VTEP that gets everything else.
+ * local ports, the remote VTEPs allowed to send into it, and (for a point-to-point tunnel only) the
+ * VTEP that gets everything else.
  */
 public final class NetworkView {
     /** A destination with this bit is a local port index; without it, a remote VTEP's IPv4 address. */
@@ -18,16 +19,24 @@ public final class NetworkView {
     final Port[] ports;
     /** Non-zero only for a point-to-point tunnel: the remote that receives all traffic. */
     final int floodVtep;
+    /** VTEPs hosting a remote endpoint of this network, or the tunnel's remote: IPv4 (unsigned) → 1. */
+    final LongLongMap peers;
     final NetworkCounters counters;
 
     NetworkView(OverlayNetwork network, LongLongMap macs, LongLongMap arp, Port[] ports, int floodVtep,
-                NetworkCounters counters) {
+                LongLongMap peers, NetworkCounters counters) {
         this.network = network;
         this.macs = macs;
         this.arp = arp;
         this.ports = ports;
         this.floodVtep = floodVtep;
+        this.peers = peers;
         this.counters = counters;
+    }
+
+    /** Whether the VTEP at {@code ipv4} may send into this network. No allocation. */
+    public boolean hasPeer(int ipv4) {
+        return peers.get(ipv4 & 0xFFFF_FFFFL) != LongLongMap.MISSING;
     }
 
     public OverlayNetwork network() {

@@ -13,16 +13,35 @@ import java.util.Map;
 /**
  * Every network this node switches, as one immutable snapshot. The control plane builds a new one
  * per change and the switch swaps it in atomically: packet threads never lock.
+ *
+ * <p>The snapshot also holds the peers: the IPv4 addresses of the remote VTEPs the control plane
+ * placed endpoints on ({@link Builder#remote}) or pointed a tunnel at ({@link Builder#floodTo}), for
+ * the whole node and per network. A plain VXLAN datagram from any other address is dropped before
+ * its header is read ({@link VirtualSwitch#fromVtep(SwitchContext, int, io.netty.buffer.ByteBuf, int, int, VtepCounters)}),
+ * and the peer set changes exactly when the forwarding tables do.
  */
 public final class SwitchTables {
-    public static final SwitchTables EMPTY = new SwitchTables(LongLongMap.EMPTY, new NetworkView[0]);
+    public static final SwitchTables EMPTY = new SwitchTables(LongLongMap.EMPTY, new NetworkView[0], LongLongMap.EMPTY);
 
     private final LongLongMap vniIndex;
     private final NetworkView[] views;
+    /** Every network's peers: IPv4 address (unsigned, as a long) → 1. */
+    private final LongLongMap peers;
 
-    private SwitchTables(LongLongMap vniIndex, NetworkView[] views) {
+    private SwitchTables(LongLongMap vniIndex, NetworkView[] views, LongLongMap peers) {
         this.vniIndex = vniIndex;
         this.views = views;
+        this.peers = peers;
+    }
+
+    /** Whether {@code ipv4} is the underlay address of a remote VTEP of some network here. No allocation. */
+    public boolean isPeer(int ipv4) {
+        return peers.get(ipv4 & 0xFFFF_FFFFL) != LongLongMap.MISSING;
+    }
+
+    /** How many distinct remote VTEPs the node accepts VXLAN from. */
+    public int peerCount() {
+        return peers.size();
     }
 
     /** The network with this VNI, or null. */
@@ -50,6 +69,7 @@ public final class SwitchTables {
             final LongLongMap.Builder macs = new LongLongMap.Builder();
             final LongLongMap.Builder arp = new LongLongMap.Builder();
             final List<Port> ports = new ArrayList<>();
+            final LongLongMap.Builder peers = new LongLongMap.Builder();
             int floodVtep;
 
             Draft(OverlayNetwork network, NetworkCounters counters) {
@@ -79,17 +99,23 @@ public final class SwitchTables {
             return p;
         }
 
-        /** Adds an endpoint on another node. */
+        /** Adds an endpoint on another node; its VTEP becomes a peer of the network. */
         public Builder remote(EndpointInfo e) {
             Draft d = draft(e.networkId());
             d.macs.put(e.mac(), e.vtep() & 0xFFFF_FFFFL);
             d.arp.put(e.ipv4() & 0xFFFF_FFFFL, e.mac());
+            d.peers.put(e.vtep() & 0xFFFF_FFFFL, 1);
             return this;
         }
 
-        /** Point-to-point tunnel: everything not for a local port goes to this VTEP. */
+        /**
+         * Point-to-point tunnel: everything not for a local port goes to this VTEP, and it is the
+         * network's peer (a tunnel has no remote endpoints).
+         */
         public Builder floodTo(String networkId, int vtep) {
-            draft(networkId).floodVtep = vtep;
+            Draft d = draft(networkId);
+            d.floodVtep = vtep;
+            d.peers.put(vtep & 0xFFFF_FFFFL, 1);
             return this;
         }
 
@@ -103,14 +129,17 @@ public final class SwitchTables {
 
         public SwitchTables build() {
             LongLongMap.Builder index = new LongLongMap.Builder();
+            LongLongMap.Builder allPeers = new LongLongMap.Builder();
             NetworkView[] views = new NetworkView[drafts.size()];
             int i = 0;
             for (Draft d : drafts.values()) {
+                LongLongMap peers = d.peers.build();
+                peers.forEach((vtep, one) -> allPeers.put(vtep, 1));
                 views[i] = new NetworkView(d.network, d.macs.build(), d.arp.build(), d.ports.toArray(new Port[0]),
-                        d.floodVtep, d.counters);
+                        d.floodVtep, peers, d.counters);
                 index.put(d.network.vni(), i++);
             }
-            return new SwitchTables(index.build(), views);
+            return new SwitchTables(index.build(), views, allPeers.build());
         }
     }
 }

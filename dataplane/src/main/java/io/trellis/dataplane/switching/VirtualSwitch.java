@@ -28,7 +28,8 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
 /**
  * The per-node virtual switch: frames from local ports go to another local port or, VXLAN
  * encapsulated in place, to the remote VTEP that the control plane said hosts the destination;
- * VXLAN packets from remote VTEPs go to the local port of their destination. No flood-and-learn:
+ * VXLAN packets from remote VTEPs go to the local port of their destination, and only from the
+ * VTEPs the control plane named (the peers in {@link SwitchTables}). No flood-and-learn:
  * ARP is answered from the table, unknown unicast and broadcast are dropped and counted.
  *
  * <p>Threads: any number of packet threads call in, each with its own {@link SwitchContext}; the
@@ -206,19 +207,56 @@ public final class VirtualSwitch {
         return view;
     }
 
-    /** A UDP payload received on the VTEP socket: VXLAN header + inner frame. */
+    /**
+     * A plain VXLAN datagram's UDP payload (VXLAN header + inner frame) from the underlay address
+     * {@code source} (IPv4, the outer source). Only peers get in: an address that is no remote VTEP
+     * of any network here is counted in {@link VtepCounters#unknownPeer} before the header is read
+     * (its VNI is the sender's to choose, so no network is charged); a peer that names a network it
+     * has no endpoint on is counted as {@link DropReason#UNKNOWN_PEER} in that network; and a
+     * frame's source MAC must be an endpoint hosted on {@code source} itself
+     * ({@link DropReason#UNKNOWN_SOURCE} otherwise). The peer sets are part of the tables snapshot:
+     * the checks are two lookups in small open-addressing sets, no allocation.
+     */
+    public void fromVtep(SwitchContext ctx, int source, ByteBuf buf, int offset, int length, VtepCounters vtepCounters) {
+        SwitchTables t = tables;
+        if (!t.isPeer(source)) {
+            vtepCounters.unknownPeer.increment();
+            return;
+        }
+        decapsulate(ctx, t, source & 0xFFFF_FFFFL, buf, offset, length, vtepCounters);
+    }
+
+    /**
+     * A VXLAN payload whose sender the transport has already authenticated per network (the ESP
+     * socket: SAs are derived per peer and network key, and it refuses a VNI the SA does not
+     * protect). No peer check here; plain VXLAN must use
+     * {@link #fromVtep(SwitchContext, int, ByteBuf, int, int, VtepCounters)}.
+     */
     public void fromVtep(SwitchContext ctx, ByteBuf buf, int offset, int length, VtepCounters vtepCounters) {
+        decapsulate(ctx, tables, AUTHENTICATED, buf, offset, length, vtepCounters);
+    }
+
+    /** {@link #decapsulate}'s source when the transport vouched for the sender: no peer checks. */
+    private static final long AUTHENTICATED = -1L;
+
+    /** @param source the outer IPv4 source (unsigned), or {@link #AUTHENTICATED} */
+    private void decapsulate(SwitchContext ctx, SwitchTables t, long source, ByteBuf buf, int offset, int length,
+                             VtepCounters vtepCounters) {
         VxlanFlyweight vx = ctx.vxlan.wrap(buf, offset, length);
         if (vx.check() != Malformed.NONE) {
             vtepCounters.malformed.increment();
             return;
         }
-        NetworkView view = tables.byVni(vx.vni());
+        NetworkView view = t.byVni(vx.vni());
         if (view == null) {
             vtepCounters.unknownVni.increment();
             return;
         }
         NetworkCounters c = view.counters;
+        if (source != AUTHENTICATED && view.peers.get(source) == LongLongMap.MISSING) {
+            c.drop(DropReason.UNKNOWN_PEER); // a peer of another network: no endpoint of this one lives there
+            return;
+        }
         int inner = offset + VxlanFlyweight.HEADER_LENGTH;
         int innerLength = length - VxlanFlyweight.HEADER_LENGTH;
         c.fromVtepPackets.increment();
@@ -245,8 +283,9 @@ public final class VirtualSwitch {
             return;
         }
         long src = view.macs.get(eth.source());
-        if (src == LongLongMap.MISSING || (src & NetworkView.LOCAL) != 0) {
-            c.drop(DropReason.UNKNOWN_SOURCE); // only endpoints the control plane placed elsewhere may send
+        if (src == LongLongMap.MISSING || (src & NetworkView.LOCAL) != 0 || (source != AUTHENTICATED && src != source)) {
+            // Only endpoints the control plane placed elsewhere may send, each from its own VTEP.
+            c.drop(DropReason.UNKNOWN_SOURCE);
             return;
         }
         long d = view.macs.get(dst);

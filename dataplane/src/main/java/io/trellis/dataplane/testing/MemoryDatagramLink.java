@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * An underlay in memory: VXLAN payloads sent by one switch arrive, copied as over a wire, at the
- * switch registered for the destination VTEP address. Lets several data planes talk without root.
+ * switch registered for the destination VTEP address, with the sender's address as their outer
+ * source (as a plain VTEP socket hands them over). Lets several data planes talk without root; a
+ * sender for an address nobody attached plays an attacker on the underlay.
  */
 public final class MemoryDatagramLink {
     private final Map<Integer, VirtualSwitch> switches = new HashMap<>();
@@ -24,12 +26,12 @@ public final class MemoryDatagramLink {
         counters.put(vtep, c);
     }
 
-    /** The sink a switch at some VTEP address uses to send. */
-    public VtepSink sender() {
-        return this::deliver;
+    /** The sink a switch at VTEP address {@code source} (or anyone claiming it) uses to send. */
+    public VtepSink sender(int source) {
+        return (buf, offset, length, remote) -> deliver(source, buf, offset, length, remote);
     }
 
-    private synchronized boolean deliver(ByteBuf buf, int offset, int length, int remote) {
+    private synchronized boolean deliver(int source, ByteBuf buf, int offset, int length, int remote) {
         VirtualSwitch to = switches.get(remote);
         if (to == null) {
             lost++;
@@ -38,7 +40,7 @@ public final class MemoryDatagramLink {
         ByteBuf wire = Unpooled.buffer(length);
         wire.writeBytes(buf, offset, length);
         try {
-            to.fromVtep(ctx, wire, 0, length, counters.get(remote));
+            to.fromVtep(ctx, source, wire, 0, length, counters.get(remote));
         } finally {
             wire.release();
         }

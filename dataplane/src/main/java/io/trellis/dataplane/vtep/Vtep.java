@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The node's VXLAN tunnel endpoint: one UDP socket (port 4789 by default) on a Netty event loop for
- * all networks. Received datagrams go to the switch on the event-loop thread; the switch's
- * encapsulated frames are copied into pooled buffers and written from any thread, flushed per batch.
+ * all networks. Received datagrams go to the switch on the event-loop thread with their outer IPv4
+ * source, which must be a peer in the switch's tables (anything else is counted in
+ * {@link VtepCounters#unknownPeer} and dropped); the switch's encapsulated frames are copied into
+ * pooled buffers and written from any thread, flushed per batch.
  */
 public final class Vtep implements VtepSink, AutoCloseable {
     public static final int PORT_DEFAULT = 4789;
@@ -227,8 +229,13 @@ public final class Vtep implements VtepSink, AutoCloseable {
         protected void channelRead0(ChannelHandlerContext c, DatagramPacket packet) {
             VirtualSwitch target = sw.target;
             if (target != null) {
+                long source = UnderlaySource.ipv4(packet.sender());
+                if (source == UnderlaySource.NOT_IPV4) {
+                    counters.get().unknownPeer.increment(); // VTEPs are IPv4: no IPv6 sender is a peer
+                    return;
+                }
                 ByteBuf content = packet.content();
-                target.fromVtep(ctx, content, content.readerIndex(), content.readableBytes(), counters.get());
+                target.fromVtep(ctx, (int) source, content, content.readerIndex(), content.readableBytes(), counters.get());
             }
         }
 

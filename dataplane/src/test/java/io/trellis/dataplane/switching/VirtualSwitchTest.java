@@ -37,8 +37,8 @@ class VirtualSwitchTest {
     static final int IP_B2 = Ipv4Address.parse("10.0.1.4");
 
     final MemoryDatagramLink link = new MemoryDatagramLink();
-    final VirtualSwitch a = new VirtualSwitch(link.sender());
-    final VirtualSwitch b = new VirtualSwitch(link.sender());
+    final VirtualSwitch a = new VirtualSwitch(link.sender(VTEP_A));
+    final VirtualSwitch b = new VirtualSwitch(link.sender(VTEP_B));
     final VtepCounters vtepA = new VtepCounters();
     final VtepCounters vtepB = new VtepCounters();
     final NetworkCounters a1Counters = new NetworkCounters();
@@ -151,9 +151,9 @@ class VirtualSwitchTest {
     @Test
     void dropsGarbageAndUnknownVnisFromTheUnderlay() {
         ByteBuf garbage = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
-        b.fromVtep(ctx, garbage, 0, 3, vtepB);
+        b.fromVtep(ctx, VTEP_A, garbage, 0, 3, vtepB);
         ByteBuf unknownVni = Unpooled.wrappedBuffer(new byte[] {0x08, 0, 0, 0, 0, 0, 0x7B, 0, 0, 0, 0, 0, 0, 0});
-        b.fromVtep(ctx, unknownVni, 0, unknownVni.readableBytes(), vtepB);
+        b.fromVtep(ctx, VTEP_A, unknownVni, 0, unknownVni.readableBytes(), vtepB);
         assertThat(vtepB.malformed.sum()).isEqualTo(1);
         assertThat(vtepB.unknownVni.sum()).isEqualTo(1);
     }
