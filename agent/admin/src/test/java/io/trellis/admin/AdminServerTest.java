@@ -53,7 +53,7 @@ class AdminServerTest {
     }
 
     private AdminServer serve(Router router) throws IOException {
-        AdminServer server = AdminServer.start("unix://" + socket, null, router);
+        AdminServer server = AdminServer.start("unix://" + socket, router);
         toClose.add(server);
         return server;
     }
@@ -260,33 +260,6 @@ class AdminServerTest {
 
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
         assertThat(follower.get(5, TimeUnit.SECONDS)).isEqualTo(-1); // cut off without the last chunk
-    }
-
-    @Test
-    void servesTcpOnAKernelChosenPort() throws Exception {
-        AdminServer server = AdminServer.start(List.of(new AdminHost.Unix(socket), new AdminHost.Tcp("127.0.0.1", 0)),
-                new Router().get("/info", req -> AdminResponse.text(200, "ok")));
-        toClose.add(server);
-
-        AdminHost tcp = server.boundHosts().get(1);
-
-        assertThat(tcp).isInstanceOf(AdminHost.Tcp.class);
-        assertThat(((AdminHost.Tcp) tcp).port()).isPositive();
-        assertThat(new AdminClient(tcp).send("GET", "/info", null).bodyText()).isEqualTo("ok");
-        assertThat(client().send("GET", "/info", null).bodyText()).isEqualTo("ok");
-    }
-
-    @Test
-    void oversizedBodyOverTcpStillGetsTheMessage() throws Exception {
-        AdminServer server = AdminServer.start(List.of(new AdminHost.Tcp("127.0.0.1", 0)),
-                new Router().post("/secrets", req -> AdminResponse.text(200, "stored")));
-        toClose.add(server);
-
-        AdminClient.Response r = new AdminClient(server.boundHosts().get(0))
-                .send("POST", "/secrets", new byte[3 * 1024 * 1024]);
-
-        assertThat(r.status()).isEqualTo(413);
-        assertThat(r.bodyText()).contains("at most 2097152 bytes");
     }
 
     private String rawExchange(String requests) throws IOException {

@@ -34,7 +34,7 @@ public final class AdminEndpoints {
     public static AdminServer serve(AgentDaemon daemon, String host, String adminAddr) throws IOException {
         Router router = new Router();
         new AdminEndpoints(daemon).register(router);
-        return AdminServer.start(host, adminAddr, router);
+        return AdminServer.start(host, adminAddr, null, router);
     }
 
     void register(Router r) {
