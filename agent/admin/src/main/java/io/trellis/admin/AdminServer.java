@@ -72,15 +72,20 @@ public final class AdminServer implements AutoCloseable {
     private final SslContext tls;
     private final ListenerLimits limits;
     private final Consumer<Refusal> onRefused;
+    /** The cluster port does not check Host: peers dial managers by any name an operator gave. */
+    private final RequestScreen.Kind tcpScreen;
 
-    private AdminServer(AdminHandler handler, SslContext tls, ListenerLimits limits, Consumer<Refusal> onRefused) {
-        int handlers = tls == null ? HANDLER_THREADS : TLS_HANDLER_THREADS;
+    private AdminServer(AdminHandler handler, SslContext tls, ListenerLimits limits, Consumer<Refusal> onRefused,
+                        RequestScreen.Kind tcpScreen) {
+        this.tcpScreen = tcpScreen;
+        boolean clusterPort = tcpScreen == RequestScreen.Kind.ANY_HOST;
+        int handlers = clusterPort ? TLS_HANDLER_THREADS : HANDLER_THREADS;
         this.tls = tls;
         this.limits = limits;
         this.onRefused = onRefused;
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("trellis-admin", true),
                 EpollIoHandler.newFactory());
-        requests = pool(tls == null ? "trellis-admin-handler" : "trellis-cluster-handler", handlers,
+        requests = pool(clusterPort ? "trellis-cluster-handler" : "trellis-admin-handler", handlers,
                 new ArrayBlockingQueue<>(HANDLER_QUEUE));
         streams = pool("trellis-admin-stream", MAX_STREAMS, new SynchronousQueue<>());
         this.handler = handler;
@@ -100,7 +105,7 @@ public final class AdminServer implements AutoCloseable {
         if (adminAddr != null) {
             hosts.add(AdminHost.parse("tcp://" + adminAddr));
         }
-        return start(hosts, adminTls, ListenerLimits.DEFAULT, handler, refusal -> { });
+        return start(hosts, adminTls, ListenerLimits.DEFAULT, handler, AdminServer::logRefusal);
     }
 
     /**
@@ -111,7 +116,8 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer startTls(String address, AdminHandler handler, SslContext tls, ListenerLimits limits,
                                        Consumer<Refusal> onRefused) throws IOException {
-        return start(List.of(AdminHost.parse("tcp://" + address)), tls, limits, handler, onRefused);
+        return open(List.of(AdminHost.parse("tcp://" + address)), tls, limits, handler, onRefused,
+                RequestScreen.Kind.ANY_HOST);
     }
 
     /** A server on the Unix socket {@code host} only. */
@@ -128,7 +134,7 @@ public final class AdminServer implements AutoCloseable {
                 : AdminResponse.error(405, req.method() + " is not allowed here; this listener is read-only")
                         .withHeader("Allow", "GET");
         return open(List.of(AdminHost.parse("tcp://" + hostPort)), null, ListenerLimits.DEFAULT, readOnly,
-                refusal -> { });
+                refusal -> { }, RequestScreen.Kind.TCP);
     }
 
     static AdminServer start(List<AdminHost> hosts, SslContext tls, ListenerLimits limits, AdminHandler handler,
@@ -139,16 +145,17 @@ public final class AdminServer implements AutoCloseable {
                         + " without mutual TLS: it would hand anyone who can connect root on this node");
             }
         }
-        return open(hosts, tls, limits, handler, onRefused);
+        return open(hosts, tls, limits, handler, onRefused, RequestScreen.Kind.TCP);
     }
 
     private static AdminServer open(List<AdminHost> hosts, SslContext tls, ListenerLimits limits,
-                                    AdminHandler handler, Consumer<Refusal> onRefused) throws IOException {
+                                    AdminHandler handler, Consumer<Refusal> onRefused, RequestScreen.Kind tcpScreen)
+            throws IOException {
         if (!Epoll.isAvailable()) {
             throw new IOException("the admin API needs Netty's native epoll transport: "
                     + Epoll.unavailabilityCause().getMessage(), Epoll.unavailabilityCause());
         }
-        AdminServer server = new AdminServer(handler, tls, limits, onRefused);
+        AdminServer server = new AdminServer(handler, tls, limits, onRefused, tcpScreen);
         try {
             for (AdminHost host : hosts) {
                 server.listen(host);
@@ -187,7 +194,7 @@ public final class AdminServer implements AutoCloseable {
                         }
                         ch.pipeline().addLast(new HttpServerCodec())
                                 .addLast(HandshakeWatcher.AGGREGATOR, new AdminRequestAggregator(bodyLimit))
-                                .addLast(new AdminHttpHandler(handler, requests, streams));
+                                .addLast(new AdminHttpHandler(handler, screen(host), requests, streams));
                     }
                 });
         if (host instanceof AdminHost.Unix unix) {
@@ -206,6 +213,13 @@ public final class AdminServer implements AutoCloseable {
             boundHosts.add(new AdminHost.Tcp(local.getAddress().getHostAddress(), local.getPort()));
         }
         LOG.debug("admin API listening on {}", boundHosts.get(boundHosts.size() - 1));
+    }
+
+    private RequestScreen screen(AdminHost host) {
+        if (host instanceof AdminHost.Tcp tcp) {
+            return tcpScreen == RequestScreen.Kind.ANY_HOST ? RequestScreen.anyHost() : RequestScreen.tcp(tcp.host());
+        }
+        return RequestScreen.unix();
     }
 
     private Channel bind(ServerBootstrap bootstrap, SocketAddress address, AdminHost host) throws IOException {
@@ -234,6 +248,14 @@ public final class AdminServer implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("could not remove the admin socket {}: {}", socket, e.getMessage());
             }
+        }
+    }
+
+    private static void logRefusal(Refusal refusal) {
+        if (refusal.kind() == Refusal.Kind.HANDSHAKE) {
+            LOG.warn("admin API refused a connection: {}", refusal.message());
+        } else {
+            LOG.debug("admin API refused a connection: {}", refusal.message());
         }
     }
 

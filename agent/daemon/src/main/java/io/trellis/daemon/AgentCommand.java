@@ -1,5 +1,6 @@
 package io.trellis.daemon;
 
+import io.netty.handler.ssl.SslContext;
 import io.trellis.admin.AdminServer;
 import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
@@ -31,7 +32,8 @@ public final class AgentCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--admin-addr", paramLabel = "HOST:PORT",
-            description = "Also serve the admin API and /metrics on this TCP address (e.g. 127.0.0.1:9323).")
+            description = "Also serve the admin API and /metrics on this TCP address (e.g. 127.0.0.1:9323), "
+                    + "mutual TLS only: --tlscacert, --tlscert, --tlskey or <data-dir>/admin-tls/.")
     String adminAddr;
 
     @Option(names = "--hostname", description = "Node name shown in node ls (default: this host's name).")
@@ -61,14 +63,21 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
         }
         Duration heartbeat = DurationText.parse("--heartbeat-period", heartbeatPeriod);
-        String host = AgentConnection.resolveHost(((TrellisCommand) spec.root().userObject()).host());
+        TrellisCommand root = (TrellisCommand) spec.root().userObject();
+        String host = AgentConnection.resolveHost(root.host());
+        SslContext tcpTls;
+        try {
+            tcpTls = AdminListenerTls.forListeners(host, adminAddr, root.tls(), dataDir.toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            throw CliException.user("cannot serve the admin API: " + e.getMessage());
+        }
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {
-            server = AdminEndpoints.serve(daemon, host, adminAddr);
+            server = AdminEndpoints.serve(daemon, host, adminAddr, tcpTls);
         } catch (java.io.IOException | IllegalArgumentException e) {
             daemon.close();
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
@@ -87,7 +96,7 @@ public final class AgentCommand implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr);
+        LOG.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr + " (mutual TLS)");
         try {
             daemon.start();
         } catch (Exception e) {
