@@ -199,10 +199,17 @@ public final class AdminServer implements AutoCloseable {
                 });
         if (host instanceof AdminHost.Unix unix) {
             UnixSocketFile.prepare(unix.path());
-            bind(bootstrap.channel(EpollServerDomainSocketChannel.class),
-                    new DomainSocketAddress(unix.path().toString()), host);
+            Path staging = UnixSocketFile.stagingDirectory(unix.path());
+            Path bound = staging.resolve("s");
+            try {
+                bind(bootstrap.channel(EpollServerDomainSocketChannel.class),
+                        new DomainSocketAddress(bound.toString()), host);
+                UnixSocketFile.publish(bound, unix.path());
+            } finally {
+                Files.deleteIfExists(bound);
+                Files.deleteIfExists(staging);
+            }
             socketFiles.add(unix.path());
-            UnixSocketFile.restrictAccess(unix.path());
             boundHosts.add(host);
         } else {
             AdminHost.Tcp tcp = (AdminHost.Tcp) host;

@@ -344,6 +344,40 @@ class AdminServerTest {
         assertThat(routed).hasValue(0);
     }
 
+    @Test
+    void aWorldWritableSocketDirectoryIsRefused() throws Exception {
+        Files.createDirectories(socket.getParent());
+        Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> serve(new Router()))
+                .isInstanceOf(IOException.class)
+                .hasMessage("the socket directory " + socket.getParent() + " is writable by everyone; chmod o-w it or "
+                        + "choose another");
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void aSocketDirectoryOwnedBySomeoneElseIsRefused() throws Exception {
+        Files.createDirectories(socket.getParent());
+        var lookup = socket.getFileSystem().getUserPrincipalLookupService();
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "giving a directory away needs root");
+        Files.setOwner(socket.getParent(), lookup.lookupPrincipalByName("nobody"));
+
+        assertThatThrownBy(() -> serve(new Router()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("belongs to nobody, not root; chown it");
+    }
+
+    @Test
+    void theSocketIsBoundOutOfReachAndNothingIsLeftBeside() throws Exception {
+        serve(new Router());
+
+        try (Stream<Path> beside = Files.list(socket.getParent())) {
+            assertThat(beside.toList()).containsExactly(socket);
+        }
+    }
+
     private final java.util.concurrent.atomic.AtomicInteger routed = new java.util.concurrent.atomic.AtomicInteger();
 
     private Router countingRouter() {

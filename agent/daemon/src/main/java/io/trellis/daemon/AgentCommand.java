@@ -2,6 +2,9 @@ package io.trellis.daemon;
 
 import io.netty.handler.ssl.SslContext;
 import io.trellis.admin.AdminServer;
+import io.trellis.admin.SafeDirectory;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
 import io.trellis.cli.DurationText;
@@ -63,6 +66,13 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
         }
         Duration heartbeat = DurationText.parse("--heartbeat-period", heartbeatPeriod);
+        Path data = dataDir.toAbsolutePath();
+        try {
+            Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            SafeDirectory.check(data, "data directory");
+        } catch (java.io.IOException e) {
+            throw CliException.user(e.getMessage());
+        }
         TrellisCommand root = (TrellisCommand) spec.root().userObject();
         String host = AgentConnection.resolveHost(root.host());
         SslContext tcpTls;
