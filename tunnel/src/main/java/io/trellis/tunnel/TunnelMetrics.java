@@ -35,7 +35,7 @@ final class TunnelMetrics implements AutoCloseable {
         }
         Router router = new Router().get("/metrics", req -> AdminResponse.text(200, registry.scrape()));
         try {
-            return new TunnelMetrics(registry, AdminServer.start("tcp://" + hostPort, null, router));
+            return new TunnelMetrics(registry, AdminServer.startMetrics(hostPort, router));
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);

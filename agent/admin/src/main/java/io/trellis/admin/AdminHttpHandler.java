@@ -39,6 +39,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttpHandler.class);
 
     private final AdminHandler handler;
+    private final RequestScreen screen;
     private final Executor requests;
     private final Executor streams;
     /** Requests decoded while a reply was in flight; touched only on the event loop. */
@@ -54,8 +55,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
      * @param streams  separate pool for streaming bodies, so long {@code logs --follow} replies
      *                 cannot take every handler thread
      */
-    AdminHttpHandler(AdminHandler handler, Executor requests, Executor streams) {
+    AdminHttpHandler(AdminHandler handler, RequestScreen screen, Executor requests, Executor streams) {
         this.handler = handler;
+        this.screen = screen;
         this.requests = requests;
         this.streams = streams;
     }
@@ -68,7 +70,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
-        waiting.add(decode(http, peerCertificates(ctx)));
+        AdminResponse refused = http.decoderResult().isSuccess() ? screen.check(http, ctx.channel().localAddress()) : null;
+        waiting.add(refused != null ? new Pending(null, refused, false) : decode(http, peerCertificates(ctx)));
         if (!replying) {
             replyToNext(ctx);
         }

@@ -16,6 +16,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.trellis.api.client.AdminHost;
@@ -66,17 +68,24 @@ public final class AdminServer implements AutoCloseable {
     private final List<Path> socketFiles = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** Used on TCP listeners only: the Unix socket is guarded by its file mode. */
     private final SslContext tls;
+    private final ListenerLimits limits;
+    private final Consumer<Refusal> onRefused;
+    /** The cluster port does not check Host: peers dial managers by any name an operator gave. */
+    private final RequestScreen.Kind tcpScreen;
 
-    private final Consumer<String> onHandshakeFailure;
-
-    private AdminServer(AdminHandler handler, SslContext tls, Consumer<String> onHandshakeFailure) {
-        int handlers = tls == null ? HANDLER_THREADS : TLS_HANDLER_THREADS;
+    private AdminServer(AdminHandler handler, SslContext tls, ListenerLimits limits, Consumer<Refusal> onRefused,
+                        RequestScreen.Kind tcpScreen) {
+        this.tcpScreen = tcpScreen;
+        boolean clusterPort = tcpScreen == RequestScreen.Kind.ANY_HOST;
+        int handlers = clusterPort ? TLS_HANDLER_THREADS : HANDLER_THREADS;
         this.tls = tls;
-        this.onHandshakeFailure = onHandshakeFailure;
+        this.limits = limits;
+        this.onRefused = onRefused;
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("trellis-admin", true),
                 EpollIoHandler.newFactory());
-        requests = pool(tls == null ? "trellis-admin-handler" : "trellis-cluster-handler", handlers,
+        requests = pool(clusterPort ? "trellis-cluster-handler" : "trellis-admin-handler", handlers,
                 new ArrayBlockingQueue<>(HANDLER_QUEUE));
         streams = pool("trellis-admin-stream", MAX_STREAMS, new SynchronousQueue<>());
         this.handler = handler;
@@ -87,38 +96,66 @@ public final class AdminServer implements AutoCloseable {
      *
      * @param host      {@code unix:///path} or {@code tcp://host:port}
      * @param adminAddr an extra TCP listener as {@code host:port}, or {@code null}
+     * @param adminTls  mutual TLS for the TCP listeners (see {@link AdminTls}); {@code null} when
+     *                  there are none — a TCP listener without it is refused
      */
-    public static AdminServer start(String host, String adminAddr, AdminHandler handler) throws IOException {
+    public static AdminServer start(String host, String adminAddr, SslContext adminTls, AdminHandler handler)
+            throws IOException {
         List<AdminHost> hosts = new ArrayList<>(List.of(AdminHost.parse(host)));
         if (adminAddr != null) {
             hosts.add(AdminHost.parse("tcp://" + adminAddr));
         }
-        return start(hosts, handler);
+        return start(hosts, adminTls, ListenerLimits.DEFAULT, handler, AdminServer::logRefusal);
     }
-
 
     /**
      * Serves {@code handler} over HTTPS on {@code address} ({@code host:port}): the cluster port,
      * where every peer is authenticated by its certificate (or, to join, by its token).
+     *
+     * @param onRefused told, one line each, of handshakes that failed and connections over the limits
      */
-    public static AdminServer startTls(String address, AdminHandler handler, SslContext tls,
-                                       Consumer<String> onHandshakeFailure) throws IOException {
-        AdminServer server = new AdminServer(handler, tls, onHandshakeFailure);
-        try {
-            server.listen(AdminHost.parse("tcp://" + address));
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
-        return server;
+    public static AdminServer startTls(String address, AdminHandler handler, SslContext tls, ListenerLimits limits,
+                                       Consumer<Refusal> onRefused) throws IOException {
+        return open(List.of(AdminHost.parse("tcp://" + address)), tls, limits, handler, onRefused,
+                RequestScreen.Kind.ANY_HOST);
     }
 
-    static AdminServer start(List<AdminHost> hosts, AdminHandler handler) throws IOException {
+    /** A server on the Unix socket {@code host} only. */
+    public static AdminServer start(String host, AdminHandler handler) throws IOException {
+        return start(host, null, null, handler);
+    }
+
+    /**
+     * Serves a read-only {@code handler} (a metrics exporter) in clear on {@code hostPort}: only GET
+     * reaches it, anything else is answered 405, so the listener can reveal but never change state.
+     */
+    public static AdminServer startMetrics(String hostPort, AdminHandler handler) throws IOException {
+        AdminHandler readOnly = req -> "GET".equals(req.method()) ? handler.handle(req)
+                : AdminResponse.error(405, req.method() + " is not allowed here; this listener is read-only")
+                        .withHeader("Allow", "GET");
+        return open(List.of(AdminHost.parse("tcp://" + hostPort)), null, ListenerLimits.DEFAULT, readOnly,
+                refusal -> { }, RequestScreen.Kind.TCP);
+    }
+
+    static AdminServer start(List<AdminHost> hosts, SslContext tls, ListenerLimits limits, AdminHandler handler,
+                             Consumer<Refusal> onRefused) throws IOException {
+        for (AdminHost host : hosts) {
+            if (host instanceof AdminHost.Tcp && tls == null) {
+                throw new IllegalArgumentException("refusing to serve the admin API on " + host
+                        + " without mutual TLS: it would hand anyone who can connect root on this node");
+            }
+        }
+        return open(hosts, tls, limits, handler, onRefused, RequestScreen.Kind.TCP);
+    }
+
+    private static AdminServer open(List<AdminHost> hosts, SslContext tls, ListenerLimits limits,
+                                    AdminHandler handler, Consumer<Refusal> onRefused, RequestScreen.Kind tcpScreen)
+            throws IOException {
         if (!Epoll.isAvailable()) {
             throw new IOException("the admin API needs Netty's native epoll transport: "
                     + Epoll.unavailabilityCause().getMessage(), Epoll.unavailabilityCause());
         }
-        AdminServer server = new AdminServer(handler, null, reason -> { });
+        AdminServer server = new AdminServer(handler, tls, limits, onRefused, tcpScreen);
         try {
             for (AdminHost host : hosts) {
                 server.listen(host);
@@ -136,6 +173,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void listen(AdminHost host) throws IOException {
+        boolean secure = host instanceof AdminHost.Tcp && tls != null;
+        AnonymousConnections anonymous = secure ? new AnonymousConnections(limits, onRefused) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -143,19 +182,34 @@ public final class AdminServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
-                        if (tls != null) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HandshakeWatcher(onHandshakeFailure));
+                        int bodyLimit = MAX_REQUEST_BYTES;
+                        if (secure) {
+                            SslHandler ssl = tls.newHandler(ch.alloc());
+                            ssl.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
+                            ch.pipeline().addLast(anonymous, ssl,
+                                    new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                                    new IdleCloser(),
+                                    new HandshakeWatcher(onRefused, anonymous, MAX_REQUEST_BYTES));
+                            bodyLimit = limits.anonymousBodyBytes();
                         }
-                        ch.pipeline().addLast(new HttpServerCodec(), new AdminRequestAggregator(MAX_REQUEST_BYTES),
-                                new AdminHttpHandler(handler, requests, streams));
+                        ch.pipeline().addLast(new HttpServerCodec())
+                                .addLast(HandshakeWatcher.AGGREGATOR, new AdminRequestAggregator(bodyLimit))
+                                .addLast(new AdminHttpHandler(handler, screen(host), requests, streams));
                     }
                 });
         if (host instanceof AdminHost.Unix unix) {
             UnixSocketFile.prepare(unix.path());
-            bind(bootstrap.channel(EpollServerDomainSocketChannel.class),
-                    new DomainSocketAddress(unix.path().toString()), host);
+            Path staging = UnixSocketFile.stagingDirectory(unix.path());
+            Path bound = staging.resolve("s");
+            try {
+                bind(bootstrap.channel(EpollServerDomainSocketChannel.class),
+                        new DomainSocketAddress(bound.toString()), host);
+                UnixSocketFile.publish(bound, unix.path());
+            } finally {
+                Files.deleteIfExists(bound);
+                Files.deleteIfExists(staging);
+            }
             socketFiles.add(unix.path());
-            UnixSocketFile.restrictAccess(unix.path());
             boundHosts.add(host);
         } else {
             AdminHost.Tcp tcp = (AdminHost.Tcp) host;
@@ -166,6 +220,13 @@ public final class AdminServer implements AutoCloseable {
             boundHosts.add(new AdminHost.Tcp(local.getAddress().getHostAddress(), local.getPort()));
         }
         LOG.debug("admin API listening on {}", boundHosts.get(boundHosts.size() - 1));
+    }
+
+    private RequestScreen screen(AdminHost host) {
+        if (host instanceof AdminHost.Tcp tcp) {
+            return tcpScreen == RequestScreen.Kind.ANY_HOST ? RequestScreen.anyHost() : RequestScreen.tcp(tcp.host());
+        }
+        return RequestScreen.unix();
     }
 
     private Channel bind(ServerBootstrap bootstrap, SocketAddress address, AdminHost host) throws IOException {
@@ -194,6 +255,14 @@ public final class AdminServer implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("could not remove the admin socket {}: {}", socket, e.getMessage());
             }
+        }
+    }
+
+    private static void logRefusal(Refusal refusal) {
+        if (refusal.kind() == Refusal.Kind.HANDSHAKE) {
+            LOG.warn("admin API refused a connection: {}", refusal.message());
+        } else {
+            LOG.debug("admin API refused a connection: {}", refusal.message());
         }
     }
 

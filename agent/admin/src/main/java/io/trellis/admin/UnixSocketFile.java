@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** The file behind a Unix listener: what to do with one left from before, and who may connect. */
@@ -30,6 +31,7 @@ final class UnixSocketFile {
                     + " bytes a Unix socket path may have");
         }
         Files.createDirectories(path.getParent());
+        SafeDirectory.check(path.getParent(), "socket directory");
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -42,9 +44,38 @@ final class UnixSocketFile {
         Files.delete(path);
     }
 
-    /** Owner and group may connect, like dockerd's {@code docker.sock} (mode 0660). */
-    static void restrictAccess(Path path) throws IOException {
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+    /**
+     * Where to bind before the socket gets its mode: a new directory only we can enter, beside
+     * {@code path}. A socket bound straight at {@code path} would take the process umask's mode
+     * (often 0755: anyone may connect) until a chmod, which a local user could race.
+     */
+    static Path stagingDirectory(Path path) throws IOException {
+        Path staging = path.resolveSibling(".b" + ProcessHandle.current().pid());
+        if (staging.resolve("s").toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw new IOException("socket directory " + path.getParent() + " is too long to bind in: keep it under "
+                    + (MAX_PATH_BYTES - 12) + " bytes");
+        }
+        if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+            try (var left = Files.list(staging)) {
+                for (Path p : left.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(staging);
+        }
+        return Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /**
+     * Gives the socket bound at {@code bound} (in the staging directory) owner and group access,
+     * like dockerd's {@code docker.sock} (mode 0660), then moves it to {@code path} and removes
+     * the staging directory: the socket is reachable only once its mode is right.
+     */
+    static void publish(Path bound, Path path) throws IOException {
+        Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-rw----"));
+        Files.move(bound, path, StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(bound.getParent());
     }
 
     private static boolean answers(Path path) {

@@ -53,7 +53,7 @@ class AdminServerTest {
     }
 
     private AdminServer serve(Router router) throws IOException {
-        AdminServer server = AdminServer.start("unix://" + socket, null, router);
+        AdminServer server = AdminServer.start("unix://" + socket, router);
         toClose.add(server);
         return server;
     }
@@ -167,7 +167,7 @@ class AdminServerTest {
 
         try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             raw.connect(UnixDomainSocketAddress.of(socket));
-            raw.write(ByteBuffer.wrap("GET /logs HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8)));
+            raw.write(ByteBuffer.wrap("GET /logs HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(UTF_8)));
             StringBuilder seen = new StringBuilder();
             ByteBuffer buf = ByteBuffer.allocate(4096);
             while (!seen.toString().contains("first")) {
@@ -190,8 +190,8 @@ class AdminServerTest {
                 })
                 .get("/fast", req -> AdminResponse.text(200, "fast")));
 
-        String replies = rawExchange("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
-                + "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String replies = rawExchange("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "GET /fast HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
         assertThat(replies).containsSubsequence("content-length: 4", "slow", "HTTP/1.1 200 OK", "fast");
     }
@@ -201,7 +201,7 @@ class AdminServerTest {
         serve(new Router().get("/info", req -> AdminResponse.text(200, "ok"))
                 .delete("/info", req -> AdminResponse.text(200, "gone")));
 
-        String reply = rawExchange("PUT /info HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        String reply = rawExchange("PUT /info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
 
         assertThat(reply).startsWith("HTTP/1.1 405 Method Not Allowed").contains("Allow: GET, DELETE");
     }
@@ -263,30 +263,135 @@ class AdminServerTest {
     }
 
     @Test
-    void servesTcpOnAKernelChosenPort() throws Exception {
-        AdminServer server = AdminServer.start(List.of(new AdminHost.Unix(socket), new AdminHost.Tcp("127.0.0.1", 0)),
-                new Router().get("/info", req -> AdminResponse.text(200, "ok")));
-        toClose.add(server);
+    void aCrossOriginRequestIsRefusedBeforeTheRouter() throws Exception {
+        serve(countingRouter());
 
-        AdminHost tcp = server.boundHosts().get(1);
+        String reply = rawExchange("POST /swarm/init HTTP/1.1\r\nHost: localhost\r\nOrigin: https://evil.example\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
 
-        assertThat(tcp).isInstanceOf(AdminHost.Tcp.class);
-        assertThat(((AdminHost.Tcp) tcp).port()).isPositive();
-        assertThat(new AdminClient(tcp).send("GET", "/info", null).bodyText()).isEqualTo("ok");
-        assertThat(client().send("GET", "/info", null).bodyText()).isEqualTo("ok");
+        assertThat(reply).startsWith("HTTP/1.1 403 Forbidden")
+                .contains("{\"message\":\"request refused: it comes from a web page (Origin header)\"}");
+        assertThat(routed).hasValue(0);
     }
 
     @Test
-    void oversizedBodyOverTcpStillGetsTheMessage() throws Exception {
-        AdminServer server = AdminServer.start(List.of(new AdminHost.Tcp("127.0.0.1", 0)),
-                new Router().post("/secrets", req -> AdminResponse.text(200, "stored")));
-        toClose.add(server);
+    void aTextPlainPostIsRefused() throws Exception {
+        serve(countingRouter());
 
-        AdminClient.Response r = new AdminClient(server.boundHosts().get(0))
-                .send("POST", "/secrets", new byte[3 * 1024 * 1024]);
+        // What a page's form or no-cors fetch can send without a CORS preflight.
+        String reply = rawExchange("POST /swarm/init HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
 
-        assertThat(r.status()).isEqualTo(413);
-        assertThat(r.bodyText()).contains("at most 2097152 bytes");
+        assertThat(reply).startsWith("HTTP/1.1 415").contains("the body must be application/json, not text/plain");
+        assertThat(routed).hasValue(0);
+    }
+
+    @Test
+    void anUntypedBodyIsRefused() throws Exception {
+        serve(countingRouter());
+
+        String reply = rawExchange("POST /swarm/init HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n"
+                + "Connection: close\r\n\r\n{}");
+
+        assertThat(reply).startsWith("HTTP/1.1 415").contains("not untyped");
+        assertThat(routed).hasValue(0);
+    }
+
+    @Test
+    void aForeignHostIsRefused() throws Exception {
+        serve(countingRouter());
+
+        // DNS rebinding: a page's own name pointed at this machine.
+        String reply = rawExchange("GET /swarm/init HTTP/1.1\r\nHost: evil.example:9323\r\nConnection: close\r\n\r\n");
+
+        assertThat(reply).startsWith("HTTP/1.1 403").contains("Host \\\"evil.example:9323\\\" is not this agent's address");
+        assertThat(routed).hasValue(0);
+    }
+
+    @Test
+    void theCliIsServedWithJsonBodiesAndItsHost() throws Exception {
+        serve(countingRouter());
+
+        AdminClient.Response r = client().send("POST", "/swarm/init", "{}".getBytes(UTF_8));
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(routed).hasValue(1);
+    }
+
+    @Test
+    void tcpWithoutTlsIsRefused() {
+        assertThatThrownBy(() -> AdminServer.start("unix://" + socket, "127.0.0.1:0", null, countingRouter()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("refusing to serve the admin API on tcp://127.0.0.1:0 without mutual TLS");
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void theMetricsListenerIsReadOnlyAndScreened() throws Exception {
+        AdminServer metrics = AdminServer.startMetrics("127.0.0.1:0", countingRouter()
+                .get("/metrics", req -> AdminResponse.text(200, "up 1")));
+        toClose.add(metrics);
+        AdminHost.Tcp at = (AdminHost.Tcp) metrics.boundHosts().get(0);
+
+        String scrape = rawTcp(at, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:" + at.port() + "\r\nConnection: close\r\n\r\n");
+        String post = rawTcp(at, "POST /swarm/init HTTP/1.1\r\nHost: 127.0.0.1:" + at.port()
+                + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+        String rebound = rawTcp(at, "GET /metrics HTTP/1.1\r\nHost: evil.example:" + at.port() + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(scrape).startsWith("HTTP/1.1 200").endsWith("up 1");
+        assertThat(post).startsWith("HTTP/1.1 405");
+        assertThat(rebound).startsWith("HTTP/1.1 403");
+        assertThat(routed).hasValue(0);
+    }
+
+    @Test
+    void aWorldWritableSocketDirectoryIsRefused() throws Exception {
+        Files.createDirectories(socket.getParent());
+        Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> serve(new Router()))
+                .isInstanceOf(IOException.class)
+                .hasMessage("the socket directory " + socket.getParent() + " is writable by everyone; chmod o-w it or "
+                        + "choose another");
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void aSocketDirectoryOwnedBySomeoneElseIsRefused() throws Exception {
+        Files.createDirectories(socket.getParent());
+        var lookup = socket.getFileSystem().getUserPrincipalLookupService();
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "giving a directory away needs root");
+        Files.setOwner(socket.getParent(), lookup.lookupPrincipalByName("nobody"));
+
+        assertThatThrownBy(() -> serve(new Router()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("belongs to nobody, not root; chown it");
+    }
+
+    @Test
+    void theSocketIsBoundOutOfReachAndNothingIsLeftBeside() throws Exception {
+        serve(new Router());
+
+        try (Stream<Path> beside = Files.list(socket.getParent())) {
+            assertThat(beside.toList()).containsExactly(socket);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger routed = new java.util.concurrent.atomic.AtomicInteger();
+
+    private Router countingRouter() {
+        return new Router().post("/swarm/init", req -> {
+            routed.incrementAndGet();
+            return AdminResponse.json(200, "{}".getBytes(UTF_8));
+        });
+    }
+
+    private static String rawTcp(AdminHost.Tcp at, String request) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(at.host(), at.port())) {
+            s.getOutputStream().write(request.getBytes(UTF_8));
+            return new String(s.getInputStream().readAllBytes(), UTF_8);
+        }
     }
 
     private String rawExchange(String requests) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trellis.api.Json;
 import io.trellis.api.client.AdminClient;
+import io.trellis.api.client.AdminHost;
 import io.trellis.api.client.AgentUnreachableException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,12 +31,21 @@ public final class AgentConnection {
         return env != null && !env.isBlank() ? env : HOST_DEFAULT;
     }
 
+    /** Without TLS flags: a {@code tcp://} host then takes its files from {@code $TRELLIS_CERT_PATH}. */
     public static AgentConnection to(String hostFlag) {
+        return to(hostFlag, new TlsOptions());
+    }
+
+    /** @param tls the TLS files for a {@code tcp://} host; a Unix socket needs none */
+    public static AgentConnection to(String hostFlag, TlsOptions tls) {
+        AdminHost host;
         try {
-            return new AgentConnection(AdminClient.forHost(resolveHost(hostFlag)));
+            host = AdminHost.parse(resolveHost(hostFlag));
         } catch (IllegalArgumentException e) {
             throw CliException.user(e.getMessage());
         }
+        return new AgentConnection(host instanceof AdminHost.Tcp ? new AdminClient(host, tls.clientContext())
+                : new AdminClient(host));
     }
 
     public <T> T get(String path, Class<T> type) {

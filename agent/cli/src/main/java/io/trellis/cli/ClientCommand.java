@@ -16,7 +16,8 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     AgentConnection agent() {
-        return AgentConnection.to(((TrellisCommand) spec.root().userObject()).host);
+        TrellisCommand root = (TrellisCommand) spec.root().userObject();
+        return AgentConnection.to(root.host, root.tls);
     }
 
     /** {@code --format}: "table" (default) or "json", like Docker's listings. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** {@code trellis swarm ...}. */
 @Command(name = "swarm", description = "Manage the swarm.", subcommands = {SwarmCommand.Init.class, SwarmCommand.Join.class,
         SwarmCommand.JoinToken.class, SwarmCommand.Leave.class, SwarmCommand.Unlock.class, SwarmCommand.UnlockKey.class,
-        SwarmCommand.Update.class})
+        SwarmCommand.Update.class, SwarmCaCommand.class})
 public final class SwarmCommand {
 
     @Command(name = "init", description = "Initialize a swarm with this node as its first manager.")

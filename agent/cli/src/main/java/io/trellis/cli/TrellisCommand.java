@@ -1,6 +1,7 @@
 package io.trellis.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -22,6 +23,14 @@ public final class TrellisCommand {
             description = "Agent to talk to: unix:///path or tcp://host:port (default: $TRELLIS_HOST, then "
                     + AgentConnection.HOST_DEFAULT + ").")
     String host;
+
+    @Mixin
+    TlsOptions tls;
+
+    /** The TLS files given on the command line (each may be null). */
+    public TlsOptions tls() {
+        return tls;
+    }
 
     /** The {@code -H/--host} given on the command line, or null. */
     public String host() {

@@ -1,6 +1,7 @@
 package io.trellis.daemon;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.netty.handler.ssl.SslContext;
 import io.trellis.admin.AdminRequest;
 import io.trellis.admin.AdminResponse;
 import io.trellis.admin.AdminServer;
@@ -30,11 +31,16 @@ public final class AdminEndpoints {
         this.daemon = daemon;
     }
 
-    /** Starts the admin server on {@code host} (and {@code adminAddr} when given) with every route. */
-    public static AdminServer serve(AgentDaemon daemon, String host, String adminAddr) throws IOException {
+    /**
+     * Starts the admin server on {@code host} (and {@code adminAddr} when given) with every route.
+     *
+     * @param tcpTls mutual TLS for TCP listeners; {@code null} when there are none
+     */
+    public static AdminServer serve(AgentDaemon daemon, String host, String adminAddr, SslContext tcpTls)
+            throws IOException {
         Router router = new Router();
         new AdminEndpoints(daemon).register(router);
-        return AdminServer.start(host, adminAddr, router);
+        return AdminServer.start(host, adminAddr, tcpTls, router);
     }
 
     void register(Router r) {
@@ -74,6 +80,8 @@ public final class AdminEndpoints {
         r.post("/nodes/{ref}/demote", req -> guard(() -> json(Map.of("message", membership().demote(req.pathParam("ref"))))));
         r.delete("/nodes/{ref}", req -> guard(() ->
                 json(Map.of("removed", membership().remove(req.pathParam("ref"), "true".equals(req.queryParam("force")))))));
+        r.post("/swarm/ca/admin-certificate", req -> guard(() -> json(new AdminCertificateIssuer(daemon)
+                .issue(req, body(req, AdminCertificateIssuer.Request.class)))));
         r.get("/swarm/join-token/{role}", req -> guard(() -> joinToken(req.pathParam("role"), false)));
         r.post("/swarm/join-token/{role}/rotate", req -> guard(() -> joinToken(req.pathParam("role"), true)));
         r.get("/nodes", req -> guard(this::nodes));

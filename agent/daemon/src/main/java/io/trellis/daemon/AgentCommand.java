@@ -1,6 +1,10 @@
 package io.trellis.daemon;
 
+import io.netty.handler.ssl.SslContext;
 import io.trellis.admin.AdminServer;
+import io.trellis.admin.SafeDirectory;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
 import io.trellis.cli.DurationText;
@@ -31,7 +35,8 @@ public final class AgentCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--admin-addr", paramLabel = "HOST:PORT",
-            description = "Also serve the admin API and /metrics on this TCP address (e.g. 127.0.0.1:9323).")
+            description = "Also serve the admin API and /metrics on this TCP address (e.g. 127.0.0.1:9323), "
+                    + "mutual TLS only: --tlscacert, --tlscert, --tlskey or <data-dir>/admin-tls/.")
     String adminAddr;
 
     @Option(names = "--hostname", description = "Node name shown in node ls (default: this host's name).")
@@ -61,14 +66,28 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
         }
         Duration heartbeat = DurationText.parse("--heartbeat-period", heartbeatPeriod);
-        String host = AgentConnection.resolveHost(((TrellisCommand) spec.root().userObject()).host());
+        Path data = dataDir.toAbsolutePath();
+        try {
+            Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            SafeDirectory.check(data, "data directory");
+        } catch (java.io.IOException e) {
+            throw CliException.user(e.getMessage());
+        }
+        TrellisCommand root = (TrellisCommand) spec.root().userObject();
+        String host = AgentConnection.resolveHost(root.host());
+        SslContext tcpTls;
+        try {
+            tcpTls = AdminListenerTls.forListeners(host, adminAddr, root.tls(), dataDir.toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            throw CliException.user("cannot serve the admin API: " + e.getMessage());
+        }
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {
-            server = AdminEndpoints.serve(daemon, host, adminAddr);
+            server = AdminEndpoints.serve(daemon, host, adminAddr, tcpTls);
         } catch (java.io.IOException | IllegalArgumentException e) {
             daemon.close();
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
@@ -87,7 +106,7 @@ public final class AgentCommand implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr);
+        LOG.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr + " (mutual TLS)");
         try {
             daemon.start();
         } catch (Exception e) {

@@ -124,6 +124,30 @@ public final class CertificateAuthority {
                 NODE_VALIDITY_DEFAULT), certificate);
     }
 
+    /**
+     * Signs a certificate that is not a node's (admin client or admin listener, see
+     * {@link AdminCertificates}): {@code subject} as given, one extended key usage, optional SANs.
+     */
+    X509Certificate sign(java.security.PublicKey publicKey, X500Name subject, KeyPurposeId purpose,
+                         GeneralNames names, Duration validity) {
+        try {
+            Instant now = clock.instant();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(now.minusSeconds(60)), Date.from(now.plus(validity)), subject, publicKey);
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            if (names != null) {
+                b.addExtension(Extension.subjectAlternativeName, false, names);
+            }
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            return new JcaX509CertificateConverter().getCertificate(b.build(signer(key)));
+        } catch (OperatorCreationException | GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("signing a certificate failed: " + e.getMessage(), e);
+        }
+    }
+
     public X509Certificate certificate() {
         return certificate;
     }

@@ -10,8 +10,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * What a joining node trusts before it has a certificate: a manager whose chain contains the root
- * CA named by the join token's digest and whose certificate that CA signed. This is the pin check
- * Swarm does, made before the node sends its token or anything else.
+ * CA named by the join token's digest, whose certificate that CA signed and whose role (subject OU)
+ * is manager. This is the pin check Swarm does, made before the node sends its token or anything
+ * else. The role matters: every node of the cluster holds a certificate chaining to the same CA, so
+ * without it any worker could pose as "the manager" and collect the join token.
  */
 public final class TokenPinnedTrust extends X509ExtendedTrustManager {
     private final JoinToken token;
@@ -41,6 +43,16 @@ public final class TokenPinnedTrust extends X509ExtendedTrustManager {
             throw new CertificateException("the manager's certificate was not issued by the token's CA", e);
         }
         chain[0].checkValidity();
+        NodeRole role;
+        try {
+            role = NodeIdentity.of(chain[0]).role();
+        } catch (IllegalArgumentException e) {
+            throw new CertificateException("the server's certificate is not a node certificate: " + e.getMessage(), e);
+        }
+        if (role != NodeRole.MANAGER) {
+            throw new CertificateException("the server is a " + role.label() + ", not a manager: "
+                    + "join through a manager's address");
+        }
         pinned = ca;
     }
 

@@ -15,6 +15,11 @@ public final class AgentUnreachableException extends IOException {
                 cause);
     }
 
+    /** @param message the whole one-line explanation (a TLS handshake the agent or we refused) */
+    public AgentUnreachableException(String message, IOException cause) {
+        super(message, cause);
+    }
+
     private static String reason(IOException cause) {
         if (cause instanceof UnknownHostException) {
             return "unknown host " + cause.getMessage();

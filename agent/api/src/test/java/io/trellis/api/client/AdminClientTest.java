@@ -40,13 +40,21 @@ class AdminClientTest {
     }
 
     @Test
-    void refusedTcpConnectionIsReportedAsUnreachable() {
+    void refusedTcpConnectionIsReportedAsUnreachable() throws Exception {
         // Port 1 (tcpmux) is reserved and nothing on a test host listens there.
-        AdminClient client = AdminClient.forHost("tcp://127.0.0.1:1");
+        AdminClient client = new AdminClient(AdminHost.parse("tcp://127.0.0.1:1"), javax.net.ssl.SSLContext.getDefault());
 
         assertThatThrownBy(() -> client.stream("GET", "/info", null, java.io.OutputStream.nullOutputStream()))
                 .isInstanceOf(AgentUnreachableException.class)
                 .hasMessageStartingWith("cannot reach the Trellis agent at tcp://127.0.0.1:1: Connection refused")
                 .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void tcpWithoutTlsIsRefusedBeforeConnecting() {
+        assertThatThrownBy(() -> new AdminClient(AdminHost.parse("tcp://127.0.0.1:9323"), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the admin API on tcp://127.0.0.1:9323 needs TLS: a CA certificate, a client certificate "
+                        + "and its key");
     }
 }

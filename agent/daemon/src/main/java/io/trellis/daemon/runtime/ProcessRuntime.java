@@ -35,14 +35,16 @@ public final class ProcessRuntime implements TaskRuntime {
      * Runs inside the new mount namespace. Slave propagation: the task sees later unmounts made by the
      * agent (a deleted netns really goes away) but its own tmpfs never leaks back to the host.
      */
-    private static final String TASK_INIT = "mkdir -p /run/secrets"
-            + " && mount -t tmpfs -o size=64m,mode=0755,nosuid,nodev tmpfs /run/secrets"
+    /** {@code $1} is mkdir, {@code $2} mount, by absolute path; the task's command follows. */
+    private static final String TASK_INIT = "mkdir=$1 mount=$2; shift 2; \"$mkdir\" -p /run/secrets"
+            + " && \"$mount\" -t tmpfs -o size=64m,mode=0755,nosuid,nodev tmpfs /run/secrets"
             + " && exec \"$@\"";
 
     private final TaskDirectory dirs;
     private final Path netnsDir;
     private final String nodeHostname;
     private final SelfLauncher self;
+    private final SystemTools tools = SystemTools.system();
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "task-killer");
         t.setDaemon(true);
@@ -81,10 +83,17 @@ public final class ProcessRuntime implements TaskRuntime {
             release(task.id());
             throw new TaskStartException("preparing namespaces failed: " + e.getMessage(), e);
         }
-        List<String> argv = new ArrayList<>(List.of(
-                "nsenter", "--net=" + ns, "--",
-                "unshare", "--mount", "--propagation", "slave", "--",
-                "/bin/sh", "-c", TASK_INIT, "trellis-task"));
+        List<String> argv;
+        try {
+            argv = new ArrayList<>(List.of(
+                    tools.resolve("nsenter").toString(), "--net=" + ns, "--",
+                    tools.resolve("unshare").toString(), "--mount", "--propagation", "slave", "--",
+                    tools.resolve("sh").toString(), "-c", TASK_INIT, "trellis-task",
+                    tools.resolve("mkdir").toString(), tools.resolve("mount").toString()));
+        } catch (IllegalStateException missing) {
+            release(task.id());
+            throw new TaskStartException(missing.getMessage(), missing);
+        }
         argv.addAll(self.resolve(task.command()));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(Path.of("/").toFile())
