@@ -61,6 +61,22 @@ public final class ScratchNamespaces implements BeforeAllCallback, BeforeEachCal
         return ns;
     }
 
+    /** The namespace created as {@code name}. */
+    public synchronized ScratchNamespace namespace(String name) {
+        return created.stream().filter(ns -> ns.name().equals(prefix + name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no scratch namespace " + name));
+    }
+
+    /** {@link ScratchNamespace#sh} in the namespace created as {@code name}. */
+    public String sh(String name, String command) throws IOException {
+        return namespace(name).sh(command);
+    }
+
+    /** {@link ScratchNamespace#path} of the namespace created as {@code name}. */
+    public Path path(String name) {
+        return namespace(name).path();
+    }
+
     /**
      * A veth pair between two namespaces, each end addressed ({@code 172.31.0.1/24}) and up: the
      * underlay most scenarios need.
