@@ -53,38 +53,36 @@ class TapGsoWriteTest {
     @CsvSource({"false, false", "true, false", "false, true", "true, true"})
     void kernelTakesCoalescedGsoFrames(boolean v6, boolean forwarded) throws Exception {
         Assumptions.assumeTrue(!forwarded || onPath("ethtool"), "the forwarded case needs ethtool to turn veth TX checksumming off");
-        {
-            NetworkNamespace router = NetworkNamespace.open(netns.create("tap").path());
-            try (TapDevice tap = router.call(() -> TapDevice.open(TapOptions.named(TAP)
-                    .withVnetHeader(Offloads.CSUM.plus(Offloads.TSO4).plus(Offloads.TSO6)).withNonBlocking()))) {
-                netns.sh("tap", "ip link set " + TAP + " address 02:00:00:00:00:0b"
-                        + (v6 ? " && ip addr add fd00:0:0:42::a00:2/64 dev " + TAP + " nodad"
-                                + " && ip -6 neigh replace fd00:0:0:42::a00:1 lladdr 02:00:00:00:00:0a dev " + TAP + " nud permanent"
-                              : " && ip addr add 10.0.0.2/24 dev " + TAP
-                                + " && ip neigh replace 10.0.0.1 lladdr 02:00:00:00:00:0a dev " + TAP + " nud permanent")
-                        + " && ip link set " + TAP + " up");
-                NetworkNamespace serverSide = router;
-                String local = v6 ? "fd00:0:0:42::a00:2" : "10.0.0.2";
+        NetworkNamespace router = NetworkNamespace.open(netns.create("tap").path());
+        try (TapDevice tap = router.call(() -> TapDevice.open(TapOptions.named(TAP)
+                .withVnetHeader(Offloads.CSUM.plus(Offloads.TSO4).plus(Offloads.TSO6)).withNonBlocking()))) {
+            netns.sh("tap", "ip link set " + TAP + " address 02:00:00:00:00:0b"
+                    + (v6 ? " && ip addr add fd00:0:0:42::a00:2/64 dev " + TAP + " nodad"
+                            + " && ip -6 neigh replace fd00:0:0:42::a00:1 lladdr 02:00:00:00:00:0a dev " + TAP + " nud permanent"
+                          : " && ip addr add 10.0.0.2/24 dev " + TAP
+                            + " && ip neigh replace 10.0.0.1 lladdr 02:00:00:00:00:0a dev " + TAP + " nud permanent")
+                    + " && ip link set " + TAP + " up");
+            NetworkNamespace serverSide = router;
+            String local = v6 ? "fd00:0:0:42::a00:2" : "10.0.0.2";
+            if (forwarded) {
+                serverSide = NetworkNamespace.open(netns.create("host").path());
+                netns.sh("tap", "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"
+                        + " && ip link add vr type veth peer name vh netns " + netns.path("host")
+                        + " && ethtool -K vr tx off >/dev/null" // no TX checksum, hence no TSO: the kernel segments in software
+                        + " && ip addr add 10.0.1.1/24 dev vr && ip addr add fd00:0:0:43::1/64 dev vr nodad && ip link set vr up");
+                netns.sh("host", "ip addr add 10.0.1.2/24 dev vh && ip addr add fd00:0:0:43::a00:102/64 dev vh nodad"
+                        + " && ip link set vh up && ip route add default via 10.0.1.1 && ip -6 route add default via fd00:0:0:43::1");
+                local = v6 ? "fd00:0:0:43::a00:102" : "10.0.1.2";
+            }
+            String address = local;
+            try (ServerSocket server = serverSide.call(() -> new ServerSocket(5201, 1, InetAddress.getByName(address)))) {
+                server.setSoTimeout(5000);
+                Segment syn = (v6 ? Segment.v6() : Segment.v4()).flags(TcpFlyweight.FLAG_SYN);
                 if (forwarded) {
-                    serverSide = NetworkNamespace.open(netns.create("host").path());
-                    netns.sh("tap", "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"
-                            + " && ip link add vr type veth peer name vh netns " + netns.path("host")
-                            + " && ethtool -K vr tx off >/dev/null" // no TX checksum, hence no TSO: the kernel segments in software
-                            + " && ip addr add 10.0.1.1/24 dev vr && ip addr add fd00:0:0:43::1/64 dev vr nodad && ip link set vr up");
-                    netns.sh("host", "ip addr add 10.0.1.2/24 dev vh && ip addr add fd00:0:0:43::a00:102/64 dev vh nodad"
-                            + " && ip link set vh up && ip route add default via 10.0.1.1 && ip -6 route add default via fd00:0:0:43::1");
-                    local = v6 ? "fd00:0:0:43::a00:102" : "10.0.1.2";
+                    syn.dstIp = FORWARDED_SERVER;
+                    syn.dstPrefix = FORWARDED_PREFIX;
                 }
-                String address = local;
-                try (ServerSocket server = serverSide.call(() -> new ServerSocket(5201, 1, InetAddress.getByName(address)))) {
-                    server.setSoTimeout(5000);
-                    Segment syn = (v6 ? Segment.v6() : Segment.v4()).flags(TcpFlyweight.FLAG_SYN);
-                    if (forwarded) {
-                        syn.dstIp = FORWARDED_SERVER;
-                        syn.dstPrefix = FORWARDED_PREFIX;
-                    }
-                    exchange(tap, server, syn);
-                }
+                exchange(tap, server, syn);
             }
         }
     }
