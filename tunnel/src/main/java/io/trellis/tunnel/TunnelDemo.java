@@ -15,31 +15,55 @@ import io.trellis.ipvs.link.InterfaceFlags;
 import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.netlink.VxlanSpec;
 import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.workload.EchoWorkload;
+import io.trellis.workload.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * The demo's overlay act: Trellis's user-space VXLAN in one namespace talks to Linux kernel VXLAN in
  * another, over a veth that exists only between those two namespaces; then Trellis at both ends,
- * encrypted with ESP.
+ * encrypted with ESP. Traffic is a message to Trellis's own echo workload across the tunnel, sent
+ * from inside the other namespace; a step whose echo does not come back ends the demo with one line.
  */
 public final class TunnelDemo implements AutoCloseable {
     private static final Path A = Path.of("/run/netns/trellis-demo-a");
     private static final Path B = Path.of("/run/netns/trellis-demo-b");
+    private static final Path TUN = Path.of("/dev/net/tun");
+    /** The echo workload's port in both namespaces. */
+    private static final int ECHO_PORT = 7;
+    private static final Duration ECHO_TIMEOUT = Duration.ofSeconds(5);
     private final PrintWriter out;
     private PointToPointTunnel tunnel;
     private PointToPointTunnel peer;
+    private final List<Workload> echoServers = new ArrayList<>();
 
     public TunnelDemo(PrintWriter out) {
         this.out = out;
+    }
+
+    /**
+     * What this act needs besides root, or empty: the TUN device for Trellis's TAPs, and the kernel's
+     * vxlan module (loaded, built in, or there to be loaded on first use) for its kernel peer.
+     */
+    public static Optional<String> missingPrerequisites() {
+        if (!Files.isReadable(TUN) || !Files.isWritable(TUN)) {
+            return Optional.of(TUN + " (the TUN/TAP driver: modprobe tun)");
+        }
+        if (!KernelModules.available("vxlan")) {
+            return Optional.of("the kernel's vxlan module (Linux kernel VXLAN, the tunnel's peer)");
+        }
+        return Optional.empty();
     }
 
     public void run() throws Exception {
@@ -74,12 +98,11 @@ public final class TunnelDemo implements AutoCloseable {
         out.println("  namespace trellis-demo-a: trellis vxlan-tunnel --vni 42 --local 172.29.0.1 --remote 172.29.0.2"
                 + " --tap tv0 --inner-addr 10.42.0.1/24   (" + tunnel.vtep().transport().label() + ", offloads "
                 + tunnel.offloadLabel() + ")");
-        out.println("$ ip netns exec trellis-demo-a ping -c 3 10.42.0.2");
-        out.flush();
-        ping(A, "10.42.0.2");
-        out.println("$ ip netns exec trellis-demo-b ping -c 3 10.42.0.1");
-        out.flush();
-        ping(B, "10.42.0.1");
+        echoServers.add(b.call(() -> EchoWorkload.tcp(new InetSocketAddress(ECHO_PORT))));
+        echoServers.add(a.call(() -> EchoWorkload.tcp(new InetSocketAddress(ECHO_PORT))));
+        out.printf("  both namespaces: trellis workload echo --port %d%n", ECHO_PORT);
+        echo("Trellis to kernel VXLAN", a, "trellis-demo-a", "10.42.0.2");
+        echo("kernel VXLAN to Trellis", b, "trellis-demo-b", "10.42.0.1");
         NetworkCounters c = tunnel.counters();
         out.printf("  trellis counters: tap->vtep %d packets, vtep->tap %d packets, drops %d%n",
                 c.toVtepPackets.sum(), c.toPortsPackets.sum(),
@@ -104,10 +127,8 @@ public final class TunnelDemo implements AutoCloseable {
                 + " --key-file tunnel.key");
         tunnel = a.call(() -> PointToPointTunnel.start(config("172.29.0.1", "172.29.0.2", "10.42.0.1"), keys));
         peer = b.call(() -> PointToPointTunnel.start(config("172.29.0.2", "172.29.0.1", "10.42.0.2"), keys));
-        out.println("  ESP in UDP 4500, MTU " + tunnel.mtu() + ", " + NativeAesGcm.status());
-        out.println("$ ip netns exec trellis-demo-a ping -c 3 10.42.0.2");
-        out.flush();
-        ping(A, "10.42.0.2");
+        out.println("  ESP in UDP 4500, MTU " + tunnel.mtu() + ", " + aesGcmInUse());
+        echo("encrypted, Trellis to Trellis", a, "trellis-demo-a", "10.42.0.2");
         EspCounters esp = tunnel.esp().counters();
         out.printf("  esp counters on a: %d packets encrypted, %d decrypted, %d dropped (auth_failed %d)%n",
                 esp.packetsEncrypted(), esp.packetsDecrypted(), esp.drops(), esp.drops(InboundResult.AUTH_FAILED));
@@ -119,15 +140,19 @@ public final class TunnelDemo implements AutoCloseable {
                 Transport.auto(true), OffloadMode.AUTO);
     }
 
-    private void ping(Path ns, String target) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("nsenter", "--net=" + ns, "ping", "-c", "3", "-i", "0.2", "-W", "2", target)
-                .redirectErrorStream(true).start();
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        text.lines().filter(l -> l.contains("bytes from") || l.contains("packet loss"))
-                .forEach(l -> out.println("  " + l));
+    /** Which AES-GCM implementation ESP runs with, as the tunnel prints it at start. */
+    private static String aesGcmInUse() {
+        return NativeAesGcm.status();
+    }
+
+    /** One message from inside {@code from} to the echo workload on {@code target}; ends the demo if it is lost. */
+    private void echo(String step, NetworkNamespace from, String fromName, String target) throws IOException {
+        String message = "hello from " + fromName;
+        out.printf("  %s: '%s' from inside %s to the echo workload on %s:%d%n", step, message, fromName, target,
+                ECHO_PORT);
+        out.flush();
+        Duration rtt = EchoStep.run(step, from::call, new InetSocketAddress(target, ECHO_PORT), message, ECHO_TIMEOUT);
+        out.printf("  echoed back in %.1f ms%n", rtt.toNanos() / 1e6);
         out.flush();
     }
 
@@ -144,6 +169,8 @@ public final class TunnelDemo implements AutoCloseable {
         }
         tunnel = null;
         peer = null;
+        echoServers.forEach(Workload::close);
+        echoServers.clear();
         NetworkNamespace.delete(A); // the veth and vxlan devices go with their namespaces
         NetworkNamespace.delete(B);
     }

@@ -2,17 +2,16 @@ package io.trellis.vxlan;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.trellis.testing.AllocationMeter;
 import io.trellis.vxlan.VxlanPacketDecoder.Layer;
 import io.trellis.vxlan.checksum.InternetChecksum;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The hot path allocates nothing: decoding whole VXLAN packets (every layer, every checksum) and
@@ -31,11 +30,7 @@ class DecodeAllocationTest {
 
     @Test
     void decodingFullVxlanPacketsAllocatesNothing() {
-        java.lang.management.ThreadMXBean plain = ManagementFactory.getThreadMXBean();
-        assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "this JVM has no com.sun.management.ThreadMXBean");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) plain;
-        assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
-        threads.setThreadAllocatedMemoryEnabled(true);
+        AllocationMeter meter = new AllocationMeter();
 
         List<ByteBuf> packets = new ArrayList<>();
         for (String name : Captures.COMPLETE) {
@@ -53,9 +48,9 @@ class DecodeAllocationTest {
         // Three attempts, keep the best: a GC or safepoint cannot add bytes, but a late JIT
         // deoptimisation could resolve something once; an allocating decoder fails all three.
         for (int attempt = 0; attempt < 3 && allocated >= BOUND_BYTES; attempt++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
+            long before = meter.allocatedBytes();
             result = decodeAll(decoder, all, MEASURED_DECODES);
-            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+            allocated = Math.min(allocated, meter.allocatedBytes() - before);
         }
         assertThat(allocated).as("bytes allocated by %d decodes", MEASURED_DECODES).isLessThan(BOUND_BYTES);
         assertThat(result).as("the loop did real work").isEqualTo(expectedChecksum(warmUp, all));

@@ -185,6 +185,7 @@ class AdminServerTest {
     void keptAliveConnectionAnswersPipelinedRequestsInOrder() throws Exception {
         serve(new Router()
                 .get("/slow", req -> {
+                    // The behaviour under test: a slow first reply must not let the second overtake it.
                     Thread.sleep(200);
                     return AdminResponse.text(200, "slow");
                 })
@@ -245,14 +246,18 @@ class AdminServerTest {
             sink.write("x".getBytes(UTF_8));
             never.await();
         })));
+        ChunkRecorder out = new ChunkRecorder();
         CompletableFuture<Integer> follower = CompletableFuture.supplyAsync(() -> {
             try {
-                return client().stream("GET", "/logs", null, OutputStream.nullOutputStream());
+                return client().stream("GET", "/logs", null, out);
             } catch (IOException e) {
                 return -1;
             }
         });
-        Thread.sleep(200);
+        // Connected, and mid-stream: the client has the first chunk, the handler waits for more.
+        assertThat(out.firstWrite.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.text()).isEqualTo("x");
+        assertThat(follower).isNotDone();
 
         long start = System.nanoTime();
         server.close();

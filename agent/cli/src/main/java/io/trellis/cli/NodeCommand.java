@@ -31,8 +31,9 @@ public final class NodeCommand {
 
         @Override
         public Integer call() {
+            boolean asJson = json(format);
             List<NodeView> nodes = agent().get("/nodes", new TypeReference<List<NodeView>>() { });
-            if (json(format)) {
+            if (asJson) {
                 out().println(Json.pretty(nodes));
                 out().flush();
                 return 0;
@@ -69,13 +70,8 @@ public final class NodeCommand {
 
         @Override
         public Integer call() {
-            // Checked here too, so a bad flag changes nothing even when --role is applied first.
-            if (role != null && !role.matches("manager|worker")) {
-                throw CliException.user("invalid --role \"" + role + "\": use manager or worker");
-            }
-            if (availability != null && !availability.matches("active|pause|drain")) {
-                throw CliException.user("invalid --availability \"" + availability + "\": use active, pause or drain");
-            }
+            // Before anything is sent, so a bad flag changes nothing even when --role is applied first.
+            FlagChecks.nodeUpdate(availability, labelAdd, labelRm, role);
             if (role != null) {
                 agent().post(path(node) + (role.equals("manager") ? "/promote" : "/demote"), java.util.Map.of(),
                         java.util.Map.class);

@@ -52,6 +52,7 @@ public final class ServiceCommand {
 
         @Override
         public Integer call() {
+            FlagChecks.serviceCreate(name, replicas, mode, maxReplicasPerNode, env);
             ServiceView s = agent().post("/services",
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode),
                     ServiceView.class);
@@ -70,8 +71,9 @@ public final class ServiceCommand {
 
         @Override
         public Integer call() {
+            boolean asJson = json(format);
             List<ServiceView> services = agent().get("/services", new TypeReference<List<ServiceView>>() { });
-            if (json(format)) {
+            if (asJson) {
                 out().println(Json.pretty(services));
                 out().flush();
                 return 0;
@@ -99,11 +101,12 @@ public final class ServiceCommand {
 
         @Override
         public Integer call() {
+            boolean asJson = json(format);
             List<TaskView> all = new ArrayList<>();
             for (String ref : services) {
                 all.addAll(agent().get(path(ref) + "/tasks", new TypeReference<List<TaskView>>() { }));
             }
-            if (json(format)) {
+            if (asJson) {
                 out().println(Json.pretty(all));
                 out().flush();
                 return 0;
@@ -185,6 +188,7 @@ public final class ServiceCommand {
                 }
                 try {
                     wanted.put(s.substring(0, eq), Integer.parseInt(s.substring(eq + 1)));
+                    FlagChecks.replicas(s.substring(0, eq), wanted.get(s.substring(0, eq)));
                 } catch (NumberFormatException e) {
                     throw CliException.user("invalid replicas value for " + s.substring(0, eq) + ": \""
                             + s.substring(eq + 1) + "\" is not a number");

@@ -169,6 +169,7 @@ public final class SwarmCommand {
 
         @Override
         public Integer call() {
+            FlagChecks.joinTokenRole(role);
             String path = "/swarm/join-token/" + java.net.URLEncoder.encode(role, java.nio.charset.StandardCharsets.UTF_8);
             Map<?, ?> r = rotate ? agent().post(path + "/rotate", Map.of(), Map.class) : agent().get(path, Map.class);
             if (quiet) {

@@ -8,6 +8,8 @@ import io.trellis.api.Json;
 import io.trellis.api.ServiceView;
 import io.trellis.api.TaskView;
 import io.trellis.ipvs.Privileges;
+import io.trellis.testing.agent.AgentCli;
+import io.trellis.testing.agent.AgentProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,20 +35,20 @@ class AgentLifecycleTest {
     @TempDir
     Path dataDir;
     private AgentProcess agent;
-    private Cli cli;
+    private AgentCli cli;
 
     @BeforeEach
     void startAgent() throws Exception {
         Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
                 () -> "needs root for task namespaces: " + Privileges.missingForNetns().orElse(""));
-        agent = new AgentProcess(dataDir).start();
-        cli = new Cli(agent.host);
+        agent = TestAgents.start(dataDir);
+        cli = TestAgents.cli(agent);
     }
 
     @AfterEach
     void stopAgent() throws Exception {
         if (agent != null && agent.isAlive()) {
-            agent.terminate(Duration.ofSeconds(30));
+            TestAgents.terminate(agent, Duration.ofSeconds(30));
         }
     }
 
@@ -100,9 +102,9 @@ class AgentLifecycleTest {
         // The agent dies hard: the tasks keep running, and after a restart every record is back.
         Set<String> before = running("web").stream().map(TaskView::id).collect(Collectors.toSet());
         List<Long> pids = running("web").stream().map(TaskView::pid).toList();
-        agent.killHard();
+        agent.kill();
         assertThat(pids).allMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
-        agent.start();
+        agent.start(TestAgents.START);
         assertThat(service("web").desired()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(10)).until(() -> running("web").size() == 3);
         assertThat(running("web").stream().map(TaskView::id).collect(Collectors.toSet())).isEqualTo(before);
@@ -126,7 +128,7 @@ class AgentLifecycleTest {
                         || Files.exists(dataDir.resolve("tasks").resolve(t.id()))));
         assertThat(cli.ok("service", "ls")).doesNotContain("web");
 
-        assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+        assertThat(TestAgents.terminate(agent, Duration.ofSeconds(30))).isZero();
     }
 
     @Test
@@ -135,11 +137,11 @@ class AgentLifecycleTest {
         cli.ok("service", "create", "--name", "echo", "--replicas", "2", "img", "trellis", "workload", "echo",
                 "--port", "7000");
         List<TaskView> first = running("echo");
-        assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+        assertThat(TestAgents.terminate(agent, Duration.ofSeconds(30))).isZero();
         assertThat(first).noneMatch(t -> ProcessHandle.of(t.pid()).map(ProcessHandle::isAlive).orElse(false));
         assertThat(first).noneMatch(t -> Files.exists(TASK_NETNS.resolve(t.id())));
 
-        agent.start();
+        agent.start(TestAgents.START);
         // Their records said Running; the restarted worker finds no process and they are replaced.
         await().atMost(Duration.ofSeconds(15)).until(() -> running("echo").size() == 2
                 && running("echo").stream().noneMatch(t -> first.stream().anyMatch(f -> f.id().equals(t.id()))));
@@ -186,10 +188,9 @@ class AgentLifecycleTest {
         assertThat(cli.ok("swarm", "join-token", "-q", "worker").strip()).isEqualTo(rotated);
         assertThat(cli.ok("swarm", "join-token", "-q", "manager").strip()).isEqualTo(manager);
         // Tokens live in the replicated store: they survive a restart.
-        agent.terminate(Duration.ofSeconds(30));
-        agent.start();
+        TestAgents.terminate(agent, Duration.ofSeconds(30));
+        agent.start(TestAgents.START);
         assertThat(cli.ok("swarm", "join-token", "-q", "worker").strip()).isEqualTo(rotated);
-        assertBad(cli.run("swarm", "join-token", "admin"), "invalid role");
     }
 
     @Test
@@ -199,16 +200,11 @@ class AgentLifecycleTest {
         cli.ok("service", "create", "--name", "web", "img", "sleep", "600");
         String before = cli.ok("service", "ls", "--format", "json");
 
-        assertBad(cli.run("service", "create", "--bogus", "--name", "x", "img", "sleep", "1"), "--bogus");
-        assertBad(cli.run("service", "create", "--name", "x", "--replicas", "-1", "img", "sleep", "1"), "replicas");
-        assertBad(cli.run("service", "create", "--name", "x", "--replicas", "abc", "img", "sleep", "1"), "abc");
+        // What only the agent can judge; bad flags and values are agent/cli's BadInputTest, with no agent.
         assertBad(cli.run("service", "create", "--name", "web", "img", "sleep", "1"), "already exists");
-        assertBad(cli.run("service", "create", "--name", "x", "--env", "NOVALUE", "img", "sleep", "1"), "--env");
         assertBad(cli.run("service", "ps", "nope"), "service nope not found");
-        assertBad(cli.run("service", "scale", "web=x"), "not a number");
         assertBad(cli.run("service", "scale", "web=2", "nope=1"), "service nope not found");
         assertBad(cli.run("service", "rm", "nope"), "service nope not found");
-        assertBad(cli.run("service", "ls", "--format", "yaml"), "--format");
         assertBad(cli.run("swarm", "init"), "already part of a swarm");
 
         assertThat(cli.ok("service", "ls", "--format", "json")).isEqualTo(before);
@@ -229,7 +225,7 @@ class AgentLifecycleTest {
         }
     }
 
-    private static void assertBad(Cli.Result r, String mentions) {
+    private static void assertBad(AgentCli.Result r, String mentions) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
         assertThat(r.err().strip()).contains(mentions).doesNotContain("\n").doesNotContain("Exception");
     }

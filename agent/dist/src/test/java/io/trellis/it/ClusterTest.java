@@ -7,11 +7,14 @@ import io.trellis.api.Json;
 import io.trellis.api.NodeView;
 import io.trellis.api.ServiceView;
 import io.trellis.api.client.AdminClient;
+import io.trellis.controlplane.atrest.DataKeyStore;
 import io.trellis.controlplane.pki.JoinToken;
 import io.trellis.controlplane.pki.TokenPinnedTrust;
 import io.trellis.daemon.cluster.ClusterClient;
 import io.trellis.daemon.cluster.ClusterException;
 import io.trellis.ipvs.Privileges;
+import io.trellis.testing.agent.AgentCli;
+import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -58,7 +61,7 @@ class ClusterTest {
     void stopAll(org.junit.jupiter.api.TestInfo test) throws Exception {
         for (AgentProcess a : agents) {
             if (a.isAlive()) {
-                a.terminate(Duration.ofSeconds(20));
+                TestAgents.terminate(a, Duration.ofSeconds(20));
             }
         }
         // The temp dir goes with the test: keep the agents' logs where a failure can be read.
@@ -73,7 +76,7 @@ class ClusterTest {
     }
 
     private AgentProcess agent(String name) throws IOException {
-        AgentProcess a = new AgentProcess(dir.resolve(name), name, List.of("--heartbeat-period", HEARTBEAT)).start();
+        AgentProcess a = TestAgents.create(dir.resolve(name), name, List.of("--heartbeat-period", HEARTBEAT)).start(TestAgents.START);
         agents.add(a);
         return a;
     }
@@ -84,14 +87,14 @@ class ClusterTest {
         AgentProcess b = agent("b");
         AgentProcess c = agent("c");
         AgentProcess w = agent("w");
-        new Cli(a.host).ok("swarm", "init");
-        String managerToken = new Cli(a.host).ok("swarm", "join-token", "-q", "manager").strip();
-        String workerToken = new Cli(a.host).ok("swarm", "join-token", "-q", "worker").strip();
-        assertThat(new Cli(b.host).ok("swarm", "join", "--token", managerToken, a.clusterAddress()))
+        TestAgents.cli(a).ok("swarm", "init");
+        String managerToken = TestAgents.cli(a).ok("swarm", "join-token", "-q", "manager").strip();
+        String workerToken = TestAgents.cli(a).ok("swarm", "join-token", "-q", "worker").strip();
+        assertThat(TestAgents.cli(b).ok("swarm", "join", "--token", managerToken, a.clusterAddress()))
                 .contains("joined a swarm as a manager");
-        assertThat(new Cli(c.host).ok("swarm", "join", "--token", managerToken, b.clusterAddress()))
+        assertThat(TestAgents.cli(c).ok("swarm", "join", "--token", managerToken, b.clusterAddress()))
                 .contains("joined a swarm as a manager");
-        assertThat(new Cli(w.host).ok("swarm", "join", "--token", workerToken, c.clusterAddress()))
+        assertThat(TestAgents.cli(w).ok("swarm", "join", "--token", workerToken, c.clusterAddress()))
                 .contains("joined a swarm as a worker");
         return List.of(a, b, c, w);
     }
@@ -111,23 +114,23 @@ class ClusterTest {
                     .containsExactlyInAnyOrder("Leader", "Reachable", "Reachable");
             assertThat(ls.get(3).managerStatus()).isEmpty();
         });
-        String ls = new Cli(a.host).ok("node", "ls");
+        String ls = TestAgents.cli(a).ok("node", "ls");
         assertThat(ls).contains("MANAGER STATUS").contains("Leader").contains("Reachable");
 
         // Bad joins: refused with one line, nothing changes.
         AgentProcess x = agent("x");
-        String workerToken = new Cli(a.host).ok("swarm", "join-token", "-q", "worker").strip();
+        String workerToken = TestAgents.cli(a).ok("swarm", "join-token", "-q", "worker").strip();
         String wrongSecret = workerToken.substring(0, workerToken.lastIndexOf('-') + 1) + "0".repeat(25);
-        Cli.Result wrong = new Cli(x.host).run("swarm", "join", "--token", wrongSecret, a.clusterAddress());
+        AgentCli.Result wrong = TestAgents.cli(x).run("swarm", "join", "--token", wrongSecret, a.clusterAddress());
         assertThat(wrong.exitCode()).isEqualTo(1);
         assertThat(wrong.err()).contains("rotated or belongs to another swarm").doesNotContain("Exception");
         String otherCa = JoinToken.PREFIX + "1".repeat(50) + workerToken.substring(workerToken.lastIndexOf('-'));
-        Cli.Result foreign = new Cli(x.host).run("swarm", "join", "--token", otherCa, a.clusterAddress());
+        AgentCli.Result foreign = TestAgents.cli(x).run("swarm", "join", "--token", otherCa, a.clusterAddress());
         assertThat(foreign.exitCode()).isNotZero();
         assertThat(foreign.err()).contains("does not match the join token");
-        Cli.Result twice = new Cli(w.host).run("swarm", "join", "--token", workerToken, a.clusterAddress());
+        AgentCli.Result twice = TestAgents.cli(w).run("swarm", "join", "--token", workerToken, a.clusterAddress());
         assertThat(twice.err()).contains("already part of a swarm");
-        assertThat(new Cli(w.host).run("service", "ls").err()).contains("not a swarm manager");
+        assertThat(TestAgents.cli(w).run("service", "ls").err()).contains("not a swarm manager");
         assertThat(nodes(a)).hasSize(4);
 
         // No certificate: the dispatcher refuses; garbage on the port is refused and counted.
@@ -150,13 +153,13 @@ class ClusterTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> metrics(a).contains("route=\"tls\""));
 
         // A service spreads over all four nodes; created through a follower.
-        new Cli(b.host).ok("service", "create", "--name", "web", "--replicas", "4", "img", "sleep", "300");
+        TestAgents.cli(b).ok("service", "create", "--name", "web", "--replicas", "4", "img", "sleep", "300");
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() ->
                 assertThat(runningNodes(a, "web")).containsExactlyInAnyOrder("a", "b", "c", "w"));
 
         // The worker dies: Down after 3 missed heartbeats.
         long killed = System.nanoTime();
-        w.killHard();
+        w.kill();
         await().atMost(5, TimeUnit.SECONDS).untilAsserted(() ->
                 assertThat(nodes(a)).filteredOn(n -> n.hostname().equals("w")).extracting(NodeView::status)
                         .containsExactly("Down"));
@@ -164,20 +167,20 @@ class ClusterTest {
                 (System.nanoTime() - killed) / 1_000_000, HEARTBEAT);
 
         // It comes back: it resumes its membership and is Ready again, its task adopted.
-        w.start();
+        w.start(TestAgents.START);
         await().atMost(15, TimeUnit.SECONDS).untilAsserted(() ->
                 assertThat(nodes(a)).filteredOn(n -> n.hostname().equals("w")).extracting(NodeView::status)
                         .containsExactly("Ready"));
 
         // Demotions shrink the Raft group; the last manager cannot go. Unknown nodes are refused.
-        assertThat(new Cli(a.host).ok("node", "demote", "c")).contains("Manager c demoted");
-        assertThat(new Cli(a.host).ok("node", "demote", "b")).contains("Manager b demoted");
+        assertThat(TestAgents.cli(a).ok("node", "demote", "c")).contains("Manager c demoted");
+        assertThat(TestAgents.cli(a).ok("node", "demote", "b")).contains("Manager b demoted");
         await().atMost(15, TimeUnit.SECONDS).untilAsserted(() ->
                 assertThat(nodes(a)).extracting(NodeView::managerStatus).containsExactly("Leader", "", "", ""));
-        Cli.Result last = new Cli(a.host).run("node", "demote", "a");
+        AgentCli.Result last = TestAgents.cli(a).run("node", "demote", "a");
         assertThat(last.exitCode()).isEqualTo(1);
         assertThat(last.err()).contains("last manager");
-        assertThat(new Cli(a.host).run("node", "promote", "nosuchnode").err()).contains("node nosuchnode not found");
+        assertThat(TestAgents.cli(a).run("node", "promote", "nosuchnode").err()).contains("node nosuchnode not found");
 
         // The demoted nodes act on it: they stop their manager side.
         AgentProcess c = nodes.get(2);
@@ -187,29 +190,29 @@ class ClusterTest {
         });
 
         // Promoted back: c renews its certificate as a manager, joins the Raft group as a fresh voter.
-        assertThat(new Cli(a.host).ok("node", "promote", "c")).contains("promoted to a manager");
+        assertThat(TestAgents.cli(a).ok("node", "promote", "c")).contains("promoted to a manager");
         awaitManagers(a, c, "Leader", "", "Reachable", "");
 
         // The leader demoted through another manager leaves the group and steps down; promoted back,
         // it is a voter again. Its own Raft replica is shut down then, yet still reported leadership.
-        assertThat(new Cli(c.host).ok("node", "demote", "a")).contains("Manager a demoted");
+        assertThat(TestAgents.cli(c).ok("node", "demote", "a")).contains("Manager a demoted");
         await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
             assertThat(info(a)).contains("\"manager\":false");
             assertThat(nodes(c)).extracting(NodeView::managerStatus).containsExactly("", "", "Leader", "");
         });
-        assertThat(new Cli(c.host).ok("node", "promote", "a")).contains("promoted to a manager");
+        assertThat(TestAgents.cli(c).ok("node", "promote", "a")).contains("promoted to a manager");
         awaitManagers(c, a, "Reachable", "", "Leader", "");
 
         // The leader demotes itself (`node demote` on the leader, about itself): it records the role,
         // then leaves the group when its heartbeat brings the role back, and a takes over.
-        assertThat(new Cli(c.host).ok("node", "demote", "c")).contains("Manager c demoted");
+        assertThat(TestAgents.cli(c).ok("node", "demote", "c")).contains("Manager c demoted");
         await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
             assertThat(info(c)).contains("\"manager\":false");
             assertThat(nodes(a)).extracting(NodeView::managerStatus).containsExactly("Leader", "", "", "");
         });
-        assertThat(new Cli(a.host).ok("service", "ls")).contains("web");
+        assertThat(TestAgents.cli(a).ok("service", "ls")).contains("web");
 
-        assertThat(new Cli(a.host).run("swarm", "leave").err()).contains("this node is a manager");
+        assertThat(TestAgents.cli(a).run("swarm", "leave").err()).contains("this node is a manager");
     }
 
     @Test
@@ -242,7 +245,7 @@ class ClusterTest {
         writer.start();
         await().atMost(10, TimeUnit.SECONDS).until(() -> acknowledged.size() >= 20);
         long killed = System.nanoTime();
-        leader.killHard();
+        leader.kill();
         int before = acknowledged.size();
         await().atMost(15, TimeUnit.SECONDS).until(() -> acknowledged.size() > before + 20);
         writing.set(false);
@@ -260,13 +263,13 @@ class ClusterTest {
 
         // Every manager restarts (the dead one included): the state is intact everywhere.
         for (AgentProcess m : others) {
-            m.terminate(Duration.ofSeconds(20));
+            TestAgents.terminate(m, Duration.ofSeconds(20));
         }
         for (AgentProcess m : managers) {
             m.launch();
         }
         for (AgentProcess m : managers) {
-            m.awaitAnswer(Duration.ofSeconds(60));
+            m.awaitAnswer(TestAgents.START);
         }
         for (AgentProcess m : managers) {
             await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(serviceNames(m)).containsAll(acknowledged));
@@ -287,32 +290,34 @@ class ClusterTest {
     void autolockedManagersWaitForTheUnlockKeyAfterARestart() throws Exception {
         AgentProcess a = agent("a");
         AgentProcess b = agent("b");
-        String init = new Cli(a.host).ok("swarm", "init", "--autolock");
+        String init = TestAgents.cli(a).ok("swarm", "init", "--autolock");
         String key = init.lines().map(String::strip).filter(l -> l.startsWith("SWMKEY-1-")).findFirst().orElseThrow();
-        assertThat(new Cli(a.host).ok("swarm", "unlock-key", "-q").strip()).isEqualTo(key);
-        String token = new Cli(a.host).ok("swarm", "join-token", "-q", "manager").strip();
-        new Cli(b.host).ok("swarm", "join", "--token", token, a.clusterAddress());
-        new Cli(a.host).ok("service", "create", "--name", "locked", "--replicas", "0", "img", "sleep", "1");
+        assertThat(TestAgents.cli(a).ok("swarm", "unlock-key", "-q").strip()).isEqualTo(key);
+        String token = TestAgents.cli(a).ok("swarm", "join-token", "-q", "manager").strip();
+        TestAgents.cli(b).ok("swarm", "join", "--token", token, a.clusterAddress());
+        TestAgents.cli(a).ok("service", "create", "--name", "locked", "--replicas", "0", "img", "sleep", "1");
 
         // The joined manager sealed its data key with the swarm's unlock key: after a restart it waits.
-        b.terminate(Duration.ofSeconds(20));
-        b.start();
+        TestAgents.terminate(b, Duration.ofSeconds(20));
+        b.start(TestAgents.START);
         assertThat(info(b)).contains("\"swarm\":\"locked\"");
-        assertThat(new Cli(b.host).run("service", "ls").err()).contains("swarm is locked");
-        Cli.Result wrong = new Cli(b.host).runWithInput("SWMKEY-1-" + "A".repeat(43) + "\n", "swarm", "unlock");
+        assertThat(TestAgents.cli(b).run("service", "ls").err()).contains("swarm is locked");
+        AgentCli.Result wrong = TestAgents.cli(b).runWithInput("SWMKEY-1-" + "A".repeat(43) + "\n", "swarm", "unlock");
         assertThat(wrong.exitCode()).isEqualTo(1);
         assertThat(wrong.err()).contains("not this swarm's");
-        new Cli(b.host).runWithInput(key + "\n", "swarm", "unlock");
+        TestAgents.cli(b).runWithInput(key + "\n", "swarm", "unlock");
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(serviceNames(b)).contains("locked"));
 
         // Rotation: the old key stops working for managers restarted afterwards.
-        String rotated = okOrRetryWhenUnavailable(new Cli(a.host), "swarm", "unlock-key", "--rotate", "-q").strip();
+        String rotated = okOrRetryWhenUnavailable(TestAgents.cli(a), "swarm", "unlock-key", "--rotate", "-q").strip();
         assertThat(rotated).startsWith("SWMKEY-1-").isNotEqualTo(key);
-        Thread.sleep(1000); // b re-seals when it applies the rotation
-        b.terminate(Duration.ofSeconds(20));
-        b.start();
-        assertThat(new Cli(b.host).runWithInput(key + "\n", "swarm", "unlock").err()).contains("not this swarm's");
-        assertThat(new Cli(b.host).runWithInput(rotated + "\n", "swarm", "unlock").exitCode()).isZero();
+        // b re-seals its data key with the new unlock key when it applies the rotation: wait for that on disk.
+        await().atMost(20, TimeUnit.SECONDS).until(() -> dataKeySealedWith(b, rotated));
+        assertThat(dataKeySealedWith(b, key)).isFalse();
+        TestAgents.terminate(b, Duration.ofSeconds(20));
+        b.start(TestAgents.START);
+        assertThat(TestAgents.cli(b).runWithInput(key + "\n", "swarm", "unlock").err()).contains("not this swarm's");
+        assertThat(TestAgents.cli(b).runWithInput(rotated + "\n", "swarm", "unlock").exitCode()).isZero();
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(serviceNames(b)).contains("locked"));
     }
 
@@ -324,14 +329,13 @@ class ClusterTest {
         try {
             await().atMost(45, TimeUnit.SECONDS).untilAsserted(() -> {
                 assertThat(nodes(leader)).extracting(NodeView::managerStatus).containsExactly(statuses);
-                assertThat(new Cli(promoted.host).ok("service", "ls")).contains("web");
+                assertThat(TestAgents.cli(promoted).ok("service", "ls")).contains("web");
             });
             String name = "after-" + promoted.hostname + "-" + System.nanoTime();
-            okOrRetryWhenUnavailable(new Cli(promoted.host), "service", "create", "--name", name, "--replicas", "0",
+            okOrRetryWhenUnavailable(TestAgents.cli(promoted), "service", "create", "--name", name, "--replicas", "0",
                     "img", "sleep", "1");
             assertThat(serviceNames(leader)).contains(name);
-        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException | IOException
-                 | InterruptedException e) {
+        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException | IOException e) {
             threadDump(promoted); // what the node was doing instead of becoming a manager
             throw new AssertionError(e);
         }
@@ -354,14 +358,21 @@ class ClusterTest {
      * Exit 2 means the store was briefly unavailable (leadership moving after a manager restart)
      * and nothing was acknowledged: what a user does then is run the command again.
      */
-    private static String okOrRetryWhenUnavailable(Cli cli, String... args) throws InterruptedException {
-        Cli.Result r = cli.run(args);
-        for (int i = 0; i < 5 && r.exitCode() == 2; i++) {
-            Thread.sleep(500);
-            r = cli.run(args);
-        }
+    private static String okOrRetryWhenUnavailable(AgentCli cli, String... args) {
+        AgentCli.Result r = await().atMost(5, TimeUnit.SECONDS).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(500)).until(() -> cli.run(args), result -> result.exitCode() != 2);
         assertThat(r.exitCode()).as(r.err()).isZero();
         return r.out();
+    }
+
+    /** Whether the agent's Raft data key on disk opens with {@code unlockKey}. */
+    private static boolean dataKeySealedWith(AgentProcess a, String unlockKey) {
+        try {
+            new DataKeyStore(a.dataDir.resolve("keys")).unlock(unlockKey);
+            return true;
+        } catch (IllegalArgumentException | IOException e) {
+            return false;
+        }
     }
 
     private static String info(AgentProcess a) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +30,8 @@ class AgentProcessTest {
     void aProcessThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
         AgentProcess p = AgentProcess.launch(List.of("sh", "-c", "trap '' TERM; echo ready; sleep 30 & wait"),
                 dir.resolve("log"));
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!Files.readString(dir.resolve("log")).contains("ready") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        // The trap is set once it says ready; a SIGTERM before that would end it at once.
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(dir.resolve("log")).contains("ready"));
 
         assertThat(p.stop(Duration.ofMillis(300))).as("needed SIGKILL").isTrue();
         assertThat(p.alive()).isFalse();

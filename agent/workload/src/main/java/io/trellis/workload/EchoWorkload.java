@@ -18,6 +18,11 @@ public final class EchoWorkload extends WorkloadSubcommand {
         return udp ? "udp echo" : "tcp echo";
     }
 
+    /** The TCP echo server of {@code trellis workload echo}, in this JVM (the demo's traffic checks use it). */
+    public static Workload tcp(InetSocketAddress address) throws IOException {
+        return TcpEchoServer.start(address);
+    }
+
     @Override
     Workload start(InetSocketAddress address, WorkloadIdentity identity) throws IOException {
         return udp ? UdpEchoServer.start(address) : TcpEchoServer.start(address);

@@ -7,7 +7,10 @@ import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.pki.PeerAuthorization;
 import java.time.Clock;
 
-/** A throw-away root CA issuing manager certificates for Raft peers under test. */
+/**
+ * A throw-away root CA issuing manager certificates for Raft peers under test. The same as
+ * trellis-testing's TestPki, which the control plane cannot use: that module depends on this one.
+ */
 final class TestPki {
     private final CertificateAuthority ca;
     private final String clusterId;

@@ -4,14 +4,13 @@ import static io.trellis.dataplane.offload.TcpFrames.Segment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.trellis.dataplane.Netns;
 import io.trellis.ipvs.NativeException;
-import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import io.trellis.ipvs.tun.Offloads;
 import io.trellis.ipvs.tun.TapDevice;
 import io.trellis.ipvs.tun.TapOptions;
 import io.trellis.ipvs.tun.VirtioNetHeader;
+import io.trellis.testing.netns.ScratchNamespaces;
 import io.trellis.vxlan.tcp.TcpFlyweight;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,43 +45,44 @@ class TapGsoWriteTest {
     private static final int FORWARDED_SERVER = 0x0A_00_01_02;
     private static final long FORWARDED_PREFIX = 0xFD00_0000_0000_0043L;
 
+    /** Fresh namespaces for each case, gone after it. */
+    @RegisterExtension
+    final ScratchNamespaces netns = new ScratchNamespaces("offload");
+
     @ParameterizedTest(name = "IPv6 {0}, forwarded {1}")
     @CsvSource({"false, false", "true, false", "false, true", "true, true"})
     void kernelTakesCoalescedGsoFrames(boolean v6, boolean forwarded) throws Exception {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
         Assumptions.assumeTrue(!forwarded || onPath("ethtool"), "the forwarded case needs ethtool to turn veth TX checksumming off");
-        try (Netns netns = new Netns("offload-" + (v6 ? 6 : 4) + (forwarded ? "f" : "l"))) {
-            NetworkNamespace router = netns.create("tap");
-            try (TapDevice tap = router.call(() -> TapDevice.open(TapOptions.named(TAP)
-                    .withVnetHeader(Offloads.CSUM.plus(Offloads.TSO4).plus(Offloads.TSO6)).withNonBlocking()))) {
-                netns.sh("tap", "ip link set " + TAP + " address 02:00:00:00:00:0b"
-                        + (v6 ? " && ip addr add fd00:0:0:42::a00:2/64 dev " + TAP + " nodad"
-                                + " && ip -6 neigh replace fd00:0:0:42::a00:1 lladdr 02:00:00:00:00:0a dev " + TAP + " nud permanent"
-                              : " && ip addr add 10.0.0.2/24 dev " + TAP
-                                + " && ip neigh replace 10.0.0.1 lladdr 02:00:00:00:00:0a dev " + TAP + " nud permanent")
-                        + " && ip link set " + TAP + " up");
-                NetworkNamespace serverSide = router;
-                String local = v6 ? "fd00:0:0:42::a00:2" : "10.0.0.2";
+        NetworkNamespace router = NetworkNamespace.open(netns.create("tap").path());
+        try (TapDevice tap = router.call(() -> TapDevice.open(TapOptions.named(TAP)
+                .withVnetHeader(Offloads.CSUM.plus(Offloads.TSO4).plus(Offloads.TSO6)).withNonBlocking()))) {
+            netns.sh("tap", "ip link set " + TAP + " address 02:00:00:00:00:0b"
+                    + (v6 ? " && ip addr add fd00:0:0:42::a00:2/64 dev " + TAP + " nodad"
+                            + " && ip -6 neigh replace fd00:0:0:42::a00:1 lladdr 02:00:00:00:00:0a dev " + TAP + " nud permanent"
+                          : " && ip addr add 10.0.0.2/24 dev " + TAP
+                            + " && ip neigh replace 10.0.0.1 lladdr 02:00:00:00:00:0a dev " + TAP + " nud permanent")
+                    + " && ip link set " + TAP + " up");
+            NetworkNamespace serverSide = router;
+            String local = v6 ? "fd00:0:0:42::a00:2" : "10.0.0.2";
+            if (forwarded) {
+                serverSide = NetworkNamespace.open(netns.create("host").path());
+                netns.sh("tap", "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"
+                        + " && ip link add vr type veth peer name vh netns " + netns.path("host")
+                        + " && ethtool -K vr tx off >/dev/null" // no TX checksum, hence no TSO: the kernel segments in software
+                        + " && ip addr add 10.0.1.1/24 dev vr && ip addr add fd00:0:0:43::1/64 dev vr nodad && ip link set vr up");
+                netns.sh("host", "ip addr add 10.0.1.2/24 dev vh && ip addr add fd00:0:0:43::a00:102/64 dev vh nodad"
+                        + " && ip link set vh up && ip route add default via 10.0.1.1 && ip -6 route add default via fd00:0:0:43::1");
+                local = v6 ? "fd00:0:0:43::a00:102" : "10.0.1.2";
+            }
+            String address = local;
+            try (ServerSocket server = serverSide.call(() -> new ServerSocket(5201, 1, InetAddress.getByName(address)))) {
+                server.setSoTimeout(5000);
+                Segment syn = (v6 ? Segment.v6() : Segment.v4()).flags(TcpFlyweight.FLAG_SYN);
                 if (forwarded) {
-                    serverSide = netns.create("host");
-                    netns.sh("tap", "sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"
-                            + " && ip link add vr type veth peer name vh netns " + netns.path("host")
-                            + " && ethtool -K vr tx off >/dev/null" // no TX checksum, hence no TSO: the kernel segments in software
-                            + " && ip addr add 10.0.1.1/24 dev vr && ip addr add fd00:0:0:43::1/64 dev vr nodad && ip link set vr up");
-                    netns.sh("host", "ip addr add 10.0.1.2/24 dev vh && ip addr add fd00:0:0:43::a00:102/64 dev vh nodad"
-                            + " && ip link set vh up && ip route add default via 10.0.1.1 && ip -6 route add default via fd00:0:0:43::1");
-                    local = v6 ? "fd00:0:0:43::a00:102" : "10.0.1.2";
+                    syn.dstIp = FORWARDED_SERVER;
+                    syn.dstPrefix = FORWARDED_PREFIX;
                 }
-                String address = local;
-                try (ServerSocket server = serverSide.call(() -> new ServerSocket(5201, 1, InetAddress.getByName(address)))) {
-                    server.setSoTimeout(5000);
-                    Segment syn = (v6 ? Segment.v6() : Segment.v4()).flags(TcpFlyweight.FLAG_SYN);
-                    if (forwarded) {
-                        syn.dstIp = FORWARDED_SERVER;
-                        syn.dstPrefix = FORWARDED_PREFIX;
-                    }
-                    exchange(tap, server, syn);
-                }
+                exchange(tap, server, syn);
             }
         }
     }

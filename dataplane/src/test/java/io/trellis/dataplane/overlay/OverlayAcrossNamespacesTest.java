@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trellis.dataplane.DropReason;
-import io.trellis.dataplane.Netns;
 import io.trellis.dataplane.OverlayDataplane;
 import io.trellis.dataplane.model.EndpointAddress;
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;
 import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.vtep.Transport;
-import io.trellis.ipvs.Privileges;
+import io.trellis.dataplane.tunnel.NamespaceTransfer;
 import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.testing.netns.ScratchNamespaces;
 import io.trellis.vxlan.ipv4.Ipv4Address;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three Trellis nodes in namespaces on one bridge, two overlays with the same subnet but different
@@ -36,7 +36,8 @@ class OverlayAcrossNamespacesTest {
     static final OverlayNetwork FRONT = new OverlayNetwork("front", "front", 100, Ipv4Address.parse("10.10.0.0"), 24, 1450, false);
     static final OverlayNetwork BACK = new OverlayNetwork("back", "back", 200, Ipv4Address.parse("10.10.0.0"), 24, 1450, false);
 
-    private static Netns netns;
+    @RegisterExtension
+    static final ScratchNamespaces netns = new ScratchNamespaces("overlay");
     private static final Map<String, OverlayDataplane> nodes = new LinkedHashMap<>();
     private static final Map<String, NetworkNamespace> nodeNs = new LinkedHashMap<>();
 
@@ -54,13 +55,11 @@ class OverlayAcrossNamespacesTest {
 
     @BeforeAll
     static void build() throws Exception {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
-        netns = new Netns("overlay");
         netns.create("hub");
         netns.sh("hub", "ip link add br0 type bridge && ip link set br0 up");
         int i = 1;
         for (String node : List.of("n1", "n2", "n3")) {
-            nodeNs.put(node, netns.create(node));
+            nodeNs.put(node, NetworkNamespace.open(netns.create(node).path()));
             String addr = "172.32.0." + i++;
             netns.sh("hub", "ip link add v" + node + " type veth peer name eth0 netns " + netns.path(node)
                     + " && ip link set v" + node + " master br0 up");
@@ -95,11 +94,8 @@ class OverlayAcrossNamespacesTest {
     }
 
     @AfterAll
-    static void tearDown() throws Exception {
-        nodes.values().forEach(OverlayDataplane::close);
-        if (netns != null) {
-            netns.close();
-        }
+    static void tearDown() {
+        nodes.values().forEach(OverlayDataplane::close); // before the extension deletes the namespaces
     }
 
     @Test
@@ -113,16 +109,8 @@ class OverlayAcrossNamespacesTest {
 
     @Test
     void carriesTcpAcrossNodes() throws Exception {
-        java.nio.file.Path count = java.nio.file.Files.createTempFile("trellis-overlay", ".count");
-        try {
-            netns.sh("e3", "(timeout 10 nc -l -p 6000 | wc -c > " + count + ") > /dev/null 2>&1 &");
-            Thread.sleep(300);
-            netns.sh("e1", "head -c 2000000 /dev/urandom | timeout 10 nc -q 1 10.10.0.4 6000");
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                    .until(() -> java.nio.file.Files.readString(count).strip().equals("2000000"));
-        } finally {
-            java.nio.file.Files.deleteIfExists(count);
-        }
+        NamespaceTransfer.transfer(NetworkNamespace.open(netns.path("e3")), NetworkNamespace.open(netns.path("e1")),
+                "10.10.0.4", 2_000_000);
     }
 
     @Test

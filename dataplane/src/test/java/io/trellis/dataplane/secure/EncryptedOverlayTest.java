@@ -3,25 +3,28 @@ package io.trellis.dataplane.secure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trellis.dataplane.Netns;
 import io.trellis.dataplane.OverlayDataplane;
 import io.trellis.dataplane.model.EndpointAddress;
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;
 import io.trellis.dataplane.offload.OffloadMode;
+import io.trellis.dataplane.tunnel.NamespaceTransfer;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipsec.keyring.KeyFile;
 import io.trellis.ipsec.keyring.MasterKey;
-import io.trellis.ipvs.Privileges;
+import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.testing.netns.ScratchNamespaces;
 import io.trellis.vxlan.ipv4.Ipv4Address;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes of an {@code encrypted} overlay in namespaces, an endpoint on each: traffic crosses as
@@ -34,19 +37,16 @@ class EncryptedOverlayTest {
             24, 1450, true);
     static final List<MasterKey> KEYS = parse("4c80cdefbb5d10da906ac73c3613a634");
 
-    private static Netns netns;
+    @RegisterExtension
+    static final ScratchNamespaces netns = new ScratchNamespaces("esp-overlay");
     private static OverlayDataplane n1;
     private static OverlayDataplane n2;
 
     @BeforeAll
     static void build() throws Exception {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
-        netns = new Netns("esp-overlay");
-        var ns1 = netns.create("n1");
-        var ns2 = netns.create("n2");
-        netns.sh("n1", "ip link add eth0 type veth peer name eth0 netns " + netns.path("n2")
-                + " && ip addr add 172.33.0.1/24 dev eth0 && ip link set eth0 up");
-        netns.sh("n2", "ip addr add 172.33.0.2/24 dev eth0 && ip link set eth0 up");
+        netns.link(netns.create("n1"), "eth0", "172.33.0.1/24", netns.create("n2"), "eth0", "172.33.0.2/24");
+        NetworkNamespace ns1 = NetworkNamespace.open(netns.path("n1"));
+        NetworkNamespace ns2 = NetworkNamespace.open(netns.path("n2"));
         netns.create("e1");
         netns.create("e2");
         InetAddress a1 = InetAddress.getByName("172.33.0.1");
@@ -80,11 +80,8 @@ class EncryptedOverlayTest {
     static void tearDown() throws Exception {
         for (OverlayDataplane n : new OverlayDataplane[] {n1, n2}) {
             if (n != null) {
-                n.close();
+                n.close(); // before the extension deletes the namespaces
             }
-        }
-        if (netns != null) {
-            netns.close();
         }
     }
 
@@ -108,10 +105,21 @@ class EncryptedOverlayTest {
         assertThat(n2.esp().counters().packetsDecrypted()).isPositive();
         assertThat(n1.esp().counters().drops() + n2.esp().counters().drops()).isZero();
         assertThat(n1.counters("secret").toVtepPackets.sum()).isPositive();
-        // TCP through both offload paths (TSO runs sealed at one stride, GRO batches opened one by one).
-        netns.sh("e2", "(timeout 10 nc -l -p 6000 > /dev/null) > /dev/null 2>&1 &");
-        Thread.sleep(300);
-        netns.sh("e1", "head -c 2000000 /dev/urandom | timeout 10 nc -q 1 10.20.0.3 6000");
+        // TCP through the offload paths (TSO runs sealed at one stride, GRO batches opened one by one):
+        // every byte arrives (the digests match), and the counters show the path they took.
+        OffloadTraffic sent = OffloadTraffic.of(n1, n2);
+        NamespaceTransfer.transfer(NetworkNamespace.open(netns.path("e2")), NetworkNamespace.open(netns.path("e1")),
+                "10.20.0.3", 2_000_000);
+        OffloadTraffic tcp = OffloadTraffic.of(n1, n2).minus(sent);
+        System.out.println("EncryptedOverlayTest: 2 MB over TCP: " + tcp);
+        assertThat(tcp.framesFromPort()).as("%s", tcp).isPositive();
+        // TSO: the sender's TAP handed over frames larger than the MTU, each sealed as several ESP datagrams.
+        assertThat(tcp.bytesFromPort() / tcp.framesFromPort()).as("%s", tcp).isGreaterThan(1408);
+        assertThat(tcp.encrypted()).as("%s", tcp).isGreaterThan(tcp.framesFromPort());
+        // Receive side: every datagram of the (GRO) batches opened one by one and delivered as one frame.
+        assertThat(tcp.decrypted()).as("%s", tcp).isEqualTo(tcp.encrypted());
+        assertThat(tcp.framesToPort()).as("%s", tcp).isEqualTo(tcp.decrypted());
+        assertThat(tcp.bytesToPort()).as("%s", tcp).isGreaterThanOrEqualTo(2_000_000);
         assertThat(n1.esp().counters().drops() + n2.esp().counters().drops()).isZero();
     }
 
@@ -124,8 +132,7 @@ class EncryptedOverlayTest {
                 + "\\x02\\x42\\x0a\\x14\\x00\\x03\\x88\\xb5' > /dev/udp/172.33.0.1/4789");
         // n2 shares no plain network with n1, so the plain VTEP has it as no peer: refused before the
         // VNI is read. (bash's printf flushes at the \x0a byte: the bytes leave as 2 datagrams.)
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> n1.vtep().counters().unknownPeer.sum() > unknownPeer);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> n1.vtep().counters().unknownPeer.sum() > unknownPeer);
         assertThat(n1.counters("secret").toPortsPackets.sum()).isEqualTo(delivered);
     }
 
@@ -141,6 +148,24 @@ class EncryptedOverlayTest {
         } finally {
             n1.setNetworkKeys("secret", KEYS);
             n2.setNetworkKeys("secret", KEYS);
+        }
+    }
+
+    /** The secret network's counters on the sending node n1 and the receiving node n2, at one moment. */
+    private record OffloadTraffic(long framesFromPort, long bytesFromPort, long encrypted, long decrypted,
+                                  long framesToPort, long bytesToPort) {
+        static OffloadTraffic of(OverlayDataplane sender, OverlayDataplane receiver) {
+            var out = sender.counters("secret");
+            var in = receiver.counters("secret");
+            return new OffloadTraffic(out.fromPortsPackets.sum(), out.fromPortsBytes.sum(),
+                    sender.esp().counters().packetsEncrypted(), receiver.esp().counters().packetsDecrypted(),
+                    in.toPortsPackets.sum(), in.toPortsBytes.sum());
+        }
+
+        OffloadTraffic minus(OffloadTraffic before) {
+            return new OffloadTraffic(framesFromPort - before.framesFromPort, bytesFromPort - before.bytesFromPort,
+                    encrypted - before.encrypted, decrypted - before.decrypted, framesToPort - before.framesToPort,
+                    bytesToPort - before.bytesToPort);
         }
     }
 }

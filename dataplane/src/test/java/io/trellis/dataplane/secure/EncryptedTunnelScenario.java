@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.trellis.dataplane.DropReason;
-import io.trellis.dataplane.Netns;
 import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.tunnel.NamespaceTransfer;
 import io.trellis.dataplane.tunnel.PointToPointTunnel;
@@ -20,8 +19,8 @@ import io.trellis.ipsec.esp.InboundResult;
 import io.trellis.ipsec.keyring.KeyFile;
 import io.trellis.ipsec.keyring.KeyRing;
 import io.trellis.ipsec.keyring.MasterKey;
-import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.testing.netns.ScratchNamespaces;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -30,16 +29,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two encrypted Trellis tunnels in namespaces A and B over a veth, each with a real TAP and real
@@ -60,7 +62,8 @@ abstract class EncryptedTunnelScenario {
     /** The forging test's own key: its forged sequence numbers move A's window for this key's SA only. */
     private static final String K3 = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
-    private Netns netns;
+    @RegisterExtension
+    static final ScratchNamespaces netns = new ScratchNamespaces("esp-tunnel");
     private NetworkNamespace a;
     private NetworkNamespace b;
     private PointToPointTunnel ta;
@@ -70,13 +73,9 @@ abstract class EncryptedTunnelScenario {
 
     @BeforeAll
     void build() throws Exception {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
-        netns = new Netns("esp-" + offloads().name().toLowerCase(Locale.ROOT));
-        a = netns.create("a");
-        b = netns.create("b");
-        netns.sh("a", "ip link add ua type veth peer name ub netns " + netns.path("b")
-                + " && ip addr add " + A_UNDERLAY + "/24 dev ua && ip link set ua up");
-        netns.sh("b", "ip addr add " + B_UNDERLAY + "/24 dev ub && ip link set ub up");
+        netns.link(netns.create("a"), "ua", A_UNDERLAY + "/24", netns.create("b"), "ub", B_UNDERLAY + "/24");
+        a = NetworkNamespace.open(netns.path("a"));
+        b = NetworkNamespace.open(netns.path("b"));
         // No IPv6 on the TAPs: their router solicitations and MLD reports would be background traffic
         // in the exact per-packet counts of the injection test.
         for (String ns : new String[] {"a", "b"}) {
@@ -99,10 +98,7 @@ abstract class EncryptedTunnelScenario {
             ta.close();
         }
         if (tb != null) {
-            tb.close();
-        }
-        if (netns != null) {
-            netns.close();
+            tb.close(); // both before the extension deletes the namespaces
         }
     }
 
@@ -175,14 +171,15 @@ abstract class EncryptedTunnelScenario {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(100);
+            // Each step while traffic flows: both ends have opened packets since the previous one.
+            awaitTrafficBothWays(5);
             reload(dir, ta, K1 + "\n" + K2);   // step 1: both accept K2
             reload(dir, tb, K1 + "\n" + K2);
-            Thread.sleep(200);
+            awaitTrafficBothWays(5);
             reload(dir, ta, K2 + "\n" + K1);   // step 2: each sends with K2, still accepts K1
-            Thread.sleep(100);
+            awaitTrafficBothWays(5);
             reload(dir, tb, K2 + "\n" + K1);
-            Thread.sleep(300);                  // packets in flight under K1 arrive
+            awaitTrafficBothWays(20);           // packets in flight under K1 arrive before it is retired
             reload(dir, ta, K2 + "\n");        // step 3: K1 retired
             reload(dir, tb, K2 + "\n");
             ab.get(60, TimeUnit.SECONDS);
@@ -302,16 +299,24 @@ abstract class EncryptedTunnelScenario {
         return sb.toString();
     }
 
-    /** Waits (at most 10 s) until nothing has been decrypted for 600 ms. */
-    private static void quiesce(EspCounters c) throws InterruptedException {
-        long last = c.packetsDecrypted();
-        int quiet = 0;
-        for (int i = 0; i < 50 && quiet < 3; i++) {
-            Thread.sleep(200);
+    /** Waits (at most 10 s) until nothing has been decrypted in three polls 200 ms apart. */
+    private static void quiesce(EspCounters c) {
+        AtomicLong last = new AtomicLong(c.packetsDecrypted());
+        AtomicInteger quiet = new AtomicInteger();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
             long now = c.packetsDecrypted();
-            quiet = now == last ? quiet + 1 : 0;
-            last = now;
-        }
+            quiet.set(now == last.getAndSet(now) ? quiet.get() + 1 : 0);
+            return quiet.get() >= 3;
+        });
+    }
+
+    /** Until each end has opened at least {@code packets} more ESP packets than now. */
+    private void awaitTrafficBothWays(int packets) {
+        long a0 = ta.esp().counters().packetsDecrypted();
+        long b0 = tb.esp().counters().packetsDecrypted();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> ta.esp().counters().packetsDecrypted() - a0 >= packets
+                        && tb.esp().counters().packetsDecrypted() - b0 >= packets);
     }
 
     private static long sum(long[] values) {

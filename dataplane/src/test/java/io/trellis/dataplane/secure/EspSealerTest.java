@@ -16,6 +16,7 @@ import io.trellis.ipsec.esp.SecurityAssociation;
 import io.trellis.ipsec.esp.InboundResult;
 import io.trellis.ipsec.keyring.MasterKey;
 import io.trellis.ipvs.tun.VirtioNetHeader;
+import io.trellis.testing.AllocationMeter;
 import io.trellis.vxlan.ipv4.Ipv4Address;
 import io.trellis.vxlan.ipv4.Ipv4Encoder;
 import java.nio.ByteBuffer;
@@ -112,10 +113,7 @@ class EspSealerTest {
      */
     @Test
     void sealingARunAllocatesNothingBeyondTheCipher() {
-        java.lang.management.ThreadMXBean plain = java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(plain instanceof com.sun.management.ThreadMXBean,
-                "this JVM does not count allocated bytes per thread");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) plain;
+        AllocationMeter meter = new AllocationMeter();
         EspKeys sender = keys("192.0.2.1", "192.0.2.2");
         SecurityAssociation sa = sender.outbound(42, Ipv4Address.parse("192.0.2.2"));
         DatagramRun run = new DatagramRun();
@@ -140,8 +138,8 @@ class EspSealerTest {
         double extra = Double.MAX_VALUE;
         double cipher = 0;
         for (int round = 0; round < 5; round++) {
-            double bareBytes = bytesPerRun(threads, encrypt) / run.count();
-            double sealBytes = bytesPerRun(threads, sealRun) / run.count();
+            double bareBytes = bytesPerRun(meter, encrypt) / run.count();
+            double sealBytes = bytesPerRun(meter, sealRun) / run.count();
             if (sealBytes - bareBytes < extra) {
                 extra = sealBytes - bareBytes;
                 cipher = bareBytes;
@@ -150,15 +148,15 @@ class EspSealerTest {
         assertThat(extra).as("bytes per sealed datagram beyond a bare encrypt (%.0f B)", cipher).isLessThanOrEqualTo(16);
     }
 
-    private static double bytesPerRun(com.sun.management.ThreadMXBean threads, Runnable op) {
+    private static double bytesPerRun(AllocationMeter meter, Runnable op) {
         for (int i = 0; i < 200; i++) {
             op.run();
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
+        long before = meter.allocatedBytes();
         for (int i = 0; i < 500; i++) {
             op.run();
         }
-        return (threads.getCurrentThreadAllocatedBytes() - before) / 500.0;
+        return (meter.allocatedBytes() - before) / 500.0;
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.trellis.dataplane.switching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.management.ThreadMXBean;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.trellis.dataplane.DropReason;
@@ -11,11 +10,11 @@ import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;
 import io.trellis.dataplane.testing.MemoryDatagramLink;
 import io.trellis.dataplane.testing.MemoryFrameDevice;
+import io.trellis.testing.AllocationMeter;
 import io.trellis.vxlan.arp.ArpFlyweight;
 import io.trellis.vxlan.ethernet.EthernetFlyweight;
 import io.trellis.vxlan.icmp.IcmpFlyweight;
 import io.trellis.vxlan.ipv4.Ipv4Address;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,15 +206,15 @@ class VirtualSwitchTest {
         sw.update(t.build());
         ByteBuf local = Frames.ipv4(MAC_A2, MAC_A1, IP_A1, IP_A2, 1000, false);
         ByteBuf remote = Frames.ipv4(MAC_B1, MAC_A1, IP_A1, IP_B1, 1000, false);
-        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        AllocationMeter meter = new AllocationMeter();
         long[] perRound = new long[5];
         for (int round = 0; round < perRound.length; round++) {
-            long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+            long before = meter.allocatedBytes();
             for (int i = 0; i < 50_000; i++) {
                 sw.fromPort(ctx, 100, from, local, Frames.OFFSET, Frames.length(local));
                 sw.fromPort(ctx, 100, from, remote, Frames.OFFSET, Frames.length(remote));
             }
-            perRound[round] = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            perRound[round] = meter.allocatedBytes() - before;
         }
         local.release();
         remote.release();

@@ -3,19 +3,20 @@ package io.trellis.dataplane.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trellis.dataplane.DropReason;
-import io.trellis.dataplane.Netns;
 import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.vtep.Transport;
-import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.testing.netns.ScratchNamespaces;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Namespace A runs a Trellis tunnel, namespace B a Linux kernel VXLAN device, over a veth with its
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("netns")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class KernelInteropScenario {
-    private Netns netns;
+    @RegisterExtension
+    static final ScratchNamespaces netns = new ScratchNamespaces("interop");
     private PointToPointTunnel tunnel;
     private NetworkNamespace a;
     private NetworkNamespace b;
@@ -35,14 +37,10 @@ abstract class KernelInteropScenario {
 
     @BeforeAll
     void build() throws Exception {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
-        netns = new Netns("interop-" + offloads().name().toLowerCase(java.util.Locale.ROOT));
-        a = netns.create("a");
-        b = netns.create("b");
-        netns.sh("a", "ip link add ua type veth peer name ub netns " + netns.path("b")
-                + " && ip addr add 172.31.0.1/24 dev ua && ip link set ua up");
-        netns.sh("b", "ip addr add 172.31.0.2/24 dev ub && ip link set ub up"
-                + " && ip link add vx0 type vxlan id 42 local 172.31.0.2 remote 172.31.0.1 dstport 4789 dev ub"
+        netns.link(netns.create("a"), "ua", "172.31.0.1/24", netns.create("b"), "ub", "172.31.0.2/24");
+        a = NetworkNamespace.open(netns.path("a"));
+        b = NetworkNamespace.open(netns.path("b"));
+        netns.sh("b", "ip link add vx0 type vxlan id 42 local 172.31.0.2 remote 172.31.0.1 dstport 4789 dev ub"
                 + " && ip addr add 10.42.0.2/24 dev vx0 && ip link set vx0 mtu 1450 up");
         TunnelConfiguration cfg = new TunnelConfiguration(42, v4("172.31.0.1"), v4("172.31.0.2"), 4789, "tv0",
                 v4("10.42.0.1"), 24, 1450, Transport.auto(offloads() == OffloadMode.AUTO), offloads());
@@ -53,10 +51,7 @@ abstract class KernelInteropScenario {
     @AfterAll
     void tearDown() throws Exception {
         if (tunnel != null) {
-            tunnel.close();
-        }
-        if (netns != null) {
-            netns.close();
+            tunnel.close(); // before the extension deletes the namespaces
         }
     }
 
@@ -86,7 +81,8 @@ abstract class KernelInteropScenario {
     void garbageOnThePortIsCountedNotFatal() throws Exception {
         long before = tunnel.vtep().counters().malformed.sum();
         netns.sh("b", "for i in 1 2 3; do printf 'garbage' > /dev/udp/172.31.0.1/4789; done");
-        Thread.sleep(300);
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> tunnel.vtep().counters().malformed.sum() - before >= 3);
         assertThat(tunnel.vtep().counters().malformed.sum() - before).isEqualTo(3);
         netns.sh("a", "ping -c 1 -W 2 10.42.0.2"); // still forwarding
         assertThat(tunnel.counters().drops(DropReason.TX_FAILED)).isZero();

@@ -2,6 +2,7 @@ package io.trellis.ipsec.esp;
 
 import io.netty.buffer.ByteBuf;
 import io.trellis.ipsec.esp.EspTestSupport.Kind;
+import io.trellis.testing.AllocationMeter;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;

@@ -2,6 +2,7 @@ package io.trellis.ipsec.esp;
 
 import io.netty.buffer.ByteBuf;
 import io.trellis.ipsec.esp.EspTestSupport.Kind;
+import io.trellis.testing.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Cipher;

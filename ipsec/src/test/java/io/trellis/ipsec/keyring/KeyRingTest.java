@@ -9,9 +9,9 @@ import io.trellis.ipsec.esp.EspInbound;
 import io.trellis.ipsec.esp.EspOutbound;
 import io.trellis.ipsec.esp.InboundResult;
 import io.trellis.ipsec.esp.SecurityAssociation;
+import io.trellis.testing.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,16 +256,16 @@ class KeyRingTest {
             peers[i] = "10.0.1." + i;
             spis[i] = k2.spi(peers[i], A);
         }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        AllocationMeter meter = new AllocationMeter();
         long found = 0;
         for (int round = 0; round < 2; round++) { // the first round warms up
-            long before = threads.getCurrentThreadAllocatedBytes();
+            long before = meter.allocatedBytes();
             for (int i = 0; i < 200_000; i++) {
                 found += ring.inbound(spis[i % 50]) != null ? 1 : 0;
                 found += ring.outbound(peers[i % 50]) != null ? 1 : 0;
             }
             if (round == 1) {
-                assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(1024);
+                assertThat(meter.allocatedBytes() - before).isLessThan(1024);
             }
         }
         assertThat(found).isEqualTo(800_000);

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kenai.jffi.MemoryIO;
 import io.trellis.ipvs.NativeException;
-import java.lang.management.ManagementFactory;
+import io.trellis.testing.AllocationMeter;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,16 +70,16 @@ class TapAllocationTest {
 
     @Test
     void steadyStateReadAndWriteAllocateNothing() throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        AllocationMeter meter = new AllocationMeter();
         // Until the JIT settles, the first two passes allocate a few dozen bytes once; from the
         // third on this measured 0 bytes.
         for (int pass = 0; pass < 3; pass++) {
             assertThat(rounds(ROUNDS)).as("echo replies while warming up").isEqualTo(ROUNDS * FRAMES_PER_ROUND);
         }
 
-        long before = threads.getCurrentThreadAllocatedBytes();
+        long before = meter.allocatedBytes();
         int echoed = rounds(ROUNDS);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long allocated = meter.allocatedBytes() - before;
 
         assertThat(echoed).isEqualTo(ROUNDS * FRAMES_PER_ROUND);
         // Slack for a late JIT transition; one small object per round would be over 24 KB.

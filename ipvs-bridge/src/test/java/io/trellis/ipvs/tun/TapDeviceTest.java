@@ -2,11 +2,15 @@ package io.trellis.ipvs.tun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.trellis.ipvs.NativeException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -129,7 +133,9 @@ class TapDeviceTest {
     @Test
     void wakeupReleasesWaitingReaderPromptly() throws Exception {
         TapDevice tap = lab.open(TapOptions.named("wake0").withNonBlocking());
+        AtomicReference<Thread> reader = new AtomicReference<>();
         CompletableFuture<Long> waited = CompletableFuture.supplyAsync(() -> {
+            reader.set(Thread.currentThread());
             long start = System.nanoTime();
             try {
                 assertThat(tap.awaitReadable(20_000)).isFalse();
@@ -138,7 +144,9 @@ class TapDeviceTest {
             }
             return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         });
-        Thread.sleep(200); // let the reader reach poll(2); a wakeup before it is kept anyway
+        // The reader is inside poll(2), so the wakeup has a wait to cut short (one sent before is kept anyway).
+        await().atMost(Duration.ofSeconds(5)).until(() -> reader.get() != null && Arrays.stream(reader.get().getStackTrace())
+                .anyMatch(f -> f.getMethodName().equals("poll")));
 
         long wokeAt = System.nanoTime();
         tap.wakeup();

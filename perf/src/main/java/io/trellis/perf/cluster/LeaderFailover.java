@@ -1,6 +1,7 @@
 package io.trellis.perf.cluster;
 
 import io.trellis.api.NodeView;
+import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,7 @@ final class LeaderFailover {
         Spread toLeader = new Spread();
         StringBuilder log = new StringBuilder();
         for (int round = 1; round <= rounds; round++) {
-            LocalAgent leader = currentLeader(cluster);
+            AgentProcess leader = currentLeader(cluster);
             List<AdminApi> survivors = cluster.managers().stream().filter(m -> m != leader)
                     .map(m -> new AdminApi(m.host)).toList();
             AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
@@ -66,7 +67,7 @@ final class LeaderFailover {
                 long leaderAt = 0;
                 while (System.nanoTime() < deadline && (seen.isEmpty() || firstAck.get() == Long.MAX_VALUE)) {
                     if (seen.isEmpty()) {
-                        seen = newLeader(survivors, leader.name);
+                        seen = newLeader(survivors, leader.hostname);
                         leaderAt = System.nanoTime();
                     }
                     Pause.millis(POLL_MILLIS);
@@ -79,11 +80,11 @@ final class LeaderFailover {
             record(toWrite, writeMs);
             record(toLeader, leaderMs);
             String line = String.format(Locale.ROOT, "round %d: killed leader %s; first acknowledged write %s, "
-                    + "node ls shows Leader %s %s; %d writes refused meanwhile", round, leader.name, ms(writeMs),
+                    + "node ls shows Leader %s %s; %d writes refused meanwhile", round, leader.hostname, ms(writeMs),
                     newLeader, ms(leaderMs), refused);
             System.err.println("cluster-bench: failover " + line);
             log.append("- ").append(line).append('\n');
-            leader.start();
+            leader.start(LocalCluster.ANSWER_TIMEOUT);
             awaitWhole(cluster);
         }
         return log + String.format(Locale.ROOT, "%nkill -9 leader → first acknowledged write: %s%n"
@@ -102,9 +103,9 @@ final class LeaderFailover {
         return ms < 0 ? "not within " + OBSERVE_SECONDS + " s" : "after " + ms + " ms";
     }
 
-    static LocalAgent currentLeader(LocalCluster cluster) throws IOException {
-        for (LocalAgent m : cluster.managers()) {
-            if (m.alive() && new AdminApi(m.host).info().leader()) {
+    static AgentProcess currentLeader(LocalCluster cluster) throws IOException {
+        for (AgentProcess m : cluster.managers()) {
+            if (m.isAlive() && new AdminApi(m.host).info().leader()) {
                 return m;
             }
         }

@@ -4,9 +4,9 @@ import io.trellis.dist.Main;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import io.trellis.process.FileTree;
 import io.trellis.process.TaskDirectory;
+import io.trellis.testing.agent.AgentCli;
+import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +24,15 @@ import java.util.stream.Stream;
  */
 final class LocalCluster implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    /** The lab's agent JVM flags (agent/lab's Lab), so numbers compare with the lab's. */
+    private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
     /** Where agents put task namespaces (AgentConfiguration.NETNS_DIR_DEFAULT). */
     private static final Path TASK_NETNS_DIR = Path.of("/run/trellis/netns");
 
     private final Path root;
-    private final List<LocalAgent> managers = new ArrayList<>();
-    private final List<LocalAgent> workers = new ArrayList<>();
+    private final List<AgentProcess> managers = new ArrayList<>();
+    private final List<AgentProcess> workers = new ArrayList<>();
 
     private LocalCluster(Path root) {
         this.root = root;
@@ -47,17 +50,17 @@ final class LocalCluster implements AutoCloseable {
             String net = "127.78." + (ProcessHandle.current().pid() % 250) + ".";
             for (int i = 1; i <= managerCount + workerCount; i++) {
                 String name = i <= managerCount ? "m" + i : "w" + (i - managerCount);
-                LocalAgent a = new LocalAgent(name, root.resolve(name), net + i, jar, heartbeat).start();
+                AgentProcess a = agent(name, root.resolve(name), net + i, jar, heartbeat).start(ANSWER_TIMEOUT);
                 (i <= managerCount ? c.managers : c.workers).add(a);
             }
-            LocalAgent first = c.managers.get(0);
+            AgentProcess first = c.managers.get(0);
             cli(first.host, "swarm", "init");
             String managerToken = cli(first.host, "swarm", "join-token", "-q", "manager").strip();
             String workerToken = cli(first.host, "swarm", "join-token", "-q", "worker").strip();
-            for (LocalAgent m : c.managers.subList(1, c.managers.size())) {
+            for (AgentProcess m : c.managers.subList(1, c.managers.size())) {
                 cli(m.host, "swarm", "join", "--token", managerToken, first.clusterAddress());
             }
-            for (LocalAgent w : c.workers) {
+            for (AgentProcess w : c.workers) {
                 cli(w.host, "swarm", "join", "--token", workerToken, first.clusterAddress());
             }
             ok = true;
@@ -69,29 +72,35 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    List<LocalAgent> managers() {
+    /**
+     * One agent from {@code jar} on its own loopback address; its PID in {@code agent.pid} lets
+     * {@link #cleanup} (and perf/bench-cluster.sh's EXIT trap) kill it if this JVM dies first.
+     */
+    private static AgentProcess agent(String name, Path dataDir, String address, Path jar, String heartbeat)
+            throws IOException {
+        return new AgentProcess(name, dataDir, address, jar.toString(), JVM_FLAGS,
+                List.of("--heartbeat-period", heartbeat, "--stop-grace-period", "1"));
+    }
+
+    List<AgentProcess> managers() {
         return managers;
     }
 
-    List<LocalAgent> workers() {
+    List<AgentProcess> workers() {
         return workers;
     }
 
-    Optional<LocalAgent> byName(String name) {
-        return Stream.concat(managers.stream(), workers.stream()).filter(a -> a.name.equals(name)).findFirst();
+    Optional<AgentProcess> byName(String name) {
+        return Stream.concat(managers.stream(), workers.stream()).filter(a -> a.hostname.equals(name)).findFirst();
     }
 
     /** Runs {@code trellis --host HOST ARGS} in this JVM and returns its output; fails with its error line. */
     static String cli(String host, String... args) throws IOException {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> argv = new ArrayList<>(List.of("--host", host));
-        argv.addAll(List.of(args));
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), argv.toArray(String[]::new));
-        if (code != 0) {
-            throw new IOException("trellis " + String.join(" ", args) + " exited " + code + ": " + err.toString().strip());
+        AgentCli.Result r = new AgentCli(Main::execute, host).run(args);
+        if (r.exitCode() != 0) {
+            throw new IOException("trellis " + String.join(" ", args) + " exited " + r.exitCode() + ": " + r.err().strip());
         }
-        return out.toString();
+        return r.out();
     }
 
     @Override

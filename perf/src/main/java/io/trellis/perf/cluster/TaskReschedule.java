@@ -2,6 +2,7 @@ package io.trellis.perf.cluster;
 
 import io.trellis.api.NodeView;
 import io.trellis.api.TaskView;
+import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,7 @@ final class TaskReschedule {
         Spread toReplaced = new Spread();
         StringBuilder log = new StringBuilder();
         for (int round = 1; round <= rounds; round++) {
-            LocalAgent victim = victim(cluster, leader, replicas);
+            AgentProcess victim = victim(cluster, leader, replicas);
             long killedAt = System.nanoTime();
             victim.kill();
             long bound = killedAt + heartbeat.multipliedBy(3).toNanos() + TimeUnit.SECONDS.toNanos(REPLACE_GRACE_SECONDS);
@@ -44,10 +45,10 @@ final class TaskReschedule {
             long replacedAt = 0;
             while (System.nanoTime() < bound && (downAt == 0 || replacedAt == 0)) {
                 long now = System.nanoTime();
-                if (downAt == 0 && "Down".equals(status(leader, victim.name))) {
+                if (downAt == 0 && "Down".equals(status(leader, victim.hostname))) {
                     downAt = now;
                 }
-                if (replacedAt == 0 && runningElsewhere(leader, victim.name) >= replicas) {
+                if (replacedAt == 0 && runningElsewhere(leader, victim.hostname) >= replicas) {
                     replacedAt = now;
                 }
                 Pause.millis(POLL_MILLIS);
@@ -57,11 +58,11 @@ final class TaskReschedule {
             add(toDown, downMs);
             add(toReplaced, replacedMs);
             String line = String.format(Locale.ROOT, "heartbeat %s, round %d: killed %s; Down %s, all %d replicas "
-                    + "Running elsewhere %s", text(heartbeat), round, victim.name, ms(downMs), replicas, ms(replacedMs));
+                    + "Running elsewhere %s", text(heartbeat), round, victim.hostname, ms(downMs), replicas, ms(replacedMs));
             System.err.println("cluster-bench: reschedule " + line);
             log.append("- ").append(line).append('\n');
-            victim.start();
-            awaitReady(leader, victim.name);
+            victim.start(LocalCluster.ANSWER_TIMEOUT);
+            awaitReady(leader, victim.hostname);
             awaitRunning(leader, replicas, null);
         }
         return log + String.format(Locale.ROOT, "%nheartbeat %s: kill -9 worker → node Down: %s%n"
@@ -74,11 +75,11 @@ final class TaskReschedule {
      * Swarm), so after a few rounds no worker may have one: then the service is scaled to 0 and
      * back, which spreads it over every node again.
      */
-    private static LocalAgent victim(LocalCluster cluster, AdminApi leader, int replicas) throws IOException {
+    private static AgentProcess victim(LocalCluster cluster, AdminApi leader, int replicas) throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {
             List<TaskView> tasks = leader.tasks(SERVICE);
-            for (LocalAgent w : cluster.workers()) {
-                if (tasks.stream().anyMatch(t -> "Running".equals(t.state()) && t.node().equals(w.name))) {
+            for (AgentProcess w : cluster.workers()) {
+                if (tasks.stream().anyMatch(t -> "Running".equals(t.state()) && t.node().equals(w.hostname))) {
                     return w;
                 }
             }

@@ -5,6 +5,7 @@ import io.trellis.controlplane.atrest.SealedBox;
 import io.trellis.controlplane.raft.RaftConfiguration;
 import io.trellis.daemon.ControlPlane;
 import io.trellis.daemon.SwarmIdentity;
+import io.trellis.testing.pki.TestPki;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ final class ManagerGroup implements AutoCloseable {
 
     /** Starts the group with its Raft logs under {@code dir}; every peer listens on 127.0.0.1. */
     static ManagerGroup start(Path dir, int size) throws IOException {
-        BenchPki pki = new BenchPki(CLUSTER_ID);
+        TestPki pki = new TestPki(CLUSTER_ID);
         byte[] dataKey = SealedBox.newKey(); // all managers share the data key, as after a manager join
         ManagerGroup group = new ManagerGroup();
         boolean ok = false;

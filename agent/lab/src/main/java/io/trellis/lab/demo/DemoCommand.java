@@ -59,8 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        Lab.unavailableReason().ifPresent(r -> {
-            throw CliException.user("trellis demo " + r.replaceFirst("^the lab ", "") + "; run it as root");
+        DemoPrerequisites.missing().ifPresent(r -> {
+            throw CliException.user(r);
         });
         lab = new Lab(out);
         tunnelDemo = new TunnelDemo(out);
@@ -132,7 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
     private void askEveryTask() throws Exception {
         banner("Ask every task over HTTP, from inside its own network namespace");
         for (TaskView t : cluster.running()) {
-            String answer = askTask(t).orElseThrow(() -> new CliException(CliException.INTERNAL, "demo: task "
+            String answer = askTask(t).orElseThrow(() -> new CliException(CliException.USER_ERROR, "demo: task "
                     + t.name() + " on " + t.node() + " did not answer over HTTP within " + ASK_TIMEOUT_MILLIS / 1000 + " s"));
             out.printf("  %s on %s -> %s%n", t.name(), t.node(), answer.replace('\n', ' ').strip());
         }

@@ -1,0 +1,58 @@
+package io.trellis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Bad flags and values are refused by the CLI itself, before it contacts an agent: every command
+ * here runs against a socket nobody listens on, so a command that connected first would exit 2
+ * ("cannot reach the Trellis agent") instead of 1 with its one line. What needs the cluster to be
+ * judged (names, labels, the constraint grammar) is checked by the agent: agent/dist's end-to-end tests.
+ */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "trellis {0}")
+    @CsvSource(delimiter = '|', value = {
+            "service create --bogus --name x img sleep 1 | --bogus",
+            "service create --name x --replicas -1 img sleep 1 | replicas",
+            "service create --name x --replicas abc img sleep 1 | abc",
+            "service create --name x --env NOVALUE img sleep 1 | --env",
+            "service create --name x --mode both img | --mode",
+            "service create --name x --mode global --replicas 2 img | --replicas",
+            "service create --name x --replicas-max-per-node -1 img | --replicas-max-per-node",
+            "service create --name x --replicas-max-per-node two img | two",
+            "service scale web=x | not a number",
+            "service scale web=-1 | invalid replicas -1 for web",
+            "service ls --format yaml | --format",
+            "node update --availability sleep self | --availability",
+            "node update self | nothing to update",
+            "node update --label-add =v self | --label-add",
+            "node update --availability drain | NODE",
+            "node ps --format yaml | --format",
+            "swarm join-token admin | invalid role",
+    })
+    void isOneLineExitOneWithoutContactingTheAgent(String command, String mentions) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> argv = new ArrayList<>(List.of("--host", "unix://" + dir.resolve("nobody.sock")));
+        argv.addAll(List.of(command.split(" ")));
+
+        int code = Cli.execute(new PrintWriter(out, true), new PrintWriter(err, true), argv.toArray(String[]::new));
+
+        assertThat(code).as(err.toString()).isEqualTo(CliException.USER_ERROR);
+        assertThat(err.toString().strip()).contains(mentions).doesNotContain("\n").doesNotContain("Exception");
+        assertThat(out.toString()).isEmpty();
+        assertThat(Files.exists(dir.resolve("nobody.sock"))).isFalse();
+    }
+}
