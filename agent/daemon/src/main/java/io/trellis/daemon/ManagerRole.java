@@ -10,7 +10,9 @@ import io.trellis.daemon.cluster.ClusterClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,18 @@ final class ManagerRole implements AutoCloseable {
         return n == null ? ClusterSnapshot.EMPTY : n.store().view();
     }
 
+    private Set<String> raftVoters() {
+        ControlPlane n = node;
+        if (n == null) {
+            return Set.of();
+        }
+        try {
+            return n.raftMembers().stream().map(RaftConfiguration.Peer::id).collect(Collectors.toUnmodifiableSet());
+        } catch (RuntimeException e) {
+            return Set.of(); // a replica being closed: the store alone decides
+        }
+    }
+
     ControlPlane node() {
         return node;
     }
@@ -78,7 +92,7 @@ final class ManagerRole implements AutoCloseable {
 
     private void startReplica(SwarmIdentity id, byte[] dataKey, boolean joining) throws IOException {
         RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(credentials.keys(),
-                ClusterTrust.managers(credentials.tls().ca(), id.clusterId(), new CurrentManagers(this::storeView)));
+                ClusterTrust.managers(credentials.tls().ca(), id.clusterId(), new CurrentManagers(this::storeView, this::raftVoters)));
         ControlPlane m = ControlPlane.start(id, cfg.raftDir(), dataKey, raftTls, joining, metrics, clock);
         node = m;
         m.store().addListener(dataKeys.follower(dataKey));

@@ -12,11 +12,13 @@ import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.ClusterStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CurrentManagersTest {
     private final ClusterStore store = new ClusterStore();
-    private final CurrentManagers authorization = new CurrentManagers(store::view);
+    private Set<String> voters = Set.of();
+    private final CurrentManagers authorization = new CurrentManagers(store::view, () -> voters);
 
     @Test
     void aReplicaThatHasAppliedNothingGoesByCertificate() {
@@ -38,6 +40,15 @@ class CurrentManagersTest {
     @Test
     void aDemotedManagerWithItsOldCertificateIsRefused() {
         init(node("m1", Node.Role.MANAGER), node("m2", Node.Role.WORKER));
+        assertThat(authorization.refusal(manager("m2"))).isEqualTo("node m2 (host-m2) is not a manager of the swarm");
+    }
+
+    @Test
+    void aLeaderThatDemotedItselfIsLetInUntilItLeavesTheGroup() {
+        init(node("m1", Node.Role.MANAGER), node("m2", Node.Role.WORKER));
+        voters = Set.of("m1", "m2");
+        assertThat(authorization.refusal(manager("m2"))).isNull();
+        voters = Set.of("m1");
         assertThat(authorization.refusal(manager("m2"))).isEqualTo("node m2 (host-m2) is not a manager of the swarm");
     }
 

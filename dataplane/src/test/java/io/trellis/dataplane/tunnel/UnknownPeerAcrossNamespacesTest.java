@@ -3,11 +3,11 @@ package io.trellis.dataplane.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trellis.dataplane.DropReason;
-import io.trellis.dataplane.Netns;
 import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipvs.Privileges;
 import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.testing.netns.ScratchNamespaces;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One underlay (a bridge) with three hosts: A runs a Trellis tunnel to B, B runs the kernel VXLAN
@@ -42,7 +43,8 @@ class UnknownPeerAcrossNamespacesTest {
     private static final int VNI = 43;
     private static final int INNER_PORT = 7777;
 
-    private Netns netns;
+    @RegisterExtension
+    static final ScratchNamespaces netns = new ScratchNamespaces("unknown-peer");
     private PointToPointTunnel tunnel;
     private NetworkNamespace a;
     private NetworkNamespace b;
@@ -54,10 +56,9 @@ class UnknownPeerAcrossNamespacesTest {
     @BeforeAll
     void build() throws Exception {
         Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(), () -> Privileges.missingForNetns().orElse(""));
-        netns = new Netns("unknown-peer");
-        a = netns.create("a");
-        b = netns.create("b");
-        x = netns.create("x");
+        a = NetworkNamespace.open(netns.create("a").path());
+        b = NetworkNamespace.open(netns.create("b").path());
+        x = NetworkNamespace.open(netns.create("x").path());
         netns.sh("a", "ip link add br0 type bridge && ip addr add 172.30.0.1/24 dev br0 && ip link set br0 up"
                 + " && ip link add ua type veth peer name ub netns " + netns.path("b") + " && ip link set ua master br0 up"
                 + " && ip link add uax type veth peer name ux netns " + netns.path("x") + " && ip link set uax master br0 up");
@@ -104,9 +105,6 @@ class UnknownPeerAcrossNamespacesTest {
         }
         if (tunnel != null) {
             tunnel.close();
-        }
-        if (netns != null) {
-            netns.close();
         }
     }
 
