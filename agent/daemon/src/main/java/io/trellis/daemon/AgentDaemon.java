@@ -176,14 +176,14 @@ public final class AgentDaemon implements AutoCloseable {
     /**
      * Only the managers' answer tells whether the token made this node a manager, so its ports are
      * checked once admitted, before anything is saved; the node record the managers already made
-     * stays behind (Down), and the message names it.
+     * stays behind, and the message names it.
      */
     private static void requirePortsAfterAdmission(SwarmIdentity id) {
         try {
             ManagerPorts.requireFree(id);
         } catch (ApiException e) {
             throw new ApiException(e.kind(), e.getMessage() + " (the managers admitted this attempt as node "
-                    + id.nodeId() + ", which stays Down: demote and remove it)");
+                    + id.nodeId() + ": demote and remove it with trellis node demote, trellis node rm)");
         }
     }
 

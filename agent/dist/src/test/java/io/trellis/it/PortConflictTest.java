@@ -1,6 +1,7 @@
 package io.trellis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.trellis.api.client.AdminClient;
 import io.trellis.ipvs.Privileges;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,28 +18,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code swarm init} while another process holds the Raft or the cluster port: one line and exit 1,
- * the agent keeps serving, nothing of a swarm is left on disk, and init works once the port is free.
- * Before the check, Ratis ended the agent from inside the request and its shutdown hung.
+ * {@code swarm init}, a manager join or a promotion while another process holds the Raft or the
+ * cluster port: one line and exit 1 (a promotion: a log line and retries), the agent keeps serving,
+ * nothing of a swarm is left on disk, and it works once the port is free. Before the check, Ratis
+ * ended the agent from inside the request and its shutdown hung.
  */
 class PortConflictTest {
+    private static final List<String> HEARTBEAT = List.of("--heartbeat-period", "500ms");
     @TempDir
     Path dataDir;
     private AgentProcess agent;
+    private AgentProcess second;
     private Cli cli;
 
     @BeforeEach
     void startAgent() throws Exception {
         Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
                 () -> "needs root for task namespaces: " + Privileges.missingForNetns().orElse(""));
-        agent = new AgentProcess(dataDir).start();
+        agent = new AgentProcess(dataDir.resolve("a"), "itest", HEARTBEAT).start();
         cli = new Cli(agent.host);
     }
 
     @AfterEach
-    void stopAgent() throws Exception {
-        if (agent != null && agent.isAlive()) {
-            agent.terminate(Duration.ofSeconds(30));
+    void stopAgents() throws Exception {
+        for (AgentProcess a : new AgentProcess[] {agent, second}) {
+            if (a != null && a.isAlive()) {
+                a.terminate(Duration.ofSeconds(30));
+            }
         }
     }
 
@@ -63,12 +70,60 @@ class PortConflictTest {
             AdminClient.Response info = AdminClient.forHost(agent.host).send("GET", "/info", null);
             assertThat(info.bodyText()).contains("\"swarm\":\"inactive\"");
             assertThat(cli.run("node", "ls").err()).contains("run trellis swarm init or trellis swarm join first");
-            for (String left : new String[] {"swarm.json", "keys", "certs", "raft"}) {
-                assertThat(dataDir.resolve(left)).as(left).satisfies(p -> assertThat(Files.exists(p)).isFalse());
-            }
+            assertNoSwarmOnDisk(agent);
         }
         assertThat(cli.ok("swarm", "init")).contains("is now a manager");
         assertThat(cli.ok("node", "ls")).contains("itest").contains("Leader");
         assertThat(agent.terminate(Duration.ofSeconds(30))).isZero();
+    }
+
+    @Test
+    void aManagerJoinWithItsRaftPortTakenSavesNothingAndWorksOnceFree() throws Exception {
+        cli.ok("swarm", "init");
+        String token = cli.ok("swarm", "join-token", "-q", "manager").strip();
+        second = new AgentProcess(dataDir.resolve("b"), "second", HEARTBEAT).start();
+        Cli b = new Cli(second.host);
+        String stale;
+        try (ServerSocket taken = new ServerSocket(second.raftPort, 1, InetAddress.getByName(second.address))) {
+            Cli.Result r = b.run("swarm", "join", "--token", token, agent.clusterAddress());
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).startsWith("error: port " + second.raftPort + " is in use")
+                    .contains("the managers admitted this attempt as node");
+            assertThat(r.err().strip()).doesNotContain("\n");
+            assertThat(second.isAlive()).isTrue();
+            assertNoSwarmOnDisk(second);
+            stale = r.err().replaceAll("(?s).*admitted this attempt as node (\\w+).*", "$1");
+        }
+        assertThat(b.ok("swarm", "join", "--token", token, agent.clusterAddress())).contains("as a manager");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cli.ok("node", "ls"))
+                .containsPattern("second\\s+Ready\\s+Active\\s+(Leader|Reachable)"));
+        // The record the refused attempt left goes the way the message says.
+        cli.ok("node", "demote", stale);
+        cli.ok("node", "rm", stale);
+        assertThat(cli.ok("node", "ls")).doesNotContain(stale);
+    }
+
+    @Test
+    void aPromotionWaitsForItsPortAndTakesEffectOnceFree() throws Exception {
+        cli.ok("swarm", "init");
+        String token = cli.ok("swarm", "join-token", "-q", "worker").strip();
+        second = new AgentProcess(dataDir.resolve("b"), "second", HEARTBEAT).start();
+        new Cli(second.host).ok("swarm", "join", "--token", token, agent.clusterAddress());
+        try (ServerSocket taken = new ServerSocket(second.raftPort, 1, InetAddress.getByName(second.address))) {
+            cli.ok("node", "promote", "second");
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    Files.readString(second.dataDir.resolve("agent.log")).contains("port " + second.raftPort + " is in use"));
+            assertThat(second.isAlive()).isTrue();
+            assertThat(AdminClient.forHost(second.host).send("GET", "/info", null).bodyText())
+                    .contains("\"manager\":false");
+        }
+        await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertThat(cli.ok("node", "ls"))
+                .containsPattern("second\\s+Ready\\s+Active\\s+Reachable"));
+    }
+
+    private static void assertNoSwarmOnDisk(AgentProcess a) {
+        for (String left : new String[] {"swarm.json", "keys", "certs", "raft"}) {
+            assertThat(Files.exists(a.dataDir.resolve(left))).as(left).isFalse();
+        }
     }
 }
