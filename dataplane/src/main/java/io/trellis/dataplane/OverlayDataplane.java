@@ -223,7 +223,7 @@ public final class OverlayDataplane implements AutoCloseable {
             NetworkNamespace.open(taskNetns).call(() -> {
                 try (RtNetlink nl = RtNetlink.open()) {
                     nl.rename(tapName, ifName);
-                    nl.setAddress(ifName, MacAddress.of(macBytes(mac)));
+                    nl.setAddress(ifName, MacAddress.of(mac));
                     nl.setMtu(ifName, network.mtu());
                     TapPort.capGsoSegments(nl, ifName, offload);
                     nl.addAddress(ifName, inet(ipv4), network.prefixLength());
@@ -316,15 +316,7 @@ public final class OverlayDataplane implements AutoCloseable {
                 return view.port(i);
             }
         }
-        throw new IllegalStateException("port for " + Long.toHexString(mac) + " missing after rebuild");
-    }
-
-    private static byte[] macBytes(long mac) {
-        byte[] b = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            b[i] = (byte) (mac >>> (40 - 8 * i));
-        }
-        return b;
+        throw new IllegalStateException("port for " + MacAddress.of(mac) + " missing after rebuild");
     }
 
     static InetAddress inet(int ipv4) throws java.net.UnknownHostException {

@@ -1,8 +1,8 @@
 package io.trellis.tunnel;
 
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trellis.admin.AdminResponse;
 import io.trellis.admin.AdminServer;
 import io.trellis.admin.Router;

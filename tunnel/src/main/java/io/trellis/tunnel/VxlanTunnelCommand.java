@@ -15,13 +15,14 @@ import io.trellis.ipsec.esp.NativeAesGcm;
 import io.trellis.ipsec.keyring.KeyFile;
 import io.trellis.ipsec.keyring.KeyFileException;
 import io.trellis.ipsec.keyring.MasterKey;
+import io.trellis.process.StopSignals;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,6 +35,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "vxlan-tunnel", description = "Run a point-to-point VXLAN tunnel to one peer until stopped (root).")
 public final class VxlanTunnelCommand implements Callable<Integer> {
+    /** Closing the TAP and sockets is quick; this only bounds an exit that is not a signal. */
+    private static final Duration STOP_LIMIT_AT_EXIT = Duration.ofSeconds(10);
+
     @Spec
     CommandSpec spec;
 
@@ -105,7 +109,6 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
                 throw CliException.user("cannot serve --metrics-addr " + metricsAddr + ": " + e.getMessage());
             }
         }
-        CountDownLatch done = new CountDownLatch(1);
         TunnelMetrics served = metrics;
         RotationReminder reminder = tunnel.esp() == null ? null : new RotationReminder(tunnel.esp().keys().keyRing(vni), out);
         Runnable stop = () -> {
@@ -117,11 +120,8 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
                 served.close();
             }
             printCounters(out, tunnel);
-            done.countDown();
         };
-        for (String sig : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> new Thread(stop, "stop").start());
-        }
+        StopSignals signals = StopSignals.install(stop, STOP_LIMIT_AT_EXIT);
         if (keys != null) {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> new Thread(() -> reload(keys, tunnel, out, err), "reload").start());
         }
@@ -140,7 +140,7 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
             out.printf("metrics: http://%s/metrics%n", metrics.address());
         }
         out.flush();
-        done.await();
+        signals.await();
         return 0;
     }
 

@@ -109,9 +109,9 @@ class EncryptedTunnelCommandTest {
         assertThat(m.find()).isTrue();
         String metrics = sh("ip netns exec " + A + " bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + m.group(1)
                 + "; printf \"GET /metrics HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n\" >&3; timeout 5 cat <&3'");
-        assertThat(metrics).contains("trellis_esp_drops_total{reason=\"auth_failed\",} 0.0")
-                .contains("trellis_esp_drops_total{reason=\"bad_spi\",} 0.0")
-                .containsPattern("trellis_esp_packets_total\\{direction=\"encrypted\",\\} [1-9]");
+        assertThat(metrics).contains("trellis_esp_drops_total{reason=\"auth_failed\"} 0.0")
+                .contains("trellis_esp_drops_total{reason=\"bad_spi\"} 0.0")
+                .containsPattern("trellis_esp_packets_total\\{direction=\"encrypted\"\\} [1-9]");
 
         // No leader rotates a standalone tunnel's key: A (interval 2 s) says when it is due, once per
         // send key however often it checks; B (12 h) says nothing.

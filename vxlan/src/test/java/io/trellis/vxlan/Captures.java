@@ -48,11 +48,7 @@ public final class Captures {
                     hex.append(line.replaceAll("\\s", ""));
                 }
             }
-            byte[] out = new byte[hex.length() / 2];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
-            }
-            return out;
+            return java.util.HexFormat.of().parseHex(hex);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

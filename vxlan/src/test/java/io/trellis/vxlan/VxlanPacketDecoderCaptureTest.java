@@ -6,7 +6,7 @@ import io.trellis.vxlan.arp.ArpFlyweight;
 import io.trellis.vxlan.arp.ArpOperation;
 import io.trellis.vxlan.checksum.InternetChecksum;
 import io.trellis.vxlan.ethernet.EtherType;
-import io.trellis.vxlan.ethernet.MacAddress;
+import io.trellis.vxlan.ethernet.MacBits;
 import io.trellis.vxlan.icmp.IcmpFlyweight;
 import io.trellis.vxlan.icmp.Icmpv6Flyweight;
 import io.trellis.vxlan.ipv6.Ipv6Flyweight;
@@ -42,7 +42,7 @@ class VxlanPacketDecoderCaptureTest {
     void arpRequestFromAAcrossTheOverlay() {
         ByteBuf buf = decode("arp-request");
         assertOuter(decoder, true, 17439, 0xb27c, 60216, 58, 0x8822);
-        assertInnerEthernet(decoder, MacAddress.BROADCAST, OVERLAY_MAC_A, EtherType.ARP_VALUE);
+        assertInnerEthernet(decoder, MacBits.BROADCAST, OVERLAY_MAC_A, EtherType.ARP_VALUE);
         ArpFlyweight arp = decoder.arp();
         assertThat(decoder.has(Layer.INNER_ARP)).isTrue();
         assertThat(arp.hardwareType()).isEqualTo(ArpFlyweight.HARDWARE_TYPE_ETHERNET);
@@ -52,7 +52,7 @@ class VxlanPacketDecoderCaptureTest {
         assertThat(ArpOperation.valueOf(arp.operation())).isSameAs(ArpOperation.REQUEST);
         assertThat(arp.senderHardwareAddress()).isEqualTo(OVERLAY_MAC_A);
         assertThat(arp.senderProtocolAddress()).isEqualTo(OVERLAY_IP_A);
-        assertThat(arp.targetHardwareAddress()).isEqualTo(MacAddress.ZERO);
+        assertThat(arp.targetHardwareAddress()).isEqualTo(MacBits.ZERO);
         assertThat(arp.targetProtocolAddress()).isEqualTo(OVERLAY_IP_B);
         assertThat(arp.isGratuitous()).isFalse();
         assertThat(arp.offset() + arp.headerLength()).isEqualTo(buf.capacity());
@@ -140,7 +140,7 @@ class VxlanPacketDecoderCaptureTest {
         assertOuter(decoder, false, 29055, 0x84d8, 46778, 126, 0xf90d);
         // MLDv2 report to ff02::16 from the unspecified address, multicast MAC 33:33:00:00:00:16 (RFC 2464 §7).
         assertInnerEthernet(decoder, 0x3333_0000_0016L, OVERLAY_MAC_B, EtherType.IPV6_VALUE);
-        assertThat(MacAddress.isMulticast(decoder.innerEthernet().destination())).isTrue();
+        assertThat(MacBits.isMulticast(decoder.innerEthernet().destination())).isTrue();
         Ipv6Flyweight ip = decoder.innerIpv6();
         assertThat(ip.nextHeader()).isEqualTo(IpProtocol.HOPOPT_NUMBER);
         assertThat(IpProtocol.valueOf(ip.nextHeader())).isSameAs(IpProtocol.HOPOPT);

@@ -9,12 +9,12 @@ import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
 import io.trellis.cli.DurationText;
 import io.trellis.cli.TrellisCommand;
+import io.trellis.process.StopSignals;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "agent", description = "Run the Trellis node agent (the daemon).")
 public final class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+    /** Stopping tasks (their grace period) and closing Raft; past this an exit not caused by a signal goes ahead. */
+    private static final Duration SHUTDOWN_LIMIT_AT_EXIT = Duration.ofSeconds(60);
 
     @Spec
     CommandSpec spec;
@@ -92,27 +94,19 @@ public final class AgentCommand implements Callable<Integer> {
             daemon.close();
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Exit 0 after a clean stop on SIGTERM/SIGINT, not the JVM's 143/130: scripts and
-        // supervisors read "stopped cleanly" from it.
-        for (String sig : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> new Thread(() -> System.exit(0), "exit").start());
-        }
-        Thread hook = new Thread(() -> {
+        StopSignals signals = StopSignals.install(() -> {
             LOG.info("shutting down");
             server.close();
-            daemon.close();
+            daemon.close(); // also ends a resume still waiting for a quorum
             LOG.info("stopped");
-            stopped.countDown();
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        }, SHUTDOWN_LIMIT_AT_EXIT);
         LOG.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr + " (mutual TLS)");
         try {
             daemon.start();
         } catch (Exception e) {
             LOG.error("could not resume the swarm: {}", e.getMessage(), e);
         }
-        stopped.await();
+        signals.await();
         return 0;
     }
 }

@@ -86,7 +86,9 @@ public final class AgentDaemon implements AutoCloseable {
             throws IOException {
         refuseIfMember();
         String addr = NodeAddresses.advertise(advertiseAddr, cfg.advertiseAddr());
-        NewSwarm swarm = NewSwarm.create(addr, NodeAddresses.listen(listenAddr, addr), cfg.raftPort(), autolock, clock);
+        String listen = NodeAddresses.listen(listenAddr, addr);
+        ManagerPorts.requireFree(NodeAddresses.hostPort(addr, cfg.raftPort()), listen);
+        NewSwarm swarm = NewSwarm.create(addr, listen, cfg.raftPort(), autolock, clock);
         SwarmIdentity id = swarm.member().identity();
         try {
             adopt(swarm.member());
@@ -109,6 +111,9 @@ public final class AgentDaemon implements AutoCloseable {
         refuseIfMember();
         MembershipGrant member = SwarmJoin.join(token, remote, advertiseAddr, listenAddr, cfg);
         SwarmIdentity id = member.identity();
+        if (id.isManager()) {
+            requirePortsAfterAdmission(id);
+        }
         try {
             adopt(member);
             if (member.dataKey() != null) { // admitted as a manager
@@ -166,6 +171,20 @@ public final class AgentDaemon implements AutoCloseable {
         }
         locked = false;
         startMember(dataKey, true);
+    }
+
+    /**
+     * Only the managers' answer tells whether the token made this node a manager, so its ports are
+     * checked once admitted, before anything is saved; the node record the managers already made
+     * stays behind, and the message names it.
+     */
+    private static void requirePortsAfterAdmission(SwarmIdentity id) {
+        try {
+            ManagerPorts.requireFree(id);
+        } catch (ApiException e) {
+            throw new ApiException(e.kind(), e.getMessage() + " (the managers admitted this attempt as node "
+                    + id.nodeId() + ": demote and remove it with trellis node demote, trellis node rm)");
+        }
     }
 
     // ---------------------------------------------------------------- membership plumbing

@@ -91,6 +91,7 @@ final class ManagerRole implements AutoCloseable {
     }
 
     private void startReplica(SwarmIdentity id, byte[] dataKey, boolean joining) throws IOException {
+        ManagerPorts.requireFree(id); // a conflict is the user's to fix: one line, nothing started
         RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(credentials.keys(),
                 ClusterTrust.managers(credentials.tls().ca(), id.clusterId(), new CurrentManagers(this::storeView, this::raftVoters)));
         ControlPlane m = ControlPlane.start(id, cfg.raftDir(), dataKey, raftTls, joining, metrics, clock);

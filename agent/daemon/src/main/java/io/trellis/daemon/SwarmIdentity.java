@@ -1,7 +1,6 @@
 package io.trellis.daemon;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trellis.api.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,6 @@ public record SwarmIdentity(String clusterId, String nodeId, String raftAddress,
                             String managerAddr, List<String> managers) {
     public static final String MANAGER = "manager";
     public static final String WORKER = "worker";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public SwarmIdentity {
         role = role == null ? MANAGER : role; // written before roles existed: the node was its swarm's manager
@@ -43,13 +40,13 @@ public record SwarmIdentity(String clusterId, String nodeId, String raftAddress,
     }
 
     public static Optional<SwarmIdentity> load(Path file) throws IOException {
-        return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), SwarmIdentity.class)) : Optional.empty();
+        return Files.exists(file) ? Optional.of(Json.MAPPER.readValue(file.toFile(), SwarmIdentity.class)) : Optional.empty();
     }
 
     public void save(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(tmp.toFile(), this);
+        Json.MAPPER.writeValue(tmp.toFile(), this);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 }

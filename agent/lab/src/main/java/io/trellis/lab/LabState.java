@@ -1,7 +1,6 @@
 package io.trellis.lab;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trellis.api.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,6 @@ import java.util.Optional;
  */
 public record LabState(int managers, List<LabNode> nodes) {
     static final Path FILE = Path.of("/run/trellis/lab/lab.json");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public LabState {
         nodes = List.copyOf(nodes);
@@ -55,14 +52,14 @@ public record LabState(int managers, List<LabNode> nodes) {
     }
 
     static Optional<LabState> load() throws IOException {
-        return Files.exists(FILE) ? Optional.of(JSON.readValue(FILE.toFile(), LabState.class)) : Optional.empty();
+        return Files.exists(FILE) ? Optional.of(Json.MAPPER.readValue(FILE.toFile(), LabState.class)) : Optional.empty();
     }
 
     /** Written to a temporary file and renamed, so a reader never sees half a state. */
     void save() throws IOException {
         Files.createDirectories(FILE.getParent());
         Path tmp = FILE.resolveSibling(FILE.getFileName() + ".tmp");
-        JSON.writeValue(tmp.toFile(), this);
+        Json.MAPPER.writeValue(tmp.toFile(), this);
         Files.move(tmp, FILE, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

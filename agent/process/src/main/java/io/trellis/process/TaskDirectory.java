@@ -1,6 +1,6 @@
 package io.trellis.process;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trellis.api.Json;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,7 +15,6 @@ import java.util.Set;
  * process that runs it, which is what lets a restarted agent find and adopt its tasks.
  */
 public final class TaskDirectory {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
 
     /** What a restarted agent needs to recognise its process: PID plus start time guards against PID reuse. */
@@ -46,14 +45,14 @@ public final class TaskDirectory {
 
     public void writeProcess(String taskId, ProcessRecord r) throws IOException {
         Path tmp = dir(taskId).resolve("process.json.tmp");
-        JSON.writeValue(tmp.toFile(), r);
+        Json.MAPPER.writeValue(tmp.toFile(), r);
         Files.move(tmp, dir(taskId).resolve("process.json"), StandardCopyOption.ATOMIC_MOVE);
     }
 
     public Optional<ProcessRecord> readProcess(String taskId) {
         Path p = dir(taskId).resolve("process.json");
         try {
-            return Files.exists(p) ? Optional.of(JSON.readValue(p.toFile(), ProcessRecord.class)) : Optional.empty();
+            return Files.exists(p) ? Optional.of(Json.MAPPER.readValue(p.toFile(), ProcessRecord.class)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // half-written by a killed agent: treat as not running
         }

@@ -1,11 +1,12 @@
 package io.trellis.workload;
 
+import io.trellis.process.StopSignals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,6 +16,9 @@ import picocli.CommandLine.Spec;
  * executor stops the task. Tests call {@link #start} instead of {@link #call} to stop it themselves.
  */
 abstract class WorkloadSubcommand implements Callable<Integer> {
+    /** Closing a listening socket takes no time; this only bounds an exit that is not a signal. */
+    private static final Duration CLOSE_LIMIT_AT_EXIT = Duration.ofSeconds(5);
+
     @Spec
     CommandSpec spec;
 
@@ -40,19 +44,15 @@ abstract class WorkloadSubcommand implements Callable<Integer> {
     public final Integer call() throws IOException, InterruptedException {
         WorkloadIdentity identity = WorkloadIdentity.fromEnvironment(System.getenv());
         Workload workload = start(identity);
-        CountDownLatch stopped = new CountDownLatch(1);
         // Executors stop a task with SIGTERM: close the socket so the port is free at once.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            workload.close();
-            stopped.countDown();
-        }, "workload-shutdown"));
+        StopSignals signals = StopSignals.install(workload::close, CLOSE_LIMIT_AT_EXIT);
         PrintWriter out = spec.commandLine().getOut();
         String task = identity.taskName().isEmpty() ? "" : identity.taskName() + " ";
         // The requested address: a wildcard bind reports itself as the IPv6 "::" of a dual-stack socket.
         InetSocketAddress listening = new InetSocketAddress(bind, workload.localAddress().getPort());
         out.println(kind() + " workload " + task + "listening on " + Workload.format(listening));
         out.flush();
-        stopped.await();
+        signals.await();
         return 0;
     }
 }

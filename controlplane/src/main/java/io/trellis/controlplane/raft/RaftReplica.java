@@ -10,6 +10,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.TimeDuration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,6 +56,14 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     private volatile long forwardingTerm;
     private final RaftMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    static {
+        // Ratis ends the JVM (System.exit) when its gRPC server cannot start, and from the default
+        // uncaught-exception handler it installs. In an agent that would happen inside an admin
+        // request, whose shutdown hook then waits on that request forever. Disabled, Ratis logs and
+        // throws instead, and the caller turns it into an error for the user.
+        ExitUtils.disableSystemExit();
+    }
 
     private RaftReplica(RaftConfiguration config, RaftServer server, RaftServer.Division division,
                         ProposalClient proposals, RaftMetrics metrics) {

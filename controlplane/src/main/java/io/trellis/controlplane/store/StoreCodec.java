@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 
 /** JSON encoding of log entries, replies and snapshots. One place, so the format is easy to evolve. */
 public final class StoreCodec {
-    // Unknown fields are tolerated so a newer peer's entries do not stop an older replica.
+    // Its own mapper, not the admin API's (agent/api Json, which this module cannot see anyway): log
+    // entries and snapshots are a format on disk and between replicas, and must not change when the
+    // API's presentation does. Unknown fields are tolerated so a newer peer's entries do not stop an
+    // older replica.
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 

@@ -168,6 +168,19 @@ class RaftReplicaTest {
         assertThat(RaftReplica.startupOption(config().build())).isEqualTo(StartupOption.FORMAT);
     }
 
+    /** Ratis on its own calls System.exit when its gRPC server cannot bind: this JVM would not get past start. */
+    @Test
+    void aTakenPortFailsTheStartInsteadOfEndingTheProcess() throws Exception {
+        RaftConfiguration cfg = config().build();
+        try (ServerSocket taken = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThatThrownBy(() -> RaftReplica.start(cfg, new AppendLog(), registry))
+                    .hasStackTraceContaining("Failed to start Grpc server");
+        }
+        assertThat(registry.find("trellis.raft.term").gauge()).isNull();
+        RaftReplica replica = startLeader(new AppendLog());
+        assertThat(text(replica.propose(bytes("after")).get(5, TimeUnit.SECONDS))).isEqualTo("1");
+    }
+
     private RaftReplica startLeader(AppendLog state) throws IOException {
         RaftReplica replica = RaftReplica.start(config().build(), state, registry);
         started.add(replica);

@@ -13,7 +13,7 @@ import io.trellis.vxlan.arp.ArpFlyweight;
 import io.trellis.vxlan.arp.ArpOperation;
 import io.trellis.vxlan.ethernet.EthernetEncoder;
 import io.trellis.vxlan.ethernet.EthernetFlyweight;
-import io.trellis.vxlan.ethernet.MacAddress;
+import io.trellis.vxlan.ethernet.MacBits;
 import io.trellis.vxlan.checksum.InternetChecksum;
 import io.trellis.vxlan.icmp.IcmpEncoder;
 import io.trellis.vxlan.icmp.Icmpv6Encoder;
@@ -83,7 +83,7 @@ public final class VirtualSwitch {
             return;
         }
         long dst = eth.destination();
-        long d = MacAddress.isMulticast(dst) ? LongLongMap.MISSING : view.macs.get(dst);
+        long d = MacBits.isMulticast(dst) ? LongLongMap.MISSING : view.macs.get(dst);
         if (d != LongLongMap.MISSING && (d & NetworkView.LOCAL) != 0) {
             if (view.ports[(int) (d & 0xFFFF)].sink().sendVnet(buf, vnetOffset, length)) {
                 c.toPortsPackets.increment();
@@ -98,7 +98,7 @@ public final class VirtualSwitch {
             remote = view.floodVtep;
         } else if (d == LongLongMap.MISSING) {
             // Offloaded frames are unicast TCP/UDP: broadcast and ARP never carry a GSO header.
-            c.drop(MacAddress.isMulticast(dst) ? DropReason.BROADCAST : DropReason.UNKNOWN_DESTINATION);
+            c.drop(MacBits.isMulticast(dst) ? DropReason.BROADCAST : DropReason.UNKNOWN_DESTINATION);
             return;
         } else {
             remote = (int) d;
@@ -156,7 +156,7 @@ public final class VirtualSwitch {
         }
         long dst = eth.destination();
         if (view.isTunnel()) {
-            long d = MacAddress.isMulticast(dst) ? LongLongMap.MISSING : view.macs.get(dst);
+            long d = MacBits.isMulticast(dst) ? LongLongMap.MISSING : view.macs.get(dst);
             if (d != LongLongMap.MISSING && (d & NetworkView.LOCAL) != 0) {
                 deliver(view, (int) (d & 0xFFFF), buf, offset, length);
             } else {
@@ -164,7 +164,7 @@ public final class VirtualSwitch {
             }
             return;
         }
-        if (MacAddress.isMulticast(dst)) {
+        if (MacBits.isMulticast(dst)) {
             if (eth.etherType() == EtherType.ARP_VALUE) {
                 answerArp(ctx, view, port, buf, offset, length);
             } else {
@@ -278,7 +278,7 @@ public final class VirtualSwitch {
             c.drop(DropReason.UNKNOWN_DESTINATION);
             return;
         }
-        if (MacAddress.isMulticast(dst)) {
+        if (MacBits.isMulticast(dst)) {
             c.drop(DropReason.BROADCAST);
             return;
         }

@@ -3,8 +3,8 @@ package io.trellis.dataplane.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.trellis.dataplane.secure.EspVtepCounters;
@@ -46,14 +46,14 @@ class EspMetricsTest {
         new EspMetrics(counters, drops, Tags.empty()).bindTo(registry);
         String text = registry.scrape();
         assertThat(text)
-                .contains("trellis_esp_drops_total{reason=\"replayed\",} 1.0")
-                .contains("trellis_esp_drops_total{reason=\"truncated\",} 1.0")
-                .contains("trellis_esp_drops_total{reason=\"auth_failed\",} 0.0")
-                .contains("trellis_esp_drops_total{reason=\"wrong_network\",} 1.0")
-                .contains("trellis_esp_send_drops_total{reason=\"no_key\",} 3.0")
-                .contains("trellis_esp_packets_total{direction=\"encrypted\",} 1.0")
-                .contains("trellis_esp_packets_total{direction=\"decrypted\",} 1.0")
-                .contains("trellis_esp_bytes_total{direction=\"decrypted\",} 40.0");
+                .contains("trellis_esp_drops_total{reason=\"replayed\"} 1.0")
+                .contains("trellis_esp_drops_total{reason=\"truncated\"} 1.0")
+                .contains("trellis_esp_drops_total{reason=\"auth_failed\"} 0.0")
+                .contains("trellis_esp_drops_total{reason=\"wrong_network\"} 1.0")
+                .contains("trellis_esp_send_drops_total{reason=\"no_key\"} 3.0")
+                .contains("trellis_esp_packets_total{direction=\"encrypted\"} 1.0")
+                .contains("trellis_esp_packets_total{direction=\"decrypted\"} 1.0")
+                .contains("trellis_esp_bytes_total{direction=\"decrypted\"} 40.0");
         registry.close();
     }
 }

@@ -2,8 +2,8 @@ package io.trellis.dataplane.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trellis.dataplane.switching.VtepCounters;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +18,9 @@ class VtepMetricsTest {
         new VtepMetrics(counters).bindTo(registry);
 
         String text = registry.scrape();
-        assertThat(text).contains("trellis_vtep_drops_total{reason=\"unknown_peer\",} 3.0");
-        assertThat(text).contains("trellis_vtep_drops_total{reason=\"malformed\",} 1.0");
-        assertThat(text).contains("trellis_vtep_drops_total{reason=\"unknown_vni\",} 0.0");
+        assertThat(text).contains("trellis_vtep_drops_total{reason=\"unknown_peer\"} 3.0");
+        assertThat(text).contains("trellis_vtep_drops_total{reason=\"malformed\"} 1.0");
+        assertThat(text).contains("trellis_vtep_drops_total{reason=\"unknown_vni\"} 0.0");
         registry.close();
     }
 }

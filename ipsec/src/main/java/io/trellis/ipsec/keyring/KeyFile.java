@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -70,15 +71,12 @@ public final class KeyFile {
             throw new KeyFileException(where + " has " + line.length()
                     + " characters: a key is 32 hex characters (AES-128) or 64 (AES-256)");
         }
-        byte[] key = new byte[line.length() / 2];
         for (int i = 0; i < line.length(); i++) {
-            int digit = Character.digit(line.charAt(i), 16);
-            if (digit < 0 || line.charAt(i) > 'f') {
+            if (!HexFormat.isHexDigit(line.charAt(i))) { // ASCII only, unlike Character.digit
                 throw new KeyFileException(where + " has '" + line.charAt(i) + "' at column " + (i + 1)
                         + ": a key is hex digits only (0-9, a-f, A-F)");
             }
-            key[i / 2] |= (byte) (i % 2 == 0 ? digit << 4 : digit);
         }
-        return key;
+        return HexFormat.of().parseHex(line);
     }
 }

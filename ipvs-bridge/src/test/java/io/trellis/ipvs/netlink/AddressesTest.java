@@ -10,19 +10,34 @@ import org.junit.jupiter.api.Test;
 class AddressesTest {
 
     @Test
-    void macAddressRoundTripsInLowerCase() {
+    void macAddressParsesEitherCaseAndPrintsLowerCase() {
         MacAddress mac = MacAddress.parse("02:42:AC:11:00:02");
 
-        assertThat(mac).hasToString("02:42:ac:11:00:02").isEqualTo(MacAddress.of(mac.bytes()));
+        assertThat(mac).hasToString("02:42:ac:11:00:02")
+                .isEqualTo(MacAddress.of(mac.bytes()))
+                .isEqualTo(MacAddress.parse("02:42:ac:11:00:02"));
         assertThat(MacAddress.ZERO).hasToString("00:00:00:00:00:00");
     }
 
     @Test
+    void macAddressConvertsToAndFromTheDataPlanesLong() {
+        assertThat(MacAddress.parse("02:42:c6:33:64:01").toLong()).isEqualTo(0x02_42_c6_33_64_01L);
+        assertThat(MacAddress.of(0xff_ff_ff_ff_ff_ffL)).hasToString("ff:ff:ff:ff:ff:ff");
+        assertThat(MacAddress.of(0x33_33_00_00_00_16L).toLong()).isEqualTo(0x33_33_00_00_00_16L);
+        assertThat(MacAddress.ZERO.toLong()).isZero();
+    }
+
+    @Test
     void malformedMacAddressIsRefusedNamingTheFormat() {
-        assertThatThrownBy(() -> MacAddress.parse("02-42-ac-11-00-02"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("MAC address '02-42-ac-11-00-02' must be six colon-separated hex octets,"
-                        + " such as 02:42:ac:11:00:02");
+        for (String bad : new String[] {"02-42-ac-11-00-02", "02.42.ac.11.00.02", "0242.ac11.0002", "02:42-ac:11:00:02",
+                "", "02:42:ac:11:00", "02:42:ac:11:00:02:03", "02:42:ac:11:00:0g", "02:42:ac:11:00:011",
+                "2:42:ac:11:00:02", " 02:42:ac:11:00:02", "\u0660\u0662:42:ac:11:00:02"}) {
+            assertThatThrownBy(() -> MacAddress.parse(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("MAC address '" + bad + "' must be six colon-separated hex octets,"
+                            + " such as 02:42:ac:11:00:02");
+        }
+        assertThatThrownBy(() -> MacAddress.parse(null)).hasMessageStartingWith("MAC address 'null' must be");
     }
 
     @Test

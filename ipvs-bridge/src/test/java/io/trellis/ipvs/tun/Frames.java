@@ -24,12 +24,7 @@ final class Frames {
     }
 
     static byte[] mac(String text) {
-        String[] parts = text.split(":");
-        byte[] mac = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            mac[i] = (byte) Integer.parseInt(parts[i], 16);
-        }
-        return mac;
+        return io.trellis.ipvs.netlink.MacAddress.parse(text).bytes();
     }
 
     static byte[] ipv4(String text) {

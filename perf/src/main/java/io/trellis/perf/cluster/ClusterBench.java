@@ -1,5 +1,7 @@
 package io.trellis.perf.cluster;
 
+import io.trellis.cli.CliException;
+import io.trellis.cli.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,16 +78,14 @@ public final class ClusterBench {
         return v;
     }
 
-    /** The agent's --heartbeat-period spellings used here: 500ms, 5s. */
+    /** Read as the agent reads its --heartbeat-period, so every spelling it takes works here. */
     private static Duration period(String text) {
-        if (text.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        try {
+            return DurationText.parse("--heartbeats", text);
+        } catch (CliException e) {
+            usage(e.getMessage());
+            return null;
         }
-        if (text.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-        }
-        usage("--heartbeats takes periods like 500ms or 5s, got \"" + text + "\"");
-        return null;
     }
 
     private static List<Integer> ints(String csv) {

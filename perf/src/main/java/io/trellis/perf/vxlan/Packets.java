@@ -57,10 +57,9 @@ public final class Packets {
         if (digits.length() % 2 != 0) {
             throw new IllegalArgumentException("hex dump has an odd number of digits: " + digits.length());
         }
-        ByteBuf b = direct(digits.length() / 2);
-        for (int i = 0; i < b.capacity(); i++) {
-            b.setByte(i, Integer.parseInt(digits, 2 * i, 2 * i + 2, 16));
-        }
+        byte[] bytes = java.util.HexFormat.of().parseHex(digits);
+        ByteBuf b = direct(bytes.length);
+        b.setBytes(0, bytes);
         return b;
     }
 

@@ -57,6 +57,11 @@ public final class AgentProcess {
         }
     }
 
+    /** The port its Raft replica listens on (passed as {@code --raft-port}). */
+    public int raftPort() {
+        return raftPort;
+    }
+
     /** {@code <prefix>.<this JVM's PID mod 250>.<n>}: agents of two runs at once never share an address. */
     public static String loopbackAddress(String prefix, int n) {
         return prefix + "." + (ProcessHandle.current().pid() % 250) + "." + n;

@@ -2,7 +2,7 @@ package io.trellis.vxlan.arp;
 
 import io.netty.buffer.ByteBuf;
 import io.trellis.vxlan.ethernet.EtherType;
-import io.trellis.vxlan.ethernet.MacAddress;
+import io.trellis.vxlan.ethernet.MacBits;
 
 /** Writes 28-byte ARP requests and replies for IPv4 over Ethernet (RFC 826) at an absolute offset. */
 public final class ArpEncoder {
@@ -11,7 +11,7 @@ public final class ArpEncoder {
 
     /** A request "who has {@code targetIp}? tell {@code senderIp}"; the target MAC is zero (RFC 826). Returns 28. */
     public static int writeRequest(ByteBuf buf, int offset, long senderMac, int senderIp, int targetIp) {
-        return write(buf, offset, ArpOperation.REQUEST_CODE, senderMac, senderIp, MacAddress.ZERO, targetIp);
+        return write(buf, offset, ArpOperation.REQUEST_CODE, senderMac, senderIp, MacBits.ZERO, targetIp);
     }
 
     /** A reply "{@code senderIp} is at {@code senderMac}" addressed to the requester. Returns 28. */

@@ -7,7 +7,7 @@ import io.trellis.vxlan.Captures;
 import io.trellis.vxlan.Malformed;
 import io.trellis.vxlan.ethernet.EtherType;
 import io.trellis.vxlan.ethernet.EthernetEncoder;
-import io.trellis.vxlan.ethernet.MacAddress;
+import io.trellis.vxlan.ethernet.MacBits;
 import org.junit.jupiter.api.Test;
 
 import static io.trellis.vxlan.Captures.*;
@@ -19,7 +19,7 @@ class ArpEncoderTest {
     void requestIsByteForByteWhatTheKernelSent() {
         ByteBuf buf = Unpooled.buffer(42);
         try {
-            int n = EthernetEncoder.write(buf, 0, MacAddress.BROADCAST, OVERLAY_MAC_A, EtherType.ARP_VALUE);
+            int n = EthernetEncoder.write(buf, 0, MacBits.BROADCAST, OVERLAY_MAC_A, EtherType.ARP_VALUE);
             n += ArpEncoder.writeRequest(buf, n, OVERLAY_MAC_A, OVERLAY_IP_A, OVERLAY_IP_B);
             assertThat(n).isEqualTo(42);
             byte[] captured = Captures.bytes("arp-request");

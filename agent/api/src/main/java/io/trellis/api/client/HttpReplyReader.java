@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -81,12 +82,11 @@ final class HttpReplyReader {
             String sizeLine = readLine(in);
             int semicolon = sizeLine.indexOf(';'); // chunk extensions, RFC 9112 §7.1.1
             String size = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim();
-            long length;
-            try {
-                length = Long.parseLong(size, 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("the agent sent a malformed chunk size: " + sizeLine, e);
+            // Hex digits only: Long.parseLong would also take a sign, and a negative size.
+            if (size.isEmpty() || size.length() > 15 || !size.chars().allMatch(HexFormat::isHexDigit)) {
+                throw new IOException("the agent sent a malformed chunk size: " + sizeLine);
             }
+            long length = HexFormat.fromHexDigitsToLong(size);
             if (length == 0) {
                 while (!readLine(in).isEmpty()) {
                     // trailer fields carry nothing the client needs

@@ -51,6 +51,17 @@ class HttpReplyReaderTest {
     }
 
     @Test
+    void aChunkSizeThatIsNotHexDigitsIsAnError() {
+        // "-5" and "+5" are numbers Long.parseLong(s, 16) takes; a chunk size is hex digits only.
+        for (String size : new String[] {"-5", "+5", "", "0x5", "5 5", "1000000000000000"}) {
+            assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size
+                    + "\r\nhello\r\n0\r\n\r\n", 200)).as(size)
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("the agent sent a malformed chunk size: " + size);
+        }
+    }
+
+    @Test
     void malformedStatusLineIsAnError() {
         assertThatThrownBy(() -> read("SSH-2.0-OpenSSH_9.2\r\n\r\n", 0))
                 .hasMessage("the agent sent a malformed status line: SSH-2.0-OpenSSH_9.2");
