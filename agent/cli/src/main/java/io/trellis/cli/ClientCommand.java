@@ -3,6 +3,7 @@ package io.trellis.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -11,12 +12,15 @@ abstract class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    AgentHostOption host;
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
     AgentConnection agent() {
-        return AgentConnection.to(((TrellisCommand) spec.root().userObject()).host);
+        return AgentConnection.to(host.host);
     }
 
     /** {@code --format}: "table" (default) or "json", like Docker's listings. */

@@ -1,10 +1,12 @@
 package io.trellis.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The {@code trellis} root command with the client commands; {@link Cli} adds the rest. */
+/**
+ * The {@code trellis} root command with the client commands; {@link Cli} adds the rest. The agent's
+ * address ({@code -H}) is an option of the commands that use one ({@link AgentHostOption}), not of the root.
+ */
 @Command(name = "trellis",
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT, // --help and --version on every subcommand
@@ -17,14 +19,4 @@ import picocli.CommandLine.ScopeType;
             ServiceCommand.class,
         })
 public final class TrellisCommand {
-
-    @Option(names = {"-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "Agent to talk to: unix:///path or tcp://host:port (default: $TRELLIS_HOST, then "
-                    + AgentConnection.HOST_DEFAULT + ").")
-    String host;
-
-    /** The {@code -H/--host} given on the command line, or null. */
-    public String host() {
-        return host;
-    }
 }

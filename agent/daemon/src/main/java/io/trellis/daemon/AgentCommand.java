@@ -4,7 +4,6 @@ import io.trellis.admin.AdminServer;
 import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
 import io.trellis.cli.DurationText;
-import io.trellis.cli.TrellisCommand;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,17 +13,15 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code trellis agent}: the node daemon. Runs until SIGTERM or SIGINT, then shuts down cleanly. */
 @Command(name = "agent", description = "Run the Trellis node agent (the daemon).")
 public final class AgentCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
-
-    @Spec
-    CommandSpec spec;
+    @Option(names = {"-H", "--host"}, paramLabel = "URL",
+            description = "Where the agent listens for the CLI: unix:///path or tcp://host:port (default: $TRELLIS_HOST, then "
+                    + AgentConnection.HOST_DEFAULT + ").")
+    String host;
 
     @Option(names = "--data-dir", description = "State directory (default ${DEFAULT-VALUE}).",
             defaultValue = "/var/lib/trellis")
@@ -61,7 +58,9 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
         }
         Duration heartbeat = DurationText.parse("--heartbeat-period", heartbeatPeriod);
-        String host = AgentConnection.resolveHost(((TrellisCommand) spec.root().userObject()).host());
+        // Not a static field: Main builds this command for every call, and a CLI call must not start logging.
+        Logger log = LoggerFactory.getLogger(AgentCommand.class);
+        String host = AgentConnection.resolveHost(this.host);
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat);
@@ -80,18 +79,18 @@ public final class AgentCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> new Thread(() -> System.exit(0), "exit").start());
         }
         Thread hook = new Thread(() -> {
-            LOG.info("shutting down");
+            log.info("shutting down");
             server.close();
             daemon.close();
-            LOG.info("stopped");
+            log.info("stopped");
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr);
+        log.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr);
         try {
             daemon.start();
         } catch (Exception e) {
-            LOG.error("could not resume the swarm: {}", e.getMessage(), e);
+            log.error("could not resume the swarm: {}", e.getMessage(), e);
         }
         stopped.await();
         return 0;

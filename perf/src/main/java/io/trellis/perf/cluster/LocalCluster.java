@@ -81,12 +81,12 @@ final class LocalCluster implements AutoCloseable {
         return Stream.concat(managers.stream(), workers.stream()).filter(a -> a.name.equals(name)).findFirst();
     }
 
-    /** Runs {@code trellis --host HOST ARGS} in this JVM and returns its output; fails with its error line. */
+    /** Runs {@code trellis ARGS} with {@code --host HOST} after the command's two words in this JVM; fails with its error line. */
     static String cli(String host, String... args) throws IOException {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> argv = new ArrayList<>(List.of("--host", host));
-        argv.addAll(List.of(args));
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.addAll(Math.min(2, argv.size()), List.of("--host", host));
         int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), argv.toArray(String[]::new));
         if (code != 0) {
             throw new IOException("trellis " + String.join(" ", args) + " exited " + code + ": " + err.toString().strip());
