@@ -16,6 +16,14 @@ public final class Cli {
 
     /** @return the exit code (0 ok, 1 user error, 2 unreachable, 3 internal) */
     public static int execute(PrintWriter out, PrintWriter err, String[] args, Object... moreCommands) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // The most frequent probe of a CLI needs no parser: picocli's set-up would be most of its cost.
+            for (String line : new VersionProvider().getVersion()) {
+                out.println(line);
+            }
+            out.flush();
+            return 0;
+        }
         List<Object> commands = new ArrayList<>(List.of(SwarmCommand.class, NodeCommand.class, ServiceCommand.class));
         commands.addAll(List.of(moreCommands));
         CommandLine cl = new CommandLine(new TrellisCommand());

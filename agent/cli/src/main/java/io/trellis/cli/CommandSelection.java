@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 
 /**
  * Which top-level commands a command line needs. Picocli reflects over every command it is given,
- * and a start-up spends most of its time there; {@code trellis node ls} only needs {@code node},
- * {@code trellis --version} none. Anything else (help, a typo that deserves suggestions) gets all.
+ * and a start-up spends most of its time there; {@code trellis node ls} only needs {@code node}.
+ * Anything else (help, a typo that deserves suggestions) gets all.
  */
 final class CommandSelection {
     private CommandSelection() {
@@ -20,9 +20,6 @@ final class CommandSelection {
             return commands;
         }
         String first = args[0];
-        if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
-            return List.of();
-        }
         for (Object command : commands) {
             if (names(command).contains(first)) {
                 return List.of(command);

@@ -17,12 +17,6 @@ class CommandSelectionTest {
     }
 
     @Test
-    void versionNeedsNoCommand() {
-        assertThat(CommandSelection.needed(new String[] {"--version"}, ALL)).isEmpty();
-        assertThat(CommandSelection.needed(new String[] {"-V"}, ALL)).isEmpty();
-    }
-
-    @Test
     void helpNothingOrAnUnknownWordGetsEveryCommand() {
         assertThat(CommandSelection.needed(new String[] {}, ALL)).isEqualTo(ALL);
         assertThat(CommandSelection.needed(new String[] {"--help"}, ALL)).isEqualTo(ALL);
