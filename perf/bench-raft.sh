@@ -98,6 +98,6 @@ if $lab; then
     echo
   done
   echo "node ls after the run (a leader change during the run would show here):"
-  java -jar "$work/trellis.jar" --host unix:///run/trellis/lab/node1.sock node ls | sed 's/^/    /'
+  java -jar "$work/trellis.jar" node ls --host unix:///run/trellis/lab/node1.sock | sed 's/^/    /'
   echo "load average after (b): $(load_avg)"
 fi

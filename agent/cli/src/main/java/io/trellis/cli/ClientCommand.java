@@ -3,6 +3,7 @@ package io.trellis.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -11,13 +12,15 @@ abstract class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    AgentHostOption host;
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
     AgentConnection agent() {
-        TrellisCommand root = (TrellisCommand) spec.root().userObject();
-        return AgentConnection.to(root.host, root.tls);
+        return AgentConnection.to(host.host, host.tls);
     }
 
     /** {@code --format}: "table" (default) or "json", like Docker's listings. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
 /**
  * {@code --tlscacert}, {@code --tlscert}, {@code --tlskey}, as in Docker: for a client command the
@@ -17,15 +16,15 @@ public final class TlsOptions {
     /** Like {@code DOCKER_CERT_PATH}: a directory holding ca.pem, cert.pem and key.pem. */
     public static final String CERT_PATH_ENV = "TRELLIS_CERT_PATH";
 
-    @Option(names = "--tlscacert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(names = "--tlscacert", paramLabel = "FILE",
             description = "CA certificate (PEM) the other side's certificate must chain to.")
     Path caCert;
 
-    @Option(names = "--tlscert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(names = "--tlscert", paramLabel = "FILE",
             description = "This side's certificate (PEM).")
     Path cert;
 
-    @Option(names = "--tlskey", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(names = "--tlskey", paramLabel = "FILE",
             description = "This side's private key (PKCS#8 PEM).")
     Path key;
 

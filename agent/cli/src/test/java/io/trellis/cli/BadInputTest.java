@@ -45,8 +45,8 @@ class BadInputTest {
     void isOneLineExitOneWithoutContactingTheAgent(String command, String mentions) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> argv = new ArrayList<>(List.of("--host", "unix://" + dir.resolve("nobody.sock")));
-        argv.addAll(List.of(command.split(" ")));
+        List<String> argv = new ArrayList<>(List.of(command.split(" ")));
+        argv.addAll(2, List.of("--host", "unix://" + dir.resolve("nobody.sock"))); // an option of the command
 
         int code = Cli.execute(new PrintWriter(out, true), new PrintWriter(err, true), argv.toArray(String[]::new));
 

@@ -8,7 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
 import io.trellis.cli.DurationText;
-import io.trellis.cli.TrellisCommand;
+import io.trellis.cli.TlsOptions;
 import io.trellis.process.StopSignals;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -18,19 +18,22 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code trellis agent}: the node daemon. Runs until SIGTERM or SIGINT, then shuts down cleanly. */
 @Command(name = "agent", description = "Run the Trellis node agent (the daemon).")
 public final class AgentCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
     /** Stopping tasks (their grace period) and closing Raft; past this an exit not caused by a signal goes ahead. */
     private static final Duration SHUTDOWN_LIMIT_AT_EXIT = Duration.ofSeconds(60);
 
-    @Spec
-    CommandSpec spec;
+    @Option(names = {"-H", "--host"}, paramLabel = "URL",
+            description = "Where the agent listens for the CLI: unix:///path or tcp://host:port (default: $TRELLIS_HOST, then "
+                    + AgentConnection.HOST_DEFAULT + ").")
+    String host;
+
+    @Mixin
+    TlsOptions tls;
 
     @Option(names = "--data-dir", description = "State directory (default ${DEFAULT-VALUE}).",
             defaultValue = "/var/lib/trellis")
@@ -68,6 +71,8 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
         }
         Duration heartbeat = DurationText.parse("--heartbeat-period", heartbeatPeriod);
+        // Not a static field: Main builds this command for every call, and a CLI call must not start logging.
+        Logger log = LoggerFactory.getLogger(AgentCommand.class);
         Path data = dataDir.toAbsolutePath();
         try {
             Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -75,11 +80,10 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw CliException.user(e.getMessage());
         }
-        TrellisCommand root = (TrellisCommand) spec.root().userObject();
-        String host = AgentConnection.resolveHost(root.host());
+        String host = AgentConnection.resolveHost(this.host);
         SslContext tcpTls;
         try {
-            tcpTls = AdminListenerTls.forListeners(host, adminAddr, root.tls(), dataDir.toAbsolutePath());
+            tcpTls = AdminListenerTls.forListeners(host, adminAddr, tls, dataDir.toAbsolutePath());
         } catch (IllegalArgumentException e) {
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
         }
@@ -95,16 +99,16 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
         }
         StopSignals signals = StopSignals.install(() -> {
-            LOG.info("shutting down");
+            log.info("shutting down");
             server.close();
             daemon.close(); // also ends a resume still waiting for a quorum
-            LOG.info("stopped");
+            log.info("stopped");
         }, SHUTDOWN_LIMIT_AT_EXIT);
-        LOG.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr + " (mutual TLS)");
+        log.info("agent listening on {}{}", host, adminAddr == null ? "" : " and tcp://" + adminAddr + " (mutual TLS)");
         try {
             daemon.start();
         } catch (Exception e) {
-            LOG.error("could not resume the swarm: {}", e.getMessage(), e);
+            log.error("could not resume the swarm: {}", e.getMessage(), e);
         }
         signals.await();
         return 0;

@@ -19,7 +19,8 @@ public final class Main {
 
     /** Runs one command line; returns the exit code (0 ok, 1 user error, 2 unreachable, 3 internal). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return Cli.execute(out, err, args, new AgentCommand(), new LabCommand(), new DemoCommand(),
-                new WorkloadCommand(), new VxlanTunnelCommand());
+        // Classes, not instances: a line builds (and instantiates) only the command it names.
+        return Cli.execute(out, err, args, AgentCommand.class, LabCommand.class, DemoCommand.class,
+                WorkloadCommand.class, VxlanTunnelCommand.class);
     }
 }

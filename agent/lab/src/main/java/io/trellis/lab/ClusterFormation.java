@@ -61,8 +61,9 @@ final class ClusterFormation {
      * {@code secret} (a join token, or null) is masked there: a CLI error may echo its arguments.
      */
     private TrellisCli.Result run(LabState.LabNode node, String what, String secret, String... args) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("--host", node.host()));
-        argv.addAll(List.of(args));
+        // -H belongs to the client command (swarm init, swarm join, ...), after its two words.
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.addAll(2, List.of("--host", node.host()));
         long deadline = System.nanoTime() + NOT_READY_TIMEOUT.toNanos();
         while (true) {
             TrellisCli.Result r = cli.run(argv);

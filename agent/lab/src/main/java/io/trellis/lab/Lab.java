@@ -34,7 +34,6 @@ public final class Lab {
     private static final Duration SWARM_RESTORE_TIMEOUT = Duration.ofSeconds(20);
     /** {@code InfoView.swarm()} while a restarted agent restores its store. */
     private static final String SWARM_STARTING = "starting";
-    private static final List<String> AGENT_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
 
     private final PrintWriter out;
     private final TrellisCli cli;
@@ -105,7 +104,7 @@ public final class Lab {
         // setsid: the agent outlives this CLI and no terminal signal reaches it; nsenter execs, so
         // the PID we get is the agent's own.
         List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + LabNetwork.pathOf(ns), "--"));
-        command.addAll(SelfLauncher.current().javaCommand(AGENT_JVM_FLAGS));
+        command.addAll(SelfLauncher.current().agentCommand());
         command.addAll(List.of("agent", "--data-dir", dataDir.toString(), "--host", "unix://" + socket,
                 "--hostname", name, "--advertise-addr", address, "--heartbeat-period", HEARTBEAT_PERIOD));
         AgentProcess agent = AgentProcess.launch(command, logOf(dataDir.toString()));

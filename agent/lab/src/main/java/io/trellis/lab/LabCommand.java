@@ -77,7 +77,7 @@ public final class LabCommand {
             }
             out().println();
             table.print(out());
-            out().println("lab is up; try: trellis --host " + up.get(0).host() + " node ls");
+            out().println("lab is up; try: trellis node ls --host " + up.get(0).host());
             out().flush();
             return 0;
         }

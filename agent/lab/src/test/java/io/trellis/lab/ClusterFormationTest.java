@@ -56,14 +56,14 @@ class ClusterFormationTest {
         form(nodes(4, 3));
 
         assertThat(commands).containsExactly(
-                "--host unix:///run/trellis/lab/node1.sock swarm init --advertise-addr 172.30.0.11",
-                "--host unix:///run/trellis/lab/node1.sock swarm join-token -q manager",
-                "--host unix:///run/trellis/lab/node2.sock swarm join --token SWMTKN-1-digest-manager"
+                "swarm init --host unix:///run/trellis/lab/node1.sock --advertise-addr 172.30.0.11",
+                "swarm join-token --host unix:///run/trellis/lab/node1.sock -q manager",
+                "swarm join --host unix:///run/trellis/lab/node2.sock --token SWMTKN-1-digest-manager"
                         + " --advertise-addr 172.30.0.12 172.30.0.11:2377",
-                "--host unix:///run/trellis/lab/node3.sock swarm join --token SWMTKN-1-digest-manager"
+                "swarm join --host unix:///run/trellis/lab/node3.sock --token SWMTKN-1-digest-manager"
                         + " --advertise-addr 172.30.0.13 172.30.0.11:2377",
-                "--host unix:///run/trellis/lab/node1.sock swarm join-token -q worker",
-                "--host unix:///run/trellis/lab/node4.sock swarm join --token SWMTKN-1-digest-worker"
+                "swarm join-token --host unix:///run/trellis/lab/node1.sock -q worker",
+                "swarm join --host unix:///run/trellis/lab/node4.sock --token SWMTKN-1-digest-worker"
                         + " --advertise-addr 172.30.0.14 172.30.0.11:2377");
         assertThat(out.toString()).contains("node3: This node joined a swarm as a manager.",
                 "node4: This node joined a swarm as a worker.");
@@ -73,7 +73,7 @@ class ClusterFormationTest {
     void aSingleNodeOnlyInits() throws Exception {
         form(nodes(1, 1));
         assertThat(commands).containsExactly(
-                "--host unix:///run/trellis/lab/node1.sock swarm init --advertise-addr 172.30.0.11");
+                "swarm init --host unix:///run/trellis/lab/node1.sock --advertise-addr 172.30.0.11");
     }
 
     @Test
@@ -92,6 +92,6 @@ class ClusterFormationTest {
 
         form(nodes(1, 1));
 
-        assertThat(commands).hasSize(2).allMatch(c -> c.endsWith("swarm init --advertise-addr 172.30.0.11"));
+        assertThat(commands).hasSize(2).allMatch(c -> c.startsWith("swarm init ") && c.endsWith(" --advertise-addr 172.30.0.11"));
     }
 }

@@ -13,7 +13,18 @@ public final class SelfLauncher {
     public static final String MAIN_CLASS = "io.trellis.dist.Main";
     /** Built-in workloads are tiny servers: a small heap and no JIT tiers beyond C1 keep them light. */
     private static final List<String> JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+            "-XX:+UseSerialGC", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m", "-Xss512k",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+    /**
+     * The agent as a small daemon, the same flags as the {@code ./trellis} launcher gives it: bounded
+     * heap (given back after a collection), metaspace and code cache; the serial collector (no GC
+     * threads); C1 only, which keeps the C2 compiler's memory out of an idle agent.
+     */
+    public static final List<String> AGENT_JVM_FLAGS = List.of(
+            "-Xms16m", "-Xmx128m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=40", "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+    /** glibc's default of 8 malloc arenas per core keeps freed native memory of many threads resident. */
+    public static final String MALLOC_ARENAS = "MALLOC_ARENA_MAX=2";
 
     private final String java;
     private final String classpath;
@@ -43,6 +54,13 @@ public final class SelfLauncher {
         }
         List<String> out = javaCommand(JVM_FLAGS);
         out.addAll(args.subList(1, args.size()));
+        return out;
+    }
+
+    /** {@code env MALLOC_ARENA_MAX=2 java <agent flags> -cp <classpath> io.trellis.dist.Main}, ready for {@code agent ...}. */
+    public List<String> agentCommand() {
+        List<String> out = new ArrayList<>(List.of("env", MALLOC_ARENAS));
+        out.addAll(javaCommand(AGENT_JVM_FLAGS));
         return out;
     }
 

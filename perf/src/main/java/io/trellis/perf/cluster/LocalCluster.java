@@ -94,7 +94,7 @@ final class LocalCluster implements AutoCloseable {
         return Stream.concat(managers.stream(), workers.stream()).filter(a -> a.hostname.equals(name)).findFirst();
     }
 
-    /** Runs {@code trellis --host HOST ARGS} in this JVM and returns its output; fails with its error line. */
+    /** Runs {@code trellis ARGS} with {@code --host HOST} after the command's two words in this JVM; fails with its error line. */
     static String cli(String host, String... args) throws IOException {
         AgentCli.Result r = new AgentCli(Main::execute, host).run(args);
         if (r.exitCode() != 0) {

@@ -33,8 +33,9 @@ public final class AgentCli {
     public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> argv = new ArrayList<>(List.of("--host", host));
-        argv.addAll(List.of(args));
+        // -H is an option of the client command itself (node ls, swarm init, ...): after its two words.
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.addAll(Math.min(2, argv.size()), List.of("--host", host));
         int code = main.execute(new PrintWriter(out, true), new PrintWriter(err, true), argv.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
