@@ -9,7 +9,7 @@ import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipsec.esp.CipherSuite;
 import io.trellis.ipsec.esp.EspCounters;
 import io.trellis.ipsec.esp.InboundResult;
-import io.trellis.ipsec.esp.NativeAesGcm;
+import io.trellis.ipsec.esp.AesGcmProvider;
 import io.trellis.ipsec.keyring.MasterKey;
 import io.trellis.ipvs.link.InterfaceFlags;
 import io.trellis.ipvs.netlink.RtNetlink;
@@ -104,7 +104,7 @@ final class TunnelDemo implements AutoCloseable {
                 + " --key-file tunnel.key");
         tunnel = a.call(() -> PointToPointTunnel.start(config("172.29.0.1", "172.29.0.2", "10.42.0.1"), keys));
         peer = b.call(() -> PointToPointTunnel.start(config("172.29.0.2", "172.29.0.1", "10.42.0.2"), keys));
-        out.println("  ESP in UDP 4500, MTU " + tunnel.mtu() + ", " + NativeAesGcm.status());
+        out.println("  ESP in UDP 4500, MTU " + tunnel.mtu() + ", " + AesGcmProvider.status());
         out.println("$ ip netns exec trellis-demo-a ping -c 3 10.42.0.2");
         out.flush();
         ping(A, "10.42.0.2");

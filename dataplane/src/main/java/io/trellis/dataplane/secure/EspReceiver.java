@@ -43,7 +43,8 @@ final class EspReceiver extends SimpleChannelInboundHandler<DatagramPacket> {
             return;
         }
         ByteBuf buf = packet.content();
-        if (inbound.decrypt(buf, buf.readerIndex(), buf.readableBytes()) != InboundResult.OK) {
+        // The sender's address only matters for an unknown SPI (a peer's new SA): which peer to derive for.
+        if (inbound.decrypt(buf, buf.readerIndex(), buf.readableBytes(), packet.sender().getAddress()) != InboundResult.OK) {
             return; // counted by EspCounters, by reason
         }
         if (inbound.nextHeader() != IpProtocol.UDP_NUMBER) {

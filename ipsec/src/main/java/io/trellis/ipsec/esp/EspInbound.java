@@ -2,6 +2,7 @@ package io.trellis.ipsec.esp;
 
 import io.netty.buffer.ByteBuf;
 
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 
@@ -51,11 +52,11 @@ public final class EspInbound {
     }
 
     /**
-     * Like {@link #decrypt(ByteBuf, int, int)}, naming the node the transport says sent it: only
-     * used when the SPI is unknown, to derive a new SA of that peer alone (see
-     * {@link SecurityAssociationDatabase#candidates}).
+     * Like {@link #decrypt(ByteBuf, int, int)}, with the address the transport says the packet came
+     * from: only used when the SPI is unknown, to derive a new SA of that peer alone (its node name is
+     * {@code source.getHostAddress()}, see {@link SecurityAssociationDatabase#candidates}).
      */
-    public InboundResult decrypt(ByteBuf buf, int offset, int length, String source) {
+    public InboundResult decrypt(ByteBuf buf, int offset, int length, InetAddress source) {
         if (offset < 0 || length < 0 || length > buf.capacity() - offset) {
             throw new IndexOutOfBoundsException("offset " + offset + " and length " + length
                     + " must lie inside the buffer's capacity " + buf.capacity());
@@ -69,7 +70,7 @@ public final class EspInbound {
         return result;
     }
 
-    private InboundResult process(ByteBuf buf, int offset, int length, String source) {
+    private InboundResult process(ByteBuf buf, int offset, int length, InetAddress source) {
         if (length < EspFlyweight.MIN_PACKET_LENGTH) {
             return InboundResult.TRUNCATED;
         }
@@ -127,8 +128,8 @@ public final class EspInbound {
      * than the peer's current SA: old captures of a replaced SA stay refused). Everything that fails
      * is BAD_SPI: no SA of this node accepts the SPI. Slow path: derives keys and allocates.
      */
-    private InboundResult learn(ByteBuf buf, int offset, int length, int spi, String source) {
-        List<SecurityAssociation> candidates = sad.candidates(spi, source);
+    private InboundResult learn(ByteBuf buf, int offset, int length, int spi, InetAddress source) {
+        List<SecurityAssociation> candidates = sad.candidates(spi, source == null ? null : source.getHostAddress());
         if (candidates.isEmpty()) {
             return InboundResult.BAD_SPI;
         }
