@@ -67,8 +67,8 @@ public final class KeyFile {
         String owner = attributes.owner().getName();
         String user = System.getProperty("user.name");
         if (!owner.equals("root") && !owner.equals(user)) {
-            throw new KeyFileException("key file " + path + " belongs to " + owner
-                    + ": it must belong to root or to " + user + ", the user running trellis");
+            throw new KeyFileException("key file " + path + " belongs to " + owner + ": it must belong to root"
+                    + (user.equals("root") ? "" : " or to " + user + ", the user running trellis"));
         }
     }
 
