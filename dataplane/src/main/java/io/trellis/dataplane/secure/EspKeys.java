@@ -106,6 +106,7 @@ public final class EspKeys implements SecurityAssociationDatabase {
             for (int vtep : peers.getOrDefault(vni, Set.of())) {
                 ring.removePeer(name(vtep));
             }
+            ring.withdrawSendKey(); // back, it sends only once it is given keys again
             dormant.put(vni, ring);
         }
         peers.remove(vni);

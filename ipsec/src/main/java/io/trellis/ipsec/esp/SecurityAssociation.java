@@ -56,6 +56,9 @@ public final class SecurityAssociation {
                 | keyingMaterial[suite.keyLength() + 3] & 0xFF;
         this.lastSequenceNumber = new AtomicLong(lastSequenceNumber);
         this.replayWindow = direction == Direction.INBOUND ? new ReplayWindow() : null;
+        // Loads the provider now, on the control path (ACCP takes about a second the first time), and
+        // fails here, with its one-line reason, if -Dtrellis.esp.cipher=accp cannot be had.
+        AesGcmProvider.provider();
         this.ciphers = ThreadLocal.withInitial(() -> new AesGcm(key, salt));
     }
 

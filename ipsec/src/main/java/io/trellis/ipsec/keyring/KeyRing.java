@@ -147,6 +147,15 @@ public final class KeyRing implements SecurityAssociationDatabase {
     }
 
     /**
+     * Stops sending: no outbound SA until the next {@link #activate} or {@link #update}. The keys stay
+     * installed (not retired), so a network that was removed and comes back keeps its replay state and
+     * may be given the same keys again.
+     */
+    public synchronized void withdrawSendKey() {
+        commit(keys, null, peers);
+    }
+
+    /**
      * Makes the installed keys exactly {@code desired} and the first of them the send key: the key
      * file's lines, or the leader's key list. Keys not listed are retired for good.
      *
