@@ -31,7 +31,9 @@ final class EspReceiver extends SimpleChannelInboundHandler<DatagramPacket> {
     EspReceiver(AtomicReference<VirtualSwitch> target, EspKeys keys, EspCounters counters, EspVtepCounters drops, VtepCounters vxlanDrops) {
         this.target = target;
         this.keys = keys;
-        this.inbound = new EspInbound(keys, counters); // one event-loop thread: one EspInbound
+        // One event-loop thread: one EspInbound. No copy-back: the plaintext is read where it was
+        // decrypted (the switch and the TAP coalescer copy what they keep), saving 1.4 KB of copy per packet.
+        this.inbound = new EspInbound(keys, counters, false);
         this.drops = drops;
         this.vxlanDrops = vxlanDrops;
     }
@@ -51,18 +53,19 @@ final class EspReceiver extends SimpleChannelInboundHandler<DatagramPacket> {
             drops.notUdp.increment();
             return;
         }
+        ByteBuf plain = inbound.payloadBuffer();
         int udp = inbound.payloadOffset();
         int length = inbound.payloadLength();
-        if (!InnerUdp.valid(buf, udp, length)) {
+        if (!InnerUdp.valid(plain, udp, length)) {
             drops.innerMalformed.increment();
             return;
         }
         int vxlan = udp + InnerUdp.LENGTH;
-        if (!keys.owns(buf.getUnsignedMedium(vxlan + VxlanFlyweight.VNI_OFFSET), inbound.securityAssociation())) {
+        if (!keys.owns(plain.getUnsignedMedium(vxlan + VxlanFlyweight.VNI_OFFSET), inbound.securityAssociation())) {
             drops.wrongNetwork.increment();
             return;
         }
-        sw.fromVtep(ctx, buf, vxlan, length - InnerUdp.LENGTH, vxlanDrops);
+        sw.fromVtep(ctx, plain, vxlan, length - InnerUdp.LENGTH, vxlanDrops);
     }
 
     @Override
