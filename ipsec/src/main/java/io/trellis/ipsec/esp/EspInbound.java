@@ -1,7 +1,6 @@
 package io.trellis.ipsec.esp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -29,11 +28,6 @@ public final class EspInbound {
     private final EspCounters counters;
     private final EspFlyweight header = new EspFlyweight();
     private byte[] scratch = new byte[INITIAL_SCRATCH_LENGTH];
-    /** {@link #scratch} as a buffer, for {@link #payloadBuffer()} when the plaintext stays there. */
-    private ByteBuf scratchBuffer = Unpooled.wrappedBuffer(scratch);
-    /** False: plaintext of a packet in direct memory is left in the scratch array, not copied back. */
-    private final boolean copyBack;
-    private ByteBuf payloadBuffer;
 
     private SecurityAssociation securityAssociation;
     private long sequenceNumber;
@@ -42,20 +36,8 @@ public final class EspInbound {
     private int nextHeader;
 
     public EspInbound(SecurityAssociationDatabase sad, EspCounters counters) {
-        this(sad, counters, true);
-    }
-
-    /**
-     * @param copyBack true: the plaintext is always in the caller's buffer. False: for a buffer
-     *                 without a backing array the plaintext is left where it was decrypted, in this
-     *                 object's scratch array, and {@link #payloadBuffer()} names it; this saves a copy
-     *                 per packet for callers that read the payload through {@code payloadBuffer()}
-     *                 (JCA's AES-GCM works on arrays, so a direct buffer is copied into the array first)
-     */
-    public EspInbound(SecurityAssociationDatabase sad, EspCounters counters, boolean copyBack) {
         this.sad = sad;
         this.counters = counters;
-        this.copyBack = copyBack;
     }
 
     /**
@@ -125,7 +107,7 @@ public final class EspInbound {
             byte[] array = scratch(sealedLength);
             buf.getBytes(sealedOffset, array, 0, sealedLength);
             authentic = sa.cipher().open(spi, seq, iv, array, 0, sealedLength);
-            if (authentic && copyBack) {
+            if (authentic) {
                 buf.setBytes(sealedOffset, array, 0, ciphertextLength);
             }
         }
@@ -136,9 +118,7 @@ public final class EspInbound {
         if (!window.update(seq)) {
             return wipe(InboundResult.REPLAYED, buf, sealedOffset, sealedLength, inPlace);
         }
-        boolean inScratch = !inPlace && !copyBack;
-        return deliver(buf, inScratch ? scratchBuffer : buf, inScratch ? 0 : sealedOffset, sa, seq, sealedOffset,
-                sealedLength, inPlace);
+        return deliver(buf, sa, seq, sealedOffset, sealedLength, inPlace);
     }
 
     /**
@@ -173,31 +153,27 @@ public final class EspInbound {
             }
             buf.setBytes(sealedOffset, array, 0, ciphertextLength);
             Arrays.fill(array, 0, sealedLength, (byte) 0);
-            return deliver(buf, buf, sealedOffset, sa, seq, sealedOffset, sealedLength, true);
+            return deliver(buf, sa, seq, sealedOffset, sealedLength, true);
         }
         Arrays.fill(array, 0, sealedLength, (byte) 0);
         return InboundResult.BAD_SPI;
     }
 
-    /**
-     * The window took {@code seq}: checks the trailer of the plaintext at {@code plainOffset} in
-     * {@code plain} ({@code buf} itself, or the scratch buffer) and publishes the packet's fields.
-     */
-    private InboundResult deliver(ByteBuf buf, ByteBuf plain, int plainOffset, SecurityAssociation sa, long seq,
-                                  int sealedOffset, int sealedLength, boolean inPlace) {
+    /** The window took {@code seq}: checks the trailer and publishes the packet's fields. */
+    private InboundResult deliver(ByteBuf buf, SecurityAssociation sa, long seq, int sealedOffset, int sealedLength,
+                                  boolean inPlace) {
         int ciphertextLength = sealedLength - EspFlyweight.ICV_LENGTH;
-        int trailer = plainOffset + ciphertextLength - EspFlyweight.TRAILER_LENGTH;
-        int padLength = plain.getUnsignedByte(trailer);
+        int trailer = sealedOffset + ciphertextLength - EspFlyweight.TRAILER_LENGTH;
+        int padLength = buf.getUnsignedByte(trailer);
         int plaintextLength = ciphertextLength - EspFlyweight.TRAILER_LENGTH - padLength;
-        if (plaintextLength < 0 || !paddingValid(plain, plainOffset + plaintextLength, padLength)) {
+        if (plaintextLength < 0 || !paddingValid(buf, sealedOffset + plaintextLength, padLength)) {
             return wipe(InboundResult.MALFORMED_TRAILER, buf, sealedOffset, sealedLength, inPlace);
         }
         this.securityAssociation = sa;
         this.sequenceNumber = seq;
-        this.payloadBuffer = plain;
-        this.payloadOffset = plainOffset;
+        this.payloadOffset = sealedOffset;
         this.payloadLength = plaintextLength;
-        this.nextHeader = plain.getUnsignedByte(trailer + 1);
+        this.nextHeader = buf.getUnsignedByte(trailer + 1);
         return InboundResult.OK;
     }
 
@@ -222,18 +198,8 @@ public final class EspInbound {
     private byte[] scratch(int length) {
         if (scratch.length < length) {
             scratch = new byte[Math.max(length, scratch.length * 2)];
-            scratchBuffer = Unpooled.wrappedBuffer(scratch);
         }
         return scratch;
-    }
-
-    /**
-     * The buffer holding the plaintext of the last OK packet: the one passed in, or (constructed
-     * without copy-back, for a buffer without a backing array) this object's scratch buffer, valid
-     * until the next call.
-     */
-    public ByteBuf payloadBuffer() {
-        return payloadBuffer;
     }
 
     /** The SA of the last OK packet: its {@link SecurityAssociation#peer()} is the sender. */
@@ -246,7 +212,7 @@ public final class EspInbound {
         return sequenceNumber;
     }
 
-    /** Absolute index of the plaintext payload of the last OK packet in {@link #payloadBuffer()} (in the packet's buffer: its offset + 16). */
+    /** Absolute index of the plaintext payload of the last OK packet (its offset + 16). */
     public int payloadOffset() {
         return payloadOffset;
     }
