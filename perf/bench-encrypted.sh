@@ -7,8 +7,8 @@
 # underlay 192.0.2.0/24 (RFC 5737), overlay 198.51.100.0/24. Single-stream iperf3 TCP from A to B
 # over, in turn: (1) kernel VXLAN <-> kernel VXLAN (VNI 42, MTU 1450), (2) plain Trellis <-> Trellis
 # (`vxlan-tunnel`, UDP 4789, MTU 1450), (3) encrypted Trellis <-> Trellis (`vxlan-tunnel --key-file`,
-# ESP in UDP 4500, AES-256-GCM, MTU 1408; the native AES-GCM where the CPU has AVX-512 VAES), (3b) the
-# same with -Dtrellis.esp.cipher=jdk (SunJCE, as on CPUs without it), (4) wireguard-go <-> wireguard-go
+# ESP in UDP 4500, AES-256-GCM, MTU 1408; AES-GCM from AWS-LC through ACCP where it loads), (3b) the
+# same with -Dtrellis.esp.cipher=jdk (the JDK's SunJCE, the fallback), (4) wireguard-go <-> wireguard-go
 # (MTU 1420). Median of
 # --repeat runs, then the ratios encrypted/plain, encrypted/wireguard-go and encrypted/kernel from the
 # same run. Both Trellis ends run with --offloads auto (TAP TSO, UDP GSO/GRO). Each
@@ -138,7 +138,7 @@ echo "== Trellis <-> Trellis, plain VXLAN (UDP 4789, MTU 1450)"
 trellis_row trellis-plain --mtu 1450
 echo "== Trellis <-> Trellis, encrypted (ESP in UDP 4500, AES-256-GCM, MTU 1450 - ESP overhead = 1408)"
 trellis_row trellis-esp --mtu 1450 --key-file "$key"
-echo "== Trellis <-> Trellis, encrypted, with the JDK's AES-GCM (-Dtrellis.esp.cipher=jdk: CPUs without AVX-512 VAES)"
+echo "== Trellis <-> Trellis, encrypted, with the JDK's AES-GCM (-Dtrellis.esp.cipher=jdk: the fallback where ACCP does not load)"
 row_java_opts="-Dtrellis.esp.cipher=jdk" trellis_row trellis-esp-jdk --mtu 1450 --key-file "$key"
 
 # (4) wireguard-go <-> wireguard-go

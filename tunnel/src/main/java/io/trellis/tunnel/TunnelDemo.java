@@ -9,7 +9,7 @@ import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipsec.esp.CipherSuite;
 import io.trellis.ipsec.esp.EspCounters;
 import io.trellis.ipsec.esp.InboundResult;
-import io.trellis.ipsec.esp.NativeAesGcm;
+import io.trellis.ipsec.esp.AesGcmProvider;
 import io.trellis.ipsec.keyring.MasterKey;
 import io.trellis.ipvs.link.InterfaceFlags;
 import io.trellis.ipvs.netlink.RtNetlink;
@@ -127,7 +127,7 @@ public final class TunnelDemo implements AutoCloseable {
                 + " --key-file tunnel.key");
         tunnel = a.call(() -> PointToPointTunnel.start(config("172.29.0.1", "172.29.0.2", "10.42.0.1"), keys));
         peer = b.call(() -> PointToPointTunnel.start(config("172.29.0.2", "172.29.0.1", "10.42.0.2"), keys));
-        out.println("  ESP in UDP 4500, MTU " + tunnel.mtu() + ", " + aesGcmInUse());
+        out.println("  ESP in UDP 4500, MTU " + tunnel.mtu() + ", " + AesGcmProvider.status());
         echo("encrypted, Trellis to Trellis", a, "trellis-demo-a", "10.42.0.2");
         EspCounters esp = tunnel.esp().counters();
         out.printf("  esp counters on a: %d packets encrypted, %d decrypted, %d dropped (auth_failed %d)%n",
@@ -138,11 +138,6 @@ public final class TunnelDemo implements AutoCloseable {
     private static TunnelConfiguration config(String local, String remote, String inner) throws IOException {
         return new TunnelConfiguration(42, v4(local), v4(remote), 4789, "tv0", v4(inner), 24, 1450,
                 Transport.auto(true), OffloadMode.AUTO);
-    }
-
-    /** Which AES-GCM implementation ESP runs with, as the tunnel prints it at start. */
-    private static String aesGcmInUse() {
-        return NativeAesGcm.status();
     }
 
     /** One message from inside {@code from} to the echo workload on {@code target}; ends the demo if it is lost. */

@@ -11,7 +11,7 @@ import io.trellis.dataplane.tunnel.TunnelEncryption;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipsec.esp.EspCounters;
 import io.trellis.ipsec.esp.InboundResult;
-import io.trellis.ipsec.esp.NativeAesGcm;
+import io.trellis.ipsec.esp.AesGcmProvider;
 import io.trellis.ipsec.keyring.KeyFile;
 import io.trellis.ipsec.keyring.KeyFileException;
 import io.trellis.ipsec.keyring.MasterKey;
@@ -133,7 +133,7 @@ public final class VxlanTunnelCommand implements Callable<Integer> {
             out.printf("tunnel up: %s %s/%d vni %d mtu %d, ESP %s:%d -> %s:%d, %s, %s (%s, offloads %s); reload keys"
                             + " with SIGHUP, stop with Ctrl-C%n",
                     tunnel.tapName(), cfg.innerAddress().getHostAddress(), cfg.prefixLength(), vni, tunnel.mtu(), local,
-                    espPort, remote, espPort, describe(encryption.keys()), NativeAesGcm.status(),
+                    espPort, remote, espPort, describe(encryption.keys()), AesGcmProvider.status(),
                     tunnel.transport().label(), tunnel.offloadLabel());
         }
         if (metrics != null) {

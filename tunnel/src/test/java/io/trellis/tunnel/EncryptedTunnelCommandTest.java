@@ -2,13 +2,14 @@ package io.trellis.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trellis.ipsec.esp.NativeAesGcm;
+import io.trellis.ipsec.esp.AesGcmProvider;
 import io.trellis.testing.netns.ScratchNamespace;
 import io.trellis.testing.netns.ScratchNamespaces;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ class EncryptedTunnelCommandTest {
         dir = Files.createTempDirectory("trellis-esp-cli");
         keyFile = dir.resolve("tunnel.key");
         Files.writeString(keyFile, K1 + "\n");
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------")); // KeyFile refuses wider modes
         ScratchNamespace nsA = NETNS.create("a");
         ScratchNamespace nsB = NETNS.create("b");
         NETNS.link(nsA, "ua", "172.29.7.1/24", nsB, "ub", "172.29.7.2/24");
@@ -83,7 +85,7 @@ class EncryptedTunnelCommandTest {
     @Test
     void carriesTrafficRotatesKeysOnSighupAndReportsEspCounters() throws Exception {
         assertThat(log("a.log")).contains("mtu 1408").contains("ESP 172.29.7.1:4500 -> 172.29.7.2:4500")
-                .contains(NativeAesGcm.status()); // which AES-GCM runs: the same answer as in this JVM
+                .contains(AesGcmProvider.status()); // which AES-GCM runs: the same answer as in this JVM
         sh("ip netns exec " + A + " ping -c 2 -i 0.2 -W 2 10.44.0.2");
 
         // A bad edit changes nothing: one line on stderr, traffic still flows.

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,16 +18,23 @@ class VxlanTunnelKeyFileTest {
     @TempDir
     Path dir;
 
+    /** A key file as the tunnel accepts it: mode 0600 (KeyFile refuses wider modes before parsing). */
+    private Path key(String content) throws Exception {
+        Path key = Files.writeString(dir.resolve("k"), content);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        return key;
+    }
+
     @Test
     void refusesAKeyOfTheWrongLength() throws Exception {
-        Path key = Files.writeString(dir.resolve("k"), "abc\n");
+        Path key = key("abc\n");
         assertOneLineError(run("--key-file", key.toString()),
                 "error: line 1 of key file " + key + " has 3 characters: a key is 32 hex characters (AES-128) or 64 (AES-256)");
     }
 
     @Test
     void refusesANonHexCharacterWithItsColumn() throws Exception {
-        Path key = Files.writeString(dir.resolve("k"), "000102030405060708090a0b0c0d0e0g\n");
+        Path key = key("000102030405060708090a0b0c0d0e0g\n");
         assertOneLineError(run("--key-file", key.toString()),
                 "error: line 1 of key file " + key + " has 'g' at column 32: a key is hex digits only (0-9, a-f, A-F)");
     }
@@ -46,7 +54,7 @@ class VxlanTunnelKeyFileTest {
 
     @Test
     void refusesABadEspPort() throws Exception {
-        Path key = Files.writeString(dir.resolve("k"), "000102030405060708090a0b0c0d0e0f\n");
+        Path key = key("000102030405060708090a0b0c0d0e0f\n");
         assertOneLineError(run("--key-file", key.toString(), "--esp-port", "70000"),
                 "error: invalid --esp-port 70000: must be 1-65535");
     }

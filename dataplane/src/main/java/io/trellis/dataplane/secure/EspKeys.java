@@ -5,6 +5,7 @@ import io.trellis.ipsec.esp.SecurityAssociation;
 import io.trellis.ipsec.esp.SecurityAssociationDatabase;
 import io.trellis.ipsec.keyring.KeyRing;
 import io.trellis.ipsec.keyring.MasterKey;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
@@ -34,6 +35,8 @@ public final class EspKeys implements SecurityAssociationDatabase {
     // Guarded by this.
     private final Map<Integer, KeyRing> rings = new TreeMap<>();
     private final Map<Integer, Set<Integer>> peers = new TreeMap<>();
+    /** Rings of removed networks, with their replay state, for when a network comes back. */
+    private final Map<Integer, KeyRing> dormant = new TreeMap<>();
 
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
@@ -51,10 +54,19 @@ public final class EspKeys implements SecurityAssociationDatabase {
      * Makes {@code keys} the network's keys, the first one the send key ({@link KeyRing#update}): the
      * key file's lines, or the leader's list for a rotation step.
      *
-     * @throws IllegalArgumentException if the list is empty
-     * @throws IllegalStateException    if a key's id or SPIs collide with another installed key's
+     * @throws IllegalArgumentException if the list is empty, or a key is another network's key: one
+     *                                  key (one key file) serves one VNI in a process
+     * @throws IllegalStateException    if a key was retired before or its id collides with another's
      */
     public synchronized void setKeys(int vni, List<MasterKey> keys) {
+        for (MasterKey key : keys) {
+            for (Map.Entry<Integer, KeyRing> other : rings.entrySet()) {
+                if (other.getKey() != vni && other.getValue().keys().contains(key)) {
+                    throw new IllegalArgumentException(String.format("key %08x is already the key of VNI %d: one key"
+                            + " (one key file) serves one VNI, so give VNI %d a key of its own", key.id(), other.getKey(), vni));
+                }
+            }
+        }
         ring(vni).update(keys);
         publish();
     }
@@ -83,9 +95,20 @@ public final class EspKeys implements SecurityAssociationDatabase {
         publish();
     }
 
-    /** Forgets network {@code vni}: its SAs stop sending and receiving at once. */
+    /**
+     * Forgets network {@code vni}: its SAs stop sending and receiving at once. Its key ring is kept
+     * aside, not dropped, so that if the network comes back its replay windows and retired keys do too
+     * (captured packets stay refused); its peers are removed, so they get new outbound SAs then.
+     */
     public synchronized void remove(int vni) {
-        rings.remove(vni);
+        KeyRing ring = rings.remove(vni);
+        if (ring != null) {
+            for (int vtep : peers.getOrDefault(vni, Set.of())) {
+                ring.removePeer(name(vtep));
+            }
+            ring.withdrawSendKey(); // back, it sends only once it is given keys again
+            dormant.put(vni, ring);
+        }
         peers.remove(vni);
         publish();
     }
@@ -96,7 +119,10 @@ public final class EspKeys implements SecurityAssociationDatabase {
     }
 
     private KeyRing ring(int vni) {
-        return rings.computeIfAbsent(vni, v -> new KeyRing(local));
+        return rings.computeIfAbsent(vni, v -> {
+            KeyRing earlier = dormant.remove(v);
+            return earlier != null ? earlier : new KeyRing(local, v);
+        });
     }
 
     private void publish() {
@@ -120,7 +146,7 @@ public final class EspKeys implements SecurityAssociationDatabase {
     }
 
     /**
-     * The inbound SA with this SPI in any network, or null. SPIs are derived from the network key
+     * The inbound SA with this SPI in any network, or null. SPIs are drawn at random by their senders
      * (docs/encryption.md §3), so two networks' SPIs collide only by chance (2^-32 per pair); the first
      * network in VNI order wins then, and {@link #owns} still refuses a packet that names the other.
      */
@@ -134,6 +160,30 @@ public final class EspKeys implements SecurityAssociationDatabase {
             }
         }
         return null;
+    }
+
+    /** A peer's new SA with this SPI, in any network: see {@link KeyRing#candidates}. Slow path. */
+    @Override
+    public List<SecurityAssociation> candidates(int spi, String source) {
+        KeyRing[] r = snapshot.rings;
+        if (r.length == 1) {
+            return r[0].candidates(spi, source);
+        }
+        List<SecurityAssociation> all = new ArrayList<>();
+        for (KeyRing ring : r) {
+            all.addAll(ring.candidates(spi, source));
+        }
+        return all;
+    }
+
+    @Override
+    public boolean adopt(SecurityAssociation sa, long sequenceNumber) {
+        for (KeyRing ring : snapshot.rings) {
+            if (ring.adopt(sa, sequenceNumber)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The SA protecting network {@code vni}'s traffic to {@code remoteVtep}, or null (no key, unknown peer). */

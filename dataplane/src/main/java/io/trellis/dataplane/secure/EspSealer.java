@@ -16,12 +16,11 @@ import java.nio.ByteBuffer;
  * hands them over) into ESP-in-UDP payloads (docs/encryption.md §1): ESP header and IV, the inner UDP
  * header, the VXLAN datagram, padding, trailer, ICV. The kernel adds the outer IP and UDP headers.
  *
- * <p>With a native cipher ({@link io.trellis.ipsec.esp.NativeAesGcm}) each datagram is written into
- * the direct output buffer the socket sends from and sealed there in place: one copy of the payload,
- * the one that gathers it. With SunJCE it is sealed in a heap staging array instead, so SunJCE
- * encrypts in place with no further copy ({@link EspOutbound} would otherwise copy direct memory into a
- * scratch array and back), then copied once into the output buffer. A TSO run keeps one stride: every full
- * datagram grows by the same overhead, and the shorter last one stays shorter, as UDP GSO requires.
+ * <p>Each datagram is gathered into a heap staging array and sealed there in place: JCA's AES-GCM
+ * (ACCP or SunJCE) works on arrays, and given direct memory would copy it into fresh arrays itself.
+ * The ESP packet is then copied once into the direct output buffer the socket sends from. A TSO run
+ * keeps one stride: every full datagram grows by the same overhead, and the shorter last one stays
+ * shorter, as UDP GSO requires.
  *
  * <p>Owned by one thread; nothing is allocated per packet (the buffers grow only for a larger run
  * than any before). Buffer ownership: both buffers are this object's, unpooled, never released.
@@ -89,40 +88,30 @@ final class EspSealer {
         ensureOutput((long) run.count() * stride);
         int port = InnerUdp.sourcePort(run.headerBuffer(), run.headerOffset(0), run.datagramLength(0));
         int headers = run.headerLength();
-        boolean direct = EspOutbound.sealsInPlace(sa, output);
-        ByteBuf into = direct ? output : stage;
         int end = 0;
         for (int i = 0; i < run.count(); i++) {
             int length = run.datagramLength(i);
-            int at = direct ? i * stride : 0;
-            int payload = at + EspFlyweight.PAYLOAD_OFFSET;
-            InnerUdp.write(into, payload, port, length);
-            into.setBytes(payload + InnerUdp.LENGTH, run.headerBuffer(), run.headerOffset(i), headers);
-            into.setBytes(payload + InnerUdp.LENGTH + headers, run.payloadBuffer(), run.payloadOffset(i),
+            int payload = EspFlyweight.PAYLOAD_OFFSET;
+            InnerUdp.write(stage, payload, port, length);
+            stage.setBytes(payload + InnerUdp.LENGTH, run.headerBuffer(), run.headerOffset(i), headers);
+            stage.setBytes(payload + InnerUdp.LENGTH + headers, run.payloadBuffer(), run.payloadOffset(i),
                     run.payloadLength(i));
-            int n = outbound.encrypt(sa, into, payload, InnerUdp.LENGTH + length, IpProtocol.UDP_NUMBER);
+            int n = outbound.encrypt(sa, stage, payload, InnerUdp.LENGTH + length, IpProtocol.UDP_NUMBER);
             if (n < 0) {
                 return n;
             }
-            if (!direct) {
-                output.setBytes(i * stride, stage, 0, n);
-            }
+            output.setBytes(i * stride, stage, 0, n);
             end = i * stride + n;
         }
         return end;
     }
 
     private int sealAt(SecurityAssociation sa, ByteBuf buf, int offset, int length, int sourcePort, int at) {
-        boolean direct = EspOutbound.sealsInPlace(sa, output);
-        if (direct) {
-            ensureOutput((long) at + EspFlyweight.packetLength(InnerUdp.LENGTH + length));
-        }
-        ByteBuf into = direct ? output : stage;
-        int payload = (direct ? at : 0) + EspFlyweight.PAYLOAD_OFFSET;
-        InnerUdp.write(into, payload, sourcePort, length);
-        into.setBytes(payload + InnerUdp.LENGTH, buf, offset, length);
-        int n = outbound.encrypt(sa, into, payload, InnerUdp.LENGTH + length, IpProtocol.UDP_NUMBER);
-        if (n > 0 && !direct) {
+        int payload = EspFlyweight.PAYLOAD_OFFSET;
+        InnerUdp.write(stage, payload, sourcePort, length);
+        stage.setBytes(payload + InnerUdp.LENGTH, buf, offset, length);
+        int n = outbound.encrypt(sa, stage, payload, InnerUdp.LENGTH + length, IpProtocol.UDP_NUMBER);
+        if (n > 0) {
             ensureOutput(at + n);
             output.setBytes(at, stage, 0, n);
         }

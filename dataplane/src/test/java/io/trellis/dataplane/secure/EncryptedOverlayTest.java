@@ -139,14 +139,13 @@ class EncryptedOverlayTest {
     @Test
     void withoutKeysNothingIsSent() throws Exception {
         try {
-            n1.setNetworkKeys("secret", parse("00000000000000000000000000000001"));
             n1.esp().keys().remove(SECRET.vni()); // as before the control plane handed out any key
             n1.esp().keys().setPeers(SECRET.vni(), List.of(Ipv4Address.parse("172.33.0.2")));
             long noKey = n1.esp().drops().noKey.sum();
             assertThatThrownBy(() -> netns.sh("e1", "ping -c 2 -i 0.2 -W 1 10.20.0.3")).isInstanceOf(IOException.class);
             assertThat(n1.esp().drops().noKey.sum() - noKey).isGreaterThanOrEqualTo(2);
         } finally {
-            n1.setNetworkKeys("secret", KEYS);
+            n1.setNetworkKeys("secret", KEYS); // the same keys again: they were withdrawn, not retired
             n2.setNetworkKeys("secret", KEYS);
         }
     }

@@ -57,10 +57,7 @@ abstract class EncryptedTunnelScenario {
     private static final String B_UNDERLAY = "172.30.0.2";
     private static final int ESP_PORT = 4500;
     private static final String K1 = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-    private static final String K2 = "f0e0d0c0b0a090807060504030201000f0e0d0c0b0a090807060504030201000";
     private static final String WRONG = "00112233445566778899aabbccddeeff";
-    /** The forging test's own key: its forged sequence numbers move A's window for this key's SA only. */
-    private static final String K3 = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
     @RegisterExtension
     static final ScratchNamespaces netns = new ScratchNamespaces("esp-tunnel");
@@ -143,11 +140,11 @@ abstract class EncryptedTunnelScenario {
             long badSpi = tb.esp().counters().drops(InboundResult.BAD_SPI);
             long delivered = tb.counters().toPortsPackets.sum();
             assertThatThrownBy(() -> netns.sh("a", "ping -c 3 -i 0.2 -W 1 10.43.0.2")).isInstanceOf(IOException.class);
-            // SPIs are derived from the key, so a foreign key's packets find no SA: refused before the cipher.
+            // A foreign key's packets carry SPIs B knows no SA for, and no key of B's makes them authentic.
             assertThat(tb.esp().counters().drops(InboundResult.BAD_SPI) - badSpi).isGreaterThanOrEqualTo(3);
             assertThat(tb.counters().toPortsPackets.sum()).isEqualTo(delivered);
         } finally {
-            useKeys(K1);
+            useKeys(freshKey()); // a retired key never comes back: both ends move on to a new one
         }
         netns.sh("a", "ping -c 1 -W 2 10.43.0.2");
     }
@@ -159,8 +156,10 @@ abstract class EncryptedTunnelScenario {
     @Test
     void rotatingKeysUnderTrafficLosesNothing() throws Exception {
         Path dir = Files.createTempDirectory("trellis-esp-keys");
+        String k1 = freshKey();
+        String k2 = freshKey();
         try {
-            useKeys(K1);
+            useKeys(k1);
             long drops = ta.esp().counters().drops() + tb.esp().counters().drops();
             CompletableFuture<Void> ab = CompletableFuture.runAsync(() -> transferUnchecked(b, a, "10.43.0.2", 8 << 20));
             CompletableFuture<Void> ba = CompletableFuture.runAsync(() -> transferUnchecked(a, b, "10.43.0.1", 8 << 20));
@@ -173,23 +172,23 @@ abstract class EncryptedTunnelScenario {
             });
             // Each step while traffic flows: both ends have opened packets since the previous one.
             awaitTrafficBothWays(5);
-            reload(dir, ta, K1 + "\n" + K2);   // step 1: both accept K2
-            reload(dir, tb, K1 + "\n" + K2);
+            reload(dir, ta, k1 + "\n" + k2);   // step 1: both accept K2
+            reload(dir, tb, k1 + "\n" + k2);
             awaitTrafficBothWays(5);
-            reload(dir, ta, K2 + "\n" + K1);   // step 2: each sends with K2, still accepts K1
+            reload(dir, ta, k2 + "\n" + k1);   // step 2: each sends with K2, still accepts K1
             awaitTrafficBothWays(5);
-            reload(dir, tb, K2 + "\n" + K1);
+            reload(dir, tb, k2 + "\n" + k1);
             awaitTrafficBothWays(20);           // packets in flight under K1 arrive before it is retired
-            reload(dir, ta, K2 + "\n");        // step 3: K1 retired
-            reload(dir, tb, K2 + "\n");
+            reload(dir, ta, k2 + "\n");        // step 3: K1 retired
+            reload(dir, tb, k2 + "\n");
             ab.get(60, TimeUnit.SECONDS);
             ba.get(60, TimeUnit.SECONDS);
             String pings = ping.get(30, TimeUnit.SECONDS);
             assertThat(ta.esp().counters().drops() + tb.esp().counters().drops()).as(() -> dropReport()).isEqualTo(drops);
             assertThat(pings).as(() -> dropReport()).contains("150 received");
-            MasterKey k2 = KeyFile.parse(K2, "test").get(0);
-            assertThat(ta.esp().keys().keyRing(42).primary()).isEqualTo(k2);
-            assertThat(ta.esp().keys().keyRing(42).keys()).containsExactly(k2);
+            MasterKey second = KeyFile.parse(k2, "test").get(0);
+            assertThat(ta.esp().keys().keyRing(42).primary()).isEqualTo(second);
+            assertThat(ta.esp().keys().keyRing(42).keys()).containsExactly(second);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {
@@ -197,7 +196,7 @@ abstract class EncryptedTunnelScenario {
                 }
             }
             Files.delete(dir);
-            useKeys(K1);
+            useKeys(freshKey());
         }
     }
 
@@ -208,18 +207,20 @@ abstract class EncryptedTunnelScenario {
      */
     @Test
     void tamperedReplayedAndForgedPacketsAreDroppedAndCounted() throws Exception {
-        useKeys(K3);
+        String k3 = freshKey();
+        useKeys(k3);
         try {
-            injectForgeries();
+            injectForgeries(k3);
         } finally {
-            useKeys(K1);
+            useKeys(freshKey());
         }
     }
 
-    private void injectForgeries() throws Exception {
-        KeyRing forger = new KeyRing(B_UNDERLAY);
+    private void injectForgeries(String key) throws Exception {
+        // B's SA as a restarted B would create it (new random SPI, counter from the clock): A adopts it.
+        KeyRing forger = new KeyRing(B_UNDERLAY, 42);
         forger.addPeer(A_UNDERLAY);
-        forger.update(KeyFile.parse(K3, "test"));
+        forger.update(KeyFile.parse(key, "test"));
         EspOutbound out = new EspOutbound(new EspCounters());
         EspCounters c = ta.esp().counters();
         quiesce(c); // the exact counts below must not see stragglers of an earlier test's TCP
@@ -327,6 +328,13 @@ abstract class EncryptedTunnelScenario {
         return s;
     }
 
+    /** A new random AES-256 key as a key file line: every key change uses one, as a retired key never comes back. */
+    private static String freshKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.HexFormat.of().formatHex(key);
+    }
+
     private void useKeys(String key) throws Exception {
         ta.updateKeys(KeyFile.parse(key, "test"));
         tb.updateKeys(KeyFile.parse(key, "test"));
@@ -336,6 +344,7 @@ abstract class EncryptedTunnelScenario {
     private static void reload(Path dir, PointToPointTunnel t, String content) throws Exception {
         Path file = dir.resolve(t == null ? "x" : Integer.toHexString(System.identityHashCode(t)) + ".key");
         Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         t.updateKeys(new KeyFile(file).reload());
     }
 

@@ -1,7 +1,15 @@
 package io.trellis.dataplane.secure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.trellis.ipsec.esp.EspCounters;
+import io.trellis.ipsec.esp.EspFlyweight;
+import io.trellis.ipsec.esp.EspInbound;
+import io.trellis.ipsec.esp.EspOutbound;
+import io.trellis.ipsec.esp.InboundResult;
 import io.trellis.ipsec.esp.SecurityAssociation;
 import io.trellis.ipsec.keyring.MasterKey;
 import io.trellis.vxlan.ipv4.Ipv4Address;
@@ -31,6 +39,8 @@ class EspKeysTest {
         }
         SecurityAssociation out = a.outbound(100, B);
         assertThat(out).isNotNull();
+        assertThat(b.inbound(out.spi())).as("learnt from the first packet, not before").isNull();
+        assertThat(deliver(a, b, 100)).isEqualTo(InboundResult.OK);
         SecurityAssociation in = b.inbound(out.spi());
         assertThat(in).isNotNull();
         assertThat(in.peer()).isEqualTo("192.0.2.1");
@@ -48,10 +58,62 @@ class EspKeysTest {
         EspKeys a = new EspKeys(A);
         a.setPeers(100, List.of(B));
         a.setKeys(100, List.of(RED));
+        assertThat(deliver(a, b, 100)).isEqualTo(InboundResult.OK);
         SecurityAssociation red = b.inbound(a.outbound(100, B).spi());
         assertThat(b.owns(100, red)).isTrue();
         assertThat(b.owns(200, red)).isFalse();
         assertThat(b.owns(300, red)).isFalse();
+    }
+
+    /** A packet from {@code from} to {@code to} on {@code vni}: what {@code to}'s receiver makes of it. */
+    static InboundResult deliver(EspKeys from, EspKeys to, int vni) {
+        return decrypt(to, packet(from, vni, B));
+    }
+
+    static byte[] packet(EspKeys from, int vni, int toVtep) {
+        ByteBuf buf = Unpooled.wrappedBuffer(new byte[EspFlyweight.packetLength(40)]);
+        int n = new EspOutbound(new EspCounters()).encrypt(from.outbound(vni, toVtep), buf, EspFlyweight.PAYLOAD_OFFSET, 40, 17);
+        byte[] packet = new byte[n];
+        buf.getBytes(0, packet);
+        return packet;
+    }
+
+    static InboundResult decrypt(EspKeys to, byte[] packet) {
+        return new EspInbound(to, new EspCounters()).decrypt(Unpooled.wrappedBuffer(packet.clone()), 0, packet.length);
+    }
+
+    @Test
+    void oneKeyServesOneVni() {
+        EspKeys a = new EspKeys(A);
+        a.setPeers(100, List.of(B));
+        a.setKeys(100, List.of(RED));
+        SecurityAssociation sending = a.outbound(100, B);
+        assertThatIllegalArgumentException().isThrownBy(() -> a.setKeys(200, List.of(BLUE, RED)))
+                .withMessage(String.format("key %08x is already the key of VNI 100: one key (one key file) serves one VNI,"
+                        + " so give VNI 200 a key of its own", RED.id()));
+        assertThat(a.keyRing(200)).as("nothing changed").isNull();
+        assertThat(a.outbound(100, B)).isSameAs(sending);
+        a.setKeys(200, List.of(BLUE));
+        assertThat(a.keyRing(200).vni()).isEqualTo(200);
+    }
+
+    /** A network removed and added again keeps its replay windows: captured packets stay refused. */
+    @Test
+    void aNetworkThatComesBackKeepsItsReplayState() {
+        EspKeys a = new EspKeys(A);
+        EspKeys b = new EspKeys(B);
+        for (EspKeys k : List.of(a, b)) {
+            k.setPeers(100, List.of(A, B));
+            k.setKeys(100, List.of(RED));
+        }
+        byte[] captured = packet(a, 100, B);
+        assertThat(decrypt(b, captured)).isEqualTo(InboundResult.OK);
+        b.remove(100);
+        assertThat(decrypt(b, captured)).isEqualTo(InboundResult.BAD_SPI);
+        b.setPeers(100, List.of(A));
+        b.setKeys(100, List.of(RED));
+        assertThat(decrypt(b, captured)).isEqualTo(InboundResult.REPLAYED);
+        assertThat(decrypt(b, packet(a, 100, B))).isEqualTo(InboundResult.OK);
     }
 
     @Test

@@ -6,19 +6,17 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
-import java.security.NoSuchProviderException;
 
 /**
- * AES-GCM for ESP (RFC 4106) on one SA and one thread: the JDK's {@code AES/GCM/NoPadding} from the
- * SunJCE provider, whose AES and GHASH run on HotSpot intrinsics (AES-NI, PCLMULQDQ). The provider is
- * named so that a BouncyCastle provider registered first by another module (PKI) cannot slip its
- * pure-Java GCM, over 20 times slower here, into the data path.
+ * AES-GCM for ESP (RFC 4106) on one SA and one thread, through JCA's {@code AES/GCM/NoPadding} from
+ * {@link AesGcmProvider}: AWS-LC (ACCP) or the JDK's SunJCE. No AES or GHASH code of our own.
  *
- * <p>The {@link Cipher} is created once and re-{@code init}ed per packet: a new nonce needs a new
- * {@code GCMParameterSpec}, and SunJCE builds a new GHASH table per {@code init}. That is about 1 KB per
- * packet on JDK 17 which this class cannot avoid; it adds nothing of its own (docs/encryption.md has
- * the measurements). Work is done on a {@code byte[]} in place: for direct buffers SunJCE would copy
- * into fresh arrays itself, which measured slower and allocates three times as much.
+ * <p>The {@link Cipher} and the key object are created once and the cipher is re-{@code init}ed per
+ * packet: JCA takes a new nonce only through {@code init} with a new {@code GCMParameterSpec}. Passing
+ * the same key object each time lets ACCP keep its native key schedule (it compares key identity);
+ * SunJCE rebuilds its GHASH table per {@code init} (about 1 KB of garbage on JDK 17). Work is done on a
+ * {@code byte[]} in place: ACCP 2.5.0 has no direct-buffer path for GCM (JCA's default one copies
+ * through fresh arrays), and arrays measured fastest for both providers (docs/encryption.md §5).
  */
 final class AesGcm {
     /** RFC 4106 §6: the full-length 16-octet ICV. */
@@ -36,9 +34,9 @@ final class AesGcm {
     AesGcm(SecretKeySpec key, int salt) {
         this.key = key;
         try {
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
-        } catch (NoSuchAlgorithmException | NoSuchProviderException | NoSuchPaddingException e) {
-            throw new IllegalStateException("this JVM has no SunJCE AES/GCM/NoPadding cipher, which ESP needs", e);
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding", AesGcmProvider.provider());
+        } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+            throw new IllegalStateException(AesGcmProvider.status() + " has no AES/GCM/NoPadding cipher, which ESP needs", e);
         }
         putInt(nonce, 0, salt);
     }

@@ -2,7 +2,9 @@ package io.trellis.ipsec.esp;
 
 import io.netty.buffer.ByteBuf;
 
+import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Verifies and decrypts ESP packets in place (RFC 4303 §3.4, AES-GCM per RFC 4106), in the order the
@@ -25,7 +27,6 @@ public final class EspInbound {
     private final SecurityAssociationDatabase sad;
     private final EspCounters counters;
     private final EspFlyweight header = new EspFlyweight();
-    private final EspNonce nonce = new EspNonce();
     private byte[] scratch = new byte[INITIAL_SCRATCH_LENGTH];
 
     private SecurityAssociation securityAssociation;
@@ -47,11 +48,20 @@ public final class EspInbound {
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie inside the buffer
      */
     public InboundResult decrypt(ByteBuf buf, int offset, int length) {
+        return decrypt(buf, offset, length, null);
+    }
+
+    /**
+     * Like {@link #decrypt(ByteBuf, int, int)}, with the address the transport says the packet came
+     * from: only used when the SPI is unknown, to derive a new SA of that peer alone (its node name is
+     * {@code source.getHostAddress()}, see {@link SecurityAssociationDatabase#candidates}).
+     */
+    public InboundResult decrypt(ByteBuf buf, int offset, int length, InetAddress source) {
         if (offset < 0 || length < 0 || length > buf.capacity() - offset) {
             throw new IndexOutOfBoundsException("offset " + offset + " and length " + length
                     + " must lie inside the buffer's capacity " + buf.capacity());
         }
-        InboundResult result = process(buf, offset, length);
+        InboundResult result = process(buf, offset, length, source);
         if (result == InboundResult.OK) {
             counters.decrypted(payloadLength);
         } else {
@@ -60,7 +70,7 @@ public final class EspInbound {
         return result;
     }
 
-    private InboundResult process(ByteBuf buf, int offset, int length) {
+    private InboundResult process(ByteBuf buf, int offset, int length, InetAddress source) {
         if (length < EspFlyweight.MIN_PACKET_LENGTH) {
             return InboundResult.TRUNCATED;
         }
@@ -68,7 +78,7 @@ public final class EspInbound {
         int spi = header.spi();
         SecurityAssociation sa = sad.inbound(spi);
         if (sa == null) {
-            return InboundResult.BAD_SPI;
+            return learn(buf, offset, length, spi, source);
         }
         // The high 32 bits of the ESN are not sent (RFC 4303 §2.2.1). A Trellis sender puts the whole
         // 64-bit number in the IV (RFC 4106 §3.1 leaves the IV to the sender), so when the IV's low half
@@ -89,13 +99,9 @@ public final class EspInbound {
         int sealedLength = length - EspFlyweight.PAYLOAD_OFFSET;
         int ciphertextLength = sealedLength - EspFlyweight.ICV_LENGTH;
         // RFC 4303 §3.4.4; the AAD carries the high bits (RFC 4106 §5), so a wrong guess fails here.
-        boolean viaNative = EspOutbound.sealsInPlace(sa, buf); // the same test both ways: direct memory, native cipher
-        boolean inPlace = viaNative || buf.hasArray();
+        boolean inPlace = buf.hasArray();
         boolean authentic;
-        if (viaNative) {
-            authentic = sa.nativeCipher().open(nonce.prepare(sa.salt(), iv, spi, seq), AesGcm.AAD_LENGTH,
-                    buf.memoryAddress() + sealedOffset, ciphertextLength);
-        } else if (buf.hasArray()) {
+        if (inPlace) {
             authentic = sa.cipher().open(spi, seq, iv, buf.array(), buf.arrayOffset() + sealedOffset, sealedLength);
         } else {
             byte[] array = scratch(sealedLength);
@@ -112,6 +118,51 @@ public final class EspInbound {
         if (!window.update(seq)) {
             return wipe(InboundResult.REPLAYED, buf, sealedOffset, sealedLength, inPlace);
         }
+        return deliver(buf, sa, seq, sealedOffset, sealedLength, inPlace);
+    }
+
+    /**
+     * An unknown SPI: a peer's new SA (its sender picked the SPI at random and derived the key from
+     * it) or junk. Each candidate is tried on a copy, so a failed try leaves the packet as received;
+     * only the SA that verifies is adopted, and only if the key ring agrees (not retired, not older
+     * than the peer's current SA: old captures of a replaced SA stay refused). Everything that fails
+     * is BAD_SPI: no SA of this node accepts the SPI. Slow path: derives keys and allocates.
+     */
+    private InboundResult learn(ByteBuf buf, int offset, int length, int spi, InetAddress source) {
+        List<SecurityAssociation> candidates = sad.candidates(spi, source == null ? null : source.getHostAddress());
+        if (candidates.isEmpty()) {
+            return InboundResult.BAD_SPI;
+        }
+        int seqLow = header.sequenceNumber();
+        long iv = header.iv();
+        long seq = (int) iv == seqLow ? iv : seqLow & 0xFFFF_FFFFL; // a new window infers nothing else
+        if (seq == 0) {
+            return InboundResult.BAD_SPI;
+        }
+        int sealedOffset = offset + EspFlyweight.PAYLOAD_OFFSET;
+        int sealedLength = length - EspFlyweight.PAYLOAD_OFFSET;
+        int ciphertextLength = sealedLength - EspFlyweight.ICV_LENGTH;
+        byte[] array = scratch(sealedLength);
+        for (SecurityAssociation sa : candidates) {
+            buf.getBytes(sealedOffset, array, 0, sealedLength);
+            if (!sa.cipher().open(spi, seq, iv, array, 0, sealedLength)) {
+                continue;
+            }
+            if (!sad.adopt(sa, seq) || !sa.replayWindow().update(seq)) {
+                break;
+            }
+            buf.setBytes(sealedOffset, array, 0, ciphertextLength);
+            Arrays.fill(array, 0, sealedLength, (byte) 0);
+            return deliver(buf, sa, seq, sealedOffset, sealedLength, true);
+        }
+        Arrays.fill(array, 0, sealedLength, (byte) 0);
+        return InboundResult.BAD_SPI;
+    }
+
+    /** The window took {@code seq}: checks the trailer and publishes the packet's fields. */
+    private InboundResult deliver(ByteBuf buf, SecurityAssociation sa, long seq, int sealedOffset, int sealedLength,
+                                  boolean inPlace) {
+        int ciphertextLength = sealedLength - EspFlyweight.ICV_LENGTH;
         int trailer = sealedOffset + ciphertextLength - EspFlyweight.TRAILER_LENGTH;
         int padLength = buf.getUnsignedByte(trailer);
         int plaintextLength = ciphertextLength - EspFlyweight.TRAILER_LENGTH - padLength;

@@ -18,7 +18,6 @@ public final class EspOutbound {
 
     private final EspCounters counters;
     private final EspFlyweight header = new EspFlyweight();
-    private final EspNonce nonce = new EspNonce();
     private byte[] scratch = new byte[INITIAL_SCRATCH_LENGTH];
 
     public EspOutbound(EspCounters counters) {
@@ -29,9 +28,10 @@ public final class EspOutbound {
      * Encrypts the {@code payloadLength} octets at {@code payloadOffset} into an ESP packet that starts
      * at {@code payloadOffset - 16} and is {@link EspFlyweight#packetLength(int)} octets long.
      *
-     * <p>Direct buffers are encrypted in place by the SA's {@link NativeAesGcm} where there is one; heap
-     * buffers in their backing array by SunJCE; other buffers are copied into a scratch array, encrypted
-     * there and copied back (SunJCE would copy direct memory into fresh arrays anyway).
+     * <p>Heap buffers are encrypted in place in their backing array; other buffers are copied into a
+     * scratch array, encrypted there and copied back (JCA's AES-GCM works on arrays: given direct
+     * memory, both providers would copy it into fresh arrays themselves). Senders that care stage in
+     * a heap buffer, as the data plane does.
      *
      * @param nextHeader the IANA protocol number of the payload (RFC 4303 §2.6), e.g. 17 for the UDP
      *                   datagram of a VXLAN packet (docs/encryption.md)
@@ -73,10 +73,7 @@ public final class EspOutbound {
         buf.setByte(index++, padLength);
         buf.setByte(index, nextHeader);
 
-        if (sealsInPlace(sa, buf)) {
-            sa.nativeCipher().seal(nonce.prepare(sa.salt(), sequenceNumber, sa.spi(), sequenceNumber), AesGcm.AAD_LENGTH,
-                    buf.memoryAddress() + payloadOffset, ciphertextLength);
-        } else if (buf.hasArray()) {
+        if (buf.hasArray()) {
             sa.cipher().seal(sa.spi(), sequenceNumber, sequenceNumber, buf.array(), buf.arrayOffset() + payloadOffset,
                     ciphertextLength);
         } else {
@@ -87,14 +84,6 @@ public final class EspOutbound {
         }
         counters.encrypted(payloadLength);
         return EspFlyweight.PAYLOAD_OFFSET + sealedLength;
-    }
-
-    /**
-     * True if {@link #encrypt} seals packets of {@code sa} in {@code buf} in place with no copy (a native
-     * cipher and direct memory): callers then build packets where they will be sent from.
-     */
-    public static boolean sealsInPlace(SecurityAssociation sa, ByteBuf buf) {
-        return sa.nativeCipher() != null && buf.hasMemoryAddress();
     }
 
     private byte[] scratch(int length) {

@@ -11,9 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * are always 64-bit extended (ESN, RFC 4303 §2.2.1).
  *
  * <p>Thread safety: an SA may be used by several data-plane threads at once. The outbound counter is
- * atomic; the replay window locks; the {@link NativeAesGcm} context is read-only and shared, and
- * where the JDK's cipher is used each thread gets its own {@code Cipher} for this SA (created on first
- * use), so AES key schedules stay warm and no cipher is shared.
+ * atomic; the replay window locks; each thread gets its own {@code Cipher} for this SA (created on
+ * first use), so key schedules stay warm and no cipher is shared.
  */
 public final class SecurityAssociation {
     public enum Direction { INBOUND, OUTBOUND }
@@ -39,8 +38,6 @@ public final class SecurityAssociation {
     /** Inbound only. */
     private final ReplayWindow replayWindow;
     private final ThreadLocal<AesGcm> ciphers;
-    /** Null where ESP uses the JDK's AES-GCM ({@link NativeAesGcm#status()}). */
-    private final NativeAesGcm nativeCipher;
 
     private SecurityAssociation(int spi, Direction direction, byte[] keyingMaterial, String peer, int keyId,
                                 long lastSequenceNumber) {
@@ -59,25 +56,25 @@ public final class SecurityAssociation {
                 | keyingMaterial[suite.keyLength() + 3] & 0xFF;
         this.lastSequenceNumber = new AtomicLong(lastSequenceNumber);
         this.replayWindow = direction == Direction.INBOUND ? new ReplayWindow() : null;
+        // Loads the provider now, on the control path (ACCP takes about a second the first time), and
+        // fails here, with its one-line reason, if -Dtrellis.esp.cipher=accp cannot be had.
+        AesGcmProvider.provider();
         this.ciphers = ThreadLocal.withInitial(() -> new AesGcm(key, salt));
-        this.nativeCipher = NativeAesGcm.create(keyingMaterial, 0, suite.keyLength());
     }
 
     /**
-     * An SA this node sends on to {@code peer}. Its first sequence number is the wall-clock time in
-     * nanoseconds since 1970, not 1: keys are derived, not negotiated, so a restarted node gets the
-     * same SA key again, and counting from 1 again would repeat GCM nonces (RFC 4106 §10). Starting
-     * from the clock, every run starts above every number an earlier run used, as long as an SA sends
-     * fewer than 10^9 packets per second and the clock does not step back across a restart. The
-     * receiver learns the high bits from the IV (see {@link EspInbound}); 2^63 is reached in 2262.
+     * An SA this node sends on to {@code peer}. Its key is unique to this SA (derived with a random
+     * per-SA instance value, docs/encryption.md §3), so nonces cannot repeat across SAs whatever the
+     * counter does. The first sequence number is still the wall-clock time in nanoseconds since 1970,
+     * not 1: a second line of defence should two SAs ever draw the same instance, and what lets a
+     * receiver tell a peer's newer SA from a replayed older one. The receiver learns the high bits from
+     * the IV (see {@link EspInbound}); 2^63 is reached in 2262.
      *
      * @param keyingMaterial AES key then 4-octet salt: 20 or 36 octets (copied)
      * @param keyId          the master key it was derived from, for rotation and diagnostics
      */
     public static SecurityAssociation outbound(int spi, byte[] keyingMaterial, String peer, int keyId) {
-        Instant now = Instant.now();
-        long start = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        return new SecurityAssociation(spi, Direction.OUTBOUND, keyingMaterial, peer, keyId, start);
+        return new SecurityAssociation(spi, Direction.OUTBOUND, keyingMaterial, peer, keyId, wallClockNanos());
     }
 
     /** An SA this node receives on from {@code peer}; see {@link #outbound}. */
@@ -85,9 +82,23 @@ public final class SecurityAssociation {
         return new SecurityAssociation(spi, Direction.INBOUND, keyingMaterial, peer, keyId, 0);
     }
 
+    /**
+     * Like {@link #outbound(int, byte[], String, int)}, with the counter standing at
+     * {@code lastSequenceNumber}: the key ring passes its wall clock's reading (tests move it back).
+     */
+    public static SecurityAssociation outbound(int spi, byte[] keyingMaterial, String peer, int keyId, long lastSequenceNumber) {
+        return new SecurityAssociation(spi, Direction.OUTBOUND, keyingMaterial, peer, keyId, lastSequenceNumber);
+    }
+
     /** Test hook: an outbound SA whose counter already stands at {@code lastSequenceNumber}, e.g. near 2^64. */
     static SecurityAssociation outboundAfter(long lastSequenceNumber, int spi, byte[] keyingMaterial) {
         return new SecurityAssociation(spi, Direction.OUTBOUND, keyingMaterial, "test", 0, lastSequenceNumber);
+    }
+
+    /** Nanoseconds since 1970 by the wall clock: where a new outbound SA's counter starts. */
+    public static long wallClockNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     public int spi() {
@@ -144,19 +155,9 @@ public final class SecurityAssociation {
         return last + 1;
     }
 
-    /** This thread's JDK cipher for this SA: for heap buffers, and everywhere the native one is not used. */
+    /** This thread's cipher for this SA. */
     AesGcm cipher() {
         return ciphers.get();
-    }
-
-    /** The native cipher of this SA, shared by all threads, for direct buffers; null if there is none. */
-    NativeAesGcm nativeCipher() {
-        return nativeCipher;
-    }
-
-    /** RFC 4106 §4: the first four octets of every nonce of this SA. */
-    int salt() {
-        return salt;
     }
 
     @Override

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code --key-file} of the standalone tunnel: both ends hold the same file of one or two lines,
@@ -15,7 +19,8 @@ import java.util.List;
  * to accept (the next one, or the previous one during a rotation). The 4-octet GCM salt is not in the
  * file: it is derived per SA with the key ({@link MasterKey}), so the format stays the familiar one.
  *
- * <p>Surrounding spaces, a final newline and CRLF line ends are tolerated; anything else is refused
+ * <p>The file must be mode 0600 or stricter and belong to root or the current user; otherwise it is
+ * refused before it is read. Surrounding spaces, a final newline and CRLF line ends are tolerated; anything else is refused
  * with one line naming the line, the problem and what is allowed. {@link #reload()} re-reads the file
  * (the CLI calls it on SIGHUP) and its result goes to {@link KeyRing#update(List)}.
  */
@@ -28,6 +33,7 @@ public final class KeyFile {
 
     /** Reads and parses the file now: the send key first, then the other accepted key if any. */
     public List<MasterKey> reload() throws KeyFileException {
+        checkAccess(path);
         String content;
         try {
             content = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
@@ -35,6 +41,49 @@ public final class KeyFile {
             throw new KeyFileException("cannot read key file " + path + ": " + e, e);
         }
         return parse(content, path.toString());
+    }
+
+    /**
+     * Refuses a key file others could read or replace: whoever reads it can decrypt and forge the
+     * tunnel's traffic. Mode 0600 or stricter, owned by root or by the user running this process.
+     */
+    static void checkAccess(Path path) throws KeyFileException {
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, PosixFileAttributes.class);
+        } catch (UnsupportedOperationException e) {
+            throw new KeyFileException("key file " + path + " is on a file system without owners and modes,"
+                    + " so who may read it cannot be checked: keep it on a POSIX file system");
+        } catch (IOException e) {
+            throw new KeyFileException("cannot read key file " + path + ": " + e, e);
+        }
+        Set<PosixFilePermission> others = EnumSet.noneOf(PosixFilePermission.class);
+        others.addAll(attributes.permissions());
+        others.retainAll(GROUP_AND_OTHERS);
+        if (!others.isEmpty() || !attributes.isRegularFile()) {
+            throw new KeyFileException(String.format("key file %s %s: it must be a file of mode 0600 or stricter"
+                    + " (chmod 600 %s), as anyone who can read it can decrypt and forge the traffic", path,
+                    attributes.isRegularFile() ? "has mode 0" + mode(attributes.permissions()) : "is not a regular file", path));
+        }
+        String owner = attributes.owner().getName();
+        String user = System.getProperty("user.name");
+        if (!owner.equals("root") && !owner.equals(user)) {
+            throw new KeyFileException("key file " + path + " belongs to " + owner + ": it must belong to root"
+                    + (user.equals("root") ? "" : " or to " + user + ", the user running trellis"));
+        }
+    }
+
+    private static final Set<PosixFilePermission> GROUP_AND_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    /** Octal digits of a mode, e.g. "644". */
+    private static String mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission p : permissions) {
+            mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 = 0400, ... OTHERS_EXECUTE = 0001
+        }
+        return Integer.toOctalString(mode);
     }
 
     /** Parses key file text; {@code source} names it in error messages. */

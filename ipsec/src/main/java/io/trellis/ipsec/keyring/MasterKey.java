@@ -11,19 +11,22 @@ import java.security.SecureRandom;
 
 /**
  * A network's (or a tunnel's) shared secret, from which every SA between its nodes is derived with
- * HKDF-SHA-256 (RFC 5869): one SPI and one AES-GCM key + salt (RFC 4106 §8.1) per ordered pair
- * (sender, receiver). Deriving per direction matters: both directions start their sequence numbers
- * from the same clock, and one key for both would repeat GCM nonces.
+ * HKDF-SHA-256 (RFC 5869, on the JDK's {@code HmacSHA256}): one AES-GCM key + salt (RFC 4106 §8.1)
+ * per SA, where an SA is one direction between two nodes on one network, created at one moment.
  *
  * <pre>
  * PRK    = HKDF-Extract(salt = "trellis esp v1", IKM = secret)
  * id     = HKDF-Expand(PRK, "trellis esp key id", 4)
- * KEYMAT = HKDF-Expand(PRK, "trellis esp keymat" | 0 | pair, keyLength + 4)    key | salt
- * SPI    = HKDF-Expand(PRK, "trellis esp spi" | 0 | pair | n, 4)              first n = 0, 1, ... giving SPI ≥ 256
- * pair   = len16(sender) | sender | len16(receiver) | receiver                 node names in UTF-8
+ * KEYMAT = HKDF-Expand(PRK, "trellis esp sa v2" | 0 | vni | sender | receiver | spi, keyLength + 4)   key | salt
+ * vni    = 4 octets, big-endian (0 for a key ring outside any network)
+ * sender, receiver = len16(name) | name, node names in UTF-8: the order is the direction
+ * spi    = 4 octets: the SA's instance value, drawn at random by the sender when it creates the SA
  * </pre>
  *
- * Only the PRK is kept, never the secret; {@link #toString()} shows the id alone.
+ * Two SAs share a key only if they agree on all of these, the random SPI included (docs/encryption.md
+ * §3), so two tunnels sharing a key file, one key on two networks, a restart, a VM snapshot restored
+ * or a clock stepped back do not repeat (key, nonce) pairs. Only the PRK is kept, never the secret;
+ * {@link #toString()} shows the id alone.
  */
 public final class MasterKey {
     private static final byte[] EXTRACT_SALT = ascii("trellis esp v1");
@@ -59,32 +62,31 @@ public final class MasterKey {
         return suite;
     }
 
-    /** The SPI of the SA from {@code sender} to {@code receiver}: 256 or more (RFC 4303 §2.1). */
-    public int spi(String sender, String receiver) {
+    /** AES key then 4-octet salt of the SA from {@code sender} to {@code receiver} on {@code vni} with SPI {@code spi}. */
+    public byte[] keyingMaterial(int vni, String sender, String receiver, int spi) {
+        byte[] label = ascii("trellis esp sa v2");
         byte[] pair = pair(sender, receiver);
-        for (int n = 0; ; n++) {
-            byte[] info = info("trellis esp spi", pair, 1).put((byte) n).array();
-            int spi = ByteBuffer.wrap(Hkdf.expand(prk, info, 4)).getInt();
-            if (Integer.compareUnsigned(spi, EspFlyweight.MIN_SPI) >= 0) {
-                return spi;
-            }
-        }
-    }
-
-    /** AES key then 4-octet salt for the SA from {@code sender} to {@code receiver}. */
-    public byte[] keyingMaterial(String sender, String receiver) {
-        byte[] info = info("trellis esp keymat", pair(sender, receiver), 0).array();
+        byte[] info = ByteBuffer.allocate(label.length + 1 + 4 + pair.length + 4)
+                .put(label).put((byte) 0).putInt(vni).put(pair).putInt(spi).array();
         return Hkdf.expand(prk, info, suite.keyingMaterialLength());
     }
 
-    /** The SA {@code local} sends on to {@code peer}. */
-    public SecurityAssociation outbound(String local, String peer) {
-        return SecurityAssociation.outbound(spi(local, peer), keyingMaterial(local, peer), peer, id);
+    /** The SA {@code local} sends on to {@code peer} on {@code vni}, with the SPI it drew; its counter stands at {@code lastSequenceNumber}. */
+    public SecurityAssociation outbound(int vni, String local, String peer, int spi, long lastSequenceNumber) {
+        checkSpi(spi);
+        return SecurityAssociation.outbound(spi, keyingMaterial(vni, local, peer, spi), peer, id, lastSequenceNumber);
     }
 
-    /** The SA {@code local} receives on from {@code peer}. */
-    public SecurityAssociation inbound(String local, String peer) {
-        return SecurityAssociation.inbound(spi(peer, local), keyingMaterial(peer, local), peer, id);
+    /** The SA {@code local} receives on from {@code peer} on {@code vni}, for the SPI the peer drew. */
+    public SecurityAssociation inbound(int vni, String local, String peer, int spi) {
+        checkSpi(spi);
+        return SecurityAssociation.inbound(spi, keyingMaterial(vni, peer, local, spi), peer, id);
+    }
+
+    private static void checkSpi(int spi) {
+        if (Integer.compareUnsigned(spi, EspFlyweight.MIN_SPI) < 0) {
+            throw new IllegalArgumentException("SPI " + spi + " is reserved (RFC 4303 §2.1): use 256 or more");
+        }
     }
 
     private static byte[] pair(String sender, String receiver) {
@@ -95,12 +97,6 @@ public final class MasterKey {
         }
         return ByteBuffer.allocate(4 + s.length + r.length)
                 .putShort((short) s.length).put(s).putShort((short) r.length).put(r).array();
-    }
-
-    /** label | 0 | pair, with room for {@code extra} more bytes. */
-    private static ByteBuffer info(String label, byte[] pair, int extra) {
-        byte[] l = ascii(label);
-        return ByteBuffer.allocate(l.length + 1 + pair.length + extra).put(l).put((byte) 0).put(pair);
     }
 
     private static byte[] ascii(String label) {

@@ -1,9 +1,11 @@
 package io.trellis.ipsec.keyring;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -53,12 +55,39 @@ class KeyFileTest {
     void reloadRereadsTheFile(@TempDir Path dir) throws Exception {
         Path path = dir.resolve("key");
         Files.writeString(path, K128 + "\n");
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         KeyFile file = new KeyFile(path);
         assertThat(file.reload()).containsExactly(key(K128));
         Files.writeString(path, K128 + "\n" + K256 + "\n");
         assertThat(file.reload()).containsExactly(key(K128), key(K256));
         Files.writeString(path, K256 + "\n");
         assertThat(file.reload()).containsExactly(key(K256));
+    }
+
+    /** Whoever can read the file can decrypt and forge: group or other bits, or a stranger's file, are refused unread. */
+    @Test
+    void refusesFilesOthersCouldReadOrReplace(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("key");
+        Files.writeString(path, K128 + "\n");
+        for (String mode : List.of("rw-r-----", "rw----r--", "rw--w----", "rwx---rwx")) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+            String octal = Integer.toOctalString(Integer.parseInt(mode.replaceAll("[rwx]", "1").replace('-', '0'), 2));
+            assertThatThrownBy(() -> new KeyFile(path).reload()).isInstanceOf(KeyFileException.class)
+                    .hasMessage("key file " + path + " has mode 0" + octal + ": it must be a file of mode 0600 or stricter"
+                            + " (chmod 600 " + path + "), as anyone who can read it can decrypt and forge the traffic");
+        }
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("r--------"));
+        assertThat(new KeyFile(path).reload()).containsExactly(key(K128));
+
+        Path directory = Files.createDirectory(dir.resolve("d"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        assertThatThrownBy(() -> new KeyFile(directory).reload()).hasMessageContaining("is not a regular file");
+
+        String user = System.getProperty("user.name");
+        Assumptions.assumeTrue(user.equals("root"), "changing a file's owner needs root");
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        Files.setOwner(path, path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        assertThatThrownBy(() -> new KeyFile(path).reload()).isInstanceOf(KeyFileException.class)
+                .hasMessage("key file " + path + " belongs to nobody: it must belong to root");
     }
 
     @Test

@@ -91,8 +91,9 @@ class KeyRingTest {
         b.ring.update(List.of(k1));
         assertThat(b.receive(a.send(payload(1)))).isEqualTo(payload(1));
         assertThat(a.receive(b.send(payload(2)))).isEqualTo(payload(2));
-        assertThat(a.ring.outbound(B).spi()).isEqualTo(k1.spi(A, B));
-        assertThat(b.ring.inbound(k1.spi(A, B))).isNotNull();
+        // B learned A's SA from its first packet: the SPI A drew at random.
+        assertThat(b.ring.inbound(a.ring.outbound(B).spi())).isNotNull();
+        assertThat(a.ring.inbound(b.ring.outbound(A).spi())).isNotNull();
     }
 
     @Test
@@ -104,7 +105,7 @@ class KeyRingTest {
         for (int i = 0; i < 10; i++) {
             assertThat(b.receive(a.send(payload(i)))).isNull();
         }
-        // Different keys derive different SPIs: the receiver has no SA for them.
+        // No installed key makes the unknown SPI's packets authentic: the receiver has no SA for them.
         assertThat(b.counters.drops(InboundResult.BAD_SPI)).isEqualTo(10);
     }
 
@@ -118,6 +119,7 @@ class KeyRingTest {
         Node b = new Node(B, A);
         a.ring.update(List.of(k1));
         b.ring.update(List.of(k1));
+        int k1FromB = b.ring.outbound(A).spi();
         Random random = new Random(4106);
         List<byte[]> aToB = new ArrayList<>();
         List<byte[]> bToA = new ArrayList<>();
@@ -144,7 +146,7 @@ class KeyRingTest {
         assertThat(delivered).isEqualTo(2L * total);
         assertThat(a.ring.outbound(B).keyId()).isEqualTo(k2.id());
         assertThat(b.ring.outbound(A).keyId()).isEqualTo(k2.id());
-        assertThat(a.ring.inbound(k1.spi(B, A))).as("K1 retired").isNull();
+        assertThat(a.ring.inbound(k1FromB)).as("K1 retired").isNull();
     }
 
     /** Delivers a random in-flight packet if more than {@code keep} are in flight; returns 1 if it did. */
@@ -167,6 +169,128 @@ class KeyRingTest {
         b.ring.retire(k1.id());
         assertThat(b.receive(late)).isNull();
         assertThat(b.counters.drops(InboundResult.BAD_SPI)).isEqualTo(1);
+    }
+
+    /** A retired key would come back with empty replay windows: a reload listing it again is refused and changes nothing. */
+    @Test
+    void aRetiredKeyNeverComesBack() {
+        KeyRing ring = new KeyRing(A, TimeUnit.HOURS.toNanos(12), System::nanoTime);
+        ring.addPeer(B);
+        ring.update(List.of(k1, k2));
+        ring.update(List.of(k2, k1));
+        ring.update(List.of(k2));
+        SecurityAssociation sending = ring.outbound(B);
+        assertThatIllegalStateException().isThrownBy(() -> ring.update(List.of(k2, k1)))
+                .withMessage(String.format("key %08x was retired: a retired key never comes back (its SAs' replay state"
+                        + " is gone), generate a new key", k1.id()));
+        assertThatIllegalStateException().isThrownBy(() -> ring.install(k1));
+        assertThat(ring.keys()).containsExactly(k2);
+        assertThat(ring.outbound(B)).isSameAs(sending);
+    }
+
+    /**
+     * Item C: re-adding a peer must not reset replay protection. The receiver keeps its window across
+     * removePeer/addPeer, and a sender that re-adds a peer sends on a new SA (new SPI, new key), after
+     * which the old SA's packets are refused.
+     */
+    @Test
+    void replaysAfterAPeerIsReAddedAreDroppedAndCounted() {
+        Node a = new Node(A, B);
+        Node b = new Node(B, A);
+        a.ring.update(List.of(k1));
+        b.ring.update(List.of(k1));
+        byte[] captured = a.send(payload(1));
+        byte[] capturedLater = a.send(payload(2));
+        assertThat(b.receive(captured)).isNotNull();
+
+        b.ring.removePeer(A); // the receiver forgets the peer and learns it again
+        b.ring.addPeer(A);
+        assertThat(b.receive(captured)).as("replay after the receiver re-added the peer").isNull();
+        assertThat(b.counters.drops(InboundResult.REPLAYED)).isEqualTo(1);
+
+        int oldSpi = a.ring.outbound(B).spi();
+        a.ring.removePeer(B); // the sender re-adds the receiver: a new SA
+        a.ring.addPeer(B);
+        assertThat(a.ring.outbound(B).spi()).isNotEqualTo(oldSpi);
+        assertThat(b.receive(a.send(payload(3)))).isEqualTo(payload(3));
+        assertThat(b.receive(capturedLater)).as("a never-delivered packet of the replaced SA").isNull();
+        assertThat(b.receive(captured)).isNull();
+        assertThat(b.counters.drops(InboundResult.BAD_SPI)).isEqualTo(2);
+        assertThat(b.ring.inbound(oldSpi)).isNull();
+    }
+
+    /**
+     * A receiver that never saw a peer's older SA (it restarted since) adopts the newest one and then
+     * refuses packets of older ones: SAs count from their sender's clock, so an older SA's numbers are
+     * lower. A replayed capture cannot push the live SA out.
+     */
+    @Test
+    void aPeersOlderSaIsNotAdoptedOverANewerOne() {
+        AtomicLong clock = new AtomicLong(1_000_000_000L);
+        Node old = new Node(A, B, new KeyRing(A, 0, TimeUnit.HOURS.toNanos(12), System::nanoTime, clock::get, RANDOM));
+        old.ring.update(List.of(k1));
+        byte[] captured = old.send(payload(1));
+        clock.addAndGet(1_000_000);
+        Node restarted = new Node(A, B, new KeyRing(A, 0, TimeUnit.HOURS.toNanos(12), System::nanoTime, clock::get, RANDOM));
+        restarted.ring.update(List.of(k1));
+        Node b = new Node(B, A);
+        b.ring.update(List.of(k1));
+        assertThat(b.receive(restarted.send(payload(2)))).isEqualTo(payload(2));
+        assertThat(b.receive(captured)).isNull();
+        assertThat(b.counters.drops(InboundResult.BAD_SPI)).isEqualTo(1);
+        assertThat(b.receive(restarted.send(payload(3)))).as("the live SA is still the one in use").isEqualTo(payload(3));
+    }
+
+    /**
+     * Item B: SAs created from the same key file, between the same nodes, on the same VNI, with their
+     * counters starting at the same number (two tunnels sharing a key file, or restarts after the clock
+     * was set back or a VM snapshot restored) never share (key, nonce): their packets carry the same
+     * sequence numbers and IVs, so equal keys would show as equal ciphertext and ICV at equal numbers.
+     * 200 SAs, 3 packets each; and the receiver derives each one's key from the SPI alone.
+     */
+    @Test
+    void sasFromOneKeyFileNeverShareKeyAndNonceEvenWithTheClockMovedBack() {
+        long clockStuck = 1_700_000_000_000_000_000L;
+        java.util.Set<String> ciphertexts = new java.util.HashSet<>();
+        java.util.Set<Long> ivs = new java.util.HashSet<>();
+        java.util.Set<Integer> spis = new java.util.HashSet<>();
+        for (int tunnel = 0; tunnel < 200; tunnel++) {
+            Node a = new Node(A, B, new KeyRing(A, 0, TimeUnit.HOURS.toNanos(12), System::nanoTime, () -> clockStuck, new SecureRandom()));
+            a.ring.update(List.of(k1));
+            spis.add(a.ring.outbound(B).spi());
+            for (int i = 0; i < 3; i++) {
+                byte[] packet = a.send(payload(0)); // same payload every time: only the key can differ
+                ivs.add(java.nio.ByteBuffer.wrap(packet).getLong(EspFlyweight.IV_OFFSET));
+                assertThat(ciphertexts.add(java.util.HexFormat.of().formatHex(packet, EspFlyweight.PAYLOAD_OFFSET, packet.length)))
+                        .as("tunnel %d packet %d repeats another SA's ciphertext and ICV", tunnel, i).isTrue();
+                if (tunnel < 20) { // a receiver derives the same key from the SPI (a fresh one each time; deriving is slow)
+                    assertThat(new Node(B, A, receiverFor(k1)).receive(packet)).isEqualTo(payload(0));
+                }
+            }
+        }
+        assertThat(ivs).as("the nonces are the same in every SA: the clock was moved back").hasSize(3);
+        assertThat(spis).hasSize(200);
+    }
+
+    private static KeyRing receiverFor(MasterKey key) {
+        KeyRing ring = new KeyRing(B, TimeUnit.HOURS.toNanos(12), System::nanoTime);
+        ring.update(List.of(key));
+        return ring;
+    }
+
+    @Test
+    void oneKeyOnTwoVnisDerivesDifferentSas() {
+        KeyRing vni1 = new KeyRing(A, 1, TimeUnit.HOURS.toNanos(12), System::nanoTime, () -> 5L, new Random(1));
+        KeyRing vni2 = new KeyRing(A, 2, TimeUnit.HOURS.toNanos(12), System::nanoTime, () -> 5L, new Random(1));
+        Node one = new Node(A, B, vni1);
+        Node two = new Node(A, B, vni2);
+        one.ring.update(List.of(k1));
+        two.ring.update(List.of(k1));
+        assertThat(one.ring.outbound(B).spi()).as("same random draw").isEqualTo(two.ring.outbound(B).spi());
+        byte[] p1 = one.send(payload(0));
+        byte[] p2 = two.send(payload(0));
+        assertThat(java.util.Arrays.copyOf(p1, EspFlyweight.PAYLOAD_OFFSET)).isEqualTo(java.util.Arrays.copyOf(p2, EspFlyweight.PAYLOAD_OFFSET));
+        assertThat(p1).as("the VNI is part of the key").isNotEqualTo(p2);
     }
 
     @Test
@@ -252,9 +376,14 @@ class KeyRingTest {
         ring.update(List.of(k1, k2));
         int[] spis = new int[50];
         String[] peers = new String[50];
+        EspInbound inbound = new EspInbound(ring, new EspCounters());
         for (int i = 0; i < 50; i++) {
             peers[i] = "10.0.1." + i;
-            spis[i] = k2.spi(peers[i], A);
+            Node peer = new Node(peers[i], A);
+            peer.ring.update(List.of(k1, k2));
+            byte[] packet = peer.send(payload(i));
+            assertThat(inbound.decrypt(Unpooled.wrappedBuffer(packet), 0, packet.length)).isEqualTo(InboundResult.OK);
+            spis[i] = peer.ring.outbound(A).spi();
         }
         AllocationMeter meter = new AllocationMeter();
         long found = 0;

@@ -20,42 +20,45 @@ class MasterKeyTest {
     void derivesTheDocumentedValues() {
         assertThat(KEY_128.id()).isEqualTo(0x5c06f27d);
         assertThat(KEY_128.suite()).isEqualTo(CipherSuite.AES_128_GCM);
-        assertThat(KEY_128.spi("10.0.0.1", "10.0.0.2")).isEqualTo(0xe1d98109);
-        assertThat(KEY_128.spi("10.0.0.2", "10.0.0.1")).isEqualTo(0x36a89be4);
-        assertThat(HexFormat.of().formatHex(KEY_128.keyingMaterial("10.0.0.1", "10.0.0.2")))
-                .isEqualTo("42033b7b069785e9353911af92ab5b7a306f5619");
-        assertThat(HexFormat.of().formatHex(KEY_128.keyingMaterial("10.0.0.2", "10.0.0.1")))
-                .isEqualTo("2a9451be514ee686c60d85190c8697a354e2aebd");
+        assertThat(hex(KEY_128.keyingMaterial(42, "10.0.0.1", "10.0.0.2", 0x12345678)))
+                .isEqualTo("0fbd4e70797c4b4c3ea55d96e2e33c48ff982e43");
+        assertThat(hex(KEY_128.keyingMaterial(42, "10.0.0.2", "10.0.0.1", 0x12345678))).as("the other direction")
+                .isEqualTo("faf1116e900bc314f97b7ada829a1f745d6c5d24");
+        assertThat(hex(KEY_128.keyingMaterial(43, "10.0.0.1", "10.0.0.2", 0x12345678))).as("another VNI")
+                .isEqualTo("d24d572b3c0dd75932c0cb6775ba5a23c256bb20");
+        assertThat(hex(KEY_128.keyingMaterial(42, "10.0.0.1", "10.0.0.2", 0x12345679))).as("another SPI")
+                .isEqualTo("cf93b7c6aed7fac71abee3fc41f775d8b52060bb");
         assertThat(KEY_256.id()).isEqualTo(0x51307570);
         assertThat(KEY_256.suite()).isEqualTo(CipherSuite.AES_256_GCM);
-        assertThat(HexFormat.of().formatHex(KEY_256.keyingMaterial("10.0.0.1", "10.0.0.2")))
-                .isEqualTo("d21f39054a7f917be87cf66bfec8a36e8ec216f4479f2b5965cc141bb8b5e6ed1694051e");
+        assertThat(hex(KEY_256.keyingMaterial(42, "10.0.0.1", "10.0.0.2", 0x12345678)))
+                .isEqualTo("c6561e2419c9b19a8cd15a52c06f2001d64560028ad3179c82d45c39c2628b881f4819f2");
     }
 
     @Test
-    void bothEndsDeriveMatchingSasWithoutNegotiation() {
-        SecurityAssociation aToB = KEY_128.outbound("a", "b");
-        SecurityAssociation bFromA = KEY_128.inbound("b", "a");
+    void bothEndsDeriveMatchingSasFromTheSpi() {
+        SecurityAssociation aToB = KEY_128.outbound(7, "a", "b", 0x4000, 0);
+        SecurityAssociation bFromA = KEY_128.inbound(7, "b", "a", 0x4000);
         assertThat(aToB.spi()).isEqualTo(bFromA.spi());
         assertThat(aToB.peer()).isEqualTo("b");
         assertThat(bFromA.peer()).isEqualTo("a");
         assertThat(bFromA.direction()).isEqualTo(SecurityAssociation.Direction.INBOUND);
-        assertThat(KEY_128.outbound("b", "a").spi()).as("the other direction").isNotEqualTo(aToB.spi());
-        assertThat(KEY_128.keyingMaterial("a", "b")).isNotEqualTo(KEY_128.keyingMaterial("b", "a"));
+        assertThat(KEY_128.keyingMaterial(7, "a", "b", 0x4000)).isNotEqualTo(KEY_128.keyingMaterial(7, "b", "a", 0x4000));
     }
 
     @Test
     void nodeNamesCannotBeShiftedIntoEachOther() {
         // Length prefixes: ("ab", "c") and ("a", "bc") are different pairs.
-        assertThat(KEY_128.keyingMaterial("ab", "c")).isNotEqualTo(KEY_128.keyingMaterial("a", "bc"));
+        assertThat(KEY_128.keyingMaterial(1, "ab", "c", 0x4000)).isNotEqualTo(KEY_128.keyingMaterial(1, "a", "bc", 0x4000));
     }
 
     @Test
-    void spisAreNeverReserved() {
-        MasterKey key = MasterKey.generate(CipherSuite.AES_128_GCM, new SecureRandom());
-        for (int i = 0; i < 2000; i++) {
-            assertThat(Integer.compareUnsigned(key.spi("node-" + i, "node-x"), 256)).isGreaterThanOrEqualTo(0);
-        }
+    void reservedSpisAreRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> KEY_128.inbound(1, "a", "b", 255))
+                .withMessage("SPI 255 is reserved (RFC 4303 §2.1): use 256 or more");
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
     }
 
     @Test
