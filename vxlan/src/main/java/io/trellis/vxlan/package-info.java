@@ -4,7 +4,7 @@
  *
  * <p>One package per protocol, each with a flyweight ({@code *Flyweight}: {@code wrap}, getters and
  * setters at {@code *_OFFSET} constants, {@code check()} returning a {@link io.trellis.vxlan.Malformed}
- * reason) and an encoder ({@code *Encoder}). {@link io.trellis.vxlan.VxlanPacketDecoder} runs them
+ * reason) and an encoder ({@code *Encoder}). {@link io.trellis.vxlan.packet.VxlanPacketDecoder} runs them
  * layer by layer over a whole VXLAN packet without allocating.
  *
  * <p><b>Buffer ownership:</b> the codecs never call {@code retain()} or {@code release()} on a
@@ -13,3 +13,5 @@
  * the flyweight. Reader and writer indexes are never changed: all access is absolute.
  */
 package io.trellis.vxlan;
+
+import io.trellis.vxlan.packet.VxlanPacketDecoder;

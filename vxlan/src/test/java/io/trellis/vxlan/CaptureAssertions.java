@@ -1,6 +1,8 @@
 package io.trellis.vxlan;
 
-import io.trellis.vxlan.VxlanPacketDecoder.Layer;
+import io.trellis.vxlan.packet.VxlanPacketDecoder;
+
+import io.trellis.vxlan.packet.VxlanPacketDecoder.Layer;
 import io.trellis.vxlan.checksum.InternetChecksum;
 import io.trellis.vxlan.ethernet.EtherType;
 import io.trellis.vxlan.ipv4.Ipv4Flyweight;

@@ -1,9 +1,11 @@
 package io.trellis.vxlan;
 
+import io.trellis.vxlan.packet.VxlanPacketDecoder;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.trellis.vxlan.VxlanPacketDecoder.Layer;
+import io.trellis.vxlan.packet.VxlanPacketDecoder.Layer;
 import io.trellis.vxlan.checksum.InternetChecksum;
 import io.trellis.vxlan.ipv4.Ipv4Flyweight;
 import io.trellis.vxlan.tcp.TcpEncoder;

@@ -1,8 +1,10 @@
 package io.trellis.vxlan;
 
+import io.trellis.vxlan.packet.VxlanPacketDecoder;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.trellis.vxlan.VxlanPacketDecoder.Layer;
+import io.trellis.vxlan.packet.VxlanPacketDecoder.Layer;
 import io.trellis.vxlan.arp.ArpFlyweight;
 import io.trellis.vxlan.checksum.InternetChecksum;
 import io.trellis.vxlan.ethernet.EthernetFlyweight;

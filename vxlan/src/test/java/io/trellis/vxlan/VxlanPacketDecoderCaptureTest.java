@@ -1,7 +1,9 @@
 package io.trellis.vxlan;
 
+import io.trellis.vxlan.packet.VxlanPacketDecoder;
+
 import io.netty.buffer.ByteBuf;
-import io.trellis.vxlan.VxlanPacketDecoder.Layer;
+import io.trellis.vxlan.packet.VxlanPacketDecoder.Layer;
 import io.trellis.vxlan.arp.ArpFlyweight;
 import io.trellis.vxlan.arp.ArpOperation;
 import io.trellis.vxlan.checksum.InternetChecksum;

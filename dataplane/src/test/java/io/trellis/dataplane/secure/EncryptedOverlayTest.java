@@ -3,7 +3,7 @@ package io.trellis.dataplane.secure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trellis.dataplane.OverlayDataplane;
+import io.trellis.dataplane.overlay.OverlayDataplane;
 import io.trellis.dataplane.model.EndpointAddress;
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;

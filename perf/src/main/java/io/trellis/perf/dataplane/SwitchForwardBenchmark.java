@@ -13,7 +13,7 @@ import io.trellis.dataplane.switching.VtepCounters;
 import io.trellis.dataplane.switching.VtepSink;
 import io.trellis.perf.vxlan.Packets;
 import io.trellis.vxlan.Malformed;
-import io.trellis.vxlan.VxlanPacketDecoder;
+import io.trellis.vxlan.packet.VxlanPacketDecoder;
 import io.trellis.vxlan.ipv4.Ipv4Address;
 import io.trellis.vxlan.vxlan.VxlanFlyweight;
 import java.util.concurrent.TimeUnit;

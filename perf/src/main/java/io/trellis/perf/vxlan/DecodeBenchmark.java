@@ -2,8 +2,8 @@ package io.trellis.perf.vxlan;
 
 import io.netty.buffer.ByteBuf;
 import io.trellis.vxlan.Malformed;
-import io.trellis.vxlan.VxlanPacketDecoder;
-import io.trellis.vxlan.VxlanPacketDecoder.Layer;
+import io.trellis.vxlan.packet.VxlanPacketDecoder;
+import io.trellis.vxlan.packet.VxlanPacketDecoder.Layer;
 import io.trellis.vxlan.ipv4.Ipv4Address;
 import io.trellis.vxlan.vxlan.VxlanFlyweight;
 import java.util.concurrent.TimeUnit;

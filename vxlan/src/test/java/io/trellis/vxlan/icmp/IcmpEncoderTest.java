@@ -5,7 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.trellis.vxlan.Captures;
 import io.trellis.vxlan.IpProtocol;
 import io.trellis.vxlan.Malformed;
-import io.trellis.vxlan.VxlanPacketDecoder;
+import io.trellis.vxlan.packet.VxlanPacketDecoder;
 import io.trellis.vxlan.checksum.InternetChecksum;
 import io.trellis.vxlan.ethernet.EtherType;
 import io.trellis.vxlan.ethernet.EthernetEncoder;

@@ -1,4 +1,6 @@
-package io.trellis.dataplane;
+package io.trellis.dataplane.overlay;
+
+import io.trellis.dataplane.NetworkCounters;
 
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;

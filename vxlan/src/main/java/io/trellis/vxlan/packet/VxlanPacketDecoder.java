@@ -1,4 +1,8 @@
-package io.trellis.vxlan;
+package io.trellis.vxlan.packet;
+
+import io.trellis.vxlan.Malformed;
+
+import io.trellis.vxlan.IpProtocol;
 
 import io.netty.buffer.ByteBuf;
 import io.trellis.vxlan.arp.ArpFlyweight;
