@@ -16,6 +16,7 @@ import io.trellis.ipsec.esp.EspCounters;
 import io.trellis.ipsec.esp.EspFlyweight;
 import io.trellis.ipsec.esp.EspOutbound;
 import io.trellis.ipsec.esp.InboundResult;
+import io.trellis.ipsec.esp.SecurityAssociation;
 import io.trellis.ipsec.keyring.KeyFile;
 import io.trellis.ipsec.keyring.KeyRing;
 import io.trellis.ipsec.keyring.MasterKey;
@@ -178,7 +179,10 @@ abstract class EncryptedTunnelScenario {
             reload(dir, ta, k2 + "\n" + k1);   // step 2: each sends with K2, still accepts K1
             awaitTrafficBothWays(5);
             reload(dir, tb, k2 + "\n" + k1);
-            awaitTrafficBothWays(20);           // packets in flight under K1 arrive before it is retired
+            // Packets in flight under K1 arrive before it is retired: once a packet each end sent under
+            // K2 after this point has been opened, everything it sent before (under K1) has been too.
+            awaitOpenedUnderNewKey(ta, tb, B_UNDERLAY);
+            awaitOpenedUnderNewKey(tb, ta, A_UNDERLAY);
             reload(dir, ta, k2 + "\n");        // step 3: K1 retired
             reload(dir, tb, k2 + "\n");
             ab.get(60, TimeUnit.SECONDS);
@@ -318,6 +322,21 @@ abstract class EncryptedTunnelScenario {
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
                 .until(() -> ta.esp().counters().packetsDecrypted() - a0 >= packets
                         && tb.esp().counters().packetsDecrypted() - b0 >= packets);
+    }
+
+    /**
+     * Waits until {@code to} has opened a packet that {@code from} sealed under its current send key
+     * after this call: UDP between the two namespaces keeps its order, so every packet {@code from}
+     * sent earlier (under the previous key) has been opened or dropped by then.
+     */
+    private static void awaitOpenedUnderNewKey(PointToPointTunnel from, PointToPointTunnel to, String toAddress) {
+        SecurityAssociation sending = from.esp().keys().keyRing(42).outbound(toAddress);
+        long sentBefore = sending.lastSequenceNumber();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                    SecurityAssociation opening = to.esp().keys().keyRing(42).inbound(sending.spi());
+                    return opening != null && opening.replayWindow().highest() > sentBefore;
+                });
     }
 
     private static long sum(long[] values) {
