@@ -111,6 +111,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private void replyToNext(ChannelHandlerContext ctx) {
         Pending next = waiting.poll();
         replying = next != null;
+        ctx.channel().attr(IdleCloser.REPLYING).set(replying);
         if (next == null) {
             ctx.read();
         } else if (next.rejection() != null) {

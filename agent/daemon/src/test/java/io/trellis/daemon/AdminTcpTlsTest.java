@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trellis.admin.AdminResponse;
 import io.trellis.admin.AdminServer;
+import io.trellis.admin.ListenerLimits;
 import io.trellis.admin.Router;
 import io.trellis.api.client.AdminClient;
 import io.trellis.api.client.AdminHost;
@@ -16,10 +17,13 @@ import io.trellis.controlplane.pki.CertificateAuthority;
 import io.trellis.controlplane.pki.NodeRole;
 import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.pki.Pem;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +115,30 @@ class AdminTcpTlsTest {
                 .hasMessageContaining("ca.pem is missing or unreadable")
                 .hasMessageNotContaining("\n");
         assertThat(AdminListenerTls.forListeners("unix:///run/x.sock", null, new TlsOptions(), dir)).isNull();
+    }
+
+    @Test
+    void aQuietStreamingReplyOutlivesTheIdleTimeout() throws Exception {
+        var tls = AdminListenerTls.forListeners("unix:///run/x.sock", "127.0.0.1:0", new TlsOptions(),
+                dir.resolve("listener"));
+        ListenerLimits limits = new ListenerLimits(Duration.ofSeconds(5), Duration.ofMillis(500), 8, 16, 64 * 1024);
+        AdminServer follow = AdminServer.startTls("127.0.0.1:0", new Router().get("/follow", req ->
+                AdminResponse.stream("text/plain", sink -> {
+                    sink.write("first\n".getBytes(StandardCharsets.UTF_8));
+                    // A follow with nothing new for longer than the idle timeout: the behaviour under test.
+                    Thread.sleep(1_500);
+                    sink.write("later\n".getBytes(StandardCharsets.UTF_8));
+                })), tls, limits, refusal -> { });
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int status = new AdminClient(follow.boundHosts().get(0), client(AdminCertificates.client(cluster, "c1", "alice")))
+                    .stream("GET", "/follow", null, out);
+
+            assertThat(status).isEqualTo(200);
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("first\nlater\n");
+        } finally {
+            follow.close();
+        }
     }
 
     private void assertRefused(AdminClient client) {
