@@ -233,6 +233,8 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * One monitor round, leader only: a Ready node silent for more than three periods becomes Down,
+     * and so does a node that joined but never sent a heartbeat (Unknown), counted from when this
+     * leader first saw it,
      * and sessions idle for two minutes are forgotten. A new leader first gives every node a full
      * grace period, since it has not heard any heartbeat yet. Called by one thread at a time.
      */
@@ -252,9 +254,10 @@ public final class Dispatcher implements AutoCloseable {
         List<StoreOp> ops = new ArrayList<>();
         for (Node n : store.view().nodes().values()) {
             long seen = lastSeen.computeIfAbsent(n.id(), id -> now);
-            if (n.status() == Node.Status.READY && now - seen > limit) {
-                LOG.warn("node {} ({}) missed {} heartbeats: marking it down", n.hostname(), n.id(),
-                        MISSED_HEARTBEATS_DOWN);
+            boolean expected = n.status() == Node.Status.READY || n.status() == Node.Status.UNKNOWN;
+            if (expected && now - seen > limit) {
+                LOG.warn("node {} ({}) missed {} heartbeats{}: marking it down", n.hostname(), n.id(),
+                        MISSED_HEARTBEATS_DOWN, n.status() == Node.Status.UNKNOWN ? " since it joined" : "");
                 ops.add(new StoreOp.SetNodeStatus(n.id(), Node.Status.DOWN, now));
             }
         }

@@ -92,6 +92,21 @@ class DispatcherTest {
     }
 
     @Test
+    void aNodeThatJoinedButNeverHeartbeatsIsMarkedDownToo() {
+        dispatcher.sweep(); // this leader's first round: every node gets the grace on top
+        clock.advanceMillis(DOWN_AFTER + GRACE);
+        dispatcher.heartbeat("w2");
+        dispatcher.sweep();
+        assertThat(status("w1")).as("three periods and the grace since this leader first saw it")
+                .isEqualTo(Node.Status.UNKNOWN);
+
+        clock.advanceMillis(1);
+        dispatcher.sweep();
+        assertThat(status("w1")).isEqualTo(Node.Status.DOWN);
+        assertThat(status("w2")).isEqualTo(Node.Status.READY);
+    }
+
+    @Test
     void aNewLeaderGivesEveryNodeAGracePeriodBeforeMarkingItDown() {
         leading.set(false);
         dispatcher.sweep();
