@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.Json;
 import io.trellis.api.ServiceView;
 import io.trellis.api.TaskView;
-import io.trellis.ipvs.Privileges;
 import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,8 +37,7 @@ class AgentLifecycleTest {
 
     @BeforeEach
     void startAgent() throws Exception {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
-                () -> "needs root for task namespaces: " + Privileges.missingForNetns().orElse(""));
+        TestAgents.assumeTaskNamespaces();
         agent = TestAgents.start(dataDir);
         cli = TestAgents.cli(agent);
     }

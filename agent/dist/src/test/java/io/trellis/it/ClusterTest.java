@@ -12,7 +12,6 @@ import io.trellis.controlplane.pki.JoinToken;
 import io.trellis.controlplane.pki.TokenPinnedTrust;
 import io.trellis.daemon.cluster.ClusterClient;
 import io.trellis.daemon.cluster.ClusterException;
-import io.trellis.ipvs.Privileges;
 import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
@@ -32,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,8 +51,7 @@ class ClusterTest {
 
     @BeforeEach
     void skipWithoutNamespaces() {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
-                () -> "needs root for task namespaces: " + Privileges.missingForNetns().orElse(""));
+        TestAgents.assumeTaskNamespaces();
     }
 
     @AfterEach

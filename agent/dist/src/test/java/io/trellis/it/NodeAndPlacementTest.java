@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.Json;
 import io.trellis.api.NodeView;
 import io.trellis.api.TaskView;
-import io.trellis.ipvs.Privileges;
 import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,8 +33,7 @@ class NodeAndPlacementTest {
 
     @BeforeEach
     void startAgent() throws Exception {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
-                () -> "needs root for task namespaces: " + Privileges.missingForNetns().orElse(""));
+        TestAgents.assumeTaskNamespaces();
         agent = TestAgents.start(dataDir);
         cli = TestAgents.cli(agent);
         cli.ok("swarm", "init");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trellis.api.client.AdminClient;
-import io.trellis.ipvs.Privileges;
 import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
 import java.net.InetAddress;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +33,7 @@ class PortConflictTest {
 
     @BeforeEach
     void startAgent() throws Exception {
-        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
-                () -> "needs root for task namespaces: " + Privileges.missingForNetns().orElse(""));
+        TestAgents.assumeTaskNamespaces();
         agent = TestAgents.create(dataDir.resolve("a"), "itest", HEARTBEAT).start(TestAgents.START);
         cli = TestAgents.cli(agent);
     }

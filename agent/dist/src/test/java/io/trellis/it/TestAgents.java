@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trellis.dist.Main;
 import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
+import io.trellis.ipvs.Privileges;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 
 /** Agents as these tests run them: from the test class path, each on a loopback address of its own. */
 final class TestAgents {
@@ -25,6 +27,12 @@ final class TestAgents {
         args.addAll(extraArgs);
         return new AgentProcess(hostname, dataDir, AgentProcess.loopbackAddress("127.77", NEXT_ADDRESS.getAndIncrement()),
                 System.getProperty("java.class.path"), List.of("-Xmx256m", "-XX:+UseSerialGC"), args);
+    }
+
+    /** Skips the test with one line unless this process may create the network namespaces tasks run in. */
+    static void assumeTaskNamespaces() {
+        Assumptions.assumeTrue(Privileges.missingForNetns().isEmpty(),
+                () -> "needs root for task namespaces: " + Privileges.missingForNetns().orElse(""));
     }
 
     /** One agent, started and answering. */

@@ -12,7 +12,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * ESP counters of one ESP socket as Prometheus counters (docs/metrics.md): read when scraped, so the
- * data plane only increments its {@code LongAdder}s (STYLE §2: counters, not logs).
+ * data plane only increments its {@code LongAdder}s (counters, not logs: nothing per packet but an add).
  *
  * <ul>
  * <li>{@code trellis_esp_drops_total{reason}}: inbound packets dropped, by

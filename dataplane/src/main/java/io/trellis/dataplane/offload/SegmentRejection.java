@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Why {@link TcpSegmenter} turned a frame read from the TAP down. Returned, never thrown, so the
- * send path allocates nothing and counts every refusal by reason (STYLE "counters, not logs").
+ * send path allocates nothing and counts every refusal by reason (counters, not logs).
  */
 public enum SegmentRejection {
     /** Segmented (or copied) into datagrams. */

@@ -3,7 +3,7 @@ package io.trellis.ipsec.esp;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Per-packet ESP events as counters, not logs (STYLE §2): drops by {@link InboundResult}, packets and
+ * Per-packet ESP events as counters, never log lines on the hot path: drops by {@link InboundResult}, packets and
  * payload bytes encrypted and decrypted, and packets refused because an SA's sequence numbers ran
  * out. {@link LongAdder}s, so any number of {@link EspInbound}/{@link EspOutbound} threads can share
  * one instance; the metrics layer reads them.

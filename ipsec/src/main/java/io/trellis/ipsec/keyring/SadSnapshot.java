@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * An immutable view of a node's SAs that the data plane reads without locks (STYLE §2): inbound SAs
+ * An immutable view of a node's SAs that the data plane reads without locks (swapped whole on every change): inbound SAs
  * sorted by SPI for a binary search that neither boxes nor allocates, outbound SAs by peer.
  */
 final class SadSnapshot {
