@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +111,19 @@ class EncryptedOverlayTest {
         OffloadTraffic sent = OffloadTraffic.of(n1, n2);
         NamespaceTransfer.transfer(NetworkNamespace.open(netns.path("e2")), NetworkNamespace.open(netns.path("e1")),
                 "10.20.0.3", 2_000_000);
-        OffloadTraffic tcp = OffloadTraffic.of(n1, n2).minus(sent);
+        // The transfer ends when the receiver has the bytes; the last datagrams may still be on their
+        // way through the counters (sealed, opened, written to the TAP), so read them once they settle.
+        AtomicReference<OffloadTraffic> settled = new AtomicReference<>();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                OffloadTraffic t = OffloadTraffic.of(n1, n2).minus(sent);
+                settled.set(t);
+                return t.decrypted() == t.encrypted() && t.framesToPort() == t.decrypted();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // never settled: the assertions below say which count fell short
+        }
+        OffloadTraffic tcp = settled.get();
         System.out.println("EncryptedOverlayTest: 2 MB over TCP: " + tcp);
         assertThat(tcp.framesFromPort()).as("%s", tcp).isPositive();
         // TSO: the sender's TAP handed over frames larger than the MTU, each sealed as several ESP datagrams.
