@@ -3,13 +3,13 @@ package io.trellis.controlplane.api;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.ClusterStore;
 import io.trellis.controlplane.store.Ids;
+import io.trellis.controlplane.store.Network;
+import io.trellis.controlplane.store.NetworkAttachmentSpec;
 import io.trellis.controlplane.store.Node;
-import io.trellis.controlplane.store.Proposer;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
-import io.trellis.controlplane.store.StoreReply;
 import io.trellis.controlplane.store.StoreWriter;
 import io.trellis.controlplane.store.Task;
 import java.time.Clock;
@@ -43,6 +43,7 @@ public final class ClusterApi {
         if (view().serviceByName(spec.name()).isPresent()) {
             throw new ApiException(ApiException.Kind.CONFLICT, "service " + spec.name() + " already exists");
         }
+        NetworkCapacity.check(view(), spec, null);
         long now = clock.millis();
         Service s = new Service(Ids.newId(), spec, 1, now, now);
         commit(StoreBatch.of(new StoreOp.CreateService(s)));
@@ -150,11 +151,43 @@ public final class ClusterApi {
                 throw ApiException.invalid("service " + s.name() + " is global: scale can only be used with replicated mode");
             }
             ServiceSpecValidator.validateReplicas(s.name(), e.getValue());
+            NetworkCapacity.check(view(), s.spec().withReplicas(e.getValue()), s);
             ops.add(new StoreOp.UpdateService(s.id(), s.version(), s.spec().withReplicas(e.getValue()), now));
             result.put(s.name(), e.getValue());
         }
         commit(new StoreBatch(ops));
         return result;
+    }
+
+    /**
+     * {@code service update --network-add/--network-rm}: the new network list in one commit; the
+     * orchestrator then replaces the tasks, which get addresses on the new networks.
+     */
+    public Service updateNetworks(String ref, List<NetworkAttachmentSpec> add, List<String> rm) {
+        Service s = service(ref);
+        ClusterSnapshot view = view();
+        List<NetworkAttachmentSpec> next = new ArrayList<>(s.spec().networks());
+        for (String r : rm) {
+            String id = view.findNetwork(r).map(Network::id)
+                    .orElseThrow(() -> ApiException.notFound("network " + r + " not found"));
+            if (!next.removeIf(a -> a.target().equals(id))) {
+                throw ApiException.invalid("service " + s.name() + " is not attached to network " + r);
+            }
+        }
+        for (NetworkAttachmentSpec a : add) {
+            String id = NetworkApi.resolve(view, List.of(a.target())).get(0);
+            if (next.stream().anyMatch(e -> e.target().equals(id))) {
+                throw ApiException.invalid("service " + s.name() + " is already attached to network " + a.target());
+            }
+            next.add(new NetworkAttachmentSpec(id, a.aliases()));
+        }
+        if (add.isEmpty() && rm.isEmpty()) {
+            throw ApiException.invalid("nothing to update: give --network-add or --network-rm");
+        }
+        ServiceSpec spec = s.spec().withNetworks(next);
+        NetworkCapacity.check(view, spec, s);
+        commit(StoreBatch.of(new StoreOp.UpdateService(s.id(), s.version(), spec, clock.millis())));
+        return view().services().get(s.id());
     }
 
     /** Removes services in one commit; an unknown name rejects the whole request. */
@@ -176,16 +209,6 @@ public final class ClusterApi {
     }
 
     private void commit(StoreBatch batch) {
-        StoreReply reply;
-        try {
-            reply = writer.submit(batch);
-        } catch (Proposer.NotLeaderException e) {
-            throw new ApiException(ApiException.Kind.UNAVAILABLE, "this node is not the leader: " + e.getMessage());
-        } catch (StoreWriter.StoreUnavailableException e) {
-            throw new ApiException(ApiException.Kind.UNAVAILABLE, e.getMessage());
-        }
-        if (!reply.ok()) {
-            throw new ApiException(ApiException.Kind.CONFLICT, reply.error());
-        }
+        ApiCommits.commit(writer, batch);
     }
 }

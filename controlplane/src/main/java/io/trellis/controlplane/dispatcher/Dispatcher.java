@@ -55,6 +55,7 @@ public final class Dispatcher implements AutoCloseable {
         }
     };
     private final Thread monitor;
+    private volatile EndpointMaps maps = EndpointMaps.EMPTY;
     private volatile boolean running = true;
     /** Whether this node led at the previous {@link #sweep}; only the sweeping thread touches it. */
     private boolean wasLeading;
@@ -63,6 +64,7 @@ public final class Dispatcher implements AutoCloseable {
     private static final class Session {
         final String nodeId;
         final Map<String, Task> sent = new HashMap<>();
+        final Map<String, EndpointMaps.NetworkMap> sentNetworks = new HashMap<>();
         volatile long lastUsed;
 
         Session(String nodeId, long now) {
@@ -153,12 +155,18 @@ public final class Dispatcher implements AutoCloseable {
                     }
                 }
                 List<String> removed = session.sent.keySet().stream().filter(id -> !current.containsKey(id)).toList();
+                Map<String, EndpointMaps.NetworkMap> networks = endpointMaps().forNode(nodeId);
+                NetworkDiff diff = NetworkDiff.between(full ? Map.of() : session.sentNetworks, networks);
                 long left = deadline - System.nanoTime();
-                if (full || !changedTasks.isEmpty() || !removed.isEmpty() || left <= 0 || !leading.getAsBoolean()) {
+                if (full || !changedTasks.isEmpty() || !removed.isEmpty() || !diff.isEmpty() || left <= 0
+                        || !leading.getAsBoolean()) {
                     session.sent.clear();
                     session.sent.putAll(current);
+                    session.sentNetworks.clear();
+                    session.sentNetworks.putAll(networks);
                     changedTasks.sort(Comparator.comparing(Task::id));
-                    return new ClusterMessages.Assignments(sessionId, full, changedTasks, removed);
+                    return new ClusterMessages.Assignments(sessionId, full, changedTasks, removed, diff.changes,
+                            diff.removed);
                 }
                 synchronized (changed) {
                     if (commits == seen) {
@@ -167,6 +175,17 @@ public final class Dispatcher implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The endpoint maps of the current snapshot, built once per commit whichever session asks first. */
+    private EndpointMaps endpointMaps() {
+        ClusterSnapshot view = store.view();
+        EndpointMaps maps = this.maps;
+        if (maps.index() != view.index()) {
+            maps = EndpointMaps.of(view);
+            this.maps = maps;
+        }
+        return maps;
     }
 
     /** Records task status from {@code nodeId}; statuses for tasks not assigned to it are ignored. */

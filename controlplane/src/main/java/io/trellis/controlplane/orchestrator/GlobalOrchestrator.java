@@ -52,7 +52,7 @@ public final class GlobalOrchestrator implements Reconciler {
             }
             boolean ended = t.status().state().isTerminal();
             boolean evicted = t.nodeId() == null || !rules.mayKeep(state.nodes().get(t.nodeId()));
-            if (ended || evicted || !covered.add(t.nodeId())) {
+            if (ended || evicted || NodeEligibility.networksChanged(service, t) || !covered.add(t.nodeId())) {
                 ops.add(new StoreOp.SetDesiredState(t.id(), TaskState.SHUTDOWN));
             }
         }

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * {@code orchestrator/replicated}): a slot whose task ended is given a new task, the old one is told
  * to shut down and stays in history; slots above the replica count are shut down, highest first.
  * Tasks on a drained node, or on one that no longer meets the service's constraints, are shut down
- * and replaced the same way. Global services are the {@link GlobalOrchestrator}'s.
+ * and replaced the same way, as are tasks whose networks are no longer the service's
+ * ({@code service update --network-add/--network-rm}). Global services are the {@link GlobalOrchestrator}'s.
  */
 public final class ReplicatedOrchestrator implements Reconciler {
     /** The first replacement is immediate; a slot that keeps failing backs off up to this. */
@@ -57,7 +58,7 @@ public final class ReplicatedOrchestrator implements Reconciler {
             // A drained node (or one that no longer meets the constraints) gives its tasks up: each is
             // shut down and its slot gets a new task, which the scheduler places elsewhere.
             boolean evicted = t.nodeId() != null && !rules.mayKeep(nodes.get(t.nodeId()));
-            if (ended || evicted || t.slot() > replicas) {
+            if (ended || evicted || t.slot() > replicas || NodeEligibility.networksChanged(service, t)) {
                 // restart condition "any" (Swarm's default): an ended task is always replaced.
                 ops.add(new StoreOp.SetDesiredState(t.id(), TaskState.SHUTDOWN));
                 continue;

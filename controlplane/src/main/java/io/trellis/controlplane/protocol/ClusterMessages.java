@@ -48,12 +48,84 @@ public final class ClusterMessages {
     }
 
     /**
-     * Tasks assigned to the node that changed since the session's previous answer.
+     * Tasks assigned to the node, and the endpoint maps of the networks they are on, that changed
+     * since the session's previous answer.
      *
-     * @param full    true when {@code tasks} is the whole set (a new session): replace, do not merge
-     * @param removed ids no longer assigned to the node
+     * @param full            true when {@code tasks} and {@code networks} are the whole set (a new
+     *                        session): replace, do not merge
+     * @param removed         ids of tasks no longer assigned to the node
+     * @param networks        per network the node is on: what changed in its map
+     * @param removedNetworks networks the node is no longer on: forget them, keys included
      */
-    public record Assignments(String session, boolean full, List<Task> tasks, List<String> removed) {
+    public record Assignments(String session, boolean full, List<Task> tasks, List<String> removed,
+                              List<NetworkChange> networks, List<String> removedNetworks) {
+        public Assignments {
+            networks = networks == null ? List.of() : List.copyOf(networks);
+            removedNetworks = removedNetworks == null ? List.of() : List.copyOf(removedNetworks);
+        }
+
+        public Assignments(String session, boolean full, List<Task> tasks, List<String> removed) {
+            this(session, full, tasks, removed, List.of(), List.of());
+        }
+    }
+
+    /**
+     * An overlay network as a member node needs it. Only nodes with a task on the network receive
+     * it, and with it the keys of an encrypted network.
+     *
+     * @param keys encrypted networks: base64 secrets, the send key first
+     */
+    public record NetworkInfo(String id, String name, int vni, String subnet, String gateway, boolean encrypted,
+                              List<String> keys) {
+        public NetworkInfo {
+            keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+
+        @Override
+        public String toString() {
+            return "NetworkInfo[" + name + " vni " + vni + " " + subnet + (encrypted ? " encrypted" : "") + "]";
+        }
+    }
+
+    /**
+     * A task's endpoint on a network.
+     *
+     * @param nodeAddress the underlay address of the node that runs it (its VTEP)
+     * @param backend     running and meant to run: it answers on the service's VIP and in DNS
+     */
+    public record Endpoint(String taskId, String taskName, String serviceId, String address, String nodeId,
+                           String nodeAddress, boolean backend) {
+    }
+
+    /**
+     * A service attached to a network: the names it answers to there and its VIP.
+     *
+     * @param vip null in endpoint mode dnsrr
+     */
+    public record ServiceEntry(String serviceId, String name, List<String> aliases, String vip, String endpointMode) {
+        public ServiceEntry {
+            aliases = aliases == null ? List.of() : List.copyOf(aliases);
+        }
+    }
+
+    /**
+     * One network's changes for a node: its definition when new or changed (else null), endpoints
+     * and services added or changed, and the IDs of those that left.
+     */
+    public record NetworkChange(String networkId, NetworkInfo network, List<Endpoint> endpoints,
+                                List<String> removedEndpoints, List<ServiceEntry> services,
+                                List<String> removedServices) {
+        public NetworkChange {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+            removedEndpoints = removedEndpoints == null ? List.of() : List.copyOf(removedEndpoints);
+            services = services == null ? List.of() : List.copyOf(services);
+            removedServices = removedServices == null ? List.of() : List.copyOf(removedServices);
+        }
+
+        public boolean isEmpty() {
+            return network == null && endpoints.isEmpty() && removedEndpoints.isEmpty() && services.isEmpty()
+                    && removedServices.isEmpty();
+        }
     }
 
     /** Task status changes from a worker, newest per task. */

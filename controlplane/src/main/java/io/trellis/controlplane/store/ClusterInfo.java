@@ -12,18 +12,31 @@ import java.util.TreeSet;
  *                  managers seal with it too and a rotation reaches every manager.
  * @param removedNodes IDs of nodes removed with {@code node rm}: their certificates stay valid until
  *                  they expire, so every listener refuses these IDs by name (a revocation list)
+ * @param addressPool  {@code --default-addr-pool}: where networks without {@code --subnet} get theirs
+ * @param subnetSize   {@code --default-addr-pool-mask-length}: the prefix length of those subnets
  */
 public record ClusterInfo(String id, long createdAt, String rootCaCertificate, String rootCaKey, String workerToken,
-                          String managerToken, String unlockKey, Set<String> removedNodes) {
+                          String managerToken, String unlockKey, Set<String> removedNodes, String addressPool,
+                          int subnetSize) {
+
+    public static final String ADDRESS_POOL_DEFAULT = "10.0.0.0/8";
+    public static final int SUBNET_SIZE_DEFAULT = 24;
 
     public ClusterInfo {
-        // Entries written before removals were recorded decode with null.
+        // Entries written before removals and pools were recorded decode with null and 0.
         removedNodes = removedNodes == null ? Set.of() : Set.copyOf(removedNodes);
+        addressPool = addressPool == null ? ADDRESS_POOL_DEFAULT : addressPool;
+        subnetSize = subnetSize == 0 ? SUBNET_SIZE_DEFAULT : subnetSize;
     }
 
     public ClusterInfo(String id, long createdAt, String rootCaCertificate, String rootCaKey, String workerToken,
                        String managerToken, String unlockKey) {
-        this(id, createdAt, rootCaCertificate, rootCaKey, workerToken, managerToken, unlockKey, Set.of());
+        this(id, createdAt, rootCaCertificate, rootCaKey, workerToken, managerToken, unlockKey, Set.of(), null, 0);
+    }
+
+    public ClusterInfo withAddressPool(String pool, int size) {
+        return new ClusterInfo(id, createdAt, rootCaCertificate, rootCaKey, workerToken, managerToken, unlockKey,
+                removedNodes, pool, size);
     }
 
     /** A cluster record without PKI material (tests that do not exercise joining). */
@@ -32,19 +45,20 @@ public record ClusterInfo(String id, long createdAt, String rootCaCertificate, S
     }
 
     public ClusterInfo withTokens(String worker, String manager) {
-        return new ClusterInfo(id, createdAt, rootCaCertificate, rootCaKey, worker, manager, unlockKey, removedNodes);
+        return new ClusterInfo(id, createdAt, rootCaCertificate, rootCaKey, worker, manager, unlockKey, removedNodes,
+                addressPool, subnetSize);
     }
 
     public ClusterInfo withUnlockKey(String key) {
         return new ClusterInfo(id, createdAt, rootCaCertificate, rootCaKey, workerToken, managerToken, key,
-                removedNodes);
+                removedNodes, addressPool, subnetSize);
     }
 
     public ClusterInfo withRemovedNode(String nodeId) {
         Set<String> removed = new TreeSet<>(removedNodes);
         removed.add(nodeId);
         return new ClusterInfo(id, createdAt, rootCaCertificate, rootCaKey, workerToken, managerToken, unlockKey,
-                removed);
+                removed, addressPool, subnetSize);
     }
 
     public boolean removed(String nodeId) {

@@ -14,14 +14,36 @@ public record ClusterSnapshot(
         ClusterInfo cluster,
         Map<String, Node> nodes,
         Map<String, Service> services,
-        Map<String, Task> tasks) {
+        Map<String, Task> tasks,
+        Map<String, Network> networks) {
 
-    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, null, Map.of(), Map.of(), Map.of());
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, null, Map.of(), Map.of(), Map.of(), Map.of());
 
     public ClusterSnapshot {
         nodes = Map.copyOf(nodes);
         services = Map.copyOf(services);
         tasks = Map.copyOf(tasks);
+        // Snapshots written before networks existed decode with null.
+        networks = networks == null ? Map.of() : Map.copyOf(networks);
+    }
+
+    public ClusterSnapshot(long index, ClusterInfo cluster, Map<String, Node> nodes, Map<String, Service> services,
+                           Map<String, Task> tasks) {
+        this(index, cluster, nodes, services, tasks, Map.of());
+    }
+
+    /** Looks a network up like the Docker CLI: full ID, name, then unique ID prefix. */
+    public Optional<Network> findNetwork(String ref) {
+        Network byId = networks.get(ref);
+        if (byId != null) {
+            return Optional.of(byId);
+        }
+        Optional<Network> byName = networks.values().stream().filter(n -> n.name().equals(ref)).findFirst();
+        if (byName.isPresent()) {
+            return byName;
+        }
+        List<Network> prefixed = networks.values().stream().filter(n -> n.id().startsWith(ref)).toList();
+        return prefixed.size() == 1 ? Optional.of(prefixed.get(0)) : Optional.empty();
     }
 
     public Optional<Service> serviceByName(String name) {

@@ -64,7 +64,8 @@ public final class ClusterStore implements ReplicatedState {
     private void advance(long index, ClusterSnapshot next) {
         ClusterSnapshot before = current;
         ClusterSnapshot after = next.index() == index ? next
-                : new ClusterSnapshot(index, next.cluster(), next.nodes(), next.services(), next.tasks());
+                : new ClusterSnapshot(index, next.cluster(), next.nodes(), next.services(), next.tasks(),
+                        next.networks());
         current = after;
         for (CommitListener l : listeners) {
             try {

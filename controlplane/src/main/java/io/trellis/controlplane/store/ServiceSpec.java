@@ -13,12 +13,18 @@ import java.util.List;
  * @param mode               replicated (a number of slots) or global (one task per eligible node)
  * @param constraints        placement constraints ({@code node.labels.zone==a}), all must hold
  * @param maxReplicasPerNode at most this many live tasks of the service per node; 0 means no limit
+ * @param networks           overlay networks the tasks attach to, in order: the first gives the default route
+ * @param endpointMode       {@code vip}: one virtual IP per network, balanced by every node's switch;
+ *                           {@code dnsrr}: DNS answers with the task addresses
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
-                          Mode mode, List<String> constraints, int maxReplicasPerNode) {
+                          Mode mode, List<String> constraints, int maxReplicasPerNode,
+                          List<NetworkAttachmentSpec> networks, EndpointMode endpointMode) {
 
     /** Swarm's service modes (jobs are not supported). */
     public enum Mode { REPLICATED, GLOBAL }
+
+    public enum EndpointMode { VIP, DNSRR }
 
     public ServiceSpec {
         command = command == null ? List.of() : List.copyOf(command);
@@ -26,6 +32,13 @@ public record ServiceSpec(String name, String image, List<String> command, List<
         // Entries written before modes existed decode with nulls and zeros: replicated, unconstrained.
         mode = mode == null ? Mode.REPLICATED : mode;
         constraints = constraints == null ? List.of() : List.copyOf(constraints);
+        networks = networks == null ? List.of() : List.copyOf(networks);
+        endpointMode = endpointMode == null ? EndpointMode.VIP : endpointMode;
+    }
+
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                       Mode mode, List<String> constraints, int maxReplicasPerNode) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, List.of(), EndpointMode.VIP);
     }
 
     /** A replicated service without placement rules. */
@@ -38,6 +51,17 @@ public record ServiceSpec(String name, String image, List<String> command, List<
     }
 
     public ServiceSpec withReplicas(int n) {
-        return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode);
+        return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode);
+    }
+
+    public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
+                endpointMode);
+    }
+
+    /** The IDs of {@link #networks}, in order. */
+    public List<String> networkIds() {
+        return networks.stream().map(NetworkAttachmentSpec::target).toList();
     }
 }

@@ -28,6 +28,9 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = StoreOp.ReportTaskStatus.class, name = "report-task-status"),
     @JsonSubTypes.Type(value = StoreOp.DeleteTask.class, name = "delete-task"),
     @JsonSubTypes.Type(value = StoreOp.UpdateNodeSpec.class, name = "update-node-spec"),
+    @JsonSubTypes.Type(value = StoreOp.CreateNetwork.class, name = "create-network"),
+    @JsonSubTypes.Type(value = StoreOp.DeleteNetwork.class, name = "delete-network"),
+    @JsonSubTypes.Type(value = StoreOp.SetNetworkKeys.class, name = "set-network-keys"),
 })
 public sealed interface StoreOp {
 
@@ -108,7 +111,8 @@ public sealed interface StoreOp {
             if (tx.serviceByName(service.name()) != null) {
                 throw new StoreException("service " + service.name() + " already exists");
             }
-            tx.services().put(service.id(), service);
+            Service s = service.withVirtualIps(List.of());
+            tx.services().put(s.id(), s.withVirtualIps(NetworkAllocator.virtualIps(tx, s)));
         }
     }
 
@@ -123,7 +127,8 @@ public sealed interface StoreOp {
                 throw new StoreException("service " + s.name() + " was changed concurrently (version "
                         + s.version() + ", expected " + expectedVersion + "); retry");
             }
-            tx.services().put(serviceId, s.withSpec(spec, now));
+            Service next = s.withSpec(spec, now);
+            tx.services().put(serviceId, next.withVirtualIps(NetworkAllocator.virtualIps(tx, next)));
         }
     }
 
@@ -146,9 +151,10 @@ public sealed interface StoreOp {
             if (!tx.services().containsKey(task.serviceId())) {
                 throw new StoreException("service " + task.serviceId() + " not found");
             }
-            if (tx.tasks().putIfAbsent(task.id(), task) != null) {
+            if (tx.tasks().containsKey(task.id())) {
                 throw new StoreException("task " + task.id() + " already exists");
             }
+            tx.tasks().put(task.id(), NetworkAllocator.attach(tx, task));
         }
     }
 
@@ -225,6 +231,43 @@ public sealed interface StoreOp {
             }
             tx.nodes().put(nodeId, n.withAvailabilityAndLabels(
                     availability == null ? n.availability() : availability, labels, now));
+        }
+    }
+
+    /**
+     * {@code network create}: the subnet (unless the spec names one) and the VNI are allocated here,
+     * at apply time, so every replica gives the same answer; the keys of an encrypted network come
+     * with the op, drawn by the proposer.
+     */
+    record CreateNetwork(String id, NetworkSpec spec, List<NetworkKey> keys, long now) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            tx.networks().put(id, NetworkAllocator.allocate(tx, id, spec, keys, now));
+        }
+    }
+
+    /** {@code network rm}: refused while a service or a task that has not ended uses it. */
+    record DeleteNetwork(String networkId) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Network n = tx.networks().get(networkId);
+            if (n == null) {
+                throw new StoreException("network " + networkId + " not found");
+            }
+            NetworkAllocator.checkUnused(tx, n);
+            tx.networks().remove(networkId);
+        }
+    }
+
+    /** A key rotation step of an encrypted network: the send key first. */
+    record SetNetworkKeys(String networkId, List<NetworkKey> keys) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Network n = tx.networks().get(networkId);
+            if (n == null) {
+                return; // removed meanwhile: nothing to rotate
+            }
+            if (!n.spec().encrypted() || keys.isEmpty()) {
+                throw new StoreException("network " + n.name() + " takes no keys");
+            }
+            tx.networks().put(networkId, n.withKeys(keys));
         }
     }
 }

@@ -20,11 +20,20 @@ public record Task(
         long serviceVersion,
         TaskState desiredState,
         TaskStatus status,
-        long createdAt) {
+        long createdAt,
+        List<NetworkAttachment> networks) {
 
     public Task {
         command = List.copyOf(command);
         env = List.copyOf(env);
+        networks = networks == null ? List.of() : List.copyOf(networks);
+    }
+
+    public Task(String id, String serviceId, String serviceName, int slot, String nodeId, String image,
+                List<String> command, List<String> env, long serviceVersion, TaskState desiredState, TaskStatus status,
+                long createdAt) {
+        this(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, desiredState, status,
+                createdAt, List.of());
     }
 
     /** Slot of every global task: a global service's tasks are told apart by their node. */
@@ -41,14 +50,37 @@ public record Task(
     }
 
     public Task withStatus(TaskStatus s) {
-        return new Task(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, desiredState, s, createdAt);
+        return new Task(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, desiredState, s, createdAt,
+                networks);
     }
 
     public Task withDesiredState(TaskState d) {
-        return new Task(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, d, status, createdAt);
+        return new Task(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, d, status, createdAt,
+                networks);
+    }
+
+    public Task withNetworks(List<NetworkAttachment> n) {
+        return new Task(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, desiredState, status,
+                createdAt, n);
+    }
+
+    /** The IDs of the networks this task is attached to, in order. */
+    public List<String> networkIds() {
+        return networks.stream().map(NetworkAttachment::networkId).toList();
+    }
+
+    /** This task's address on {@code networkId}, or null. */
+    public String address(String networkId) {
+        for (NetworkAttachment a : networks) {
+            if (a.networkId().equals(networkId)) {
+                return a.address();
+            }
+        }
+        return null;
     }
 
     public Task withNode(String node, TaskStatus s) {
-        return new Task(id, serviceId, serviceName, slot, node, image, command, env, serviceVersion, desiredState, s, createdAt);
+        return new Task(id, serviceId, serviceName, slot, node, image, command, env, serviceVersion, desiredState, s, createdAt,
+                networks);
     }
 }

@@ -9,12 +9,14 @@ public final class Transaction {
     private final Map<String, Node> nodes;
     private final Map<String, Service> services;
     private final Map<String, Task> tasks;
+    private final Map<String, Network> networks;
 
     Transaction(ClusterSnapshot base) {
         this.cluster = base.cluster();
         this.nodes = new HashMap<>(base.nodes());
         this.services = new HashMap<>(base.services());
         this.tasks = new HashMap<>(base.tasks());
+        this.networks = new HashMap<>(base.networks());
     }
 
     public ClusterInfo cluster() {
@@ -37,6 +39,10 @@ public final class Transaction {
         return tasks;
     }
 
+    public Map<String, Network> networks() {
+        return networks;
+    }
+
     public Service serviceByName(String name) {
         for (Service s : services.values()) {
             if (s.name().equals(name)) {
@@ -47,6 +53,6 @@ public final class Transaction {
     }
 
     ClusterSnapshot commit(long index) {
-        return new ClusterSnapshot(index, cluster, nodes, services, tasks);
+        return new ClusterSnapshot(index, cluster, nodes, services, tasks, networks);
     }
 }
