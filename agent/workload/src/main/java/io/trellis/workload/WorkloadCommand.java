@@ -7,14 +7,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code trellis workload http|echo}: tiny services to run as task commands. */
 @Command(name = "workload", mixinStandardHelpOptions = true,
-        description = "Run a built-in workload that answers with its task and node (like traefik/whoami).",
-        subcommands = {HttpWorkload.class, EchoWorkload.class})
+        description = "Run a built-in workload that answers with its task and node (like traefik/whoami), or fetch from one.",
+        subcommands = {HttpWorkload.class, EchoWorkload.class, FetchCommand.class})
 public final class WorkloadCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing workload: use http or echo");
+        throw new ParameterException(spec.commandLine(), "Missing workload: use http, echo or fetch");
     }
 }

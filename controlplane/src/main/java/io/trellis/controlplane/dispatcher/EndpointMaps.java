@@ -65,7 +65,7 @@ public final class EndpointMaps {
                     continue;
                 }
                 endpoints.computeIfAbsent(a.networkId(), k -> new HashMap<>()).put(t.id(), new Endpoint(t.id(),
-                        t.name(), t.serviceId(), a.address(), t.nodeId(), node.address(), backend));
+                        t.name(), t.serviceId(), a.address(), t.nodeId(), node.address(), node.hostname(), backend));
                 byNode.computeIfAbsent(t.nodeId(), k -> new HashSet<>()).add(a.networkId());
             }
         }

@@ -91,10 +91,11 @@ public final class ClusterMessages {
      * A task's endpoint on a network.
      *
      * @param nodeAddress the underlay address of the node that runs it (its VTEP)
+     * @param nodeName    that node's hostname, for {@code vip ls}
      * @param backend     running and meant to run: it answers on the service's VIP and in DNS
      */
     public record Endpoint(String taskId, String taskName, String serviceId, String address, String nodeId,
-                           String nodeAddress, boolean backend) {
+                           String nodeAddress, String nodeName, boolean backend) {
     }
 
     /**
