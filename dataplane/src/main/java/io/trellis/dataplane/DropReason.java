@@ -27,7 +27,20 @@ public enum DropReason {
     /** A TSO frame the segmenter could not cut (bad virtio header, not TCP, offsets out of range). */
     SEGMENTATION_FAILED,
     /** The device or socket refused to take the packet. */
-    TX_FAILED;
+    TX_FAILED,
+    /**
+     * To a VIP whose service has no backend: a TCP SYN was answered with an RST, UDP and ICMP
+     * were dropped.
+     */
+    VIP_NO_BACKEND,
+    /** A TCP segment to a VIP that belongs to no connection this node balanced; answered with an RST. */
+    VIP_NO_CONNECTION,
+    /** A TCP segment of a connection whose backend left the VIP's set; answered with an RST, the entry freed. */
+    VIP_BACKEND_GONE,
+    /** To a VIP but not balanced: an IPv4 fragment, a protocol other than TCP, UDP and ICMP echo. */
+    VIP_UNSUPPORTED,
+    /** A new flow to a VIP while the connection table was full. */
+    CONNTRACK_FULL;
 
     /** Label value for metrics: lower case with underscores. */
     public String label() {

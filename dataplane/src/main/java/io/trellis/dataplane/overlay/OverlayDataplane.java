@@ -1,9 +1,19 @@
 package io.trellis.dataplane.overlay;
 
 import io.trellis.dataplane.NetworkCounters;
-
+import io.trellis.dataplane.lb.BackendCounters;
+import io.trellis.dataplane.lb.BackendStats;
+import io.trellis.dataplane.lb.ConnectionCounts;
+import io.trellis.dataplane.lb.Conntrack;
+import io.trellis.dataplane.lb.ConntrackSettings;
+import io.trellis.dataplane.lb.ConntrackSweeper;
+import io.trellis.dataplane.lb.VipCounters;
+import io.trellis.dataplane.lb.VipStats;
+import io.trellis.dataplane.lb.VipTable;
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;
+import io.trellis.dataplane.model.VipBackend;
+import io.trellis.dataplane.model.VipService;
 import io.trellis.dataplane.offload.Offload;
 import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.port.TapPort;
@@ -46,6 +56,10 @@ import java.util.Map;
  * {@link #setNetworkKeys} gave a network its keys, its traffic to other nodes is dropped, never sent
  * in clear.
  *
+ * <p>Services' VIPs ({@link #setServices}) are load balanced by this node's switches for this node's
+ * clients, with one connection table for both switches (its keys include the VNI) swept by a
+ * daemon thread; {@link #vipStats()} lists them.
+ *
  * <p>Call it from a thread in the node's network namespace: TAPs and the VTEP sockets are created in
  * the caller's namespace.
  */
@@ -58,6 +72,8 @@ public final class OverlayDataplane implements AutoCloseable {
     private final InetAddress local;
     private final int espPort;
     private final Transport transport;
+    private final Conntrack conntrack;
+    private final ConntrackSweeper sweeper;
     /** Bound with the first encrypted network; the switch of encrypted networks sends through it. */
     private EspVtep esp;
     private VirtualSwitch encryptedSw;
@@ -68,7 +84,9 @@ public final class OverlayDataplane implements AutoCloseable {
     private static final class NetworkState {
         final OverlayNetwork network;
         final NetworkCounters counters = new NetworkCounters();
+        final VipCounters vipCounters = new VipCounters();
         List<EndpointInfo> remotes = List.of();
+        List<VipService> services = List.of();
 
         NetworkState(OverlayNetwork network) {
             this.network = network;
@@ -81,13 +99,15 @@ public final class OverlayDataplane implements AutoCloseable {
     private final Offload offload;
 
     private OverlayDataplane(Vtep vtep, VirtualSwitch sw, Offload offload, InetAddress local, int espPort,
-                             Transport transport) {
+                             Transport transport, Conntrack conntrack, ConntrackSweeper sweeper) {
         this.vtep = vtep;
         this.sw = sw;
         this.offload = offload;
         this.local = local;
         this.espPort = espPort;
         this.transport = transport;
+        this.conntrack = conntrack;
+        this.sweeper = sweeper;
     }
 
     /** Binds the VTEP on {@code local:port}; encrypted networks use ESP on port {@value EspVtep#PORT_DEFAULT}. */
@@ -103,12 +123,20 @@ public final class OverlayDataplane implements AutoCloseable {
      */
     public static OverlayDataplane start(InetAddress local, int port, int espPort, Transport transport,
                                          OffloadMode offloads) throws IOException {
+        return start(local, port, espPort, transport, offloads, ConntrackSettings.DEFAULT);
+    }
+
+    /** As {@link #start(InetAddress, int, int, Transport, OffloadMode)}, with the VIP connection table's size and timeouts. */
+    public static OverlayDataplane start(InetAddress local, int port, int espPort, Transport transport,
+                                         OffloadMode offloads, ConntrackSettings conntrackSettings) throws IOException {
         Offload offload = Offload.select(offloads, transport.supportsUdpOffloads());
         Vtep.SwitchRef ref = new Vtep.SwitchRef();
         Vtep vtep = Vtep.bind(transport, local, port, ref, offload.udpSegmentation(), offload.udpReceiveOffload());
-        VirtualSwitch sw = new VirtualSwitch(vtep);
+        Conntrack conntrack = new Conntrack(conntrackSettings);
+        VirtualSwitch sw = new VirtualSwitch(vtep, conntrack);
         ref.set(sw);
-        return new OverlayDataplane(vtep, sw, offload, local, espPort, transport);
+        ConntrackSweeper sweeper = ConntrackSweeper.start(conntrack, conntrackSettings.sweepInterval());
+        return new OverlayDataplane(vtep, sw, offload, local, espPort, transport, conntrack, sweeper);
     }
 
     /**
@@ -150,7 +178,7 @@ public final class OverlayDataplane implements AutoCloseable {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         espKeys = keys;
-        encryptedSw = new VirtualSwitch(esp);
+        encryptedSw = new VirtualSwitch(esp, conntrack);
         esp.attach(encryptedSw);
     }
 
@@ -188,6 +216,52 @@ public final class OverlayDataplane implements AutoCloseable {
     public synchronized void setRemoteEndpoints(String networkId, List<EndpointInfo> remotes) {
         state(networkId).remotes = List.copyOf(remotes);
         rebuild();
+    }
+
+    /**
+     * The services with a VIP on {@code networkId}, replacing the previous list: the switch answers
+     * ARP for each VIP and balances this node's clients' flows to it over its backends. A flow
+     * keeps its backend while that backend stays listed; backends' counters survive the change.
+     */
+    public synchronized void setServices(String networkId, List<VipService> services) {
+        NetworkState s = state(networkId);
+        for (VipService v : services) {
+            if (!v.networkId().equals(networkId)) {
+                throw new IllegalArgumentException("service " + v.serviceName() + " is on network " + v.networkId()
+                        + ", not " + networkId);
+            }
+        }
+        s.services = List.copyOf(services);
+        s.vipCounters.retain(s.services);
+        rebuild();
+    }
+
+    /**
+     * Every VIP of every network, with its backends' connections and traffic as this node saw
+     * them (semantics in {@link VipStats}).
+     */
+    public synchronized List<VipStats> vipStats() {
+        ConnectionCounts connections = ConnectionCounts.of(conntrack);
+        List<VipStats> out = new ArrayList<>();
+        for (NetworkState s : networks.values()) {
+            int vni = s.network.vni();
+            for (VipService v : s.services) {
+                List<BackendStats> backends = new ArrayList<>();
+                for (VipBackend b : v.backends()) {
+                    BackendCounters c = s.vipCounters.backend(v.vip(), b.taskId());
+                    backends.add(new BackendStats(b.taskId(), b.node(), b.ipv4(),
+                            connections.active(vni, v.vip(), b.ipv4()), connections.inactive(vni, v.vip(), b.ipv4()),
+                            c.packets.sum(), c.bytes.sum()));
+                }
+                out.add(new VipStats(s.network.id(), v.serviceName(), v.vip(), "rr", backends));
+            }
+        }
+        return out;
+    }
+
+    /** Entries in the VIP connection table (both switches share it), expired ones not yet swept included. */
+    public int conntrackEntries() {
+        return conntrack.size();
     }
 
     /**
@@ -279,7 +353,8 @@ public final class OverlayDataplane implements AutoCloseable {
         SwitchTables.Builder plain = SwitchTables.builder();
         SwitchTables.Builder encrypted = SwitchTables.builder();
         for (NetworkState s : networks.values()) {
-            builder(s.network, plain, encrypted).network(s.network, s.counters);
+            builder(s.network, plain, encrypted).network(s.network, s.counters)
+                    .services(s.network.id(), VipTable.of(s.services, s.vipCounters));
         }
         Map<String, Port> ports = new LinkedHashMap<>();
         for (LocalEndpoint e : endpoints.values()) {
@@ -331,6 +406,7 @@ public final class OverlayDataplane implements AutoCloseable {
             e.port().close();
         }
         endpoints.clear();
+        sweeper.close();
         vtep.close();
         if (esp != null) {
             esp.close();

@@ -2,6 +2,7 @@ package io.trellis.dataplane.switching;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.trellis.dataplane.lb.VipContext;
 import io.trellis.dataplane.offload.DatagramRun;
 import io.trellis.dataplane.offload.GatherRun;
 import io.trellis.dataplane.offload.TcpSegmenter;
@@ -25,6 +26,7 @@ public final class SwitchContext implements AutoCloseable {
     final Ipv4Flyweight ipv4 = new Ipv4Flyweight();
     final io.trellis.vxlan.ipv6.Ipv6Flyweight ipv6 = new io.trellis.vxlan.ipv6.Ipv6Flyweight();
     final VxlanFlyweight vxlan = new VxlanFlyweight();
+    final VipContext vip = new VipContext();
     /** Wrapped, not pooled, as the run buffers: a context that is never closed (a test link's) leaks nothing. */
     final ByteBuf scratch = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(SCRATCH_SIZE));
     /** Largest VXLAN datagram on a 1500-byte IPv4 underlay: 1500 − 20 (IPv4) − 8 (UDP). */

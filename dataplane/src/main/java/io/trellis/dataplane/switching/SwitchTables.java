@@ -1,6 +1,8 @@
 package io.trellis.dataplane.switching;
 
 import io.trellis.dataplane.NetworkCounters;
+import io.trellis.dataplane.lb.VipTable;
+import io.trellis.dataplane.model.EndpointAddress;
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;
 import io.trellis.dataplane.table.LongLongMap;
@@ -71,6 +73,7 @@ public final class SwitchTables {
             final List<Port> ports = new ArrayList<>();
             final LongLongMap.Builder peers = new LongLongMap.Builder();
             int floodVtep;
+            VipTable vips = VipTable.EMPTY;
 
             Draft(OverlayNetwork network, NetworkCounters counters) {
                 this.network = network;
@@ -119,6 +122,15 @@ public final class SwitchTables {
             return this;
         }
 
+        /**
+         * The network's VIPs: the ARP proxy answers for each with its MAC, and frames to that MAC go
+         * through the load balancer.
+         */
+        public Builder services(String networkId, VipTable vips) {
+            draft(networkId).vips = vips;
+            return this;
+        }
+
         private Draft draft(String networkId) {
             Integer vni = vniById.get(networkId);
             if (vni == null) {
@@ -133,10 +145,15 @@ public final class SwitchTables {
             NetworkView[] views = new NetworkView[drafts.size()];
             int i = 0;
             for (Draft d : drafts.values()) {
+                for (int v = 0; v < d.vips.size(); v++) {
+                    int vip = d.vips.address(v);
+                    d.macs.put(EndpointAddress.macOf(vip), NetworkView.VIP);
+                    d.arp.put(vip & 0xFFFF_FFFFL, EndpointAddress.macOf(vip));
+                }
                 LongLongMap peers = d.peers.build();
                 peers.forEach((vtep, one) -> allPeers.put(vtep, 1));
                 views[i] = new NetworkView(d.network, d.macs.build(), d.arp.build(), d.ports.toArray(new Port[0]),
-                        d.floodVtep, peers, d.counters);
+                        d.floodVtep, peers, d.counters, d.vips);
                 index.put(d.network.vni(), i++);
             }
             return new SwitchTables(index.build(), views, allPeers.build());

@@ -3,6 +3,10 @@ package io.trellis.dataplane.switching;
 import io.netty.buffer.ByteBuf;
 import io.trellis.dataplane.DropReason;
 import io.trellis.dataplane.NetworkCounters;
+import io.trellis.dataplane.lb.Conntrack;
+import io.trellis.dataplane.lb.ConntrackSettings;
+import io.trellis.dataplane.lb.VipContext;
+import io.trellis.dataplane.lb.VipNat;
 import io.trellis.dataplane.offload.SegmentRejection;
 import io.trellis.dataplane.table.LongLongMap;
 import io.trellis.ipvs.tun.VirtioNetHeader;
@@ -32,6 +36,11 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
  * VTEPs the control plane named (the peers in {@link SwitchTables}). No flood-and-learn:
  * ARP is answered from the table, unknown unicast and broadcast are dropped and counted.
  *
+ * <p>VIPs: a frame from a local port to a VIP's MAC is load balanced here, in the sender's switch
+ * ({@link VipNat}: DNAT to a backend, then forwarded like any frame to it), and a backend's reply
+ * to a local client of such a flow, from a local port or a remote VTEP, gets the VIP back as its
+ * source just before delivery. Only the client's node holds the flow's entry.
+ *
  * <p>Threads: any number of packet threads call in, each with its own {@link SwitchContext}; the
  * tables are an immutable snapshot swapped with {@link #update}. Nothing here allocates per packet.
  *
@@ -43,10 +52,22 @@ public final class VirtualSwitch {
     public static final int HEADROOM = VxlanFlyweight.HEADER_LENGTH;
 
     private final VtepSink vtep;
+    private final VipNat nat;
     private volatile SwitchTables tables = SwitchTables.EMPTY;
 
+    /** A switch with a connection table of its own, at the default size (allocated as flows arrive). */
     public VirtualSwitch(VtepSink vtep) {
+        this(vtep, new Conntrack(ConntrackSettings.DEFAULT));
+    }
+
+    /** @param conntrack the VIP connection table; switches of one node may share it (its keys include the VNI) */
+    public VirtualSwitch(VtepSink vtep, Conntrack conntrack) {
         this.vtep = vtep;
+        this.nat = new VipNat(conntrack);
+    }
+
+    public Conntrack conntrack() {
+        return nat.conntrack();
     }
 
     public void update(SwitchTables next) {
@@ -84,6 +105,17 @@ public final class VirtualSwitch {
         }
         long dst = eth.destination();
         long d = MacBits.isMulticast(dst) ? LongLongMap.MISSING : view.macs.get(dst);
+        if (d != LongLongMap.MISSING) {
+            int partial = vnet.needsChecksum() ? frame + vnet.csumStart() + vnet.csumOffset() : -1;
+            if ((d & NetworkView.VIP) != 0) {
+                d = toVip(ctx, view, port, buf, frame, frameLength, partial);
+                if (d == LongLongMap.MISSING) {
+                    return;
+                }
+            } else if ((d & NetworkView.LOCAL) != 0) {
+                fromBackend(ctx, view, buf, frame, partial);
+            }
+        }
         if (d != LongLongMap.MISSING && (d & NetworkView.LOCAL) != 0) {
             if (view.ports[(int) (d & 0xFFFF)].sink().sendVnet(buf, vnetOffset, length)) {
                 c.toPortsPackets.increment();
@@ -175,10 +207,69 @@ public final class VirtualSwitch {
         long d = view.macs.get(dst);
         if (d == LongLongMap.MISSING) {
             c.drop(DropReason.UNKNOWN_DESTINATION);
+            return;
+        }
+        if ((d & NetworkView.VIP) != 0) {
+            d = toVip(ctx, view, port, buf, offset, length, -1);
+            if (d == LongLongMap.MISSING) {
+                return;
+            }
         } else if ((d & NetworkView.LOCAL) != 0) {
+            fromBackend(ctx, view, buf, offset, -1);
+        }
+        if ((d & NetworkView.LOCAL) != 0) {
             deliver(view, (int) (d & 0xFFFF), buf, offset, length);
         } else {
             encapsulate(view, (int) d, buf, offset, length);
+        }
+    }
+
+    /**
+     * A frame from a local port to a VIP's MAC (wrapped in {@code ctx.ethernet}): balanced to a
+     * backend and rewritten for it, and that backend's forwarding entry returned; or answered (a
+     * unicast ARP probe, an RST) or dropped, and {@link LongLongMap#MISSING} returned.
+     *
+     * @param partialField absolute index of a checksum field the TAP left partial, or -1
+     */
+    private long toVip(SwitchContext ctx, NetworkView view, Port port, ByteBuf buf, int frame, int length,
+                       int partialField) {
+        EthernetFlyweight eth = ctx.ethernet;
+        NetworkCounters c = view.counters;
+        if (eth.etherType() == EtherType.ARP_VALUE) {
+            answerArp(ctx, view, port, buf, frame, length); // the neighbour cache re-checking the VIP's MAC
+            return LongLongMap.MISSING;
+        }
+        if (eth.etherType() != EtherType.IPV4_VALUE) {
+            c.drop(DropReason.VIP_UNSUPPORTED);
+            return LongLongMap.MISSING;
+        }
+        VipContext v = ctx.vip;
+        if (!nat.forward(v, view.vips, view.network.vni(), buf, frame, eth.payloadOffset(), eth.payloadLength(),
+                partialField)) {
+            c.drop(v.drop());
+            if (v.replyLength() > 0) {
+                port.sink().send(v.reply(), 0, v.replyLength());
+            }
+            return LongLongMap.MISSING;
+        }
+        long d = view.macs.get(v.backendMac());
+        if (d == LongLongMap.MISSING || (d & NetworkView.VIP) != 0) {
+            c.drop(DropReason.UNKNOWN_DESTINATION); // a backend the FDB does not know (yet)
+            return LongLongMap.MISSING;
+        }
+        return d;
+    }
+
+    /**
+     * A frame about to go to a local port (wrapped in {@code ctx.ethernet}): if it is a backend's
+     * reply on a flow this node balanced, its source becomes the VIP again. Networks without VIP
+     * backends pay one comparison.
+     */
+    private void fromBackend(SwitchContext ctx, NetworkView view, ByteBuf buf, int frame, int partialField) {
+        EthernetFlyweight eth = ctx.ethernet;
+        if (view.vips.hasBackends() && eth.etherType() == EtherType.IPV4_VALUE) {
+            nat.reverse(ctx.vip, view.vips, view.network.vni(), buf, frame, eth.payloadOffset(), eth.payloadLength(),
+                    partialField);
         }
     }
 
@@ -293,6 +384,7 @@ public final class VirtualSwitch {
             c.drop(DropReason.UNKNOWN_DESTINATION); // never hairpin to another VTEP
             return;
         }
+        fromBackend(ctx, view, buf, inner, -1);
         receive(view, (int) (d & 0xFFFF), buf, inner, innerLength);
     }
 

@@ -1,0 +1,64 @@
+package io.trellis.dataplane.lb;
+
+/**
+ * One flow as {@link Conntrack} keys it, filled per packet into a per-thread instance: the network
+ * (VNI), the protocol, the client's address and port (for ICMP echo: the echo identifier) and the
+ * service port (0 for ICMP), plus the VIP on the client's side or the backend on the reply's side.
+ * Lookups fill in the other address and the entry's state.
+ */
+public final class FlowKey {
+    int vni;
+    int protocol;
+    int client;
+    int clientPort;
+    int port;
+    int vip;
+    int backend;
+    int state;
+
+    /** The fields both directions share; {@link #vip(int)} or {@link #backend(int)} completes the key. */
+    public FlowKey set(int vni, int protocol, int client, int clientPort, int port) {
+        this.vni = vni;
+        this.protocol = protocol;
+        this.client = client;
+        this.clientPort = clientPort & 0xFFFF;
+        this.port = port & 0xFFFF;
+        this.vip = 0;
+        this.backend = 0;
+        this.state = Conntrack.FREE;
+        return this;
+    }
+
+    public FlowKey vip(int address) {
+        this.vip = address;
+        return this;
+    }
+
+    public FlowKey backend(int address) {
+        this.backend = address;
+        return this;
+    }
+
+    public int vip() {
+        return vip;
+    }
+
+    public int backend() {
+        return backend;
+    }
+
+    /** The entry's state after a hit: one of {@code Conntrack.TCP_*}, {@code UDP}, {@code ICMP}. */
+    public int state() {
+        return state;
+    }
+
+    /** Client address, client port and service port in one word: the part of the key both directions share. */
+    long clientWord() {
+        return (client & 0xFFFF_FFFFL) << 32 | (long) clientPort << 16 | port;
+    }
+
+    /** Network and protocol in one int. */
+    int tag() {
+        return vni << 8 | protocol & 0xFF;
+    }
+}

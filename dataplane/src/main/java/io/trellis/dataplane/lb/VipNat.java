@@ -1,0 +1,272 @@
+package io.trellis.dataplane.lb;
+
+import io.netty.buffer.ByteBuf;
+import io.trellis.dataplane.DropReason;
+import io.trellis.dataplane.model.EndpointAddress;
+import io.trellis.vxlan.IpProtocol;
+import io.trellis.vxlan.Malformed;
+import io.trellis.vxlan.checksum.InternetChecksum;
+import io.trellis.vxlan.ethernet.EthernetFlyweight;
+import io.trellis.vxlan.icmp.IcmpFlyweight;
+import io.trellis.vxlan.ipv4.Ipv4Flyweight;
+import io.trellis.vxlan.tcp.TcpFlyweight;
+import io.trellis.vxlan.udp.UdpFlyweight;
+
+/**
+ * VIP load balancing in the sending node's switch, in place on the frame: DNAT of a client's
+ * packet to a VIP (destination address and MAC → a backend's, chosen round robin for a new flow,
+ * the flow's own for a known one) and the reverse translation of the backend's replies (source
+ * address and MAC → the VIP's). TCP, UDP and ICMP echo; the service port is never changed.
+ *
+ * <p>Checksums are updated incrementally (RFC 1624): the IPv4 header's, and TCP's or UDP's through
+ * the pseudo-header. A checksum left partial by the sender (virtio NEEDS_CSUM, which TSO frames
+ * always are) holds only the pseudo-header sum, so it is updated as a sum, not as a checksum. ICMP's
+ * checksum does not cover the addresses.
+ *
+ * <p>Refusals (never a silent blackhole for TCP): a SYN to a VIP without backends, a segment of
+ * no known connection, or of a connection whose backend left the VIP's set, is answered with an
+ * RST from the VIP (never an RST to an RST). UDP and ICMP to a VIP without backends are dropped; a
+ * UDP or ICMP flow whose backend left moves to another one. Every refusal is counted under a
+ * {@link DropReason}. Not translated: IPv4 fragments (no ports to key on) and other protocols.
+ *
+ * <p>No allocation, no locks on an established flow's packets (see {@link Conntrack}).
+ */
+public final class VipNat {
+    private final Conntrack conntrack;
+
+    public VipNat(Conntrack conntrack) {
+        this.conntrack = conntrack;
+    }
+
+    public Conntrack conntrack() {
+        return conntrack;
+    }
+
+    /**
+     * A client's IPv4 packet to a VIP of {@code table}, its Ethernet frame at {@code frame} and its
+     * IPv4 header at {@code ip}. Returns true when it was translated and should be forwarded to
+     * {@link VipContext#backendMac()}; false when it was refused ({@link VipContext#drop()}, maybe
+     * with an RST to send back in {@link VipContext#reply()}).
+     *
+     * @param partialField absolute index of a checksum field the sender left partial, or -1
+     */
+    public boolean forward(VipContext c, VipTable table, int vni, ByteBuf buf, int frame, int ip, int ipLength,
+                           int partialField) {
+        c.clear();
+        Ipv4Flyweight v4 = c.ipv4.wrap(buf, ip, ipLength);
+        if (v4.check() != Malformed.NONE) {
+            return refuse(c, DropReason.MALFORMED);
+        }
+        VipTable.Vip vip = table.find(v4.destination());
+        if (vip == null || v4.isFragment()) {
+            return refuse(c, DropReason.VIP_UNSUPPORTED);
+        }
+        int protocol = v4.protocol();
+        int l4 = v4.payloadOffset();
+        int l4Length = v4.payloadLength();
+        FlowKey key = c.key;
+        TcpFlyweight tcp = null;
+        int newState;
+        switch (protocol) {
+            case IpProtocol.TCP_NUMBER -> {
+                tcp = c.tcp.wrap(buf, l4, l4Length);
+                if (tcp.check() != Malformed.NONE) {
+                    return refuse(c, DropReason.MALFORMED);
+                }
+                key.set(vni, protocol, v4.source(), tcp.sourcePort(), tcp.destinationPort());
+                newState = Conntrack.TCP_HALF_OPEN;
+            }
+            case IpProtocol.UDP_NUMBER -> {
+                UdpFlyweight udp = c.udp.wrap(buf, l4, l4Length);
+                if (udp.check() != Malformed.NONE) {
+                    return refuse(c, DropReason.MALFORMED);
+                }
+                key.set(vni, protocol, v4.source(), udp.sourcePort(), udp.destinationPort());
+                newState = Conntrack.UDP;
+            }
+            case IpProtocol.ICMP_NUMBER -> {
+                IcmpFlyweight icmp = c.icmp.wrap(buf, l4, l4Length);
+                if (icmp.check() != Malformed.NONE) {
+                    return refuse(c, DropReason.MALFORMED);
+                }
+                if (icmp.type() != IcmpFlyweight.TYPE_ECHO_REQUEST) {
+                    return refuse(c, DropReason.VIP_UNSUPPORTED);
+                }
+                key.set(vni, protocol, v4.source(), icmp.identifier(), 0);
+                newState = Conntrack.ICMP;
+            }
+            default -> {
+                return refuse(c, DropReason.VIP_UNSUPPORTED);
+            }
+        }
+        key.vip(vip.address);
+        int flags = tcp == null ? 0 : tcp.flags();
+        boolean opens = tcp == null || (flags & (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK | TcpFlyweight.FLAG_RST))
+                == TcpFlyweight.FLAG_SYN;
+        long now = conntrack.now();
+        if (conntrack.findForward(key, now)) {
+            BackendCounters counters = table.member(vip.address, key.backend);
+            if (counters == null) {
+                // The backend left the set: a TCP connection cannot move, so the client learns now.
+                conntrack.remove(key);
+                if (!opens) {
+                    return reset(c, tcp, l4Length, buf, frame, key, DropReason.VIP_BACKEND_GONE);
+                }
+            } else if (tcp != null && opens && key.state == Conntrack.TCP_CLOSING) {
+                conntrack.remove(key); // a new connection reusing the closed one's ports: balance it afresh
+            } else {
+                if (tcp != null && key.state != Conntrack.TCP_CLOSING
+                        && (flags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0) {
+                    conntrack.transition(key, key.state, Conntrack.TCP_CLOSING, now);
+                }
+                translateDestination(buf, frame, v4, protocol, l4, partialField, key.backend);
+                counters.count(ipLength(v4));
+                c.backendMac = EndpointAddress.macOf(key.backend);
+                return true;
+            }
+        } else if (!opens) {
+            return reset(c, tcp, l4Length, buf, frame, key, DropReason.VIP_NO_CONNECTION);
+        }
+        if (vip.backends.length == 0) {
+            return tcp == null ? refuse(c, DropReason.VIP_NO_BACKEND)
+                    : reset(c, tcp, l4Length, buf, frame, key, DropReason.VIP_NO_BACKEND);
+        }
+        int b = vip.next();
+        key.backend(vip.backends[b]);
+        if (!conntrack.insert(key, newState, now)) {
+            return refuse(c, DropReason.CONNTRACK_FULL);
+        }
+        translateDestination(buf, frame, v4, protocol, l4, partialField, key.backend);
+        vip.counters[b].count(ipLength(v4));
+        c.backendMac = vip.macs[b];
+        return true;
+    }
+
+    /**
+     * A frame about to be delivered to a local port: if it is a backend's reply on a flow this node
+     * translated, its source becomes the VIP again. Returns whether it was translated; anything
+     * else passes unchanged (a backend talking to a client directly, or not IPv4 at all).
+     *
+     * @param partialField absolute index of a checksum field the sender left partial, or -1
+     */
+    public boolean reverse(VipContext c, VipTable table, int vni, ByteBuf buf, int frame, int ip, int ipLength,
+                           int partialField) {
+        Ipv4Flyweight v4 = c.ipv4.wrap(buf, ip, ipLength);
+        if (v4.check() != Malformed.NONE || v4.isFragment() || !table.isBackend(v4.source())) {
+            return false;
+        }
+        int protocol = v4.protocol();
+        int l4 = v4.payloadOffset();
+        int l4Length = v4.payloadLength();
+        FlowKey key = c.key;
+        TcpFlyweight tcp = null;
+        switch (protocol) {
+            case IpProtocol.TCP_NUMBER -> {
+                tcp = c.tcp.wrap(buf, l4, l4Length);
+                if (tcp.check() != Malformed.NONE) {
+                    return false;
+                }
+                key.set(vni, protocol, v4.destination(), tcp.destinationPort(), tcp.sourcePort());
+            }
+            case IpProtocol.UDP_NUMBER -> {
+                UdpFlyweight udp = c.udp.wrap(buf, l4, l4Length);
+                if (udp.check() != Malformed.NONE) {
+                    return false;
+                }
+                key.set(vni, protocol, v4.destination(), udp.destinationPort(), udp.sourcePort());
+            }
+            case IpProtocol.ICMP_NUMBER -> {
+                IcmpFlyweight icmp = c.icmp.wrap(buf, l4, l4Length);
+                if (icmp.check() != Malformed.NONE || icmp.type() != IcmpFlyweight.TYPE_ECHO_REPLY) {
+                    return false;
+                }
+                key.set(vni, protocol, v4.destination(), icmp.identifier(), 0);
+            }
+            default -> {
+                return false;
+            }
+        }
+        key.backend(v4.source());
+        long now = conntrack.now();
+        if (!conntrack.findReverse(key, now)) {
+            return false;
+        }
+        if (tcp != null) {
+            int flags = tcp.flags();
+            if ((flags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0) {
+                if (key.state != Conntrack.TCP_CLOSING) {
+                    conntrack.transition(key, key.state, Conntrack.TCP_CLOSING, now);
+                }
+            } else if (key.state == Conntrack.TCP_HALF_OPEN
+                    && (flags & (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK)) == (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK)) {
+                conntrack.transition(key, Conntrack.TCP_HALF_OPEN, Conntrack.TCP_ESTABLISHED, now);
+            }
+        }
+        int vip = key.vip;
+        int backend = key.backend;
+        BackendCounters counters = table.member(vip, backend);
+        if (counters != null) {
+            counters.count(ipLength(v4));
+        }
+        buf.setShort(frame + EthernetFlyweight.SOURCE_OFFSET, (int) (EndpointAddress.macOf(vip) >>> 32));
+        buf.setInt(frame + EthernetFlyweight.SOURCE_OFFSET + 2, (int) EndpointAddress.macOf(vip));
+        translate(buf, v4, Ipv4Flyweight.SOURCE_OFFSET, protocol, l4, partialField, backend, vip);
+        return true;
+    }
+
+    private static void translateDestination(ByteBuf buf, int frame, Ipv4Flyweight v4, int protocol, int l4,
+                                             int partialField, int backend) {
+        long mac = EndpointAddress.macOf(backend);
+        buf.setShort(frame + EthernetFlyweight.DESTINATION_OFFSET, (int) (mac >>> 32));
+        buf.setInt(frame + EthernetFlyweight.DESTINATION_OFFSET + 2, (int) mac);
+        translate(buf, v4, Ipv4Flyweight.DESTINATION_OFFSET, protocol, l4, partialField, v4.destination(), backend);
+    }
+
+    /** Rewrites one address of the IPv4 header and the checksums that cover it. */
+    private static void translate(ByteBuf buf, Ipv4Flyweight v4, int addressOffset, int protocol, int l4,
+                                  int partialField, int from, int to) {
+        buf.setInt(v4.offset() + addressOffset, to);
+        v4.headerChecksum(InternetChecksum.update32(v4.headerChecksum(), from, to));
+        int field;
+        if (protocol == IpProtocol.TCP_NUMBER) {
+            field = l4 + TcpFlyweight.CHECKSUM_OFFSET;
+        } else if (protocol == IpProtocol.UDP_NUMBER) {
+            field = l4 + UdpFlyweight.CHECKSUM_OFFSET;
+        } else {
+            return; // ICMP: no pseudo-header
+        }
+        int checksum = buf.getUnsignedShort(field);
+        if (field == partialField) {
+            // A partial checksum is the pseudo-header's sum itself (not complemented): add the change.
+            buf.setShort(field, InternetChecksum.complement(InternetChecksum.update32(InternetChecksum.complement(checksum), from, to)));
+            return;
+        }
+        if (protocol == IpProtocol.UDP_NUMBER && checksum == UdpFlyweight.NO_CHECKSUM) {
+            return; // RFC 768: none was computed, none is claimed
+        }
+        int updated = InternetChecksum.update32(checksum, from, to);
+        buf.setShort(field, protocol == IpProtocol.UDP_NUMBER && updated == 0 ? 0xFFFF : updated);
+    }
+
+    private static int ipLength(Ipv4Flyweight v4) {
+        return v4.totalLength();
+    }
+
+    private static boolean refuse(VipContext c, DropReason reason) {
+        c.drop = reason;
+        return false;
+    }
+
+    /** Refuses a TCP segment with an RST back to the client, unless the segment is an RST itself. */
+    private static boolean reset(VipContext c, TcpFlyweight tcp, int l4Length, ByteBuf buf, int frame, FlowKey key,
+                                 DropReason reason) {
+        c.drop = reason;
+        if (!tcp.hasFlags(TcpFlyweight.FLAG_RST)) {
+            long clientMac = (long) buf.getUnsignedShort(frame + EthernetFlyweight.SOURCE_OFFSET) << 32
+                    | buf.getUnsignedInt(frame + EthernetFlyweight.SOURCE_OFFSET + 2);
+            c.replyLength = TcpReset.write(c.reply(), tcp, l4Length - tcp.headerLength(), clientMac, key.client,
+                    key.vip);
+        }
+        return false;
+    }
+}
