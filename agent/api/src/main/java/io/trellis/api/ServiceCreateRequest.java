@@ -9,12 +9,15 @@ import java.util.List;
  * @param mode               "replicated" (default) or "global"
  * @param constraints        placement constraints, all of which must hold
  * @param maxReplicasPerNode {@code null} or 0: no limit
+ * @param networks           {@code --network}: {@code NAME} or {@code name=NAME,alias=A} ({@link NetworkOption})
+ * @param endpointMode       "vip" (default: one virtual IP per network) or "dnsrr"
  */
 public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
-                                   String mode, List<String> constraints, Integer maxReplicasPerNode) {
+                                   String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                   List<String> networks, String endpointMode) {
 
     /** A replicated service without placement rules. */
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas) {
-        this(name, image, command, env, replicas, null, null, null);
+        this(name, image, command, env, replicas, null, null, null, null, null);
     }
 }

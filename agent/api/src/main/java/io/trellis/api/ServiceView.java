@@ -1,14 +1,22 @@
 package io.trellis.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * A service with its live replica count, as {@code service ls} and {@code service inspect} show it.
  *
- * @param spec the service's spec as the cluster stores it, shown as-is by {@code service inspect}; what the
- *             CLI itself reads from it has a field of its own here
+ * @param spec       the service's spec as the cluster stores it, shown as-is by {@code service inspect}; what the
+ *                   CLI itself reads from it has a field of its own here
+ * @param networks   the names of the networks its tasks attach to, in order
+ * @param virtualIps its VIP on each of those networks (none in endpoint mode dnsrr)
  */
 public record ServiceView(String id, String name, String mode, int running, int desired, String image,
                           String ports, int maxReplicasPerNode, long version, long createdAt, long updatedAt,
-                          JsonNode spec) {
+                          JsonNode spec, List<String> networks, List<NetworkAddress> virtualIps) {
+
+    public ServiceView {
+        networks = networks == null ? List.of() : List.copyOf(networks);
+        virtualIps = virtualIps == null ? List.of() : List.copyOf(virtualIps);
+    }
 }

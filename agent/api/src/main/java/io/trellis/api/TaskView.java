@@ -2,8 +2,17 @@ package io.trellis.api;
 
 import java.util.List;
 
-/** A task as {@code service ps} shows it, with its node's hostname resolved. */
+/**
+ * A task as {@code service ps} shows it, with its node's hostname resolved.
+ *
+ * @param networks the task's address on each of its networks
+ */
 public record TaskView(String id, String name, String serviceId, String serviceName, int slot, String image,
                        List<String> command, String nodeId, String node, String desiredState, String state,
-                       long stateSince, String message, String error, int exitCode, long pid, long createdAt) {
+                       long stateSince, String message, String error, int exitCode, long pid, long createdAt,
+                       List<NetworkAddress> networks) {
+
+    public TaskView {
+        networks = networks == null ? List.of() : List.copyOf(networks);
+    }
 }

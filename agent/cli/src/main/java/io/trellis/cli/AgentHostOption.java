@@ -4,7 +4,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code -H/--host} of the commands that talk to an agent (swarm, node, service): mixed into each
+ * {@code -H/--host} of the commands that talk to an agent (swarm, node, service, network): mixed into each
  * of them rather than offered on the root, so commands that never contact an agent do not take it.
  */
 public final class AgentHostOption {

@@ -24,7 +24,8 @@ public final class Cli {
             out.flush();
             return 0;
         }
-        List<Object> commands = new ArrayList<>(List.of(SwarmCommand.class, NodeCommand.class, ServiceCommand.class));
+        List<Object> commands = new ArrayList<>(List.of(SwarmCommand.class, NodeCommand.class, ServiceCommand.class,
+                NetworkCommand.class));
         commands.addAll(List.of(moreCommands));
         CommandLine cl = new CommandLine(new TrellisCommand());
         for (Object command : CommandSelection.needed(args, commands)) {

@@ -1,6 +1,8 @@
 package io.trellis.cli;
 
+import io.trellis.api.NetworkOption;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the CLI can tell is wrong from the command line alone, checked before it contacts the agent so
@@ -44,6 +46,56 @@ final class FlagChecks {
         }
     }
 
+    /** {@code service create --network ... --endpoint-mode ...}. */
+    static void serviceNetworks(List<String> networks, String endpointMode) {
+        networkOptions("--network", networks);
+        if (endpointMode != null && !endpointMode.toLowerCase(Locale.ROOT).matches("vip|dnsrr")) {
+            throw CliException.user("invalid --endpoint-mode \"" + endpointMode + "\": use vip or dnsrr");
+        }
+    }
+
+    static void serviceUpdate(List<String> networkAdd, List<String> networkRm) {
+        if (networkAdd.isEmpty() && networkRm.isEmpty()) {
+            throw CliException.user("nothing to update: give --network-add or --network-rm");
+        }
+        networkOptions("--network-add", networkAdd);
+    }
+
+    private static void networkOptions(String flag, List<String> values) {
+        for (String v : values) {
+            try {
+                NetworkOption.parse(flag, v);
+            } catch (IllegalArgumentException e) {
+                throw CliException.user(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code network create}: the driver, options and labels; subnets need the cluster (overlaps). */
+    static void networkCreate(String driver, String subnet, String gateway, List<String> opts, List<String> labels) {
+        if (driver != null && !driver.equals("overlay")) {
+            throw CliException.user("invalid driver \"" + driver + "\": only overlay networks span the swarm");
+        }
+        if (gateway != null && subnet == null) {
+            throw CliException.user("--gateway needs --subnet");
+        }
+        for (String o : opts) {
+            int eq = o.indexOf('=');
+            String key = eq < 0 ? o : o.substring(0, eq);
+            String value = eq < 0 ? "" : o.substring(eq + 1);
+            if (!key.equals("encrypted")) {
+                throw CliException.user("invalid --opt \"" + o + "\": the overlay driver knows only encrypted");
+            }
+            if (!value.isEmpty() && !value.equals("true") && !value.equals("false")) {
+                throw CliException.user("invalid --opt \"" + o + "\": use encrypted or encrypted=true|false");
+            }
+        }
+        for (String l : labels) {
+            int eq = l.indexOf('=');
+            labelKey("--label", l, eq < 0 ? l : l.substring(0, eq));
+        }
+    }
+
     static void replicas(String service, int replicas) {
         if (replicas < 0 || replicas > MAX_REPLICAS) {
             throw CliException.user("invalid replicas " + replicas + " for " + service
@@ -71,7 +123,7 @@ final class FlagChecks {
     }
 
     static void joinTokenRole(String role) {
-        String r = role.toLowerCase(java.util.Locale.ROOT);
+        String r = role.toLowerCase(Locale.ROOT);
         if (!r.equals("worker") && !r.equals("manager")) {
             throw CliException.user("invalid role \"" + role + "\": use worker or manager");
         }

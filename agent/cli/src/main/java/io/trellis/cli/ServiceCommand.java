@@ -3,6 +3,7 @@ package io.trellis.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.Json;
 import io.trellis.api.ServiceCreateRequest;
+import io.trellis.api.ServiceUpdateRequest;
 import io.trellis.api.ServiceView;
 import io.trellis.api.ShortId;
 import io.trellis.api.TaskView;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /** {@code trellis service ...}: the Docker service verbs. */
 @Command(name = "service", description = "Manage services.", subcommands = {
     ServiceCommand.Create.class, ServiceCommand.Ls.class, ServiceCommand.Ps.class, ServiceCommand.Inspect.class,
-    ServiceCommand.Logs.class, ServiceCommand.Scale.class, ServiceCommand.Rm.class})
+    ServiceCommand.Logs.class, ServiceCommand.Scale.class, ServiceCommand.Update.class, ServiceCommand.Rm.class})
 public final class ServiceCommand {
 
     public static String path(String ref) {
@@ -45,6 +46,13 @@ public final class ServiceCommand {
         Integer maxReplicasPerNode;
         @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable.")
         List<String> env = new ArrayList<>();
+        @Option(names = "--network", paramLabel = "NAME|name=NAME,alias=A",
+                description = "Attach the tasks to an overlay network, with extra DNS names (alias=); repeat for"
+                        + " several (the first gives the default route).")
+        List<String> networks = new ArrayList<>();
+        @Option(names = "--endpoint-mode", paramLabel = "vip|dnsrr",
+                description = "vip (default): one virtual IP per network; dnsrr: DNS answers with the task addresses.")
+        String endpointMode;
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
         @Parameters(index = "0", paramLabel = "IMAGE") String image;
@@ -53,8 +61,10 @@ public final class ServiceCommand {
         @Override
         public Integer call() {
             FlagChecks.serviceCreate(name, replicas, mode, maxReplicasPerNode, env);
+            FlagChecks.serviceNetworks(networks, endpointMode);
             ServiceView s = agent().post("/services",
-                    new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode),
+                    new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
+                            networks, endpointMode),
                     ServiceView.class);
             out().println(s.id());
             out().flush();
@@ -200,6 +210,34 @@ public final class ServiceCommand {
             out().flush();
             if (!detach) {
                 Convergence.await(agent(), out(), List.copyOf(scaled.keySet()));
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * Changes a service's networks in one commit; the orchestrator replaces its tasks, and the
+     * command waits until the replacements run unless {@code --detach}.
+     */
+    @Command(name = "update", description = "Update a service's networks.")
+    static final class Update extends ClientCommand {
+        @Option(names = "--network-add", paramLabel = "NAME|name=NAME,alias=A", description = "Attach to a network.")
+        List<String> networkAdd = new ArrayList<>();
+        @Option(names = "--network-rm", paramLabel = "NETWORK", description = "Detach from a network.")
+        List<String> networkRm = new ArrayList<>();
+        @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for convergence.")
+        boolean detach;
+        @Parameters(index = "0", paramLabel = "SERVICE") String service;
+
+        @Override
+        public Integer call() {
+            FlagChecks.serviceUpdate(networkAdd, networkRm);
+            ServiceView s = agent().post(path(service) + "/update", new ServiceUpdateRequest(networkAdd, networkRm),
+                    ServiceView.class);
+            out().println(service);
+            out().flush();
+            if (!detach) {
+                Convergence.awaitNetworks(agent(), out(), s.name());
             }
             return 0;
         }

@@ -23,6 +23,14 @@ public final class SwarmCommand {
                 + "manager then waits for trellis swarm unlock.")
         boolean autolock;
 
+        @Option(names = "--default-addr-pool", paramLabel = "CIDR",
+                description = "Where networks without --subnet get theirs (default 10.0.0.0/8).")
+        String defaultAddrPool;
+
+        @Option(names = "--default-addr-pool-mask-length", paramLabel = "N",
+                description = "Prefix length of those subnets, from the pool's own up to 29 (default 24).")
+        Integer defaultAddrPoolMaskLength;
+
         @Override
         public Integer call() {
             Map<String, String> body = new java.util.HashMap<>();
@@ -31,6 +39,12 @@ public final class SwarmCommand {
             }
             if (listenAddr != null) {
                 body.put("listenAddr", listenAddr);
+            }
+            if (defaultAddrPool != null) {
+                body.put("defaultAddrPool", defaultAddrPool);
+            }
+            if (defaultAddrPoolMaskLength != null) {
+                body.put("defaultAddrPoolMaskLength", defaultAddrPoolMaskLength.toString());
             }
             body.put("autolock", Boolean.toString(autolock));
             Map<?, ?> r = agent().post("/swarm/init", body, Map.class);

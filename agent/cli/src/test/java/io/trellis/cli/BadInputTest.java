@@ -41,6 +41,23 @@ class BadInputTest {
             "node update --availability drain | NODE",
             "node ps --format yaml | --format",
             "swarm join-token admin | invalid role",
+            "swarm init --default-addr-pool-mask-length x | x",
+            "service create --name x --network alias=a img | name=NAME is missing",
+            "service create --name x --network name=a,ip=10.0.0.9 img | unknown field ip",
+            "service create --name x --network name= img | name needs a value",
+            "service create --name x --endpoint-mode rr img | invalid --endpoint-mode \"rr\": use vip or dnsrr",
+            "service update web | nothing to update: give --network-add or --network-rm",
+            "service update --network-add name=a,alias= web | alias needs a value",
+            "service update --network-rm a | SERVICE",
+            "network create --driver bridge front | invalid driver \"bridge\": only overlay networks span the swarm",
+            "network create -o mtu=1400 front | invalid --opt \"mtu=1400\": the overlay driver knows only encrypted",
+            "network create --opt encrypted=yes front | use encrypted or encrypted=true|false",
+            "network create --gateway 10.1.0.1 front | --gateway needs --subnet",
+            "network create --label =x front | --label",
+            "network create --subnet 10.1.0.0/24 | NAME",
+            "network ls --format yaml | --format",
+            "network inspect --format table front | network inspect prints json",
+            "network rm | NETWORK",
     })
     void isOneLineExitOneWithoutContactingTheAgent(String command, String mentions) {
         StringWriter out = new StringWriter();

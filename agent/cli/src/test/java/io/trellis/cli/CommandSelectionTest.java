@@ -7,11 +7,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CommandSelectionTest {
-    private static final List<Object> ALL = List.of(SwarmCommand.class, NodeCommand.class, new ServiceCommand());
+    private static final List<Object> ALL = List.of(SwarmCommand.class, NodeCommand.class, new ServiceCommand(),
+            NetworkCommand.class);
 
     @Test
     void aLineThatNamesACommandGetsOnlyThatOne() {
         assertThat(CommandSelection.needed(new String[] {"node", "ls"}, ALL)).containsExactly(NodeCommand.class);
+        assertThat(CommandSelection.needed(new String[] {"network", "ls"}, ALL)).containsExactly(NetworkCommand.class);
         assertThat(CommandSelection.needed(new String[] {"service", "--help"}, ALL)).singleElement()
                 .isInstanceOf(ServiceCommand.class);
     }

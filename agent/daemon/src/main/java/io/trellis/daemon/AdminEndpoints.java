@@ -7,15 +7,17 @@ import io.trellis.admin.AdminResponse;
 import io.trellis.admin.AdminServer;
 import io.trellis.admin.Router;
 import io.trellis.api.Json;
+import io.trellis.api.NetworkCreateRequest;
 import io.trellis.api.NodeUpdateRequest;
 import io.trellis.api.NodeView;
 import io.trellis.api.ServiceCreateRequest;
-import io.trellis.api.ServiceView;
-import io.trellis.api.TaskView;
+import io.trellis.api.ServiceUpdateRequest;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
 import io.trellis.controlplane.api.ServiceSpecValidator;
 import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.Network;
+import io.trellis.controlplane.store.NetworkAttachmentSpec;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
 import java.io.IOException;
@@ -48,8 +50,10 @@ public final class AdminEndpoints {
         r.get("/metrics", req -> AdminResponse.text(200, daemon.metrics().scrape()));
         r.post("/swarm/init", req -> guard(() -> {
             Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
+            String maskLength = body.get("defaultAddrPoolMaskLength");
             return json(daemon.initSwarm(body.get("advertiseAddr"), body.get("listenAddr"),
-                    "true".equals(body.get("autolock"))));
+                    "true".equals(body.get("autolock")), body.get("defaultAddrPool"),
+                    maskLength == null ? null : count("--default-addr-pool-mask-length", maskLength)));
         }));
         r.post("/swarm/join", req -> guard(() -> {
             Map<String, String> body = body(req, new TypeReference<Map<String, String>>() { });
@@ -97,6 +101,12 @@ public final class AdminEndpoints {
             Service s = daemon.manager().api().service(req.pathParam("ref"));
             return json(ApiViews.service(s, daemon.manager().store().view()));
         }));
+        r.post("/services/{ref}/update", req -> guard(() -> {
+            ServiceUpdateRequest u = body(req, ServiceUpdateRequest.class);
+            Service s = daemon.manager().api().updateNetworks(req.pathParam("ref"),
+                    NetworkRequests.byName(u.networkAdd()), u.networkRm());
+            return json(ApiViews.service(s, daemon.manager().store().view()));
+        }));
         r.get("/services/{ref}/tasks", req -> guard(() -> tasks(req.pathParam("ref"))));
         r.get("/services/{ref}/logs", req -> guard(() -> {
             Service s = daemon.manager().api().service(req.pathParam("ref"));
@@ -106,6 +116,33 @@ public final class AdminEndpoints {
                     new ServiceLogs(daemon, s.id(), follow, tail == null ? -1 : count("tail", tail)));
         }));
         registerNodeRoutes(r);
+        registerNetworkRoutes(r);
+    }
+
+    /**
+     * {@code network create/ls/inspect/rm}. {@code POST /networks/remove} takes several networks in one
+     * commit (the CLI's {@code rm}, so one bad name changes nothing); {@code DELETE} takes one.
+     */
+    private void registerNetworkRoutes(Router r) {
+        r.post("/networks", req -> guard(() -> {
+            NetworkCreateRequest c = body(req, NetworkCreateRequest.class);
+            Network n = daemon.manager().networks().create(c.name(), c.driver(), c.subnet(), c.gateway(),
+                    c.attachable(), c.opts(), NetworkRequests.labels(c.labels()));
+            return json(ApiViews.network(n, daemon.manager().store().view()));
+        }));
+        r.get("/networks", req -> guard(() -> {
+            List<Network> networks = daemon.manager().networks().list();
+            ClusterSnapshot view = daemon.manager().store().view();
+            return json(networks.stream().map(n -> ApiViews.network(n, view)).toList());
+        }));
+        r.get("/networks/{ref}", req -> guard(() -> json(ApiViews.network(
+                daemon.manager().networks().network(req.pathParam("ref")), daemon.manager().store().view()))));
+        r.delete("/networks/{ref}", req -> guard(() ->
+                json(daemon.manager().networks().remove(List.of(req.pathParam("ref"))))));
+        r.post("/networks/remove", req -> guard(() -> {
+            Map<String, List<String>> body = body(req, new TypeReference<Map<String, List<String>>>() { });
+            return json(daemon.manager().networks().remove(body.getOrDefault("networks", List.of())));
+        }));
     }
 
     /** {@code node inspect}, {@code node ps}, {@code node update}; NODE may be {@code self}. */
@@ -155,8 +192,12 @@ public final class AdminEndpoints {
     private AdminResponse createService(ServiceCreateRequest r) {
         ServiceSpec.Mode mode = ServiceSpecValidator.mode(r.mode());
         int replicas = r.replicas() != null ? r.replicas() : mode == ServiceSpec.Mode.GLOBAL ? 0 : 1;
+        ServiceSpec.EndpointMode endpointMode = NetworkRequests.endpointMode(r.endpointMode());
+        // The store keeps network IDs: names are resolved here, against the view the request is judged on.
+        List<NetworkAttachmentSpec> networks = NetworkRequests.attachments(daemon.manager().store().view(),
+                r.networks());
         ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
-                r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode());
+                r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode);
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
     }
@@ -165,7 +206,7 @@ public final class AdminEndpoints {
         ControlPlane m = daemon.manager();
         Service s = m.api().service(ref);
         ClusterSnapshot view = m.store().view();
-        return json(view.tasksOf(s.id()).stream().map(t -> ApiViews.task(t, view.nodes())).toList());
+        return json(view.tasksOf(s.id()).stream().map(t -> ApiViews.task(t, view)).toList());
     }
 
     /** {@code self} is this node, as in {@code docker node ps self}. */
@@ -195,7 +236,7 @@ public final class AdminEndpoints {
         ControlPlane m = daemon.manager();
         List<io.trellis.controlplane.store.Task> tasks = m.api().nodeTasks(ref);
         ClusterSnapshot view = m.store().view();
-        return json(tasks.stream().map(t -> ApiViews.task(t, view.nodes())).toList());
+        return json(tasks.stream().map(t -> ApiViews.task(t, view)).toList());
     }
 
     private static int count(String name, String value) {

@@ -7,7 +7,6 @@ import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.StoreBatch;
-import io.trellis.controlplane.store.StoreOp;
 import io.trellis.daemon.metrics.AgentMetrics;
 import io.trellis.process.FileTree;
 import java.io.IOException;
@@ -81,18 +80,25 @@ public final class AgentDaemon implements AutoCloseable {
         }
     }
 
-    /** {@code swarm init}: creates a cluster with this node as its first manager and leader. */
-    public synchronized Map<String, String> initSwarm(String advertiseAddr, String listenAddr, boolean autolock)
-            throws IOException {
+    /**
+     * {@code swarm init}: creates a cluster with this node as its first manager and leader, and its
+     * ingress network.
+     *
+     * @param addressPool {@code --default-addr-pool}, or null for 10.0.0.0/8
+     * @param subnetSize  {@code --default-addr-pool-mask-length}, or null for 24
+     */
+    public synchronized Map<String, String> initSwarm(String advertiseAddr, String listenAddr, boolean autolock,
+                                                      String addressPool, Integer subnetSize) throws IOException {
         refuseIfMember();
+        AddressPool pool = AddressPool.of(addressPool, subnetSize);
         String addr = NodeAddresses.advertise(advertiseAddr, cfg.advertiseAddr());
         String listen = NodeAddresses.listen(listenAddr, addr);
         ManagerPorts.requireFree(NodeAddresses.hostPort(addr, cfg.raftPort()), listen);
-        NewSwarm swarm = NewSwarm.create(addr, listen, cfg.raftPort(), autolock, clock);
+        NewSwarm swarm = NewSwarm.create(addr, listen, cfg.raftPort(), autolock, pool, clock);
         SwarmIdentity id = swarm.member().identity();
         try {
             adopt(swarm.member());
-            startMember(swarm.member().dataKey(), false, StoreBatch.of(new StoreOp.InitCluster(swarm.cluster())));
+            startMember(swarm.member().dataKey(), false, swarm.firstBatch());
         } catch (IOException | RuntimeException e) {
             stopMember();
             forgetSwarm();

@@ -1,19 +1,26 @@
 package io.trellis.daemon;
 
 import io.trellis.api.Json;
+import io.trellis.api.NetworkAddress;
+import io.trellis.api.NetworkView;
 import io.trellis.api.NodeView;
 import io.trellis.api.ServiceView;
 import io.trellis.api.TaskView;
 import io.trellis.controlplane.orchestrator.NodeEligibility;
 import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.Network;
+import io.trellis.controlplane.store.NetworkAllocator;
+import io.trellis.controlplane.store.NetworkSpec;
 import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Store records turned into the admin API's views: the one place where the API's shape meets the store's. */
 final class ApiViews {
@@ -35,12 +42,14 @@ final class ApiViews {
                 n.createdAt(), n.updatedAt());
     }
 
-    static TaskView task(Task t, Map<String, Node> nodes) {
-        Node n = t.nodeId() == null ? null : nodes.get(t.nodeId());
+    static TaskView task(Task t, ClusterSnapshot view) {
+        Node n = t.nodeId() == null ? null : view.nodes().get(t.nodeId());
+        List<NetworkAddress> networks = t.networks().stream()
+                .map(a -> new NetworkAddress(networkName(a.networkId(), view), a.address())).toList();
         return new TaskView(t.id(), t.name(), t.serviceId(), t.serviceName(), t.slot(), t.image(), t.command(),
                 t.nodeId(), n == null ? "" : n.hostname(), t.desiredState().display(), t.status().state().display(),
                 t.status().timestamp(), t.status().message(), t.status().error(), t.status().exitCode(),
-                t.status().pid(), t.createdAt());
+                t.status().pid(), t.createdAt(), networks);
     }
 
     /** The desired count of a global service is the number of nodes that should run one of its tasks. */
@@ -50,9 +59,42 @@ final class ApiViews {
         int running = (int) tasks.stream()
                 .filter(t -> t.desiredState() == TaskState.RUNNING && t.status().state() == TaskState.RUNNING)
                 .count();
+        List<String> networks = s.spec().networkIds().stream().map(id -> networkName(id, view)).toList();
+        List<NetworkAddress> vips = s.virtualIps().stream()
+                .map(v -> new NetworkAddress(networkName(v.networkId(), view), v.address())).toList();
         return new ServiceView(s.id(), s.name(), lower(s.spec().mode()), running, desired, s.spec().image(), "",
                 s.spec().maxReplicasPerNode(), s.version(), s.createdAt(), s.updatedAt(),
-                Json.MAPPER.valueToTree(s.spec()));
+                Json.MAPPER.valueToTree(s.spec()), networks, vips);
+    }
+
+    /**
+     * A network with the services on it (and their VIPs) and its peers: the nodes with a task there
+     * that has not ended. Keys stay out.
+     */
+    static NetworkView network(Network n, ClusterSnapshot view) {
+        List<NetworkView.ServiceEndpoint> services = view.services().values().stream()
+                .filter(s -> s.spec().networkIds().contains(n.id()))
+                .sorted(Comparator.comparing(Service::name))
+                .map(s -> new NetworkView.ServiceEndpoint(s.name(), Objects.requireNonNullElse(s.virtualIp(n.id()), "")))
+                .toList();
+        Set<String> peerIds = new TreeSet<>();
+        for (Task t : view.tasks().values()) {
+            if (t.nodeId() != null && t.address(n.id()) != null && NetworkAllocator.holdsAddress(t)) {
+                peerIds.add(t.nodeId());
+            }
+        }
+        List<NetworkView.Peer> peers = peerIds.stream().map(view.nodes()::get).filter(Objects::nonNull)
+                .sorted(Comparator.comparing(Node::hostname))
+                .map(node -> new NetworkView.Peer(node.hostname(), node.address())).toList();
+        NetworkSpec spec = n.spec();
+        return new NetworkView(n.id(), n.name(), spec.driver(), "swarm", n.subnet(), n.gateway(), n.vni(),
+                spec.encrypted(), spec.attachable(), spec.ingress(), spec.labels(), n.createdAt(), services, peers);
+    }
+
+    /** A network's name, or its ID once it is gone (a task's history outlives the network). */
+    private static String networkName(String id, ClusterSnapshot view) {
+        Network n = view.networks().get(id);
+        return n == null ? id : n.name();
     }
 
     private static String lower(Enum<?> e) {

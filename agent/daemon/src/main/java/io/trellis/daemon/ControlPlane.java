@@ -2,6 +2,7 @@ package io.trellis.daemon;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trellis.controlplane.api.ClusterApi;
+import io.trellis.controlplane.api.NetworkApi;
 import io.trellis.controlplane.atrest.EncryptedLog;
 import io.trellis.controlplane.orchestrator.DownNodeReconciler;
 import io.trellis.controlplane.orchestrator.GlobalOrchestrator;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A manager's share of the agent: the Raft replica with the cluster store on top, the API, and the
+ * A manager's share of the agent: the Raft replica with the cluster store on top, the APIs, and the
  * control loops (replicated and global orchestrators, task reaper, scheduler, down-node reconciler)
  * which act only while this replica leads.
  */
@@ -37,6 +38,7 @@ public final class ControlPlane implements AutoCloseable {
     private final RaftReplica raft;
     private final StoreWriter writer;
     private final ClusterApi api;
+    private final NetworkApi networks;
     private final List<ReconcileLoop> loops = new ArrayList<>();
     private final String selfId;
 
@@ -46,6 +48,7 @@ public final class ControlPlane implements AutoCloseable {
         this.raft = raft;
         this.writer = new StoreWriter(log.sealing(raft));
         this.api = new ClusterApi(store, writer, clock);
+        this.networks = new NetworkApi(store, writer, clock);
     }
 
     /**
@@ -119,6 +122,10 @@ public final class ControlPlane implements AutoCloseable {
 
     public ClusterApi api() {
         return api;
+    }
+
+    public NetworkApi networks() {
+        return networks;
     }
 
     public boolean isLeader() {

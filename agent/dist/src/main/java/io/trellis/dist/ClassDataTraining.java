@@ -3,6 +3,7 @@ package io.trellis.dist;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.InfoView;
 import io.trellis.api.Json;
+import io.trellis.api.NetworkView;
 import io.trellis.api.NodeView;
 import io.trellis.api.ServiceView;
 import io.trellis.api.TaskView;
@@ -30,7 +31,7 @@ public final class ClassDataTraining {
             Main.execute(sink, sink, "--version");
             Main.execute(sink, sink, "--help");
             for (String[] command : new String[][] {{"node", "ls"}, {"node", "ps"}, {"service", "ls"},
-                    {"service", "ps", "x"}, {"swarm", "join-token", "worker"}}) {
+                    {"service", "ps", "x"}, {"network", "ls"}, {"swarm", "join-token", "worker"}}) {
                 List<String> argv = new java.util.ArrayList<>(List.of(command));
                 argv.addAll(List.of("-H", missing));
                 Main.execute(sink, sink, argv.toArray(String[]::new));
@@ -39,6 +40,7 @@ public final class ClassDataTraining {
             Json.pretty(Json.read(oneEmptyObject, new TypeReference<List<NodeView>>() { }));
             Json.pretty(Json.read(oneEmptyObject, new TypeReference<List<ServiceView>>() { }));
             Json.pretty(Json.read(oneEmptyObject, new TypeReference<List<TaskView>>() { }));
+            Json.pretty(Json.read(oneEmptyObject, new TypeReference<List<NetworkView>>() { }));
             Json.bytes(Json.read("{}".getBytes(StandardCharsets.UTF_8), InfoView.class));
             Json.MAPPER.readTree("{\"message\":\"m\"}");
         } finally {

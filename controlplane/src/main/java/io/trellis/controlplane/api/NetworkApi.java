@@ -12,6 +12,7 @@ import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.StoreWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,15 +31,24 @@ public final class NetworkApi {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
     /** Smallest subnet worth having: a /29 holds the gateway, a VIP and four tasks. */
     public static final int LONGEST_PREFIX = 29;
+    /** How long {@link #remove} waits for the tasks of removed services to stop. */
+    public static final Duration ENDPOINT_WAIT_DEFAULT = Duration.ofSeconds(10);
 
     private final ClusterStore store;
     private final StoreWriter writer;
     private final Clock clock;
+    private final Duration endpointWait;
 
     public NetworkApi(ClusterStore store, StoreWriter writer, Clock clock) {
+        this(store, writer, clock, ENDPOINT_WAIT_DEFAULT);
+    }
+
+    /** @param endpointWait how long {@link #remove} waits for tasks still holding addresses on the networks */
+    public NetworkApi(ClusterStore store, StoreWriter writer, Clock clock, Duration endpointWait) {
         this.store = store;
         this.writer = writer;
         this.clock = clock;
+        this.endpointWait = endpointWait;
     }
 
     /**
@@ -127,7 +137,11 @@ public final class NetworkApi {
         return store.view().findNetwork(ref).orElseThrow(() -> ApiException.notFound("network " + ref + " not found"));
     }
 
-    /** Removes networks in one commit; any unknown or used network rejects the whole request, naming the services. */
+    /**
+     * Removes networks in one commit; any unknown or used network rejects the whole request, naming
+     * the services. Tasks that still hold addresses there (those of a service just removed, while
+     * they stop) are waited for, up to the endpoint wait; the refusal says when they did not end.
+     */
     public List<String> remove(List<String> refs) {
         if (refs == null || refs.isEmpty()) {
             throw ApiException.invalid("give at least one network to remove");
@@ -144,10 +158,23 @@ public final class NetworkApi {
             }
             chosen.put(n.id(), n);
         }
+        Map<String, Long> stopping = EndpointDrain.await(store, chosen.keySet(), endpointWait);
+        if (!stopping.isEmpty()) {
+            Map.Entry<String, Long> first = stopping.entrySet().iterator().next();
+            throw new ApiException(ApiException.Kind.CONFLICT, "network " + chosen.get(first.getKey()).name()
+                    + " has active endpoints: " + first.getValue() + " task" + (first.getValue() == 1 ? "" : "s")
+                    + " still stopping after waiting " + waited() + "; try again once they have"
+                    + " stopped");
+        }
         List<StoreOp> ops = new ArrayList<>();
         chosen.keySet().forEach(id -> ops.add(new StoreOp.DeleteNetwork(id)));
         ApiCommits.commit(writer, new StoreBatch(ops));
         return chosen.values().stream().map(Network::name).toList();
+    }
+
+    private String waited() {
+        long ms = endpointWait.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     /** Network references of a service spec ({@code --network NAME}) resolved to IDs, in order, refusing duplicates. */
