@@ -20,6 +20,8 @@ import io.trellis.controlplane.store.Network;
 import io.trellis.controlplane.store.NetworkAttachmentSpec;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
+import io.trellis.daemon.network.NetworkAgent;
+import io.trellis.daemon.network.VipListing;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
@@ -117,6 +119,13 @@ public final class AdminEndpoints {
         }));
         registerNodeRoutes(r);
         registerNetworkRoutes(r);
+        r.get("/vips", req -> guard(() -> {
+            NetworkAgent network = daemon.network();
+            if (network == null) {
+                throw new ApiException(ApiException.Kind.UNAVAILABLE, "this node is not part of a swarm");
+            }
+            return json(VipListing.of(network, req.queryParam("network")));
+        }));
     }
 
     /**

@@ -62,10 +62,22 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Time a task gets to exit after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
     int stopGraceSeconds;
 
+    @Option(names = "--data-path-port", defaultValue = "4789", paramLabel = "PORT",
+            description = "UDP port of the VXLAN overlay, the same on every node (default ${DEFAULT-VALUE}).")
+    int dataPathPort;
+
+    @Option(names = "--esp-port", defaultValue = "4500", paramLabel = "PORT",
+            description = "UDP port of encrypted overlays (ESP), the same on every node (default ${DEFAULT-VALUE}).")
+    int espPort;
+
     @Override
     public Integer call() throws Exception {
         if (raftPort < 1 || raftPort > 65535) {
             throw CliException.user("invalid --raft-port " + raftPort + ": must be 1-65535");
+        }
+        if (dataPathPort < 1 || dataPathPort > 65535 || espPort < 1 || espPort > 65535 || dataPathPort == espPort) {
+            throw CliException.user("invalid --data-path-port " + dataPathPort + " / --esp-port " + espPort
+                    + ": each must be 1-65535, and they must differ");
         }
         if (stopGraceSeconds < 0) {
             throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
@@ -89,7 +101,8 @@ public final class AgentCommand implements Callable<Integer> {
         }
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
-                AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat);
+                AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
+                espPort);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param advertiseAddr the address other nodes and Raft peers reach this node at
  * @param raftPort      Raft RPC port between managers
  * @param netnsDir      where task network namespaces are pinned
+ * @param dataPathPort  UDP port of the VXLAN overlay (every node of a cluster must use the same)
+ * @param espPort       UDP port of encrypted overlays' ESP (the same on every node)
  * @param stopGrace     SIGTERM to SIGKILL delay when stopping a task
  * @param heartbeatPeriod how often nodes heartbeat to the leader (when this node leads)
  */
@@ -25,7 +27,9 @@ public record AgentConfiguration(
         int raftPort,
         Path netnsDir,
         Duration stopGrace,
-        Duration heartbeatPeriod) {
+        Duration heartbeatPeriod,
+        int dataPathPort,
+        int espPort) {
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
     public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";

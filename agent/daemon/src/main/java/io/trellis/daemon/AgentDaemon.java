@@ -8,6 +8,8 @@ import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.daemon.metrics.AgentMetrics;
+import io.trellis.daemon.metrics.OverlayMetrics;
+import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.process.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +32,7 @@ public final class AgentDaemon implements AutoCloseable {
     private final AgentConfiguration cfg;
     private final Clock clock;
     private final AgentMetrics metrics;
+    private final OverlayMetrics overlayMetrics;
     private final IdentityFile identity;
     private final NodeCredentials credentials = new NodeCredentials();
     private final DataKeySealer dataKeys;
@@ -46,6 +49,7 @@ public final class AgentDaemon implements AutoCloseable {
         this.cfg = cfg;
         this.clock = clock;
         this.metrics = new AgentMetrics(Version.current());
+        this.overlayMetrics = new OverlayMetrics(metrics.registry());
         this.identity = new IdentityFile(cfg.identityFile());
         this.dataKeys = new DataKeySealer(cfg.keysDir());
         this.roleChange = new RoleChange(this, new RoleChangeTarget(), identity, credentials, cfg, dataKeys, clock);
@@ -219,7 +223,13 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     private void startWorkerSide() {
-        workerSide = WorkerRole.start(identity.get(), credentials, cfg, clock, this::heard);
+        workerSide = WorkerRole.start(identity.get(), credentials, cfg, clock, this::heard, overlayMetrics::update);
+    }
+
+    /** This node's overlay (networks, VIP tables), or null when it is in no swarm. */
+    public NetworkAgent network() {
+        WorkerRole w = workerSide;
+        return w == null ? null : w.network();
     }
 
     /** Keeps the manager list on disk current and reacts when the managers changed this node's role. */

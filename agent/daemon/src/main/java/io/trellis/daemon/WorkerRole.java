@@ -2,16 +2,19 @@ package io.trellis.daemon;
 
 import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.daemon.cluster.ClusterClient;
+import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.runtime.ProcessRuntime;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
 import io.trellis.daemon.worker.Worker;
 import io.trellis.process.SelfLauncher;
 import io.trellis.process.TaskDirectory;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * What every swarm member runs, managers included (swarmkit's agent): the session with the
@@ -21,16 +24,19 @@ final class WorkerRole implements AutoCloseable {
     private DispatcherSession session;
     private StatusReporter reporter;
     private Worker worker;
+    private NetworkAgent network;
 
     private WorkerRole() {
     }
 
     /**
-     * Starts the session (which calls {@code heard} with each heartbeat reply and the manager that
-     * gave it), the reporter and the worker.
+     * Starts the node's overlay (which calls {@code networkChanged} after each change it programmed),
+     * the session (which calls {@code heard} with each heartbeat reply and the manager that gave it),
+     * the reporter and the worker.
      */
     static WorkerRole start(SwarmIdentity id, NodeCredentials credentials, AgentConfiguration cfg, Clock clock,
-                            BiConsumer<String, ClusterMessages.HeartbeatResponse> heard) {
+                            BiConsumer<String, ClusterMessages.HeartbeatResponse> heard,
+                            Consumer<NetworkAgent> networkChanged) {
         List<String> managers = new ArrayList<>(id.managers());
         if (id.isManager() && id.managerAddr() != null) {
             managers.remove(id.managerAddr());
@@ -38,13 +44,19 @@ final class WorkerRole implements AutoCloseable {
         }
         WorkerRole w = new WorkerRole();
         try {
+            w.network = new NetworkAgent(id.nodeId(), InetAddress.getByName(id.advertiseAddr()), cfg.dataPathPort(),
+                    cfg.espPort());
+            w.network.addListener(networkChanged);
             w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
-                    cfg.heartbeatPeriod(), heard).start();
+                    cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).start();
             w.reporter = new StatusReporter(w.session).start();
             ProcessRuntime runtime = new ProcessRuntime(new TaskDirectory(cfg.tasksDir()), cfg.netnsDir(),
-                    cfg.hostname(), SelfLauncher.current());
+                    cfg.hostname(), SelfLauncher.current(), w.network);
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace()).start();
             return w;
+        } catch (java.net.UnknownHostException e) {
+            w.close();
+            throw new IllegalStateException("advertise address " + id.advertiseAddr() + " is not an IP address", e);
         } catch (RuntimeException e) {
             w.close();
             throw e;
@@ -54,6 +66,11 @@ final class WorkerRole implements AutoCloseable {
     /** The manager the session talks to now. */
     String sessionTarget() {
         return session.target();
+    }
+
+    /** This node's overlay: networks, endpoints, VIP tables. */
+    NetworkAgent network() {
+        return network;
     }
 
     int runningCount() {
@@ -70,6 +87,9 @@ final class WorkerRole implements AutoCloseable {
         }
         if (session != null) {
             session.close();
+        }
+        if (network != null) {
+            network.close();
         }
     }
 }

@@ -36,14 +36,22 @@ public final class ProcessRuntime implements TaskRuntime {
      * agent (a deleted netns really goes away) but its own tmpfs never leaks back to the host.
      */
     /** {@code $1} is mkdir, {@code $2} mount, by absolute path; the task's command follows. */
-    private static final String TASK_INIT = "mkdir=$1 mount=$2; shift 2; \"$mkdir\" -p /run/secrets"
+    /**
+     * {@code $3}, when not empty, is the task's resolv.conf (the embedded DNS), bound over
+     * {@code /etc/resolv.conf} in the task's mount namespace only.
+     */
+    private static final String TASK_INIT = "mkdir=$1 mount=$2 resolv=$3; shift 3; \"$mkdir\" -p /run/secrets"
             + " && \"$mount\" -t tmpfs -o size=64m,mode=0755,nosuid,nodev tmpfs /run/secrets"
+            + " && { [ -z \"$resolv\" ] || \"$mount\" --bind \"$resolv\" /etc/resolv.conf; }"
             + " && exec \"$@\"";
+    /** What a task on an overlay resolves with: the embedded DNS in its own namespace, as in Docker. */
+    static final String RESOLV_CONF = "nameserver 127.0.0.11\noptions ndots:0\n";
 
     private final TaskDirectory dirs;
     private final Path netnsDir;
     private final String nodeHostname;
     private final SelfLauncher self;
+    private final TaskNetworking networking;
     private final SystemTools tools = SystemTools.system();
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "task-killer");
@@ -51,7 +59,9 @@ public final class ProcessRuntime implements TaskRuntime {
         return t;
     });
 
-    public ProcessRuntime(TaskDirectory dirs, Path netnsDir, String nodeHostname, SelfLauncher self) {
+    public ProcessRuntime(TaskDirectory dirs, Path netnsDir, String nodeHostname, SelfLauncher self,
+                          TaskNetworking networking) {
+        this.networking = networking;
         this.dirs = dirs;
         this.netnsDir = netnsDir;
         this.nodeHostname = nodeHostname;
@@ -83,13 +93,25 @@ public final class ProcessRuntime implements TaskRuntime {
             release(task.id());
             throw new TaskStartException("preparing namespaces failed: " + e.getMessage(), e);
         }
+        String resolv = "";
+        try {
+            networking.attach(task, ns);
+            if (!task.networks().isEmpty()) {
+                Path conf = dirs.dir(task.id()).resolve("resolv.conf");
+                Files.writeString(conf, RESOLV_CONF);
+                resolv = conf.toString();
+            }
+        } catch (IOException | RuntimeException e) {
+            release(task.id());
+            throw new TaskStartException("attaching networks failed: " + e.getMessage(), e);
+        }
         List<String> argv;
         try {
             argv = new ArrayList<>(List.of(
                     tools.resolve("nsenter").toString(), "--net=" + ns, "--",
                     tools.resolve("unshare").toString(), "--mount", "--propagation", "slave", "--",
                     tools.resolve("sh").toString(), "-c", TASK_INIT, "trellis-task",
-                    tools.resolve("mkdir").toString(), tools.resolve("mount").toString()));
+                    tools.resolve("mkdir").toString(), tools.resolve("mount").toString(), resolv));
         } catch (IllegalStateException missing) {
             release(task.id());
             throw new TaskStartException(missing.getMessage(), missing);
@@ -134,6 +156,7 @@ public final class ProcessRuntime implements TaskRuntime {
 
     @Override
     public void release(String taskId) {
+        networking.detach(taskId);
         try {
             NetworkNamespace.delete(netnsDir.resolve(taskId));
             if (Files.isDirectory(dirs.dir(taskId))) {
@@ -151,6 +174,19 @@ public final class ProcessRuntime implements TaskRuntime {
             dirs.delete(taskId);
         } catch (IOException e) {
             LOG.warn("removing task {} failed: {}", taskId, e.getMessage());
+        }
+    }
+
+    /** An adopted task lost its interfaces with the previous agent's TAP descriptors: make them again. */
+    @Override
+    public void reconnect(Task task) throws TaskStartException {
+        if (task.networks().isEmpty() || networking.attached(task.id())) {
+            return;
+        }
+        try {
+            networking.attach(task, netnsDir.resolve(task.id()));
+        } catch (IOException | RuntimeException e) {
+            throw new TaskStartException("re-attaching networks failed: " + e.getMessage(), e);
         }
     }
 

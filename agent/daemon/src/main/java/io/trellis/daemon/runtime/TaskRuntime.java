@@ -17,6 +17,13 @@ public interface TaskRuntime {
     /** Re-attaches to a task this node started before the agent restarted, if it still runs. */
     Optional<RunningTask> adopt(String taskId);
 
+    /**
+     * Gives a running task back what an agent restart took from it (overlay interfaces), once the
+     * node knows the task's networks again. Nothing to do for most runtimes.
+     */
+    default void reconnect(Task task) throws TaskStartException {
+    }
+
     /** Frees the task's runtime resources (namespaces) once it stopped; its logs stay. */
     void release(String taskId);
 

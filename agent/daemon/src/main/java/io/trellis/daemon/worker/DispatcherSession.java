@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
     private volatile boolean running = true;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile Consumer<ClusterMessages.Assignments> networks = a -> { };
     private final BiConsumer<String, ClusterMessages.HeartbeatResponse> onHeartbeat;
     private final Thread poller;
     private final Thread heart;
@@ -62,6 +64,15 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
         this.heart = new Thread(this::beat, "session-heartbeat");
         poller.setDaemon(true);
         heart.setDaemon(true);
+    }
+
+    /**
+     * Who gets the network part of each answer (the node's overlay), on the polling thread, before
+     * the task listeners hear of the same answer: a task's networks are programmed before it starts.
+     */
+    public DispatcherSession onNetworks(Consumer<ClusterMessages.Assignments> sink) {
+        this.networks = sink;
+        return this;
     }
 
     public DispatcherSession start() {
@@ -129,6 +140,11 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
     }
 
     private void apply(ClusterMessages.Assignments a) {
+        try {
+            networks.accept(a);
+        } catch (RuntimeException e) {
+            LOG.warn("applying network maps failed: {}", e.toString());
+        }
         if (a.full()) {
             tasks.keySet().retainAll(a.tasks().stream().map(Task::id).toList());
         }

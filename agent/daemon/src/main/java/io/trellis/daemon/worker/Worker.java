@@ -44,6 +44,8 @@ public final class Worker implements AutoCloseable {
     private static final class Slot {
         final RunningTask task;
         boolean stopping;
+        /** False for an adopted task until its networks are attached again. */
+        boolean connected;
 
         Slot(RunningTask task) {
             this.task = task;
@@ -70,7 +72,7 @@ public final class Worker implements AutoCloseable {
         for (String id : runtime.localTasks()) {
             runtime.adopt(id).ifPresentOrElse(rt -> {
                 LOG.info("adopted task {} (pid {}) that survived an agent restart", id, rt.pid());
-                track(id, rt);
+                track(id, rt).connected = false;
             }, () -> runtime.release(id));
         }
         assignments.addListener(listener);
@@ -89,12 +91,15 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void track(String id, RunningTask rt) {
-        running.put(id, new Slot(rt));
+    private Slot track(String id, RunningTask rt) {
+        Slot slot = new Slot(rt);
+        slot.connected = true;
+        running.put(id, slot);
         rt.exit().thenAccept(code -> {
             exits.add(new Exit(id, code));
             wakeUp();
         });
+        return slot;
     }
 
     private void run() {
@@ -145,6 +150,8 @@ public final class Worker implements AutoCloseable {
             if (t.desiredState() == TaskState.RUNNING) {
                 if (slot == null && current.compareTo(TaskState.RUNNING) < 0) {
                     start(t, now);
+                } else if (slot != null && !slot.connected && !slot.stopping) {
+                    reconnect(t, slot);
                 } else if (slot == null && current == TaskState.RUNNING) {
                     reporter.report(t.id(), TaskStatus.of(TaskState.FAILED, now, "failed")
                             .withError("task process was gone when the agent restarted"));
@@ -176,6 +183,16 @@ public final class Worker implements AutoCloseable {
         } catch (TaskRuntime.TaskStartException e) {
             LOG.warn("task {} could not start: {}", t.name(), e.getMessage());
             reporter.report(t.id(), TaskStatus.of(TaskState.REJECTED, now, "rejected").withError(e.getMessage()));
+        }
+    }
+
+    private void reconnect(Task t, Slot slot) {
+        try {
+            runtime.reconnect(t);
+            slot.connected = true;
+            LOG.info("task {} ({}) reconnected to its networks", t.name(), t.id());
+        } catch (TaskRuntime.TaskStartException e) {
+            LOG.warn("task {} could not be reconnected: {}; retrying", t.name(), e.getMessage());
         }
     }
 

@@ -113,6 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
         crashFollower();
         crashLeader();
         drain();
+        new OverlayDemo(out, cluster, this::banner, this::run).show();
 
         banner("Logs and metrics of the leader " + cluster.leader() + " (excerpts; each agent serves its own tasks' logs)");
         run("service", "logs", "--tail", "1", SERVICE);

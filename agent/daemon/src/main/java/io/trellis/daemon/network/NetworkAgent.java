@@ -1,0 +1,315 @@
+package io.trellis.daemon.network;
+
+import io.trellis.controlplane.allocator.Ipv4Subnet;
+import io.trellis.controlplane.protocol.ClusterMessages.Assignments;
+import io.trellis.controlplane.protocol.ClusterMessages.Endpoint;
+import io.trellis.controlplane.protocol.ClusterMessages.NetworkChange;
+import io.trellis.controlplane.protocol.ClusterMessages.NetworkInfo;
+import io.trellis.controlplane.protocol.ClusterMessages.ServiceEntry;
+import io.trellis.controlplane.store.NetworkAttachment;
+import io.trellis.controlplane.store.Task;
+import io.trellis.daemon.network.NetworkTables.NetworkState;
+import io.trellis.daemon.runtime.TaskNetworking;
+import io.trellis.dataplane.dns.EmbeddedDns;
+import io.trellis.dataplane.model.EndpointAddress;
+import io.trellis.dataplane.model.EndpointInfo;
+import io.trellis.dataplane.model.OverlayNetwork;
+import io.trellis.dataplane.model.VipBackend;
+import io.trellis.dataplane.model.VipService;
+import io.trellis.dataplane.offload.OffloadMode;
+import io.trellis.dataplane.overlay.OverlayDataplane;
+import io.trellis.dataplane.vtep.Transport;
+import io.trellis.ipsec.keyring.MasterKey;
+import io.trellis.ipvs.netlink.IpPrefix;
+import io.trellis.ipvs.netlink.RtNetlink;
+import io.trellis.ipvs.netns.NetworkNamespace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the control plane meets the data plane on a node: turns the endpoint maps the dispatcher
+ * sends into {@link OverlayDataplane} state (networks, keys, remote endpoints for the FDB and ARP
+ * proxy, VIP tables) and gives each local task its interfaces and the embedded DNS
+ * ({@link ServiceNames}) on 127.0.0.11 in its namespace. The VTEP binds this node's
+ * advertise address when the first network arrives, so a node with no overlay task opens no port.
+ *
+ * <p>Endpoint IDs in the data plane are {@code <network>/<task>}: a task has one per network.
+ */
+public final class NetworkAgent implements TaskNetworking, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkAgent.class);
+    public static final int VXLAN_PORT_DEFAULT = 4789;
+    public static final int ESP_PORT_DEFAULT = 4500;
+
+    private final String nodeId;
+    private final InetAddress advertise;
+    private final int vxlanPort;
+    private final int espPort;
+    private final NetworkTables tables = new NetworkTables();
+    private final Map<String, LocalTask> local = new LinkedHashMap<>();
+    private final List<Consumer<NetworkAgent>> listeners = new ArrayList<>();
+    private final ServiceNames names = new ServiceNames();
+    private OverlayDataplane dataplane;
+    private EmbeddedDns dns;
+
+    /** A task of this node with its interfaces: which networks, in which namespace. */
+    private record LocalTask(String taskId, Path netns, List<String> networkIds) {
+    }
+
+    public NetworkAgent(String nodeId, InetAddress advertise, int vxlanPort, int espPort) {
+        this.nodeId = nodeId;
+        this.advertise = advertise;
+        this.vxlanPort = vxlanPort;
+        this.espPort = espPort;
+    }
+
+    /** Called after each change was programmed (metrics bind new networks' counters). */
+    public synchronized void addListener(Consumer<NetworkAgent> l) {
+        listeners.add(l);
+    }
+
+    /** Applies the network part of an assignment answer; the tasks part is the worker's. */
+    public synchronized void apply(Assignments a) {
+        if (a.full()) {
+            Set<String> keep = new HashSet<>();
+            a.networks().forEach(c -> keep.add(c.networkId()));
+            for (String id : tables.ids()) {
+                if (!keep.contains(id)) {
+                    removeNetwork(id);
+                }
+            }
+        }
+        for (NetworkChange c : a.networks()) {
+            NetworkState s = tables.merge(c);
+            if (s == null) {
+                LOG.warn("change for unknown network {} ignored until the next full map", c.networkId());
+                continue;
+            }
+            try {
+                program(s, c.network() != null);
+            } catch (RuntimeException e) {
+                LOG.warn("programming network {} failed: {}", s.info.name(), e.getMessage());
+            }
+        }
+        a.removedNetworks().forEach(this::removeNetwork);
+        reindexNames();
+        if (!a.networks().isEmpty() || !a.removedNetworks().isEmpty() || a.full()) {
+            listeners.forEach(l -> l.accept(this));
+        }
+    }
+
+    private void program(NetworkState s, boolean definitionChanged) {
+        NetworkInfo info = s.info;
+        OverlayDataplane dp = dataplane();
+        if (definitionChanged) {
+            Ipv4Subnet subnet = Ipv4Subnet.parse(info.subnet());
+            dp.addNetwork(new OverlayNetwork(info.id(), info.name(), info.vni(), subnet.network(), subnet.prefixLength(),
+                    OverlayNetwork.MTU_DEFAULT, info.encrypted()));
+            if (info.encrypted() && !info.keys().isEmpty()) {
+                dp.setNetworkKeys(info.id(), info.keys().stream()
+                        .map(k -> MasterKey.of(Base64.getDecoder().decode(k))).toList());
+            }
+        }
+        List<EndpointInfo> remotes = new ArrayList<>();
+        for (Endpoint e : s.endpoints.values()) {
+            if (nodeId.equals(e.nodeId())) {
+                continue;
+            }
+            try {
+                int ip = Ipv4Subnet.parseAddress(e.address());
+                remotes.add(new EndpointInfo(endpointId(info.id(), e.taskId()), info.id(), ip, EndpointAddress.macOf(ip),
+                        Ipv4Subnet.parseAddress(e.nodeAddress())));
+            } catch (IllegalArgumentException bad) {
+                LOG.warn("endpoint {} on network {} skipped: {}", e.taskName(), info.name(), bad.getMessage());
+            }
+        }
+        dp.setRemoteEndpoints(info.id(), remotes);
+        dp.setServices(info.id(), vipServices(s));
+    }
+
+    /** The VIP table of one network: each VIP service with the endpoints that are running backends. */
+    private static List<VipService> vipServices(NetworkState s) {
+        List<VipService> vips = new ArrayList<>();
+        for (ServiceEntry svc : s.services.values()) {
+            if (svc.vip() == null) {
+                continue;
+            }
+            List<VipBackend> backends = new ArrayList<>();
+            for (Endpoint e : s.endpoints.values()) {
+                if (e.backend() && e.serviceId().equals(svc.serviceId())) {
+                    backends.add(new VipBackend(e.taskId(), e.nodeName(), Ipv4Subnet.parseAddress(e.address())));
+                }
+            }
+            backends.sort(java.util.Comparator.comparing(VipBackend::taskId));
+            vips.add(new VipService(svc.serviceId(), svc.name(), s.info.id(), Ipv4Subnet.parseAddress(svc.vip()),
+                    backends));
+        }
+        return vips;
+    }
+
+    private void removeNetwork(String networkId) {
+        NetworkState s = tables.remove(networkId);
+        if (s != null && dataplane != null) {
+            dataplane.removeNetwork(networkId);
+            LOG.info("left network {}: no task of this node is on it any more", s.info.name());
+        }
+    }
+
+    /**
+     * Gives a task one interface per network ({@code eth0}, {@code eth1}, … in the order of its
+     * attachments) in {@code netns}, and a default route through the first. Called before the
+     * task's command starts, and again for a task adopted after an agent restart (whose interfaces
+     * went away with the previous agent's TAP descriptors).
+     *
+     * @throws IOException if a network is not known here yet, or an interface cannot be made
+     */
+    @Override
+    public synchronized void attach(Task task, Path netns) throws IOException {
+        if (task.networks().isEmpty()) {
+            return;
+        }
+        detach(task.id());
+        List<String> attached = new ArrayList<>();
+        try {
+            int i = 0;
+            for (NetworkAttachment a : task.networks()) {
+                NetworkState s = tables.get(a.networkId());
+                if (s == null) {
+                    throw new IOException("network " + a.networkId() + " is not known on this node yet");
+                }
+                int ip = Ipv4Subnet.parseAddress(a.address());
+                dataplane().attach(a.networkId(), endpointId(a.networkId(), task.id()), netns,
+                        OverlayDataplane.ENDPOINT_IFNAME_PREFIX + i, ip, EndpointAddress.macOf(ip));
+                attached.add(a.networkId());
+                i++;
+            }
+            defaultRoute(netns, OverlayDataplane.ENDPOINT_IFNAME_PREFIX + 0);
+            dns().attach(task.id(), netns);
+        } catch (IOException | RuntimeException e) {
+            for (String n : attached) {
+                dataplane.detach(endpointId(n, task.id()));
+            }
+            throw e;
+        }
+        local.put(task.id(), new LocalTask(task.id(), netns, attached));
+        reindexNames();
+        listeners.forEach(l -> l.accept(this));
+    }
+
+    private EmbeddedDns dns() throws IOException {
+        if (dns == null) {
+            dns = new EmbeddedDns(names);
+        }
+        return dns;
+    }
+
+    /** The embedded DNS (its counters), or null before the first task with a network. */
+    public synchronized EmbeddedDns dnsIfStarted() {
+        return dns;
+    }
+
+    private void reindexNames() {
+        Map<String, List<String>> taskNetworks = new java.util.HashMap<>();
+        local.values().forEach(t -> taskNetworks.put(t.taskId(), t.networkIds()));
+        names.rebuild(tables.all(), taskNetworks);
+    }
+
+    private static void defaultRoute(Path netns, String dev) throws IOException {
+        try {
+            NetworkNamespace.open(netns).call(() -> {
+                try (RtNetlink nl = RtNetlink.open()) {
+                    nl.addRoute(IpPrefix.parse("0.0.0.0/0"), null, dev);
+                }
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("default route in " + netns + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes a task's interfaces away (they also vanish with its namespace). */
+    @Override
+    public synchronized void detach(String taskId) {
+        LocalTask t = local.remove(taskId);
+        if (t != null && dataplane != null) {
+            for (String n : t.networkIds()) {
+                dataplane.detach(endpointId(n, taskId));
+            }
+        }
+        if (t != null) {
+            if (dns != null) {
+                dns.detach(taskId);
+            }
+            reindexNames();
+        }
+    }
+
+    /** Whether the task has its interfaces from this agent. */
+    @Override
+    public synchronized boolean attached(String taskId) {
+        return local.containsKey(taskId);
+    }
+
+    /** The data plane, once the first network arrived; null before. */
+    public synchronized OverlayDataplane dataplaneIfStarted() {
+        return dataplane;
+    }
+
+    /** Task names of every endpoint this node knows, by task ID. */
+    public synchronized Map<String, String> taskNames() {
+        Map<String, String> names = new java.util.HashMap<>();
+        tables.all().forEach(s -> s.endpoints.values().forEach(e -> names.put(e.taskId(), e.taskName())));
+        return names;
+    }
+
+    /** Names of the networks this node is on, by ID. */
+    public synchronized Map<String, String> networkNames() {
+        Map<String, String> names = new LinkedHashMap<>();
+        tables.all().forEach(s -> names.put(s.info.id(), s.info.name()));
+        return names;
+    }
+
+    private OverlayDataplane dataplane() {
+        if (dataplane == null) {
+            try {
+                dataplane = OverlayDataplane.start(advertise, vxlanPort, espPort, Transport.parse("auto", true),
+                        OffloadMode.AUTO);
+            } catch (IOException e) {
+                throw new UncheckedIOException("binding the VTEP on " + advertise.getHostAddress() + ":" + vxlanPort
+                        + " failed: " + e.getMessage(), e);
+            }
+            LOG.info("VTEP bound on {}:{} (UDP)", advertise.getHostAddress(), vxlanPort);
+        }
+        return dataplane;
+    }
+
+    static String endpointId(String networkId, String taskId) {
+        return networkId + "/" + taskId;
+    }
+
+    @Override
+    public synchronized void close() {
+        local.clear();
+        if (dns != null) {
+            dns.close();
+            dns = null;
+        }
+        if (dataplane != null) {
+            dataplane.close();
+            dataplane = null;
+        }
+    }
+}

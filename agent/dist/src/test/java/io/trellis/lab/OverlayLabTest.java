@@ -1,0 +1,264 @@
+package io.trellis.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.trellis.api.Json;
+import io.trellis.api.TaskView;
+import io.trellis.api.VipView;
+import io.trellis.api.client.AdminClient;
+import io.trellis.process.SelfLauncher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Overlays in a three-node lab, as a Swarm user would try them: tasks on different nodes reach
+ * each other by address and by service name (TCP through the VIP, UDP through the VIP), two
+ * networks stay apart, every node's VIP table follows a scale-up, a killed backend gets no new
+ * connection, 200 scale and drain changes leave no stale entry in any table or in DNS, an agent
+ * restart gets its data plane back from the dispatcher alone, and nothing is left behind.
+ */
+@Tag("netns")
+class OverlayLabTest {
+    private static Lab lab;
+    private static List<LabState.LabNode> nodes;
+
+    @BeforeAll
+    static void up() throws Exception {
+        Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
+        lab = new Lab(new PrintWriter(new StringWriter(), true));
+        nodes = lab.up(new LabPlan(3, 1));
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+                assertThat(get(node1(), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
+                        .extracting(n -> n.get("status")).containsOnly("Ready").hasSize(3));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (lab != null) {
+            lab.down();
+        }
+    }
+
+    @Test
+    void servicesTalkByNameAcrossNodesAndTablesFollowTheCluster() throws Exception {
+        post(node1(), "/networks", Map.of("name", "app", "driver", "overlay"));
+        post(node1(), "/networks", Map.of("name", "other", "driver", "overlay"));
+        service("web", 3, "app", "trellis", "workload", "http", "--port", "80");
+        service("client", 3, "app", "trellis", "workload", "echo", "--port", "7");
+        service("iso", 1, "other", "trellis", "workload", "http", "--port", "80");
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(running("web")).hasSize(3);
+            assertThat(running("client")).extracting(TaskView::node).containsExactlyInAnyOrder("node1", "node2", "node3");
+            assertThat(running("iso")).hasSize(1);
+        });
+        awaitBackends("web", 3);
+
+        // By name through the VIP, from every node, answered by more than one task.
+        for (TaskView c : running("client")) {
+            List<String> answers = fetch(c, "http://web:80/", 6);
+            assertThat(answers).as("answers seen from " + c.name()).hasSize(6);
+            assertThat(answers.stream().map(a -> a.split(" ")[0]).distinct().count()).isGreaterThan(1);
+        }
+        // By address, to a task on another node.
+        TaskView client1 = onNode(running("client"), "node1");
+        VipView.Backend remoteWeb = backends("node1", "web").stream().filter(b -> !b.node().equals("node1"))
+                .findFirst().orElseThrow();
+        assertThat(fetch(client1, "http://" + remoteWeb.address() + ":80/", 1)).singleElement()
+                .asString().startsWith(remoteWeb.task());
+        // UDP through the VIP and the embedded DNS.
+        assertThat(udpEcho(client1, "client", 7)).isEqualTo("ping");
+
+        // Two overlays do not see each other: neither the name nor the address.
+        TaskView iso = running("iso").get(0);
+        assertThat(run(iso, List.of("python3", "-c", "import socket; socket.gethostbyname('web')")).exit()).isNotZero();
+        assertThat(run(iso, SelfLauncher.current().resolve(List.of("trellis", "workload", "fetch",
+                "http://" + remoteWeb.address() + ":80/", "--timeout-ms", "500"))).exit()).isNotZero();
+
+        // Scale 3 -> 6: every node's table follows.
+        long scaled = System.nanoTime();
+        post(node1(), "/services/scale", Map.of("web", 6));
+        awaitBackends("web", 6);
+        System.out.printf("OverlayLabTest: 3 -> 6 replicas in every node's VIP table %d ms after the scale command%n",
+                (System.nanoTime() - scaled) / 1_000_000);
+
+        // A killed backend leaves the tables and gets no new connection.
+        TaskView victim = running("web").get(0);
+        new ProcessBuilder("kill", "-9", Long.toString(victim.pid())).inheritIO().start().waitFor();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> running("web").stream().noneMatch(t -> t.id().equals(victim.id())));
+        awaitTablesMatch("web");
+        assertThat(fetch(client1, "http://web:80/", 12)).hasSize(12)
+                .noneMatch(answer -> answer.contains(victim.id().substring(0, 12)));
+
+        // 200 scale and drain changes, then every table and DNS name matches the running tasks.
+        for (int i = 0; i < 200; i++) {
+            post(node1(), "/services/scale", Map.of("web", 2 + i % 5));
+            if (i % 50 == 25) {
+                post(node1(), "/nodes/node3/update", Map.of("availability", i % 100 == 25 ? "drain" : "active"));
+            }
+        }
+        post(node1(), "/nodes/node3/update", Map.of("availability", "active"));
+        post(node1(), "/services/scale", Map.of("web", 4));
+        awaitTablesMatch("web");
+        Set<String> webAddresses = backends("node1", "web").stream().map(VipView.Backend::address).collect(Collectors.toSet());
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
+                assertThat(resolveAll(client1, "tasks.web")).isEqualTo(webAddresses));
+
+        // An agent restart: the data plane comes back from the dispatcher alone.
+        lab.stop("node2", false);
+        lab.start("node2");
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            TaskView client2 = onNode(running("client"), "node2");
+            assertThat(fetch(client2, "http://web:80/", 4)).hasSize(4);
+            VipView.Backend onNode2 = backends("node1", "web").stream().filter(b -> b.node().equals("node2"))
+                    .findFirst().orElse(null);
+            if (onNode2 != null) {
+                assertThat(fetch(client1, "http://" + onNode2.address() + ":80/", 1)).hasSize(1);
+            }
+        });
+
+        // Nothing is left behind.
+        post(node1(), "/services/remove", Map.of("services", List.of("web", "client", "iso")));
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(taskNamespaces()).isEmpty();
+            for (LabState.LabNode n : nodes) {
+                assertThat(taps(n)).as("TAP devices left in " + n.name()).isEmpty();
+            }
+        });
+    }
+
+    /** Every node's VIP table for {@code service} lists exactly the addresses of its running tasks. */
+    private static void awaitTablesMatch(String service) {
+        await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
+            Set<String> runningNames = running(service).stream().map(TaskView::name).collect(Collectors.toSet());
+            for (LabState.LabNode n : nodes) {
+                List<VipView.Backend> b = backends(n.name(), service);
+                assertThat(b.stream().map(VipView.Backend::task).collect(Collectors.toSet()))
+                        .as("backends of " + service + " on " + n.name()).isEqualTo(runningNames);
+                assertThat(b).hasSize(runningNames.size());
+            }
+        });
+    }
+
+    private static void awaitBackends(String service, int count) {
+        await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
+            for (LabState.LabNode n : nodes) {
+                assertThat(backends(n.name(), service)).as("backends of " + service + " on " + n.name()).hasSize(count);
+            }
+        });
+    }
+
+    private static List<VipView.Backend> backends(String node, String service) throws IOException {
+        return get(lab(node), "/vips", new TypeReference<List<VipView>>() { }).stream()
+                .filter(v -> v.service().equals(service)).flatMap(v -> v.backends().stream()).toList();
+    }
+
+    private static void service(String name, int replicas, String network, String... command) throws IOException {
+        post(node1(), "/services", Map.of("name", name, "image", "img", "command", List.of(command),
+                "replicas", replicas, "networks", List.of(network)));
+    }
+
+    private static List<TaskView> running(String service) throws IOException {
+        return get(node1(), "/services/" + service + "/tasks", new TypeReference<List<TaskView>>() { }).stream()
+                .filter(t -> t.state().equals("Running") && t.desiredState().equals("Running")).toList();
+    }
+
+    private static TaskView onNode(List<TaskView> tasks, String node) {
+        return tasks.stream().filter(t -> t.node().equals(node)).findFirst().orElseThrow();
+    }
+
+    /** {@code trellis workload fetch} in the task's network and mount namespaces (its resolv.conf). */
+    private static List<String> fetch(TaskView task, String url, int count) throws Exception {
+        Result r = run(task, SelfLauncher.current().resolve(List.of("trellis", "workload", "fetch", url,
+                "--count", Integer.toString(count))));
+        assertThat(r.exit()).as(r.output()).isZero();
+        return r.output().lines().filter(l -> l.matches("\\d+: .*")).map(l -> l.substring(l.indexOf(": ") + 2)).toList();
+    }
+
+    private static String udpEcho(TaskView task, String host, int port) throws Exception {
+        Result r = run(task, List.of("python3", "-c", "import socket,sys\n"
+                + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(2)\n"
+                + "s.sendto(b'ping',(sys.argv[1],int(sys.argv[2]))); print(s.recvfrom(100)[0].decode())",
+                host, Integer.toString(port)));
+        assertThat(r.exit()).as(r.output()).isZero();
+        return r.output().strip();
+    }
+
+    private static Set<String> resolveAll(TaskView task, String name) throws Exception {
+        Result r = run(task, List.of("python3", "-c", "import socket,sys\n"
+                + "print('\\n'.join(sorted({a[4][0] for a in socket.getaddrinfo(sys.argv[1],80,socket.AF_INET)})))",
+                name));
+        assertThat(r.exit()).as(r.output()).isZero();
+        return r.output().lines().filter(l -> !l.isBlank()).collect(Collectors.toSet());
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result run(TaskView task, List<String> command) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(task.pid()), "-n", "-m", "--"));
+        argv.addAll(command);
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    private static Set<String> taskNamespaces() throws IOException {
+        if (!Files.isDirectory(Lab.TASK_NETNS_DIR)) {
+            return Set.of();
+        }
+        try (Stream<Path> s = Files.list(Lab.TASK_NETNS_DIR)) {
+            return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    private static Set<String> taps(LabState.LabNode n) throws Exception {
+        Process p = new ProcessBuilder("ip", "-n", n.namespace(), "-o", "link").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        Set<String> taps = new HashSet<>();
+        out.lines().map(l -> l.split(": ")[1].split("@")[0]).filter(name -> name.startsWith("tl")).forEach(taps::add);
+        return taps;
+    }
+
+    private static LabState.LabNode node1() {
+        return nodes.get(0);
+    }
+
+    private static LabState.LabNode lab(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static void post(LabState.LabNode n, String path, Object body) throws IOException {
+        AdminClient.Response r = AdminClient.forHost(n.host()).send("POST", path, Json.bytes(body));
+        assertThat(r.status()).as(path + ": " + r.bodyText()).isEqualTo(200);
+    }
+
+    private static <T> T get(LabState.LabNode n, String path, TypeReference<T> type) throws IOException {
+        AdminClient.Response r = AdminClient.forHost(n.host()).send("GET", path, null);
+        assertThat(r.status()).as(path + ": " + r.bodyText()).isEqualTo(200);
+        return Json.read(r.body(), type);
+    }
+}
