@@ -63,12 +63,15 @@ class OverlayLabTest {
         post(node1(), "/networks", Map.of("name", "app", "driver", "overlay"));
         post(node1(), "/networks", Map.of("name", "other", "driver", "overlay"));
         service("web", 3, "app", "trellis", "workload", "http", "--port", "80");
-        service("client", 3, "app", "trellis", "workload", "echo", "--port", "7");
+        post(node1(), "/services", Map.of("name", "client", "image", "img", "mode", "global", "networks", List.of("app"),
+                "command", List.of("trellis", "workload", "echo", "--port", "7")));
+        service("uecho", 2, "app", "trellis", "workload", "echo", "--udp", "--port", "7");
         service("iso", 1, "other", "trellis", "workload", "http", "--port", "80");
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
             assertThat(running("web")).hasSize(3);
             assertThat(running("client")).extracting(TaskView::node).containsExactlyInAnyOrder("node1", "node2", "node3");
             assertThat(running("iso")).hasSize(1);
+            assertThat(running("uecho")).hasSize(2);
         });
         awaitBackends("web", 3);
 
@@ -85,7 +88,7 @@ class OverlayLabTest {
         assertThat(fetch(client1, "http://" + remoteWeb.address() + ":80/", 1)).singleElement()
                 .asString().startsWith(remoteWeb.task());
         // UDP through the VIP and the embedded DNS.
-        assertThat(udpEcho(client1, "client", 7)).isEqualTo("ping");
+        assertThat(udpEcho(client1, "uecho", 7)).isEqualTo("ping");
 
         // Two overlays do not see each other: neither the name nor the address.
         TaskView iso = running("iso").get(0);
@@ -117,26 +120,26 @@ class OverlayLabTest {
         }
         post(node1(), "/nodes/node3/update", Map.of("availability", "active"));
         post(node1(), "/services/scale", Map.of("web", 4));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> running("web").size() == 4);
         awaitTablesMatch("web");
-        Set<String> webAddresses = backends("node1", "web").stream().map(VipView.Backend::address).collect(Collectors.toSet());
-        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(resolveAll(client1, "tasks.web")).isEqualTo(webAddresses));
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(resolveAll(client1, "tasks.web"))
+                .isEqualTo(backends("node1", "web").stream().map(VipView.Backend::address).collect(Collectors.toSet())));
 
-        // An agent restart: the data plane comes back from the dispatcher alone.
-        lab.stop("node2", false);
+        // An agent crash and restart: its tasks live on, and its data plane (interfaces, tables, DNS)
+        // comes back from the dispatcher alone.
+        lab.stop("node2", true);
         lab.start("node2");
-        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+        await().atMost(40, TimeUnit.SECONDS).untilAsserted(() -> {
             TaskView client2 = onNode(running("client"), "node2");
             assertThat(fetch(client2, "http://web:80/", 4)).hasSize(4);
-            VipView.Backend onNode2 = backends("node1", "web").stream().filter(b -> b.node().equals("node2"))
-                    .findFirst().orElse(null);
-            if (onNode2 != null) {
-                assertThat(fetch(client1, "http://" + onNode2.address() + ":80/", 1)).hasSize(1);
+            for (VipView.Backend b : backends("node1", "web")) {
+                assertThat(fetch(client1, "http://" + b.address() + ":80/", 1)).singleElement().asString()
+                        .startsWith(b.task());
             }
         });
 
         // Nothing is left behind.
-        post(node1(), "/services/remove", Map.of("services", List.of("web", "client", "iso")));
+        post(node1(), "/services/remove", Map.of("services", List.of("web", "client", "iso", "uecho")));
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
             assertThat(taskNamespaces()).isEmpty();
             for (LabState.LabNode n : nodes) {
@@ -148,7 +151,9 @@ class OverlayLabTest {
     /** Every node's VIP table for {@code service} lists exactly the addresses of its running tasks. */
     private static void awaitTablesMatch(String service) {
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
-            Set<String> runningNames = running(service).stream().map(TaskView::name).collect(Collectors.toSet());
+            List<TaskView> tasks = running(service);
+            Set<String> runningNames = tasks.stream().map(TaskView::name).collect(Collectors.toSet());
+            assertThat(runningNames).as("one running task per name").hasSize(tasks.size());
             for (LabState.LabNode n : nodes) {
                 List<VipView.Backend> b = backends(n.name(), service);
                 assertThat(b.stream().map(VipView.Backend::task).collect(Collectors.toSet()))
