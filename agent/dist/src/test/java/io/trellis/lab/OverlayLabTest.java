@@ -44,11 +44,19 @@ class OverlayLabTest {
     @BeforeAll
     static void up() throws Exception {
         Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
+        for (String tool : List.of("nsenter", "python3", "tcpdump")) {
+            Assumptions.assumeTrue(onPath(tool), () -> "OverlayLabTest skipped: " + tool + " is not installed");
+        }
         lab = new Lab(new PrintWriter(new StringWriter(), true));
         nodes = lab.up(new LabPlan(3, 1));
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
                 assertThat(get(node1(), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
                         .extracting(n -> n.get("status")).containsOnly("Ready").hasSize(3));
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 
     @AfterAll
@@ -122,8 +130,12 @@ class OverlayLabTest {
         post(node1(), "/services/scale", Map.of("web", 4));
         await().atMost(30, TimeUnit.SECONDS).until(() -> running("web").size() == 4);
         awaitTablesMatch("web");
-        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(resolveAll(client1, "tasks.web"))
-                .isEqualTo(backends("node1", "web").stream().map(VipView.Backend::address).collect(Collectors.toSet())));
+        Set<String> webAddresses = backends("node1", "web").stream().map(VipView.Backend::address)
+                .collect(Collectors.toSet());
+        for (TaskView c : running("client")) {
+            await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
+                    assertThat(resolveAll(c, "tasks.web")).as("tasks.web seen from " + c.node()).isEqualTo(webAddresses));
+        }
 
         // An agent crash and restart: its tasks live on, and its data plane (interfaces, tables, DNS)
         // comes back from the dispatcher alone.
@@ -138,8 +150,27 @@ class OverlayLabTest {
             }
         });
 
+        // An encrypted network: task to task across nodes works, and its VNI never crosses the underlay in clear.
+        post(node1(), "/networks", Map.of("name", "sec", "driver", "overlay", "opts", List.of("encrypted")));
+        int vni = ((Number) get(node1(), "/networks/sec", new TypeReference<Map<String, Object>>() { }).get("vni"))
+                .intValue();
+        post(node1(), "/services", Map.of("name", "vault", "image", "img", "mode", "global", "networks", List.of("sec"),
+                "command", List.of("trellis", "workload", "http", "--port", "80")));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> running("vault").size() == 3);
+        TaskView vault1 = onNode(running("vault"), "node1");
+        TaskView vault2 = onNode(running("vault"), "node2");
+        String vault2Url = "http://" + vault2.networks().get(0).address() + ":80/";
+        // Running means started: the workload's JVM may take a moment more to listen.
+        await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() -> fetch(vault1, vault2Url, 1).size() == 1);
+        Capture clear = Capture.start(lab("node1").namespace(), "udp port 4789 and (udp[12:4] >> 8) = " + vni);
+        Capture esp = Capture.start(lab("node1").namespace(), "udp port 4500");
+        List<String> answers = fetch(vault1, vault2Url, 5);
+        assertThat(answers).hasSize(5).allMatch(a -> a.startsWith(vault2.name()));
+        assertThat(clear.stop()).as("VXLAN datagrams of the encrypted network in clear %s", clear).isZero();
+        assertThat(esp.stop()).as("ESP datagrams %s", esp).isPositive();
+
         // Nothing is left behind.
-        post(node1(), "/services/remove", Map.of("services", List.of("web", "client", "iso", "uecho")));
+        post(node1(), "/services/remove", Map.of("services", List.of("web", "client", "iso", "uecho", "vault")));
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
             assertThat(taskNamespaces()).isEmpty();
             for (LabState.LabNode n : nodes) {
@@ -216,6 +247,62 @@ class OverlayLabTest {
     }
 
     private record Result(int exit, String output) {
+    }
+
+    /** tcpdump in a lab node's namespace, counting the packets that match a filter as it prints them. */
+    private static final class Capture {
+        private final Process process;
+        private final java.util.concurrent.atomic.AtomicLong packets = new java.util.concurrent.atomic.AtomicLong();
+        private final StringBuilder log = new StringBuilder();
+        private final Thread reader;
+
+        private Capture(Process process, java.io.BufferedReader lines) {
+            this.process = process;
+            this.reader = new Thread(() -> {
+                try {
+                    for (String l; (l = lines.readLine()) != null; ) {
+                        if (l.contains(" IP ")) {
+                            packets.incrementAndGet();
+                        } else {
+                            synchronized (log) {
+                                log.append(l).append('\n');
+                            }
+                        }
+                    }
+                } catch (IOException closed) {
+                    // tcpdump was stopped: what it printed before is counted
+                }
+            }, "capture");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Capture start(String namespace, String filter) throws Exception {
+            Process p = new ProcessBuilder("ip", "netns", "exec", namespace, "tcpdump", "-i", "any", "-n", "-l", filter)
+                    .redirectErrorStream(true).start();
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8));
+            // tcpdump says "listening on" once the filter is attached: only then does the test send.
+            String line;
+            while ((line = r.readLine()) != null && !line.contains("listening on")) {
+                assertThat(p.isAlive()).as("tcpdump: " + line).isTrue();
+            }
+            return new Capture(p, r);
+        }
+
+        long stop() throws Exception {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+            reader.join(10_000);
+            return packets.get();
+        }
+
+        @Override
+        public String toString() {
+            synchronized (log) {
+                return log.toString();
+            }
+        }
     }
 
     private static Result run(TaskView task, List<String> command) throws Exception {
