@@ -10,7 +10,9 @@ import java.util.function.LongSupplier;
  * later packets go to the same backend and the backend's replies can be translated back. Keyed
  * twice per entry: by the client's side (network, protocol, client address and port, VIP, service
  * port) for the DNAT, and by the reply's side (the same with the backend instead of the VIP) for
- * the reverse translation.
+ * the reverse translation. An entry whose backend is its client is a hairpin (the task reached its
+ * own service, and {@link VipNat} made the VIP its packets' source as well): its replies, addressed
+ * to the VIP, are looked up by the client side with the ports exchanged.
  *
  * <p>Memory: fixed-size open-addressing arrays of primitives, in {@link ConntrackSettings#stripes}
  * stripes of {@code capacity / stripes} entries. A stripe's arrays are allocated on its first

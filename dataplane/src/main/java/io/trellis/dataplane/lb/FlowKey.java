@@ -47,6 +47,14 @@ public final class FlowKey {
         return backend;
     }
 
+    /**
+     * After a hit: whether the flow's backend is its client, a task reaching its own service. Such
+     * a flow's packets get the VIP as their source as well (see {@link VipNat}).
+     */
+    public boolean hairpin() {
+        return backend == client;
+    }
+
     /** The entry's state after a hit: one of {@code Conntrack.TCP_*}, {@code UDP}, {@code ICMP}. */
     public int state() {
         return state;

@@ -31,7 +31,10 @@ public final class VipContext {
         replyLength = 0;
     }
 
-    /** After a forwarded packet: the MAC of the backend it now goes to (already written as its destination). */
+    /**
+     * After a forwarded packet: the MAC of the backend it now goes to (already written as its
+     * destination); for a hairpin backend's reply, the MAC of that task, which is the flow's client too.
+     */
     public long backendMac() {
         return backendMac;
     }

@@ -18,10 +18,19 @@ import io.trellis.vxlan.udp.UdpFlyweight;
  * the flow's own for a known one) and the reverse translation of the backend's replies (source
  * address and MAC → the VIP's). TCP, UDP and ICMP echo; the service port is never changed.
  *
+ * <p>Hairpin: when the backend chosen for a flow is its client itself (a task calling its own
+ * service), DNAT alone would give the task a packet from itself to itself, which its kernel drops
+ * as martian. As kube-proxy and Docker do, the source then becomes the VIP too: the task gets
+ * VIP:clientport → itself:port, and its answer (itself:port → VIP:clientport, sent to the VIP's MAC
+ * and so arriving at {@link #forward}) is matched as that flow's reply and rewritten to
+ * VIP:port → itself:clientport. Either way the packet from the task to the VIP leaves as VIP → task,
+ * source and destination exchanged; the entry records it by holding the client as its backend.
+ *
  * <p>Checksums are updated incrementally (RFC 1624): the IPv4 header's, and TCP's or UDP's through
  * the pseudo-header. A checksum left partial by the sender (virtio NEEDS_CSUM, which TSO frames
  * always are) holds only the pseudo-header sum, so it is updated as a sum, not as a checksum. ICMP's
- * checksum does not cover the addresses.
+ * checksum does not cover the addresses. A hairpin's exchange of source and destination changes no
+ * checksum: every sum over the addresses is the same in either order.
  *
  * <p>Refusals (never a silent blackhole for TCP): a SYN to a VIP without backends, a segment of
  * no known connection, or of a connection whose backend left the VIP's set, is answered with an
@@ -43,10 +52,10 @@ public final class VipNat {
     }
 
     /**
-     * A client's IPv4 packet to a VIP of {@code table}, its Ethernet frame at {@code frame} and its
-     * IPv4 header at {@code ip}. Returns true when it was translated and should be forwarded to
-     * {@link VipContext#backendMac()}; false when it was refused ({@link VipContext#drop()}, maybe
-     * with an RST to send back in {@link VipContext#reply()}).
+     * A client's IPv4 packet to a VIP of {@code table}, or a hairpin backend's reply to it, its
+     * Ethernet frame at {@code frame} and its IPv4 header at {@code ip}. Returns true when it was
+     * translated and should be forwarded to {@link VipContext#backendMac()}; false when it was
+     * refused ({@link VipContext#drop()}, maybe with an RST to send back in {@link VipContext#reply()}).
      *
      * @param partialField absolute index of a checksum field the sender left partial, or -1
      */
@@ -67,6 +76,7 @@ public final class VipNat {
         FlowKey key = c.key;
         TcpFlyweight tcp = null;
         int newState;
+        boolean echoReply = false;
         switch (protocol) {
             case IpProtocol.TCP_NUMBER -> {
                 tcp = c.tcp.wrap(buf, l4, l4Length);
@@ -89,7 +99,8 @@ public final class VipNat {
                 if (icmp.check() != Malformed.NONE) {
                     return refuse(c, DropReason.MALFORMED);
                 }
-                if (icmp.type() != IcmpFlyweight.TYPE_ECHO_REQUEST) {
+                echoReply = icmp.type() == IcmpFlyweight.TYPE_ECHO_REPLY;
+                if (icmp.type() != IcmpFlyweight.TYPE_ECHO_REQUEST && !echoReply) {
                     return refuse(c, DropReason.VIP_UNSUPPORTED);
                 }
                 key.set(vni, protocol, v4.source(), icmp.identifier(), 0);
@@ -104,6 +115,10 @@ public final class VipNat {
         boolean opens = tcp == null || (flags & (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK | TcpFlyweight.FLAG_RST))
                 == TcpFlyweight.FLAG_SYN;
         long now = conntrack.now();
+        if (echoReply) {
+            // Only a hairpin backend answers a ping to the VIP; anything else is no echo of ours.
+            return hairpinReply(c, table, buf, frame, v4, null, now) || refuse(c, DropReason.VIP_UNSUPPORTED);
+        }
         if (conntrack.findForward(key, now)) {
             BackendCounters counters = table.member(vip.address, key.backend);
             if (counters == null) {
@@ -119,11 +134,13 @@ public final class VipNat {
                         && (flags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0) {
                     conntrack.transition(key, key.state, Conntrack.TCP_CLOSING, now);
                 }
-                translateDestination(buf, frame, v4, protocol, l4, partialField, key.backend);
+                toBackend(buf, frame, v4, protocol, l4, partialField, key);
                 counters.count(ipLength(v4));
                 c.backendMac = EndpointAddress.macOf(key.backend);
                 return true;
             }
+        } else if (hairpinReply(c, table, buf, frame, v4, tcp, now)) {
+            return true;
         } else if (!opens) {
             return reset(c, tcp, l4Length, buf, frame, key, DropReason.VIP_NO_CONNECTION);
         }
@@ -136,9 +153,45 @@ public final class VipNat {
         if (!conntrack.insert(key, newState, now)) {
             return refuse(c, DropReason.CONNTRACK_FULL);
         }
-        translateDestination(buf, frame, v4, protocol, l4, partialField, key.backend);
+        toBackend(buf, frame, v4, protocol, l4, partialField, key);
         vip.counters[b].count(ipLength(v4));
         c.backendMac = vip.macs[b];
+        return true;
+    }
+
+    /**
+     * A packet to the VIP that no flow of its sender's claims (in {@code c.key}, VIP included):
+     * if it is a hairpin backend's reply, translates it like the flow's other replies and returns
+     * true. Otherwise returns false with the key as it was, for the caller to open a flow or refuse.
+     * The reply swaps the flow's ports (ICMP echo keeps its identifier both ways), and its
+     * destination is the flow's VIP, so the flow's own entry is looked up by its client side: exact
+     * even when the task reaches two VIPs from one port.
+     */
+    private boolean hairpinReply(VipContext c, VipTable table, ByteBuf buf, int frame, Ipv4Flyweight v4,
+                                 TcpFlyweight tcp, long now) {
+        FlowKey key = c.key;
+        int vni = key.vni;
+        int protocol = key.protocol;
+        int self = key.client;
+        int sourcePort = key.clientPort;
+        int destinationPort = key.port;
+        int vip = key.vip;
+        if (protocol != IpProtocol.ICMP_NUMBER) {
+            key.set(vni, protocol, self, destinationPort, sourcePort).vip(vip);
+        }
+        if (!conntrack.findForward(key, now) || key.backend != self) {
+            key.set(vni, protocol, self, sourcePort, destinationPort).vip(vip);
+            return false;
+        }
+        if (tcp != null) {
+            replied(key, tcp.flags(), now);
+        }
+        BackendCounters counters = table.member(vip, self);
+        if (counters != null) {
+            counters.count(ipLength(v4));
+        }
+        hairpin(buf, frame, v4, vip, self);
+        c.backendMac = EndpointAddress.macOf(self);
         return true;
     }
 
@@ -192,15 +245,7 @@ public final class VipNat {
             return false;
         }
         if (tcp != null) {
-            int flags = tcp.flags();
-            if ((flags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0) {
-                if (key.state != Conntrack.TCP_CLOSING) {
-                    conntrack.transition(key, key.state, Conntrack.TCP_CLOSING, now);
-                }
-            } else if (key.state == Conntrack.TCP_HALF_OPEN
-                    && (flags & (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK)) == (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK)) {
-                conntrack.transition(key, Conntrack.TCP_HALF_OPEN, Conntrack.TCP_ESTABLISHED, now);
-            }
+            replied(key, tcp.flags(), now);
         }
         int vip = key.vip;
         int backend = key.backend;
@@ -212,6 +257,44 @@ public final class VipNat {
         buf.setInt(frame + EthernetFlyweight.SOURCE_OFFSET + 2, (int) EndpointAddress.macOf(vip));
         translate(buf, v4, Ipv4Flyweight.SOURCE_OFFSET, protocol, l4, partialField, backend, vip);
         return true;
+    }
+
+    /** A backend's TCP segment on a flow (found, in {@code key}): the state it moves the flow to. */
+    private void replied(FlowKey key, int flags, long now) {
+        if ((flags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0) {
+            if (key.state != Conntrack.TCP_CLOSING) {
+                conntrack.transition(key, key.state, Conntrack.TCP_CLOSING, now);
+            }
+        } else if (key.state == Conntrack.TCP_HALF_OPEN
+                && (flags & (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK)) == (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK)) {
+            conntrack.transition(key, Conntrack.TCP_HALF_OPEN, Conntrack.TCP_ESTABLISHED, now);
+        }
+    }
+
+    /** A client's packet on a flow whose backend is in {@code key}: DNAT, and for a hairpin SNAT too. */
+    private static void toBackend(ByteBuf buf, int frame, Ipv4Flyweight v4, int protocol, int l4, int partialField,
+                                  FlowKey key) {
+        if (key.hairpin()) {
+            hairpin(buf, frame, v4, key.vip, key.client);
+        } else {
+            translateDestination(buf, frame, v4, protocol, l4, partialField, key.backend);
+        }
+    }
+
+    /**
+     * A hairpin's packet, {@code self} → {@code vip} in either direction of the flow, becomes
+     * {@code vip} → {@code self}, from the VIP's MAC to the task's. Ports stay. The two addresses
+     * only change places, so no checksum changes (a partial one, the pseudo-header's sum, neither).
+     */
+    private static void hairpin(ByteBuf buf, int frame, Ipv4Flyweight v4, int vip, int self) {
+        long selfMac = EndpointAddress.macOf(self);
+        long vipMac = EndpointAddress.macOf(vip);
+        buf.setShort(frame + EthernetFlyweight.DESTINATION_OFFSET, (int) (selfMac >>> 32));
+        buf.setInt(frame + EthernetFlyweight.DESTINATION_OFFSET + 2, (int) selfMac);
+        buf.setShort(frame + EthernetFlyweight.SOURCE_OFFSET, (int) (vipMac >>> 32));
+        buf.setInt(frame + EthernetFlyweight.SOURCE_OFFSET + 2, (int) vipMac);
+        buf.setInt(v4.offset() + Ipv4Flyweight.SOURCE_OFFSET, vip);
+        buf.setInt(v4.offset() + Ipv4Flyweight.DESTINATION_OFFSET, self);
     }
 
     private static void translateDestination(ByteBuf buf, int frame, Ipv4Flyweight v4, int protocol, int l4,

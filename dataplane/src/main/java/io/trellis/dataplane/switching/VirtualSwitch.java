@@ -39,7 +39,9 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
  * <p>VIPs: a frame from a local port to a VIP's MAC is load balanced here, in the sender's switch
  * ({@link VipNat}: DNAT to a backend, then forwarded like any frame to it), and a backend's reply
  * to a local client of such a flow, from a local port or a remote VTEP, gets the VIP back as its
- * source just before delivery. Only the client's node holds the flow's entry.
+ * source just before delivery. Only the client's node holds the flow's entry. A task balanced to
+ * itself (hairpin) gets its packets back on its own port from the VIP, and its replies, sent to the
+ * VIP's MAC, take the same VIP path.
  *
  * <p>Threads: any number of packet threads call in, each with its own {@link SwitchContext}; the
  * tables are an immutable snapshot swapped with {@link #update}. Nothing here allocates per packet.

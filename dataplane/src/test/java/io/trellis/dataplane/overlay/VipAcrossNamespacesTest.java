@@ -45,7 +45,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bridge), a client task and one backend on the first node, a second backend on the other. Each
  * backend runs a TCP server that greets with its name. Connections to VIP:port from the client
  * all succeed and reach both backends, on a plain and on an encrypted overlay; a connection whose
- * backend leaves the VIP's set is reset at its next segment instead of hanging.
+ * backend leaves the VIP's set is reset at its next segment instead of hanging. A backend calling
+ * its own VIP (hairpin) connects every time, whether round robin picks it or another backend, and
+ * when it is the VIP's only backend.
  */
 @Tag("netns")
 class VipAcrossNamespacesTest {
@@ -185,9 +187,13 @@ class VipAcrossNamespacesTest {
         return connect(VIP);
     }
 
-    /** Connects from the client's namespace (the socket's fd is made at connect) and reads the greeting. */
     private static Socket connect(String vip) throws Exception {
-        Socket s = client.call(() -> {
+        return connect(client, vip);
+    }
+
+    /** Connects from {@code from}'s namespace (the socket's fd is made at connect) to VIP:port. */
+    private static Socket connect(NetworkNamespace from, String vip) throws Exception {
+        Socket s = from.call(() -> {
             Socket socket = new Socket();
             socket.connect(new InetSocketAddress(vip, PORT), READ_TIMEOUT_MILLIS);
             return socket;
@@ -243,6 +249,31 @@ class VipAcrossNamespacesTest {
         assertThat(nodes.get("n1").esp().counters().packetsEncrypted()).isGreaterThan(encrypted);
         assertThat(nodes.get("n1").vipStats()).filteredOn(v -> v.networkId().equals(SECRET.id())).singleElement()
                 .satisfies(v -> assertThat(v.backends()).allMatch(b -> b.packets() > 0));
+    }
+
+    /** Opens {@code n} connections one after another from {@code task}'s namespace: greetings per backend. */
+    private static Map<String, Integer> greetingsFrom(String task, int n) throws Exception {
+        NetworkNamespace from = NetworkNamespace.open(netns.path(task));
+        Map<String, Integer> perBackend = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            try (Socket s = connect(from, VIP)) {
+                perBackend.merge(greeting(s), 1, Integer::sum);
+            }
+        }
+        return perBackend;
+    }
+
+    @Test
+    void aBackendReachesItsOwnVipEveryTime() throws Exception {
+        // Round robin alternates: b1 gets itself every other time. (Only from n1's b1: other tests
+        // expect n2, which hosts no client of theirs, to have translated nothing.)
+        assertThat(greetingsFrom("b1", 10)).containsOnlyKeys("b1", "b2").containsEntry("b1", 5);
+        // A service of one replica calling itself: every connection is a hairpin.
+        for (OverlayDataplane dp : nodes.values()) {
+            dp.setServices(NET.id(), List.of(new VipService("s1", "web", NET.id(), Ipv4Address.parse(VIP), List.of(B1))));
+        }
+        assertThat(greetingsFrom("b1", 10)).containsExactly(Map.entry("b1", 10));
+        netns.sh("b1", "ping -c 2 -i 0.2 -W 2 " + VIP);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.trellis.dataplane.lb.Conntrack;
 import io.trellis.dataplane.lb.ConntrackSettings;
 import io.trellis.dataplane.lb.VipCounters;
 import io.trellis.dataplane.lb.VipTable;
+import io.trellis.dataplane.model.EndpointAddress;
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.VipBackend;
 import io.trellis.dataplane.model.VipService;
@@ -20,11 +21,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The VIP path allocates nothing per packet in steady state: new UDP flows (every round's flows
  * expired on the fake clock, so each first packet inserts an entry), established UDP and TCP flows
- * both ways (DNAT to a local and a remote backend, the local backend's replies translated back).
+ * both ways (DNAT to a local and a remote backend, the local backend's replies translated back),
+ * and hairpin TCP flows both ways (the local backend calling a VIP whose only backend it is).
  */
 class VipAllocationTest {
     private static final int FLOWS = 2_000;
     private static final int TCP_FLOWS = 200;
+    private static final int HAIRPIN_FLOWS = 100;
+    private static final int SELF_VIP = VipSwitchTest.VIP + 10;
+    private static final long MAC_SELF_VIP = EndpointAddress.macOf(SELF_VIP);
     private static final int WARM_UP_ROUNDS = 30;
     private static final int MEASURED_ROUNDS = 5;
     private static final long BOUND_BYTES = 1024;
@@ -39,6 +44,7 @@ class VipAllocationTest {
     private final SwitchContext ctx = new SwitchContext();
     private long toBackends;
     private long translatedToClient;
+    private long hairpinned;
     private final VirtualSwitch sw = new VirtualSwitch((buf, off, len, remote) -> {
         toBackends++;
         return true;
@@ -54,6 +60,10 @@ class VipAllocationTest {
             VipSwitchTest.VIP, 0, 80, 1001, 1, VipSwitchTest.ACK, 100);
     private final ByteBuf tcpBack = VipFrames.tcp(VipSwitchTest.MAC_C, VipSwitchTest.MAC_B1, VipSwitchTest.IP_B1,
             VipSwitchTest.IP_C, 80, 0, 1, 1101, VipSwitchTest.ACK, 1000);
+    private final ByteBuf hairpinOut = VipFrames.tcp(MAC_SELF_VIP, VipSwitchTest.MAC_B1, VipSwitchTest.IP_B1, SELF_VIP,
+            0, 80, 1001, 1, VipSwitchTest.ACK, 100);
+    private final ByteBuf hairpinBack = VipFrames.tcp(MAC_SELF_VIP, VipSwitchTest.MAC_B1, VipSwitchTest.IP_B1, SELF_VIP,
+            80, 0, 1, 1101, VipSwitchTest.ACK, 1000);
     /** What the switch rewrites: a fresh copy of a template per packet. */
     private final ByteBuf work = VipFrames.direct(Frames.OFFSET + 2048);
 
@@ -67,16 +77,24 @@ class VipAllocationTest {
             return true;
         });
         backend = t.port("n1", VipSwitchTest.MAC_B1, VipSwitchTest.IP_B1, false, (buf, off, len) -> {
+            if (buf.getInt(off + 26) == SELF_VIP) {
+                hairpinned++;
+            }
             toBackends++;
             return true;
         });
         t.remote(new EndpointInfo("t2", "n1", VipSwitchTest.IP_B2, VipSwitchTest.MAC_B2, VipSwitchTest.VTEP_B));
         t.services("n1", VipTable.of(List.of(new VipService("s1", "web", "n1", VipSwitchTest.VIP,
-                List.of(new VipBackend("t1", "a", VipSwitchTest.IP_B1), new VipBackend("t2", "b", VipSwitchTest.IP_B2)))),
+                List.of(new VipBackend("t1", "a", VipSwitchTest.IP_B1), new VipBackend("t2", "b", VipSwitchTest.IP_B2))),
+                new VipService("s2", "self", "n1", SELF_VIP, List.of(new VipBackend("t1", "a", VipSwitchTest.IP_B1)))),
                 vipCounters));
         sw.update(t.build());
         for (int p = 0; p < TCP_FLOWS; p++) {
             sendFrom(client, VipSwitchTest.syn(20_000 + p, VipSwitchTest.VIP), -1, 0);
+        }
+        for (int p = 0; p < HAIRPIN_FLOWS; p++) {
+            sendFrom(backend, VipFrames.tcp(MAC_SELF_VIP, VipSwitchTest.MAC_B1, VipSwitchTest.IP_B1, SELF_VIP,
+                    30_000 + p, 80, 1000, 0, VipSwitchTest.SYN, 0), -1, 0);
         }
 
         AllocationMeter meter = new AllocationMeter();
@@ -90,7 +108,8 @@ class VipAllocationTest {
             allocated = Math.min(allocated, meter.allocatedBytes() - before);
         }
         assertThat(allocated).as("bytes allocated by %d rounds", MEASURED_ROUNDS).isLessThan(BOUND_BYTES);
-        assertThat(conntrack.size()).isEqualTo(FLOWS + TCP_FLOWS);
+        assertThat(conntrack.size()).isEqualTo(FLOWS + TCP_FLOWS + HAIRPIN_FLOWS);
+        assertThat(hairpinned).isPositive();
         assertThat(vipCounters.backend(VipSwitchTest.VIP, "t1").packets.sum()).isPositive();
         assertThat(toBackends).isPositive();
         assertThat(translatedToClient).isPositive();
@@ -112,6 +131,10 @@ class VipAllocationTest {
             for (int p = 0; p < TCP_FLOWS; p++) {
                 sendFrom(client, tcpOut, VipFrames.L4, 20_000 + p);
                 sendFrom(backend, tcpBack, VipFrames.L4 + 2, 20_000 + p);
+            }
+            for (int p = 0; p < HAIRPIN_FLOWS; p++) {
+                sendFrom(backend, hairpinOut, VipFrames.L4, 30_000 + p);
+                sendFrom(backend, hairpinBack, VipFrames.L4 + 2, 30_000 + p);
             }
         }
     }
