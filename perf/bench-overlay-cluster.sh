@@ -98,16 +98,16 @@ echo "== trellis lab up --nodes 2 --managers 1"
 lab_up=true
 run timeout 300 java -jar "$jar" lab up --nodes 2 --managers 1 >"$work/lab.log" 2>&1 ||
   { cat "$work/lab.log" >&2; die "lab up failed (output above)"; }
-# The table at its end: NODE ROLE ADDRESS AGENT-PID SOCKET.
+# The table at its end: NODE ROLE ADDRESS AGENT-PID SOCKET (unix:///run/trellis/lab/NODE.sock).
 lab_row() { # lab_row NODE: "address agent-pid socket" from lab up's table
   awk -v n="$1" '$1 == n { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/) { print $i, $(i + 1), $NF; exit } }' \
     "$work/lab.log"
 }
 read -r U1 pid1 sock1 <<<"$(lab_row node1)"
 read -r U2 pid2 sock2 <<<"$(lab_row node2)"
-[[ -n ${U1:-} && -n ${U2:-} && ${sock1:-} == /* && ${sock2:-} == /* ]] ||
+[[ -n ${U1:-} && -n ${U2:-} && ${sock1:-} == unix:///* && ${sock2:-} == unix:///* ]] ||
   { cat "$work/lab.log" >&2; die "could not read the nodes' addresses and sockets from lab up's table (above)"; }
-H1="unix://$sock1"
+H1=$sock1 # node1's agent: the manager, and the node whose agent translates the client's VIP traffic
 agent_pids=()
 for p in "${pid1:-}" "${pid2:-}"; do
   if [[ $p =~ ^[0-9]+$ ]]; then agent_pids+=("$p"); fi
@@ -115,8 +115,8 @@ done
 echo "   node1 $U1 (agent pid ${pid1:-?}), node2 $U2 (agent pid ${pid2:-?})"
 
 echo "== networks and services"
-tcli network create -d overlay benchnet -H "$H1" >/dev/null || die "network create benchnet failed"
-tcli network create -d overlay --opt encrypted benchenc -H "$H1" >/dev/null || die "network create benchenc failed"
+tcli network create -H "$H1" -d overlay benchnet >/dev/null || die "network create benchnet failed"
+tcli network create -H "$H1" -d overlay --opt encrypted benchenc >/dev/null || die "network create benchenc failed"
 pinned_service() { # pinned_service NAME NODE NETWORK CMD...: a 1-replica service pinned to NODE, created without waiting
   local name=$1 node=$2 net=$3
   shift 3
@@ -130,7 +130,7 @@ pinned_service cli-enc node1 benchenc sleep 3600
 pinned_service web node2 benchnet trellis workload http --port 80
 
 running_task() { # running_task SERVICE: "pid node address" of its running task (address on its one network); empty when none runs
-  tcli service ps "$1" --format json -H "$H1" 2>/dev/null | jq -r '[.[] | select(.state == "Running"
+  tcli service ps --format json -H "$H1" "$1" 2>/dev/null | jq -r '[.[] | select(.state == "Running"
     and .desiredState == "Running" and .pid > 0)][0] // empty | "\(.pid) \(.node) \(.networks[0].address // "")"' \
     2>/dev/null || true
 }
@@ -165,7 +165,9 @@ task_ping() { # task_ping PID DST: up to 30 tries from the task's namespace (the
 task_link() { # task_link PID ADDR: "dev NAME mtu N" of the task's interface holding ADDR
   local dev
   dev=$(nsenter -t "$1" -n ip -o -4 addr show | awk -v a="$2" '{ split($4, p, "/") } p[1] == a { print $2; exit }')
-  echo "dev ${dev:-?} mtu $(nsenter -t "$1" -n cat "/sys/class/net/${dev:-none}/mtu" 2>/dev/null || echo '?')"
+  # From ip, not /sys: sysfs shows the namespace of whoever mounted it, not the reader's.
+  echo "dev ${dev:-?} mtu $(nsenter -t "$1" -n ip -o link show dev "${dev:-none}" 2>/dev/null |
+    awk '{ for (i = 1; i < NF; i++) if ($i == "mtu") print $(i + 1) }')"
 }
 declare -A pid addr
 for s in srv:node2 cli:node1 srv-enc:node2 cli-enc:node1 web:node2; do
@@ -180,7 +182,7 @@ task_ping "${pid[cli]}" "${addr[srv]}" || die "no ping from cli (node1) to srv (
 task_ping "${pid[cli-enc]}" "${addr[srv-enc]}" || die "no ping from cli-enc (node1) to srv-enc (node2) over benchenc"
 
 # The VIP from the service, checked against node1's table (the client's node translates it).
-vip=$(tcli service inspect web -H "$H1" | jq -r '.[0].virtualIps[] | select(.network == "benchnet") | .address' | head -1 || true)
+vip=$(tcli service inspect -H "$H1" web | jq -r '.[0].virtualIps[] | select(.network == "benchnet") | .address' | head -1 || true)
 vip=${vip%%/*}
 [[ -n $vip ]] || die "service web has no VIP on benchnet: trellis service inspect web -H $H1"
 deadline=$((SECONDS + 30))
