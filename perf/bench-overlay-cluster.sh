@@ -82,7 +82,7 @@ if ip netns list | grep -q '^trellis-' || [[ -e /run/trellis/lab/lab.json ]]; th
 fi
 
 load_start="$(load_avg)"
-est=$((60 + repeat * (6 * (duration + 2) + 2 * (duration + 1)) + 4 * 3 + 2 * 3))
+est=$((30 + repeat * 8 * (duration + 1) + 22)) # lab and services, the rounds, the warm-ups
 echo "## $bench"
 echo
 host_date_line
