@@ -201,6 +201,8 @@ public final class DemoCommand implements Callable<Integer> {
         cluster.await(RECOVERY_TIMEOUT, busiest + "'s tasks did not move away", () -> cluster.runsElsewhere(4, busiest));
         out.printf("  %s moved off %s in %.1f s%n", names(moving), busiest, secondsSince(drained));
         run("service", "ps", SERVICE);
+        step("Maintenance done: " + busiest + " takes tasks again (running ones stay where they are)",
+                "node", "update", "--availability", "active", busiest);
     }
 
     private static double secondsSince(long nanoTime) {
