@@ -117,7 +117,7 @@ public final class VirtualSwitch {
                     return;
                 }
             } else {
-                direct(ctx, view, buf, frame);
+                direct(ctx, view, buf);
                 if ((d & NetworkView.LOCAL) != 0) {
                     fromBackend(ctx, view, buf, frame, partial);
                 }
@@ -222,7 +222,7 @@ public final class VirtualSwitch {
                 return;
             }
         } else {
-            direct(ctx, view, buf, offset);
+            direct(ctx, view, buf);
             if ((d & NetworkView.LOCAL) != 0) {
                 fromBackend(ctx, view, buf, offset, -1);
             }
@@ -276,7 +276,7 @@ public final class VirtualSwitch {
      * backend directly), the NAT flow is dropped so the backend's replies reach the client as they
      * are ({@link VipNat#supersede}). Networks without VIP backends pay one comparison.
      */
-    private void direct(SwitchContext ctx, NetworkView view, ByteBuf buf, int frame) {
+    private void direct(SwitchContext ctx, NetworkView view, ByteBuf buf) {
         EthernetFlyweight eth = ctx.ethernet;
         if (view.vips.hasBackends() && eth.etherType() == EtherType.IPV4_VALUE
                 && nat.supersede(ctx.vip, view.vips, view.network.vni(), buf, eth.payloadOffset(), eth.payloadLength())) {
