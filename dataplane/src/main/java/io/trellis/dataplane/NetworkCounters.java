@@ -16,6 +16,11 @@ public final class NetworkCounters {
     public final LongAdder fromVtepPackets = new LongAdder();
     public final LongAdder fromVtepBytes = new LongAdder();
     public final LongAdder arpReplies = new LongAdder();
+    /**
+     * VIP connection-tracking entries removed because a client opened a direct flow on the same
+     * 4-tuple as the backend sees it (a reused local port): not drops, the packet goes on.
+     */
+    public final LongAdder natSuperseded = new LongAdder();
     private final LongAdder[] drops = new LongAdder[DropReason.values().length];
 
     public NetworkCounters() {

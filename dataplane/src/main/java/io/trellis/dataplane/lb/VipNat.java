@@ -259,6 +259,67 @@ public final class VipNat {
         return true;
     }
 
+    /**
+     * A local task's IPv4 packet to an address that is no VIP (its IPv4 header at {@code ip}): if it
+     * opens a flow (a TCP SYN without ACK, any UDP datagram) whose 4-tuple is exactly a NAT flow's
+     * as its backend sees it, that NAT flow is over and its entry is removed; returns whether one
+     * was. Otherwise the backend's replies to the new, direct flow would match the old entry and
+     * come back from the VIP, which the client drops. This happens when the client's kernel reuses
+     * a VIP connection's local port for a direct connection to the backend it was balanced to:
+     * legal, since its own TIME_WAIT is for the VIP's 4-tuple. Linux conntrack likewise gives the
+     * tuple to the new flow. The packet itself is never changed.
+     *
+     * <p>Cost: any other packet reads its protocol and TCP flags and leaves, so established direct
+     * traffic pays no lookup; a SYN or UDP datagram to no VIP backend pays one map lookup.
+     */
+    public boolean supersede(VipContext c, VipTable table, int vni, ByteBuf buf, int ip, int ipLength) {
+        if (ipLength < Ipv4Flyweight.MIN_HEADER_LENGTH) {
+            return false;
+        }
+        int protocol = buf.getUnsignedByte(ip + Ipv4Flyweight.PROTOCOL_OFFSET);
+        if (protocol == IpProtocol.TCP_NUMBER) {
+            int flagsAt = (buf.getUnsignedByte(ip + Ipv4Flyweight.VERSION_IHL_OFFSET) & 0x0F) * 4
+                    + TcpFlyweight.FLAGS_OFFSET;
+            if (flagsAt >= ipLength || (buf.getUnsignedByte(ip + flagsAt)
+                    & (TcpFlyweight.FLAG_SYN | TcpFlyweight.FLAG_ACK | TcpFlyweight.FLAG_RST)) != TcpFlyweight.FLAG_SYN) {
+                return false;
+            }
+        } else if (protocol != IpProtocol.UDP_NUMBER) {
+            return false;
+        }
+        if (!table.isBackend(buf.getInt(ip + Ipv4Flyweight.DESTINATION_OFFSET))) {
+            return false; // replies of no backend are never translated (see reverse): no clash possible
+        }
+        Ipv4Flyweight v4 = c.ipv4.wrap(buf, ip, ipLength);
+        if (v4.check() != Malformed.NONE || v4.isFragment()) {
+            return false;
+        }
+        int l4 = v4.payloadOffset();
+        int l4Length = v4.payloadLength();
+        FlowKey key = c.key;
+        if (protocol == IpProtocol.TCP_NUMBER) {
+            TcpFlyweight tcp = c.tcp.wrap(buf, l4, l4Length);
+            if (tcp.check() != Malformed.NONE) {
+                return false;
+            }
+            key.set(vni, protocol, v4.source(), tcp.sourcePort(), tcp.destinationPort());
+        } else {
+            UdpFlyweight udp = c.udp.wrap(buf, l4, l4Length);
+            if (udp.check() != Malformed.NONE) {
+                return false;
+            }
+            key.set(vni, protocol, v4.source(), udp.sourcePort(), udp.destinationPort());
+        }
+        // The reply side of a NAT flow is (client, client port, service port, backend): this packet's
+        // source, ports and destination.
+        key.backend(v4.destination());
+        if (!conntrack.findReverse(key, conntrack.now())) {
+            return false;
+        }
+        conntrack.remove(key); // found: the key now holds the entry's VIP, its client-side key
+        return true;
+    }
+
     /** A backend's TCP segment on a flow (found, in {@code key}): the state it moves the flow to. */
     private void replied(FlowKey key, int flags, long now) {
         if ((flags & (TcpFlyweight.FLAG_FIN | TcpFlyweight.FLAG_RST)) != 0) {

@@ -41,7 +41,9 @@ import io.trellis.vxlan.vxlan.VxlanFlyweight;
  * to a local client of such a flow, from a local port or a remote VTEP, gets the VIP back as its
  * source just before delivery. Only the client's node holds the flow's entry. A task balanced to
  * itself (hairpin) gets its packets back on its own port from the VIP, and its replies, sent to the
- * VIP's MAC, take the same VIP path.
+ * VIP's MAC, take the same VIP path. A client that opens a direct flow to a backend on the 4-tuple
+ * of one of its NAT flows (a reused local port) ends that NAT flow, so the backend's replies to the
+ * new flow are not taken for the old one's ({@link VipNat#supersede}).
  *
  * <p>Threads: any number of packet threads call in, each with its own {@link SwitchContext}; the
  * tables are an immutable snapshot swapped with {@link #update}. Nothing here allocates per packet.
@@ -114,8 +116,11 @@ public final class VirtualSwitch {
                 if (d == LongLongMap.MISSING) {
                     return;
                 }
-            } else if ((d & NetworkView.LOCAL) != 0) {
-                fromBackend(ctx, view, buf, frame, partial);
+            } else {
+                direct(ctx, view, buf);
+                if ((d & NetworkView.LOCAL) != 0) {
+                    fromBackend(ctx, view, buf, frame, partial);
+                }
             }
         }
         if (d != LongLongMap.MISSING && (d & NetworkView.LOCAL) != 0) {
@@ -216,8 +221,11 @@ public final class VirtualSwitch {
             if (d == LongLongMap.MISSING) {
                 return;
             }
-        } else if ((d & NetworkView.LOCAL) != 0) {
-            fromBackend(ctx, view, buf, offset, -1);
+        } else {
+            direct(ctx, view, buf);
+            if ((d & NetworkView.LOCAL) != 0) {
+                fromBackend(ctx, view, buf, offset, -1);
+            }
         }
         if ((d & NetworkView.LOCAL) != 0) {
             deliver(view, (int) (d & 0xFFFF), buf, offset, length);
@@ -260,6 +268,20 @@ public final class VirtualSwitch {
             return LongLongMap.MISSING;
         }
         return d;
+    }
+
+    /**
+     * A frame from a local port to an endpoint, not a VIP (wrapped in {@code ctx.ethernet}): if it
+     * opens a flow on a NAT flow's 4-tuple (a client reusing a VIP connection's port to reach the
+     * backend directly), the NAT flow is dropped so the backend's replies reach the client as they
+     * are ({@link VipNat#supersede}). Networks without VIP backends pay one comparison.
+     */
+    private void direct(SwitchContext ctx, NetworkView view, ByteBuf buf) {
+        EthernetFlyweight eth = ctx.ethernet;
+        if (view.vips.hasBackends() && eth.etherType() == EtherType.IPV4_VALUE
+                && nat.supersede(ctx.vip, view.vips, view.network.vni(), buf, eth.payloadOffset(), eth.payloadLength())) {
+            view.counters.natSuperseded.increment();
+        }
     }
 
     /**

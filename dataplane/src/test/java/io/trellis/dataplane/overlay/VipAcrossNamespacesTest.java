@@ -47,7 +47,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * all succeed and reach both backends, on a plain and on an encrypted overlay; a connection whose
  * backend leaves the VIP's set is reset at its next segment instead of hanging. A backend calling
  * its own VIP (hairpin) connects every time, whether round robin picks it or another backend, and
- * when it is the VIP's only backend.
+ * when it is the VIP's only backend. A client that reuses a VIP connection's port for a direct
+ * connection to the backend gets that backend's replies as they are.
  */
 @Tag("netns")
 class VipAcrossNamespacesTest {
@@ -61,6 +62,8 @@ class VipAcrossNamespacesTest {
     static final VipBackend B2 = new VipBackend("b2", "n2", Ipv4Address.parse("10.20.0.4"));
     /** Generous for a loaded machine; a hung connection would take this long to fail the test. */
     static final int READ_TIMEOUT_MILLIS = 5000;
+    /** For connections that must not hang at all: a hung one fails fast. */
+    static final int SHORT_TIMEOUT_MILLIS = 2000;
 
     @RegisterExtension
     static final ScratchNamespaces netns = new ScratchNamespaces("vip");
@@ -274,6 +277,44 @@ class VipAcrossNamespacesTest {
         }
         assertThat(greetingsFrom("b1", 10)).containsExactly(Map.entry("b1", 10));
         netns.sh("b1", "ping -c 2 -i 0.2 -W 2 " + VIP);
+    }
+
+    /**
+     * The client alternates the VIP and the backends' own addresses from a narrow port range, so
+     * its kernel soon opens a direct connection from a port whose VIP connection, balanced to the
+     * same backend, still has its entry (closing, 10 s). The backend's replies must not be taken
+     * for the VIP connection's: every connection gets its greeting well within the read timeout.
+     */
+    @Test
+    void directConnectionsOnPortsTheVipJustUsedAreNotTranslated() throws Exception {
+        String range = netns.sh("c", "sysctl -n net.ipv4.ip_local_port_range").trim();
+        String reuse = netns.sh("c", "sysctl -n net.ipv4.tcp_tw_reuse").trim();
+        // As many ports as the VIP gets connections: no destination ever waits for a TIME_WAIT to end.
+        netns.sh("c", "sysctl -q -w net.ipv4.ip_local_port_range='40000 40099' net.ipv4.tcp_tw_reuse=1");
+        NetworkNamespace from = NetworkNamespace.open(netns.path("c"));
+        List<String> direct = List.of("10.20.0.3", "10.20.0.4");
+        try {
+            for (int i = 0; i < 200; i++) {
+                String to = i % 2 == 0 ? VIP : direct.get(i / 2 % 2);
+                try (Socket s = from.call(() -> {
+                    Socket socket = new Socket();
+                    socket.connect(new InetSocketAddress(to, PORT), SHORT_TIMEOUT_MILLIS);
+                    return socket;
+                })) {
+                    s.setSoTimeout(SHORT_TIMEOUT_MILLIS);
+                    String greeting = greeting(s);
+                    if (to.equals(VIP)) {
+                        assertThat(greeting).as("connection %d, to %s", i, to).isIn("b1", "b2");
+                    } else {
+                        assertThat(greeting).as("connection %d, to %s", i, to).isEqualTo(to.equals("10.20.0.3") ? "b1" : "b2");
+                    }
+                }
+            }
+        } finally {
+            netns.sh("c", "sysctl -q -w net.ipv4.ip_local_port_range='" + range + "' net.ipv4.tcp_tw_reuse=" + reuse);
+        }
+        // The case did arise: NAT entries gave way to direct connections on their tuples.
+        assertThat(nodes.get("n1").counters(NET.id()).natSuperseded.sum()).isPositive();
     }
 
     @Test

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * The VIP path allocates nothing per packet in steady state: new UDP flows (every round's flows
  * expired on the fake clock, so each first packet inserts an entry), established UDP and TCP flows
  * both ways (DNAT to a local and a remote backend, the local backend's replies translated back),
- * and hairpin TCP flows both ways (the local backend calling a VIP whose only backend it is).
+ * hairpin TCP flows both ways (the local backend calling a VIP whose only backend it is), and
+ * direct UDP from the client to the local backend on the NAT flows' ports (the flows balanced to
+ * it are superseded and removed, the others' lookups miss) and direct TCP segments that open nothing.
  */
 class VipAllocationTest {
     private static final int FLOWS = 2_000;
@@ -45,6 +47,7 @@ class VipAllocationTest {
     private long toBackends;
     private long translatedToClient;
     private long hairpinned;
+    private int roundsRun;
     private final VirtualSwitch sw = new VirtualSwitch((buf, off, len, remote) -> {
         toBackends++;
         return true;
@@ -62,6 +65,10 @@ class VipAllocationTest {
             VipSwitchTest.IP_C, 80, 0, 1, 1101, VipSwitchTest.ACK, 1000);
     private final ByteBuf hairpinOut = VipFrames.tcp(MAC_SELF_VIP, VipSwitchTest.MAC_B1, VipSwitchTest.IP_B1, SELF_VIP,
             0, 80, 1001, 1, VipSwitchTest.ACK, 100);
+    private final ByteBuf udpDirect = VipFrames.udp(VipSwitchTest.MAC_B1, VipSwitchTest.MAC_C, VipSwitchTest.IP_C,
+            VipSwitchTest.IP_B1, 0, 53, 100, true);
+    private final ByteBuf tcpDirect = VipFrames.tcp(VipSwitchTest.MAC_B1, VipSwitchTest.MAC_C, VipSwitchTest.IP_C,
+            VipSwitchTest.IP_B1, 0, 80, 1001, 1, VipSwitchTest.ACK, 100);
     private final ByteBuf hairpinBack = VipFrames.tcp(MAC_SELF_VIP, VipSwitchTest.MAC_B1, VipSwitchTest.IP_B1, SELF_VIP,
             80, 0, 1, 1101, VipSwitchTest.ACK, 1000);
     /** What the switch rewrites: a fresh copy of a template per packet. */
@@ -108,7 +115,9 @@ class VipAllocationTest {
             allocated = Math.min(allocated, meter.allocatedBytes() - before);
         }
         assertThat(allocated).as("bytes allocated by %d rounds", MEASURED_ROUNDS).isLessThan(BOUND_BYTES);
-        assertThat(conntrack.size()).isEqualTo(FLOWS + TCP_FLOWS + HAIRPIN_FLOWS);
+        // Round robin gives B1 every other UDP flow: those the direct datagrams superseded.
+        assertThat(conntrack.size()).isEqualTo(FLOWS / 2 + TCP_FLOWS + HAIRPIN_FLOWS);
+        assertThat(counters.natSuperseded.sum()).isEqualTo((long) roundsRun * FLOWS / 2);
         assertThat(hairpinned).isPositive();
         assertThat(vipCounters.backend(VipSwitchTest.VIP, "t1").packets.sum()).isPositive();
         assertThat(toBackends).isPositive();
@@ -119,7 +128,7 @@ class VipAllocationTest {
     }
 
     private void rounds(int n) {
-        for (int round = 0; round < n; round++) {
+        for (int round = 0; round < n; round++, roundsRun++) {
             nanos[0] += Duration.ofSeconds(301).toNanos(); // every UDP flow expires: the next packets open new ones
             for (int p = 0; p < FLOWS; p++) {
                 sendFrom(client, udpOut, VipFrames.L4, 10_000 + p); // new
@@ -135,6 +144,12 @@ class VipAllocationTest {
             for (int p = 0; p < HAIRPIN_FLOWS; p++) {
                 sendFrom(backend, hairpinOut, VipFrames.L4, 30_000 + p);
                 sendFrom(backend, hairpinBack, VipFrames.L4 + 2, 30_000 + p);
+            }
+            for (int p = 0; p < FLOWS; p++) {
+                sendFrom(client, udpDirect, VipFrames.L4, 10_000 + p);
+            }
+            for (int p = 0; p < TCP_FLOWS; p++) {
+                sendFrom(client, tcpDirect, VipFrames.L4, 20_000 + p);
             }
         }
     }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * VIP load balancing in the switch, with crafted frames: node A hosts the client C and backend B1,
  * node B hosts backend B2; the VIP balances over B1 and B2, a second VIP has no backend. DNAT and
  * its reverse with checksums that verify, round robin and stickiness, RSTs instead of blackholes,
- * timeouts on a fake clock, the TSO and partial-checksum path.
+ * timeouts on a fake clock, the TSO and partial-checksum path, and a direct flow on a NAT flow's
+ * tuple (a reused client port) ending that NAT flow.
  */
 class VipSwitchTest {
     static final int VTEP_A = Ipv4Address.parse("192.168.0.1");
@@ -347,6 +348,91 @@ class VipSwitchTest {
         assertThat(devB1.frames()).hasSize(2);
         assertThat(devB2.frames()).hasSize(1);
         assertThat(conntrack.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aDirectConnectionOnAClosedVipConnectionsTupleGetsItsRepliesUntranslated() {
+        fromClient(syn(48_000, VIP)); // B1
+        send(a, portB1, VipFrames.tcp(MAC_C, MAC_B1, IP_B1, IP_C, 80, 48_000, 5000, 1001, SYN | ACK, 0));
+        assertThat(VipFrames.srcIp(devC.last())).isEqualTo(VIP);
+        fromClient(clientSegment(48_000, 1001, 5001, FIN | ACK, 0)); // closing: the entry stays for 10 s
+
+        // The client's kernel reuses the port for a direct connection to the backend it was given.
+        ByteBuf direct = VipFrames.tcp(MAC_B1, MAC_C, IP_C, IP_B1, 48_000, 80, 9000, 0, SYN, 0);
+        byte[] sent = new byte[Frames.length(direct)];
+        direct.getBytes(Frames.OFFSET, sent);
+        fromClient(direct);
+        assertThat(devB1.last()).isEqualTo(sent); // untouched
+        assertThat(conntrack.size()).isZero();
+        assertThat(aCounters.natSuperseded.sum()).isEqualTo(1);
+
+        send(a, portB1, VipFrames.tcp(MAC_C, MAC_B1, IP_B1, IP_C, 80, 48_000, 7000, 9001, SYN | ACK, 0));
+        byte[] synAck = devC.last();
+        assertThat(VipFrames.srcIp(synAck)).isEqualTo(IP_B1);
+        assertThat(VipFrames.srcMac(synAck)).isEqualTo(MAC_B1);
+        assertThat(VipFrames.srcPort(synAck)).isEqualTo(80);
+        assertThat(VipFrames.l4ChecksumValid(synAck)).isTrue();
+
+        // The same from a TAP, the SYN's checksum left partial: the NAT flow goes all the same.
+        services(List.of(B1));
+        fromClient(syn(48_001, VIP));
+        ByteBuf tapSyn = fromTap(partial(VipFrames.tcp(MAC_B1, MAC_C, IP_C, IP_B1, 48_001, 80, 9000, 0, SYN, 0)),
+                VirtioNetHeader.GSO_NONE, 0);
+        tap(portC, tapSyn);
+        assertThat(VipFrames.dstIp(devB1.last())).isEqualTo(IP_B1);
+        assertThat(conntrack.size()).isZero();
+        assertThat(aCounters.natSuperseded.sum()).isEqualTo(2);
+        send(a, portB1, VipFrames.tcp(MAC_C, MAC_B1, IP_B1, IP_C, 80, 48_001, 7000, 9001, SYN | ACK, 0));
+        assertThat(VipFrames.srcIp(devC.last())).isEqualTo(IP_B1);
+    }
+
+    @Test
+    void aDirectUdpFlowOnAVipFlowsTupleGetsItsRepliesUntranslated() {
+        fromClient(VipFrames.udp(MAC_VIP, MAC_C, IP_C, VIP, 5400, 53, 10, true)); // B1
+        fromClient(VipFrames.udp(MAC_VIP, MAC_C, IP_C, VIP, 5401, 53, 10, true)); // B2, on node B
+        assertThat(VipFrames.dstIp(devB2.last())).isEqualTo(IP_B2);
+
+        // Straight to B2 from the same port: over VXLAN, and B2's answer comes back over VXLAN as it is.
+        fromClient(VipFrames.udp(MAC_B2, MAC_C, IP_C, IP_B2, 5401, 53, 20, true));
+        assertThat(devB2.frames()).hasSize(2);
+        assertThat(VipFrames.dstIp(devB2.last())).isEqualTo(IP_B2);
+        assertThat(VipFrames.ipLength(devB2.last())).isEqualTo(20 + 8 + 20);
+        assertThat(aCounters.natSuperseded.sum()).isEqualTo(1);
+        assertThat(conntrack.size()).isEqualTo(1); // B1's flow is another tuple
+        send(b, portB2, VipFrames.udp(MAC_C, MAC_B2, IP_B2, IP_C, 53, 5401, 30, true));
+        byte[] answer = devC.last();
+        assertThat(VipFrames.srcIp(answer)).isEqualTo(IP_B2);
+        assertThat(VipFrames.srcMac(answer)).isEqualTo(MAC_B2);
+        assertThat(VipFrames.l4ChecksumValid(answer)).isTrue();
+
+        // B1's flow is still translated.
+        send(a, portB1, VipFrames.udp(MAC_C, MAC_B1, IP_B1, IP_C, 53, 5400, 30, true));
+        assertThat(VipFrames.srcIp(devC.last())).isEqualTo(VIP);
+    }
+
+    @Test
+    void directFlowsOnOtherTuplesAndDirectSegmentsThatOpenNothingLeaveNatFlowsAlone() {
+        fromClient(syn(48_100, VIP)); // B1
+        fromClient(VipFrames.udp(MAC_VIP, MAC_C, IP_C, VIP, 5500, 53, 10, true)); // B2
+        fromClient(VipFrames.tcp(MAC_B1, MAC_C, IP_C, IP_B1, 48_101, 80, 1, 0, SYN, 0)); // another client port
+        fromClient(VipFrames.tcp(MAC_B1, MAC_C, IP_C, IP_B1, 48_100, 8080, 1, 0, SYN, 0)); // another service port
+        fromClient(VipFrames.tcp(MAC_B2, MAC_C, IP_C, IP_B2, 48_100, 80, 1, 0, SYN, 0)); // another backend
+        fromClient(VipFrames.tcp(MAC_B1, MAC_C, IP_C, IP_B1, 48_100, 80, 1, 1, ACK, 10)); // opens nothing
+        fromClient(VipFrames.tcp(MAC_B1, MAC_C, IP_C, IP_B1, 48_100, 80, 1, 1, SYN | ACK, 0)); // a server's answer
+        fromClient(VipFrames.udp(MAC_B1, MAC_C, IP_C, IP_B1, 5500, 53, 10, true)); // B2's flow, not B1's
+        fromClient(VipFrames.udp(MAC_B2, MAC_C, IP_C, IP_B2, 5500, 54, 10, true));
+        assertThat(conntrack.size()).isEqualTo(2);
+        assertThat(aCounters.natSuperseded.sum()).isZero();
+        assertThat(devB1.frames()).hasSize(6);
+        assertThat(devB2.frames()).hasSize(3);
+
+        send(a, portB1, VipFrames.tcp(MAC_C, MAC_B1, IP_B1, IP_C, 80, 48_100, 5000, 1001, SYN | ACK, 0));
+        assertThat(VipFrames.srcIp(devC.last())).isEqualTo(VIP);
+        send(a, portB1, VipFrames.tcp(MAC_C, MAC_B1, IP_B1, IP_C, 80, 48_101, 5000, 2, SYN | ACK, 0));
+        assertThat(VipFrames.srcIp(devC.last())).isEqualTo(IP_B1);
+        send(b, portB2, VipFrames.udp(MAC_C, MAC_B2, IP_B2, IP_C, 53, 5500, 30, true));
+        assertThat(VipFrames.srcIp(devC.last())).isEqualTo(VIP);
+        assertThat(aCounters.drops(DropReason.UNKNOWN_DESTINATION)).isZero();
     }
 
     @Test
