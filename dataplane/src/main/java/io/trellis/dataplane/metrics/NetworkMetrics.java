@@ -42,6 +42,10 @@ public final class NetworkMetrics implements MeterBinder {
         FunctionCounter.builder("trellis.overlay.arp.replies", counters.arpReplies, LongAdder::sum)
                 .tag("network", network).description("ARP requests answered by the switch's ARP proxy")
                 .register(registry);
+        FunctionCounter.builder("trellis.overlay.nat.superseded", counters.natSuperseded, LongAdder::sum)
+                .tag("network", network)
+                .description("VIP flows ended because the client reused their ports for a direct flow to the backend")
+                .register(registry);
     }
 
     private void traffic(MeterRegistry registry, String direction, LongAdder packets, LongAdder bytes) {
