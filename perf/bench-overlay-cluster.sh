@@ -194,12 +194,16 @@ done
 echo "   web: VIP $vip on benchnet, backend ${addr[web]}"
 
 # Each new connection takes a source port; the client task's namespace (made by this run) gets the
-# whole range and keeps no TIME_WAIT sockets. With them, whichever ab run came second in a round paid
-# the kernel's search for a free port through the first run's ~45,000 TIME_WAIT sockets (about 1,750
-# req/s against 4,800 for the first, VIP or direct alike), which measured the client, not the path.
+# whole range, and neither it nor the web task's keeps TIME_WAIT sockets. With them, whichever ab run
+# came second in a round reused ports whose 4-tuples the server still held in TIME_WAIT from the first
+# run (~45,000 connections): each such SYN costs a challenge ACK, an RST and a retry, and the second
+# run made about 1,750 req/s against 4,800 for the first, VIP or direct alike. That measured the two
+# kernels' TIME_WAIT handling, not the path.
 nsenter -t "${pid[cli]}" -n sysctl -qw net.ipv4.ip_local_port_range="1024 65535" net.ipv4.tcp_tw_reuse=1 \
   net.ipv4.tcp_max_tw_buckets=0 ||
   die "could not set the client task's port range (sysctl in its namespace)"
+nsenter -t "${pid[web]}" -n sysctl -qw net.ipv4.tcp_max_tw_buckets=0 ||
+  die "could not set the web task's TIME_WAIT limit (sysctl in its namespace)"
 
 # ---------------------------------------------------------------- the kernel reference
 echo "== kernel VXLAN kvx0 in $N1 ($U1) and $N2 ($U2): VNI $KVNI, UDP $KPORT, MTU $KMTU"
