@@ -11,10 +11,16 @@ import java.util.Map;
  * @param vni      the VXLAN network identifier
  * @param services the services attached, with their VIP (empty in endpoint mode dnsrr)
  * @param peers    the nodes that have a task on the network that has not ended
+ * @param rotatedAt encrypted networks: when each of its current keys was made (epoch ms), the send key
+ *                 first — two entries while a rotation is under way; the keys themselves never
  */
 public record NetworkView(String id, String name, String driver, String scope, String subnet, String gateway, int vni,
                           boolean encrypted, boolean attachable, boolean ingress, Map<String, String> labels,
-                          long created, List<ServiceEndpoint> services, List<Peer> peers) {
+                          long created, List<ServiceEndpoint> services, List<Peer> peers, List<Long> rotatedAt) {
+
+    public NetworkView {
+        rotatedAt = rotatedAt == null ? List.of() : List.copyOf(rotatedAt);
+    }
 
     /** A service on the network and its VIP there. */
     public record ServiceEndpoint(String name, String vip) {

@@ -70,6 +70,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "UDP port of encrypted overlays (ESP), the same on every node (default ${DEFAULT-VALUE}).")
     int espPort;
 
+    @Option(names = "--network-key-rotation", defaultValue = "12h", paramLabel = "DURATION",
+            description = "As leader, replace each encrypted network's key this often (at least 10s; default ${DEFAULT-VALUE}).")
+    String networkKeyRotation;
+
     @Override
     public Integer call() throws Exception {
         if (raftPort < 1 || raftPort > 65535) {
@@ -83,6 +87,10 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("invalid --stop-grace-period " + stopGraceSeconds + ": must be 0 or more");
         }
         Duration heartbeat = DurationText.parse("--heartbeat-period", heartbeatPeriod);
+        Duration keyRotation = DurationText.parse("--network-key-rotation", networkKeyRotation);
+        if (keyRotation.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw CliException.user("invalid --network-key-rotation " + networkKeyRotation + ": must be 10s or more");
+        }
         // Not a static field: Main builds this command for every call, and a CLI call must not start logging.
         Logger log = LoggerFactory.getLogger(AgentCommand.class);
         Path data = dataDir.toAbsolutePath();
@@ -102,7 +110,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
-                espPort);
+                espPort, keyRotation);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {

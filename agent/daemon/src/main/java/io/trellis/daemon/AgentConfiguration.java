@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param netnsDir      where task network namespaces are pinned
  * @param dataPathPort  UDP port of the VXLAN overlay (every node of a cluster must use the same)
  * @param espPort       UDP port of encrypted overlays' ESP (the same on every node)
+ * @param networkKeyRotation how often the leader replaces each encrypted network's key
  * @param stopGrace     SIGTERM to SIGKILL delay when stopping a task
  * @param heartbeatPeriod how often nodes heartbeat to the leader (when this node leads)
  */
@@ -29,7 +30,8 @@ public record AgentConfiguration(
         Duration stopGrace,
         Duration heartbeatPeriod,
         int dataPathPort,
-        int espPort) {
+        int espPort,
+        Duration networkKeyRotation) {
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
     public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";

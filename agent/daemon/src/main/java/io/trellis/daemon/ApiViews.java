@@ -10,6 +10,7 @@ import io.trellis.controlplane.orchestrator.NodeEligibility;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Network;
 import io.trellis.controlplane.store.NetworkAllocator;
+import io.trellis.controlplane.store.NetworkKey;
 import io.trellis.controlplane.store.NetworkSpec;
 import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.Service;
@@ -88,7 +89,8 @@ final class ApiViews {
                 .map(node -> new NetworkView.Peer(node.hostname(), node.address())).toList();
         NetworkSpec spec = n.spec();
         return new NetworkView(n.id(), n.name(), spec.driver(), "swarm", n.subnet(), n.gateway(), n.vni(),
-                spec.encrypted(), spec.attachable(), spec.ingress(), spec.labels(), n.createdAt(), services, peers);
+                spec.encrypted(), spec.attachable(), spec.ingress(), spec.labels(), n.createdAt(), services, peers,
+                n.keys().stream().map(NetworkKey::createdAt).toList());
     }
 
     /** A network's name, or its ID once it is gone (a task's history outlives the network). */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.trellis.controlplane.api.ClusterApi;
 import io.trellis.controlplane.api.NetworkApi;
 import io.trellis.controlplane.atrest.EncryptedLog;
+import io.trellis.controlplane.keys.NetworkKeyRotation;
 import io.trellis.controlplane.orchestrator.DownNodeReconciler;
 import io.trellis.controlplane.orchestrator.GlobalOrchestrator;
 import io.trellis.controlplane.orchestrator.ReplicatedOrchestrator;
@@ -104,10 +105,15 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** Starts the control loops; they act only while this replica is the leader. */
-    public void startLoops(Clock clock) {
+    /**
+     * Starts the control loops; they act only while this replica is the leader.
+     *
+     * @param keyRotation how often each encrypted network's key is replaced
+     */
+    public void startLoops(Clock clock, Duration keyRotation) {
         for (Reconciler r : List.of(new ReplicatedOrchestrator(), new TaskReaper(TaskReaper.HISTORY_LIMIT_DEFAULT),
-                new Scheduler(), new GlobalOrchestrator(), new DownNodeReconciler())) {
+                new Scheduler(), new GlobalOrchestrator(), new DownNodeReconciler(),
+                NetworkKeyRotation.every(keyRotation))) {
             loops.add(new ReconcileLoop(r, store, writer, raft::isLeader, clock, ReconcileLoop.TICK_DEFAULT).start());
         }
     }

@@ -76,7 +76,7 @@ final class ManagerRole implements AutoCloseable {
         startReplica(id, dataKey, false);
         awaitQuorum(resumed, closing);
         new SelfRegistration(cfg.hostname(), cfg.dataDir(), clock).declare(node, id, first);
-        node.startLoops(clock);
+        node.startLoops(clock, cfg.networkKeyRotation());
     }
 
     /**
@@ -87,7 +87,7 @@ final class ManagerRole implements AutoCloseable {
         startReplica(id, dataKey, true);
         SwarmJoin.becomeVoter(ClusterClient.member(credentials.keys(), credentials.tls()), id, via);
         node.awaitCaughtUp(CATCH_UP_TIMEOUT);
-        node.startLoops(clock);
+        node.startLoops(clock, cfg.networkKeyRotation());
     }
 
     private void startReplica(SwarmIdentity id, byte[] dataKey, boolean joining) throws IOException {

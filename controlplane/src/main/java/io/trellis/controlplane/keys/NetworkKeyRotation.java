@@ -30,6 +30,12 @@ public final class NetworkKeyRotation implements Reconciler {
         this.stepMillis = step.toMillis();
     }
 
+    /** Rotation every {@code interval}, with steps of 30 s, or a quarter of a shorter interval. */
+    public static NetworkKeyRotation every(Duration interval) {
+        Duration quarter = interval.dividedBy(4);
+        return new NetworkKeyRotation(interval, quarter.compareTo(STEP_DEFAULT) < 0 ? quarter : STEP_DEFAULT);
+    }
+
     @Override
     public String name() {
         return "network-key-rotation";
