@@ -91,7 +91,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
             }
         }
         for (NetworkChange c : a.networks()) {
-            NetworkState s = tables.merge(c);
+            NetworkState s = tables.merge(c, a.full());
             if (s == null) {
                 LOG.warn("change for unknown network {} ignored until the next full map", c.networkId());
                 continue;

@@ -28,11 +28,17 @@ final class NetworkTables {
     private final Map<String, NetworkState> networks = new HashMap<>();
 
     /**
-     * Merges one change. Returns the network's state, or null when the change names a network this
-     * node never got the definition of (it then waits for the next full map).
+     * Merges one change; with {@code whole} (a new session's answer) the change is the network's
+     * whole map and replaces what this node knew. Returns the network's state, or null when the
+     * change names a network this node never got the definition of (it then waits for the next
+     * full map).
      */
-    NetworkState merge(NetworkChange c) {
+    NetworkState merge(NetworkChange c, boolean whole) {
         NetworkState s = networks.get(c.networkId());
+        if (s != null && whole) {
+            s.endpoints.clear();
+            s.services.clear();
+        }
         if (s == null) {
             if (c.network() == null) {
                 return null;
