@@ -154,7 +154,8 @@ public final class Conntrack {
 
     /**
      * Adds the flow ({@code key} with its VIP and backend) in {@code state}, replacing an entry of
-     * the same client side. Returns false, adding nothing, when the flow's stripe is full of live
+     * the same client side, and one with the same reply side (the client's port to another VIP on
+     * the same backend), so each reply maps back to one flow. Returns false, adding nothing, when the flow's stripe is full of live
      * entries.
      */
     public boolean insert(FlowKey key, int state, long now) {
@@ -171,6 +172,13 @@ public final class Conntrack {
             int old = slab.find(client, tag, FORWARD, key.vip);
             if (old >= 0) {
                 slab.delete(old);
+            }
+            // The same client port to another VIP that chose the same backend: the replies could not
+            // tell the two apart, so the newer flow takes the reply side over, as the client's kernel
+            // has just reused that port.
+            int clash = slab.find(client, tag, REVERSE, key.backend);
+            if (clash >= 0) {
+                slab.delete(clash);
             }
             if (slab.freeCount == 0 && now - slab.lastReclaim >= reclaimInterval) {
                 // Full: free what expired, at most once per sweep interval so a flood of new flows

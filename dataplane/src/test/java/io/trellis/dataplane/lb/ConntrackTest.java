@@ -43,6 +43,24 @@ class ConntrackTest {
     }
 
     @Test
+    void aFlowFromTheSamePortToAnotherVipOnTheSameBackendTakesTheReplySideOver() {
+        Conntrack t = table(ConntrackSettings.DEFAULT.withCapacity(64, 2));
+        int otherVip = VIP + 1;
+        assertThat(t.insert(forward(IpProtocol.TCP_NUMBER, 1234).backend(BACKEND), Conntrack.TCP_CLOSING, t.now())).isTrue();
+        assertThat(t.insert(new FlowKey().set(VNI, IpProtocol.TCP_NUMBER, CLIENT, 1234, 80).vip(otherVip).backend(BACKEND),
+                Conntrack.TCP_HALF_OPEN, t.now())).isTrue();
+
+        FlowKey r = reverse(IpProtocol.TCP_NUMBER, 1234, BACKEND);
+        assertThat(t.findReverse(r, t.now())).isTrue();
+        assertThat(r.vip()).isEqualTo(otherVip);
+        assertThat(t.findForward(forward(IpProtocol.TCP_NUMBER, 1234), t.now())).isFalse();
+        assertThat(t.size()).isEqualTo(1);
+        // Another backend behind the other VIP: no clash, both flows stay.
+        assertThat(t.insert(forward(IpProtocol.TCP_NUMBER, 1234).backend(BACKEND + 1), Conntrack.TCP_HALF_OPEN, t.now())).isTrue();
+        assertThat(t.size()).isEqualTo(2);
+    }
+
+    @Test
     void findsAFlowFromBothSidesUntilRemoved() {
         Conntrack t = table(ConntrackSettings.DEFAULT.withCapacity(64, 2));
         assertThat(t.insert(forward(IpProtocol.TCP_NUMBER, 1234).backend(BACKEND), Conntrack.TCP_HALF_OPEN, t.now())).isTrue();
