@@ -1,7 +1,6 @@
 package io.trellis.ingress.proxy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,9 +76,5 @@ final class TcpServer implements AutoCloseable {
         for (Socket socket : accepted) {
             socket.close();
         }
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }
