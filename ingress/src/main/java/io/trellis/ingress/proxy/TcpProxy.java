@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A published TCP port: accepts on every address it is bound to and relays each client to a backend from the
@@ -130,6 +131,12 @@ public final class TcpProxy implements AutoCloseable {
         }
         for (ChannelFuture future : closing) {
             future.awaitUninterruptibly(2_000);
+        }
+        // A channel's close future completes before its inactive event runs on the loop, and that
+        // event is what forgets the connection and counts it closed: wait for it too, bounded.
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
         }
     }
 }
