@@ -278,11 +278,14 @@ class OverlayLabTest {
         }
 
         static Capture start(String namespace, String filter) throws Exception {
-            Process p = new ProcessBuilder("ip", "netns", "exec", namespace, "tcpdump", "-i", "any", "-n", "-l", filter)
+            Process p = new ProcessBuilder("ip", "netns", "exec", namespace, "tcpdump", "-i", "any", "-n", "-l",
+                    "--immediate-mode", filter)
                     .redirectErrorStream(true).start();
             java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8));
             // tcpdump says "listening on" once the filter is attached: only then does the test send.
+            // Immediate mode: without it packets wait in the capture ring for up to a second, and a
+            // capture stopped right after the traffic would count none (nor any that leaked in clear).
             String line;
             while ((line = r.readLine()) != null && !line.contains("listening on")) {
                 assertThat(p.isAlive()).as("tcpdump: " + line).isTrue();
