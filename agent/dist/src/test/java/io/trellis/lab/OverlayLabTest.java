@@ -110,6 +110,14 @@ class OverlayLabTest {
         awaitBackends("web", 6);
         System.out.printf("OverlayLabTest: 3 -> 6 replicas in every node's VIP table %d ms after the scale command%n",
                 (System.nanoTime() - scaled) / 1_000_000);
+        // And back: the tasks told to stop leave every table before they have even exited.
+        long shrunk = System.nanoTime();
+        post(node1(), "/services/scale", Map.of("web", 3));
+        awaitBackends("web", 3);
+        System.out.printf("OverlayLabTest: 6 -> 3 replicas in every node's VIP table %d ms after the scale command%n",
+                (System.nanoTime() - shrunk) / 1_000_000);
+        post(node1(), "/services/scale", Map.of("web", 6));
+        awaitBackends("web", 6);
 
         // A killed backend leaves the tables and gets no new connection.
         TaskView victim = running("web").get(0);
@@ -195,7 +203,9 @@ class OverlayLabTest {
     }
 
     private static void awaitBackends(String service, int count) {
-        await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
+        // Polled every 20 ms: the times printed are read from these waits.
+        await().atMost(20, TimeUnit.SECONDS).pollDelay(java.time.Duration.ZERO)
+                .pollInterval(java.time.Duration.ofMillis(20)).untilAsserted(() -> {
             for (LabState.LabNode n : nodes) {
                 assertThat(backends(n.name(), service)).as("backends of " + service + " on " + n.name()).hasSize(count);
             }
