@@ -82,6 +82,8 @@ class OverlayLabTest {
             assertThat(running("uecho")).hasSize(2);
         });
         awaitBackends("web", 3);
+        TaskView first = onNode(running("client"), "node1");
+        awaitAnswering(first, "web");
 
         // By name through the VIP, from every node, answered by more than one task.
         for (TaskView c : running("client")) {
@@ -96,7 +98,8 @@ class OverlayLabTest {
         assertThat(fetch(client1, "http://" + remoteWeb.address() + ":80/", 1)).singleElement()
                 .asString().startsWith(remoteWeb.task());
         // UDP through the VIP and the embedded DNS.
-        assertThat(udpEcho(client1, "uecho", 7)).isEqualTo("ping");
+        await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(() ->
+                assertThat(udpEcho(client1, "uecho", 7)).isEqualTo("ping"));
 
         // Two overlays do not see each other: neither the name nor the address.
         TaskView iso = running("iso").get(0);
@@ -124,6 +127,7 @@ class OverlayLabTest {
         new ProcessBuilder("kill", "-9", Long.toString(victim.pid())).inheritIO().start().waitFor();
         await().atMost(10, TimeUnit.SECONDS).until(() -> running("web").stream().noneMatch(t -> t.id().equals(victim.id())));
         awaitTablesMatch("web");
+        awaitAnswering(client1, "web");
         assertThat(fetch(client1, "http://web:80/", 12)).hasSize(12)
                 .noneMatch(answer -> answer.contains(victim.id().substring(0, 12)));
 
@@ -200,6 +204,18 @@ class OverlayLabTest {
                 assertThat(b).hasSize(runningNames.size());
             }
         });
+    }
+
+    /**
+     * Until every backend of {@code service} answers at its own address: a task is a backend once it
+     * runs, and a workload's JVM listens a moment later (health checks, which would wait for that,
+     * are not there yet).
+     */
+    private static void awaitAnswering(TaskView client, String service) throws IOException {
+        for (VipView.Backend b : backends(client.node(), service)) {
+            await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(() ->
+                    assertThat(fetch(client, "http://" + b.address() + ":80/", 1)).hasSize(1));
+        }
     }
 
     private static void awaitBackends(String service, int count) {

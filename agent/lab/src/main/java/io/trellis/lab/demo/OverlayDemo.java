@@ -51,6 +51,7 @@ final class OverlayDemo {
         run.accept(new String[] {"service", "create", "--name", "client", "--mode", "global", "--network", "appnet",
             "trellis/echo", "trellis", "workload", "echo", "--port", "7"});
         List<TaskView> clients = awaitRunning("client", 3);
+        awaitServing(clients.get(0), awaitRunning("whoami", 3));
         Set<String> answeredBy = new HashSet<>();
         for (TaskView c : clients) {
             out.printf("  from %s on %s: trellis workload fetch http://whoami/ --count 3%n", c.name(), c.node());
@@ -71,6 +72,7 @@ final class OverlayDemo {
         run.accept(new String[] {"service", "create", "--name", "vault", "--mode", "global", "--network", "vaultnet",
             "trellis/http", "trellis", "workload", "http", "--port", "80"});
         List<TaskView> vaults = awaitRunning("vault", 3);
+        awaitServing(vaults.get(0), vaults);
         Set<String> vaultAnswers = new HashSet<>();
         TaskView asker = vaults.get(0);
         out.printf("  from %s on %s: trellis workload fetch http://vault/ --count 6%n", asker.name(), asker.node());
@@ -101,6 +103,23 @@ final class OverlayDemo {
             return running.size() == count;
         });
         return seen.get(seen.size() - 1);
+    }
+
+    /**
+     * Until each task answers HTTP at its own address, asked from {@code asker}: a task is a backend
+     * once it runs, and the workload listens a moment later (there are no health checks yet).
+     */
+    private void awaitServing(TaskView asker, List<TaskView> tasks) {
+        for (TaskView t : tasks) {
+            String url = "http://" + t.networks().get(0).address() + "/";
+            cluster.await(CONVERGE, t.name() + " did not answer at " + url, () -> {
+                try {
+                    return fetch(asker, url, 1).size() == 1;
+                } catch (CliException notYet) {
+                    return false;
+                }
+            });
+        }
     }
 
     private void awaitGone(List<String> services) {
