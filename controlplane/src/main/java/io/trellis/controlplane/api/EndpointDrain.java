@@ -4,7 +4,6 @@ import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.ClusterStore;
 import io.trellis.controlplane.store.CommitListener;
 import io.trellis.controlplane.store.NetworkAllocator;
-import io.trellis.controlplane.store.Task;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -56,12 +55,7 @@ final class EndpointDrain {
     static Map<String, Long> holding(ClusterSnapshot view, Collection<String> networkIds) {
         Map<String, Long> holding = new LinkedHashMap<>();
         for (String id : networkIds) {
-            long n = 0;
-            for (Task t : view.tasks().values()) {
-                if (NetworkAllocator.holdsAddress(t) && t.address(id) != null) {
-                    n++;
-                }
-            }
+            long n = NetworkAllocator.endpointCount(view.tasks().values(), id);
             if (n > 0) {
                 holding.put(id, n);
             }

@@ -5,9 +5,9 @@ import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.ClusterStore;
 import io.trellis.controlplane.store.Ids;
 import io.trellis.controlplane.store.Network;
+import io.trellis.controlplane.store.NetworkAllocator;
 import io.trellis.controlplane.store.NetworkKey;
 import io.trellis.controlplane.store.NetworkSpec;
-import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.StoreWriter;
@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * {@code network create/ls/inspect/rm}: validation with Docker's messages, then one batch per
@@ -150,11 +149,9 @@ public final class NetworkApi {
         Map<String, Network> chosen = new LinkedHashMap<>();
         for (String ref : refs) {
             Network n = network(ref);
-            String users = view.services().values().stream().filter(s -> s.spec().networkIds().contains(n.id()))
-                    .map(Service::name).sorted().collect(Collectors.joining(", "));
+            String users = NetworkAllocator.usersOf(view.services().values(), n.id());
             if (!users.isEmpty()) {
-                throw new ApiException(ApiException.Kind.CONFLICT, "network " + n.name() + " is in use by service "
-                        + users);
+                throw new ApiException(ApiException.Kind.CONFLICT, NetworkAllocator.inUse(n, users));
             }
             chosen.put(n.id(), n);
         }

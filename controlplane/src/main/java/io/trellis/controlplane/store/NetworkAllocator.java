@@ -3,12 +3,12 @@ package io.trellis.controlplane.store;
 import io.trellis.controlplane.allocator.AddressSet;
 import io.trellis.controlplane.allocator.Ipv4Subnet;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 
 /**
  * Overlay address management as pure functions of the replicated state: subnets from the address
@@ -185,18 +185,31 @@ public final class NetworkAllocator {
 
     /** {@code network rm}: refused while a service uses the network, naming them, or a task still holds an address. */
     static void checkUnused(Transaction tx, Network n) {
-        String users = tx.services().values().stream()
-                .filter(s -> s.spec().networkIds().contains(n.id()))
-                .map(Service::name).sorted().collect(Collectors.joining(", "));
+        String users = usersOf(tx.services().values(), n.id());
         if (!users.isEmpty()) {
-            throw new StoreException("network " + n.name() + " is in use by service " + users);
+            throw new StoreException(inUse(n, users));
         }
-        long endpoints = tx.tasks().values().stream()
-                .filter(t -> holdsAddress(t) && t.address(n.id()) != null).count();
+        long endpoints = endpointCount(tx.tasks().values(), n.id());
         if (endpoints > 0) {
             throw new StoreException("network " + n.name() + " has active endpoints (" + endpoints
                     + " tasks still stopping)");
         }
+    }
+
+    /** The names of the services attached to {@code networkId}, sorted and comma-separated; empty when none. */
+    public static String usersOf(Collection<Service> services, String networkId) {
+        return services.stream().filter(s -> s.spec().networkIds().contains(networkId))
+                .map(Service::name).sorted().collect(Collectors.joining(", "));
+    }
+
+    /** Why {@code network rm} refuses a network that services {@code users} are attached to. */
+    public static String inUse(Network n, String users) {
+        return "network " + n.name() + " is in use by service " + users;
+    }
+
+    /** Tasks that still hold an address on {@code networkId} (they have not ended). */
+    public static long endpointCount(Collection<Task> tasks, String networkId) {
+        return tasks.stream().filter(t -> holdsAddress(t) && t.address(networkId) != null).count();
     }
 
     private static Network requireNetwork(Transaction tx, String networkId) {
