@@ -11,13 +11,23 @@ import java.util.List;
  * @param maxReplicasPerNode {@code null} or 0: no limit
  * @param networks           {@code --network}: {@code NAME} or {@code name=NAME,alias=A} ({@link NetworkOption})
  * @param endpointMode       "vip" (default: one virtual IP per network) or "dnsrr"
+ * @param publish            {@code --publish}: {@code [P:]T[/PROTO]} or {@code published=P,target=T,...}
+ * @param lbAlgorithm        {@code --lb-algorithm}: rr (default), least-conn or maglev
  */
 public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
                                    String mode, List<String> constraints, Integer maxReplicasPerNode,
-                                   List<String> networks, String endpointMode) {
+                                   List<String> networks, String endpointMode, List<String> publish,
+                                   String lbAlgorithm) {
+
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode, null,
+                null);
+    }
 
     /** A replicated service without placement rules. */
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas) {
-        this(name, image, command, env, replicas, null, null, null, null, null);
+        this(name, image, command, env, replicas, null, null, null, null, null, null, null);
     }
 }

@@ -5,13 +5,31 @@ import java.util.List;
 /**
  * Body of {@code POST /services/{ref}/update} ({@code service update}).
  *
- * @param networkAdd {@code NAME} or {@code name=NAME,alias=A,...} ({@link NetworkOption})
- * @param networkRm  network names or IDs, removed before the additions
+ * @param networkAdd  {@code NAME} or {@code name=NAME,alias=A,...} ({@link NetworkOption})
+ * @param networkRm   network names or IDs, removed before the additions
+ * @param publishAdd  {@code --publish-add}, as {@code --publish}
+ * @param publishRm   {@code --publish-rm}: a target port {@code T[/PROTO]} or {@code P:T[/PROTO]}
+ * @param lbAlgorithm {@code --lb-algorithm}, or null to keep it
  */
-public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm) {
+public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
+                                   List<String> publishRm, String lbAlgorithm) {
 
     public ServiceUpdateRequest {
         networkAdd = networkAdd == null ? List.of() : List.copyOf(networkAdd);
         networkRm = networkRm == null ? List.of() : List.copyOf(networkRm);
+        publishAdd = publishAdd == null ? List.of() : List.copyOf(publishAdd);
+        publishRm = publishRm == null ? List.of() : List.copyOf(publishRm);
+    }
+
+    public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm) {
+        this(networkAdd, networkRm, null, null, null);
+    }
+
+    public boolean changesNetworks() {
+        return !networkAdd.isEmpty() || !networkRm.isEmpty();
+    }
+
+    public boolean changesPorts() {
+        return !publishAdd.isEmpty() || !publishRm.isEmpty() || lbAlgorithm != null;
     }
 }

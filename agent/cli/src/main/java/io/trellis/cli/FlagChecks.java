@@ -54,9 +54,12 @@ final class FlagChecks {
         }
     }
 
-    static void serviceUpdate(List<String> networkAdd, List<String> networkRm) {
-        if (networkAdd.isEmpty() && networkRm.isEmpty()) {
-            throw CliException.user("nothing to update: give --network-add or --network-rm");
+    static void serviceUpdate(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
+                              List<String> publishRm, String lbAlgorithm) {
+        if (networkAdd.isEmpty() && networkRm.isEmpty() && publishAdd.isEmpty() && publishRm.isEmpty()
+                && lbAlgorithm == null) {
+            throw CliException.user("nothing to update: give --network-add, --network-rm, --publish-add,"
+                    + " --publish-rm or --lb-algorithm");
         }
         networkOptions("--network-add", networkAdd);
     }

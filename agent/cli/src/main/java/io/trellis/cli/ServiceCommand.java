@@ -53,6 +53,14 @@ public final class ServiceCommand {
         @Option(names = "--endpoint-mode", paramLabel = "vip|dnsrr",
                 description = "vip (default): one virtual IP per network; dnsrr: DNS answers with the task addresses.")
         String endpointMode;
+        @Option(names = {"-p", "--publish"}, paramLabel = "[P:]T[/PROTO]|published=P,target=T,...",
+                description = "Publish a port on every node (mode=ingress, default) or only where a task runs"
+                        + " (mode=host); long form fields: published, target, protocol=tcp|udp, mode=ingress|host,"
+                        + " proxy-protocol=v1|v2. Repeat for several.")
+        List<String> publish = new ArrayList<>();
+        @Option(names = "--lb-algorithm", paramLabel = "rr|least-conn|maglev",
+                description = "How published ports pick a task (default rr).")
+        String lbAlgorithm;
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
         @Parameters(index = "0", paramLabel = "IMAGE") String image;
@@ -64,7 +72,7 @@ public final class ServiceCommand {
             FlagChecks.serviceNetworks(networks, endpointMode);
             ServiceView s = agent().post("/services",
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
-                            networks, endpointMode),
+                            networks, endpointMode, publish, lbAlgorithm),
                     ServiceView.class);
             out().println(s.id());
             out().flush();
@@ -219,20 +227,30 @@ public final class ServiceCommand {
      * Changes a service's networks in one commit; the orchestrator replaces its tasks, and the
      * command waits until the replacements run unless {@code --detach}.
      */
-    @Command(name = "update", description = "Update a service's networks.")
+    @Command(name = "update", description = "Update a service's networks and published ports.")
     static final class Update extends ClientCommand {
         @Option(names = "--network-add", paramLabel = "NAME|name=NAME,alias=A", description = "Attach to a network.")
         List<String> networkAdd = new ArrayList<>();
         @Option(names = "--network-rm", paramLabel = "NETWORK", description = "Detach from a network.")
         List<String> networkRm = new ArrayList<>();
+        @Option(names = "--publish-add", paramLabel = "[P:]T[/PROTO]|published=P,target=T,...",
+                description = "Publish a port, as --publish of service create.")
+        List<String> publishAdd = new ArrayList<>();
+        @Option(names = "--publish-rm", paramLabel = "T[/PROTO]|P:T[/PROTO]",
+                description = "Stop publishing a port, given by its target port.")
+        List<String> publishRm = new ArrayList<>();
+        @Option(names = "--lb-algorithm", paramLabel = "rr|least-conn|maglev",
+                description = "How published ports pick a task.")
+        String lbAlgorithm;
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for convergence.")
         boolean detach;
         @Parameters(index = "0", paramLabel = "SERVICE") String service;
 
         @Override
         public Integer call() {
-            FlagChecks.serviceUpdate(networkAdd, networkRm);
-            ServiceView s = agent().post(path(service) + "/update", new ServiceUpdateRequest(networkAdd, networkRm),
+            FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm);
+            ServiceView s = agent().post(path(service) + "/update",
+                    new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm),
                     ServiceView.class);
             out().println(service);
             out().flush();

@@ -14,10 +14,12 @@ import io.trellis.api.ServiceCreateRequest;
 import io.trellis.api.ServiceUpdateRequest;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
+import io.trellis.controlplane.api.PublishOption;
 import io.trellis.controlplane.api.ServiceSpecValidator;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Network;
 import io.trellis.controlplane.store.NetworkAttachmentSpec;
+import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
 import io.trellis.daemon.network.NetworkAgent;
@@ -105,8 +107,18 @@ public final class AdminEndpoints {
         }));
         r.post("/services/{ref}/update", req -> guard(() -> {
             ServiceUpdateRequest u = body(req, ServiceUpdateRequest.class);
-            Service s = daemon.manager().api().updateNetworks(req.pathParam("ref"),
-                    NetworkRequests.byName(u.networkAdd()), u.networkRm());
+            List<PortConfig> publishAdd = publishOptions("--publish-add", u.publishAdd());
+            if (!u.changesNetworks() && !u.changesPorts()) {
+                throw ApiException.invalid("nothing to update: give --network-add, --network-rm, --publish-add,"
+                        + " --publish-rm or --lb-algorithm");
+            }
+            Service s = daemon.manager().api().service(req.pathParam("ref"));
+            if (u.changesNetworks()) {
+                s = daemon.manager().api().updateNetworks(s.id(), NetworkRequests.byName(u.networkAdd()), u.networkRm());
+            }
+            if (u.changesPorts()) {
+                s = daemon.manager().api().updatePorts(s.id(), publishAdd, u.publishRm(), u.lbAlgorithm());
+            }
             return json(ApiViews.service(s, daemon.manager().store().view()));
         }));
         r.get("/services/{ref}/tasks", req -> guard(() -> tasks(req.pathParam("ref"))));
@@ -206,9 +218,14 @@ public final class AdminEndpoints {
         List<NetworkAttachmentSpec> networks = NetworkRequests.attachments(daemon.manager().store().view(),
                 r.networks());
         ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
-                r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode);
+                r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode,
+                publishOptions("--publish", r.publish()), r.lbAlgorithm());
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
+    }
+
+    private static List<PortConfig> publishOptions(String flag, List<String> values) {
+        return values == null ? List.of() : values.stream().map(v -> PublishOption.parse(flag, v)).toList();
     }
 
     private AdminResponse tasks(String ref) {

@@ -13,6 +13,7 @@ import io.trellis.controlplane.store.NetworkAllocator;
 import io.trellis.controlplane.store.NetworkKey;
 import io.trellis.controlplane.store.NetworkSpec;
 import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** Store records turned into the admin API's views: the one place where the API's shape meets the store's. */
 final class ApiViews {
@@ -63,7 +65,8 @@ final class ApiViews {
         List<String> networks = s.spec().networkIds().stream().map(id -> networkName(id, view)).toList();
         List<NetworkAddress> vips = s.virtualIps().stream()
                 .map(v -> new NetworkAddress(networkName(v.networkId(), view), v.address())).toList();
-        return new ServiceView(s.id(), s.name(), lower(s.spec().mode()), running, desired, s.spec().image(), "",
+        String ports = s.spec().ports().stream().map(PortConfig::display).collect(Collectors.joining(", "));
+        return new ServiceView(s.id(), s.name(), lower(s.spec().mode()), running, desired, s.spec().image(), ports,
                 s.spec().maxReplicasPerNode(), s.version(), s.createdAt(), s.updatedAt(),
                 Json.MAPPER.valueToTree(s.spec()), networks, vips);
     }

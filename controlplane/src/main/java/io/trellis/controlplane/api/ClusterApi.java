@@ -6,6 +6,7 @@ import io.trellis.controlplane.store.Ids;
 import io.trellis.controlplane.store.Network;
 import io.trellis.controlplane.store.NetworkAttachmentSpec;
 import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
 import io.trellis.controlplane.store.StoreBatch;
@@ -38,11 +39,12 @@ public final class ClusterApi {
         return store.view();
     }
 
-    public Service createService(ServiceSpec spec) {
-        ServiceSpecValidator.validate(spec);
-        if (view().serviceByName(spec.name()).isPresent()) {
-            throw new ApiException(ApiException.Kind.CONFLICT, "service " + spec.name() + " already exists");
+    public Service createService(ServiceSpec requested) {
+        ServiceSpecValidator.validate(requested);
+        if (view().serviceByName(requested.name()).isPresent()) {
+            throw new ApiException(ApiException.Kind.CONFLICT, "service " + requested.name() + " already exists");
         }
+        ServiceSpec spec = PortPublishing.prepare(view(), requested, null);
         NetworkCapacity.check(view(), spec, null);
         long now = clock.millis();
         Service s = new Service(Ids.newId(), spec, 1, now, now);
@@ -168,8 +170,12 @@ public final class ClusterApi {
         ClusterSnapshot view = view();
         List<NetworkAttachmentSpec> next = new ArrayList<>(s.spec().networks());
         for (String r : rm) {
-            String id = view.findNetwork(r).map(Network::id)
-                    .orElseThrow(() -> ApiException.notFound("network " + r + " not found"));
+            Network n = view.findNetwork(r).orElseThrow(() -> ApiException.notFound("network " + r + " not found"));
+            if (n.spec().ingress()) {
+                throw ApiException.invalid("the ingress network " + n.name() + " follows the published ports:"
+                        + " use --publish-rm");
+            }
+            String id = n.id();
             if (!next.removeIf(a -> a.target().equals(id))) {
                 throw ApiException.invalid("service " + s.name() + " is not attached to network " + r);
             }
@@ -184,8 +190,33 @@ public final class ClusterApi {
         if (add.isEmpty() && rm.isEmpty()) {
             throw ApiException.invalid("nothing to update: give --network-add or --network-rm");
         }
-        ServiceSpec spec = s.spec().withNetworks(next);
+        ServiceSpec spec = PortPublishing.prepare(view, s.spec().withNetworks(next), s);
         NetworkCapacity.check(view, spec, s);
+        commit(StoreBatch.of(new StoreOp.UpdateService(s.id(), s.version(), spec, clock.millis())));
+        return view().services().get(s.id());
+    }
+
+    /**
+     * {@code service update --publish-add/--publish-rm/--lb-algorithm}: removals first, then additions, in one
+     * commit; a change of the ports attaches or detaches the ingress network, which replaces the tasks.
+     */
+    public Service updatePorts(String ref, List<PortConfig> add, List<String> rm, String lbAlgorithm) {
+        if (add.isEmpty() && rm.isEmpty() && lbAlgorithm == null) {
+            throw ApiException.invalid("nothing to update: give --publish-add, --publish-rm or --lb-algorithm");
+        }
+        Service s = service(ref);
+        List<PortConfig> ports = s.spec().ports();
+        for (String r : rm) {
+            ports = PortPublishing.remove(ports, r, s.name());
+        }
+        List<PortConfig> next = new ArrayList<>(ports);
+        next.addAll(add);
+        ServiceSpec spec = s.spec().withPorts(next);
+        if (lbAlgorithm != null) {
+            spec = spec.withLbAlgorithm(lbAlgorithm);
+        }
+        spec = PortPublishing.prepare(view(), spec, s);
+        NetworkCapacity.check(view(), spec, s);
         commit(StoreBatch.of(new StoreOp.UpdateService(s.id(), s.version(), spec, clock.millis())));
         return view().services().get(s.id());
     }

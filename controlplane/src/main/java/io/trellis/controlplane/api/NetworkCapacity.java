@@ -30,7 +30,8 @@ final class NetworkCapacity {
                             && t.desiredState().compareTo(TaskState.RUNNING) <= 0)
                     .count();
             long needed = Math.max(0, tasks - holding) + (needsVip ? 1 : 0);
-            long free = NetworkAllocator.used(n, view.services().values(), view.tasks().values()).free();
+            long free = NetworkAllocator.used(n, view.services().values(), view.tasks().values(),
+                    view.nodes().values()).free();
             if (needed > free) {
                 throw ApiException.invalid("network " + n.name() + " (" + n.subnet() + ") has " + free
                         + " free addresses; service " + spec.name() + " needs " + needed + " ("

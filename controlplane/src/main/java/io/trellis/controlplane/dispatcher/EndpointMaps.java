@@ -5,6 +5,7 @@ import io.trellis.controlplane.protocol.ClusterMessages.NetworkInfo;
 import io.trellis.controlplane.protocol.ClusterMessages.ServiceEntry;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Network;
+import io.trellis.controlplane.store.NetworkAllocator;
 import io.trellis.controlplane.store.NetworkAttachment;
 import io.trellis.controlplane.store.NetworkAttachmentSpec;
 import io.trellis.controlplane.store.NetworkKey;
@@ -14,6 +15,7 @@ import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -74,9 +76,11 @@ public final class EndpointMaps {
             for (NetworkAttachmentSpec a : s.spec().networks()) {
                 services.computeIfAbsent(a.target(), k -> new HashMap<>()).put(s.id(), new ServiceEntry(s.id(),
                         s.name(), a.aliases(), s.virtualIp(a.target()),
-                        s.spec().endpointMode().name().toLowerCase(java.util.Locale.ROOT)));
+                        s.spec().endpointMode().name().toLowerCase(Locale.ROOT), s.spec().ports(),
+                        s.spec().lbAlgorithm()));
             }
         }
+        addIngressSandboxes(view, endpoints, byNode);
         Map<String, NetworkMap> maps = new HashMap<>();
         for (String networkId : endpoints.keySet()) {
             Network n = view.networks().get(networkId);
@@ -86,6 +90,34 @@ public final class EndpointMaps {
                     Map.copyOf(services.getOrDefault(networkId, Map.of()))));
         }
         return new EndpointMaps(view.index(), maps, byNode);
+    }
+
+    /**
+     * While a service publishes a port in ingress mode, every node listens on it and relays to tasks on other
+     * nodes from its own address on the ingress network (its ingress sandbox): every node is then on the
+     * ingress network, and each node's sandbox is an endpoint there, never a backend.
+     */
+    private static void addIngressSandboxes(ClusterSnapshot view, Map<String, Map<String, Endpoint>> endpoints,
+                                            Map<String, Set<String>> byNode) {
+        Network ingress = NetworkAllocator.ingress(view.networks().values());
+        if (ingress == null || view.services().values().stream().noneMatch(s -> s.spec().publishesIngress())) {
+            return;
+        }
+        Map<String, Endpoint> map = endpoints.computeIfAbsent(ingress.id(), k -> new HashMap<>());
+        for (Node node : view.nodes().values()) {
+            if (node.address() == null || node.ingressAddress() == null) {
+                continue;
+            }
+            String id = sandboxEndpointId(node.id());
+            map.put(id, new Endpoint(id, "ingress-sbox", null, node.ingressAddress(), node.id(), node.address(),
+                    node.hostname(), false));
+            byNode.computeIfAbsent(node.id(), k -> new HashSet<>()).add(ingress.id());
+        }
+    }
+
+    /** The endpoint ID of a node's ingress sandbox: no task ID can look like it. */
+    public static String sandboxEndpointId(String nodeId) {
+        return "ingress-sbox-" + nodeId;
     }
 
     /** The maps of the networks {@code nodeId} is on. */

@@ -1,5 +1,7 @@
 package io.trellis.controlplane.protocol;
 
+import io.trellis.controlplane.store.PortConfig;
+import io.trellis.controlplane.store.ServiceSpec;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskStatus;
 import java.util.List;
@@ -101,11 +103,21 @@ public final class ClusterMessages {
     /**
      * A service attached to a network: the names it answers to there and its VIP.
      *
-     * @param vip null in endpoint mode dnsrr
+     * @param vip         null in endpoint mode dnsrr
+     * @param ports       the service's published ports (sent on every network; the agent reads them on ingress
+     *                    and, for host mode, wherever the service's local tasks are)
+     * @param lbAlgorithm how the published ports pick a task
      */
-    public record ServiceEntry(String serviceId, String name, List<String> aliases, String vip, String endpointMode) {
+    public record ServiceEntry(String serviceId, String name, List<String> aliases, String vip, String endpointMode,
+                               List<PortConfig> ports, String lbAlgorithm) {
         public ServiceEntry {
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            ports = ports == null ? List.of() : List.copyOf(ports);
+            lbAlgorithm = lbAlgorithm == null ? ServiceSpec.DEFAULT_LB_ALGORITHM : lbAlgorithm;
+        }
+
+        public ServiceEntry(String serviceId, String name, List<String> aliases, String vip, String endpointMode) {
+            this(serviceId, name, aliases, vip, endpointMode, List.of(), null);
         }
     }
 

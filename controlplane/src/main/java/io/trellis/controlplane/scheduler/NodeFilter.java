@@ -2,8 +2,11 @@ package io.trellis.controlplane.scheduler;
 
 import io.trellis.controlplane.constraint.Constraint;
 import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Service;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One test a node must pass to take a task of a service (swarmkit {@code scheduler.Filter}), and the
@@ -25,9 +28,15 @@ interface NodeFilter {
         } catch (IllegalArgumentException e) {
             constraints = new Unplaceable(e.getMessage()); // refused by the API; never stall the loop on it
         }
-        return max > 0
-                ? List.of(new Ready(), new Active(), constraints, new MaxReplicas(service.id(), max, placements))
-                : List.of(new Ready(), new Active(), constraints);
+        List<NodeFilter> filters = new ArrayList<>(List.of(new Ready(), new Active(), constraints));
+        if (max > 0) {
+            filters.add(new MaxReplicas(service.id(), max, placements));
+        }
+        List<PortConfig> hostPorts = service.spec().hostPorts();
+        if (!hostPorts.isEmpty()) {
+            filters.add(new HostPorts(hostPorts, placements));
+        }
+        return filters;
     }
 
     private static String nodes(int n) {
@@ -74,6 +83,19 @@ interface NodeFilter {
 
         public String explain(int n) {
             return "max replicas per node limit exceed"; // swarmkit's wording, kept for familiarity
+        }
+    }
+
+    /** {@code --publish mode=host}: one listener per port and node, so one task holding it per node. */
+    record HostPorts(List<PortConfig> ports, Placements placements) implements NodeFilter {
+        public boolean accepts(Node node) {
+            return placements.hostPortTaken(node.id(), ports) == null;
+        }
+
+        public String explain(int n) {
+            PortConfig p = ports.get(0);
+            return "host-mode port " + (ports.size() == 1 ? p.published() + "/" + p.protocol().name().toLowerCase(Locale.ROOT)
+                    : "s") + " already in use on " + nodes(n);
         }
     }
 

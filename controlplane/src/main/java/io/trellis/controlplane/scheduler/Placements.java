@@ -1,17 +1,28 @@
 package io.trellis.controlplane.scheduler;
 
 import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.PortConfig;
+import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Live task counts per node and per service on a node, updated as a round places tasks. */
+/**
+ * Live task counts per node and per service on a node, and the host-mode ports their tasks hold, updated
+ * as a round places tasks.
+ */
 final class Placements {
     private final Map<String, Integer> total = new HashMap<>();
     private final Map<String, Integer> perService = new HashMap<>();
+    private final Map<String, Set<String>> hostPorts = new HashMap<>();
+    private final ClusterSnapshot state;
 
     Placements(ClusterSnapshot state) {
+        this.state = state;
         for (Task t : state.tasks().values()) {
             if (t.nodeId() != null && t.desiredState().compareTo(TaskState.RUNNING) <= 0
                     && !t.status().state().isTerminal()) {
@@ -23,6 +34,27 @@ final class Placements {
     void add(String serviceId, String nodeId) {
         total.merge(nodeId, 1, Integer::sum);
         perService.merge(serviceId + "/" + nodeId, 1, Integer::sum);
+        Service s = state.services().get(serviceId);
+        if (s != null) {
+            for (PortConfig p : s.spec().hostPorts()) {
+                hostPorts.computeIfAbsent(nodeId, n -> new HashSet<>()).add(key(p));
+            }
+        }
+    }
+
+    /** The first of {@code ports} a live task on the node already holds, or null. */
+    PortConfig hostPortTaken(String nodeId, List<PortConfig> ports) {
+        Set<String> held = hostPorts.getOrDefault(nodeId, Set.of());
+        for (PortConfig p : ports) {
+            if (held.contains(key(p))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static String key(PortConfig p) {
+        return p.published() + "/" + p.protocol();
     }
 
     int ofService(String serviceId, String nodeId) {

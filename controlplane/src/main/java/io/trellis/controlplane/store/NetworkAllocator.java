@@ -62,12 +62,20 @@ public final class NetworkAllocator {
     }
 
     /**
-     * The addresses of {@code network} in use: its gateway, every service's VIP on it and the
-     * address of every task on it that has not ended.
+     * The addresses of {@code network} in use: its gateway, every service's VIP on it, the address of
+     * every task on it that has not ended and, on the ingress network, every node's own address.
      */
-    public static AddressSet used(Network network, Collection<Service> services, Collection<Task> tasks) {
+    public static AddressSet used(Network network, Collection<Service> services, Collection<Task> tasks,
+                                  Collection<Node> nodes) {
         AddressSet used = new AddressSet(Ipv4Subnet.parse(network.subnet()));
         used.add(Ipv4Subnet.parseAddress(network.gateway()));
+        if (network.spec().ingress()) {
+            for (Node n : nodes) {
+                if (n.ingressAddress() != null) {
+                    used.add(Ipv4Subnet.parseAddress(n.ingressAddress()));
+                }
+            }
+        }
         for (Service s : services) {
             String vip = s.virtualIp(network.id());
             if (vip != null) {
@@ -143,7 +151,7 @@ public final class NetworkAllocator {
         List<VirtualIp> vips = new ArrayList<>();
         for (String networkId : s.spec().networkIds()) {
             Network n = requireNetwork(tx, networkId);
-            if (n.spec().ingress()) {
+            if (n.spec().ingress() && !s.spec().publishes()) {
                 throw new StoreException("the ingress network " + n.name() + " is only for published ports:"
                         + " services cannot attach to it with --network");
             }
@@ -155,7 +163,7 @@ public final class NetworkAllocator {
                 vips.add(new VirtualIp(networkId, kept));
                 continue;
             }
-            AddressSet used = used(n, tx.services().values(), tx.tasks().values());
+            AddressSet used = used(n, tx.services().values(), tx.tasks().values(), tx.nodes().values());
             int address = used.take().orElseThrow(() -> new StoreException("no free address on network " + n.name()
                     + " (" + n.subnet() + ") for the VIP of service " + s.name()));
             vips.add(new VirtualIp(networkId, Ipv4Subnet.format(address)));
@@ -172,7 +180,7 @@ public final class NetworkAllocator {
         List<NetworkAttachment> attachments = new ArrayList<>();
         for (String networkId : s.spec().networkIds()) {
             Network n = requireNetwork(tx, networkId);
-            AddressSet used = used(n, tx.services().values(), tx.tasks().values());
+            AddressSet used = used(n, tx.services().values(), tx.tasks().values(), tx.nodes().values());
             var address = used.take();
             if (address.isEmpty()) {
                 return task.withStatus(TaskStatus.of(TaskState.REJECTED, task.createdAt(), "rejected")
@@ -181,6 +189,44 @@ public final class NetworkAllocator {
             attachments.add(new NetworkAttachment(networkId, Ipv4Subnet.format(address.getAsInt())));
         }
         return task.withNetworks(attachments);
+    }
+
+    /**
+     * A node being stored keeps the ingress address it has; a node without one gets the lowest free
+     * address of the ingress network, if there is an ingress network with room (else it stays without,
+     * and cannot relay published ports to other nodes' tasks).
+     */
+    static Node withIngressAddress(Transaction tx, Node node) {
+        Node stored = tx.nodes().get(node.id());
+        if (stored != null && stored.ingressAddress() != null) {
+            return node.withIngressAddress(stored.ingressAddress());
+        }
+        if (node.ingressAddress() != null) {
+            return node;
+        }
+        Network ingress = ingress(tx.networks().values());
+        if (ingress == null) {
+            return node;
+        }
+        var address = used(ingress, tx.services().values(), tx.tasks().values(), tx.nodes().values()).take();
+        return address.isPresent() ? node.withIngressAddress(Ipv4Subnet.format(address.getAsInt())) : node;
+    }
+
+    /** When the ingress network is created, every node already stored gets its address on it. */
+    static void addressNodes(Transaction tx) {
+        for (Node n : List.copyOf(tx.nodes().values())) {
+            tx.nodes().put(n.id(), withIngressAddress(tx, n));
+        }
+    }
+
+    /** The cluster's ingress network, or null. */
+    public static Network ingress(Collection<Network> networks) {
+        for (Network n : networks) {
+            if (n.spec().ingress()) {
+                return n;
+            }
+        }
+        return null;
     }
 
     /** {@code network rm}: refused while a service uses the network, naming them, or a task still holds an address. */

@@ -9,6 +9,9 @@ import java.util.Map;
  * @param engineVersion the Trellis version the node runs (Docker's ENGINE VERSION column)
  * @param managerAddr   for a manager, where its cluster API listens ({@code ip:port}, Swarm's
  *                      {@code ManagerStatus.Addr}); null for a worker
+ * @param ingressAddress the node's own address on the ingress network, where its routing-mesh connections to
+ *                      tasks on other nodes come from (Swarm's ingress sandbox); given when the node is stored
+ *                      and kept for its life, null while there is no ingress network or it is full
  */
 public record Node(
         String id,
@@ -21,7 +24,8 @@ public record Node(
         Map<String, String> labels,
         long createdAt,
         long updatedAt,
-        String managerAddr) {
+        String managerAddr,
+        String ingressAddress) {
 
     public enum Role { MANAGER, WORKER }
 
@@ -33,12 +37,25 @@ public record Node(
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    public Node(String id, String hostname, Role role, Availability availability, Status status, String address,
+                String engineVersion, Map<String, String> labels, long createdAt, long updatedAt, String managerAddr) {
+        this(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
+                managerAddr, null);
+    }
+
     public Node withStatus(Status s, long now) {
-        return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now, managerAddr);
+        return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now, managerAddr,
+                ingressAddress);
     }
 
     /** {@code node update}: what the user controls (role aside). */
     public Node withAvailabilityAndLabels(Availability a, Map<String, String> l, long now) {
-        return new Node(id, hostname, role, a, status, address, engineVersion, l, createdAt, now, managerAddr);
+        return new Node(id, hostname, role, a, status, address, engineVersion, l, createdAt, now, managerAddr,
+                ingressAddress);
+    }
+
+    public Node withIngressAddress(String a) {
+        return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
+                managerAddr, a);
     }
 }

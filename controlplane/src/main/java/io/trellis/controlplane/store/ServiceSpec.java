@@ -16,10 +16,18 @@ import java.util.List;
  * @param networks           overlay networks the tasks attach to, in order: the first gives the default route
  * @param endpointMode       {@code vip}: one virtual IP per network, balanced by every node's switch;
  *                           {@code dnsrr}: DNS answers with the task addresses
+ * @param ports              published ports; a service that publishes is also attached to the ingress
+ *                           network (the API adds it last to {@code networks} and takes it away with the last
+ *                           port)
+ * @param lbAlgorithm        how published ports pick a task: {@code rr}, {@code least-conn} or {@code maglev}
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                           Mode mode, List<String> constraints, int maxReplicasPerNode,
-                          List<NetworkAttachmentSpec> networks, EndpointMode endpointMode) {
+                          List<NetworkAttachmentSpec> networks, EndpointMode endpointMode,
+                          List<PortConfig> ports, String lbAlgorithm) {
+
+    /** The balancing algorithm when none is asked for. */
+    public static final String DEFAULT_LB_ALGORITHM = "rr";
 
     /** Swarm's service modes (jobs are not supported). */
     public enum Mode { REPLICATED, GLOBAL }
@@ -34,6 +42,15 @@ public record ServiceSpec(String name, String image, List<String> command, List<
         constraints = constraints == null ? List.of() : List.copyOf(constraints);
         networks = networks == null ? List.of() : List.copyOf(networks);
         endpointMode = endpointMode == null ? EndpointMode.VIP : endpointMode;
+        ports = ports == null ? List.of() : List.copyOf(ports);
+        lbAlgorithm = lbAlgorithm == null ? DEFAULT_LB_ALGORITHM : lbAlgorithm;
+    }
+
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                       Mode mode, List<String> constraints, int maxReplicasPerNode,
+                       List<NetworkAttachmentSpec> networks, EndpointMode endpointMode) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                List.of(), DEFAULT_LB_ALGORITHM);
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -52,12 +69,41 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode);
+                endpointMode, ports, lbAlgorithm);
     }
 
     public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
-                endpointMode);
+                endpointMode, ports, lbAlgorithm);
+    }
+
+    public ServiceSpec withPorts(List<PortConfig> next) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, next, lbAlgorithm);
+    }
+
+    public ServiceSpec withLbAlgorithm(String algorithm) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, algorithm);
+    }
+
+    /**
+     * Whether the service publishes a port, which puts its tasks on the ingress network: ingress-mode ports
+     * reach them from other nodes through it, and its map tells every node running one of them about the
+     * host-mode ports.
+     */
+    public boolean publishes() {
+        return !ports.isEmpty();
+    }
+
+    /** Whether some port is published in ingress mode: every node then listens and is on the ingress network. */
+    public boolean publishesIngress() {
+        return ports.stream().anyMatch(PortConfig::ingress);
+    }
+
+    /** The ports published in host mode: a node can run one task using each. */
+    public List<PortConfig> hostPorts() {
+        return ports.stream().filter(p -> !p.ingress()).toList();
     }
 
     /** The IDs of {@link #networks}, in order. */

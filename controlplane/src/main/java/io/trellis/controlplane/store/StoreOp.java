@@ -68,7 +68,7 @@ public sealed interface StoreOp {
 
     record PutNode(Node node) implements StoreOp {
         public void applyTo(Transaction tx) {
-            tx.nodes().put(node.id(), node);
+            tx.nodes().put(node.id(), NetworkAllocator.withIngressAddress(tx, node));
         }
     }
 
@@ -112,6 +112,7 @@ public sealed interface StoreOp {
                 throw new StoreException("service " + service.name() + " already exists");
             }
             Service s = service.withVirtualIps(List.of());
+            PublishedPorts.check(tx, s);
             tx.services().put(s.id(), s.withVirtualIps(NetworkAllocator.virtualIps(tx, s)));
         }
     }
@@ -128,6 +129,7 @@ public sealed interface StoreOp {
                         + s.version() + ", expected " + expectedVersion + "); retry");
             }
             Service next = s.withSpec(spec, now);
+            PublishedPorts.check(tx, next);
             tx.services().put(serviceId, next.withVirtualIps(NetworkAllocator.virtualIps(tx, next)));
         }
     }
@@ -242,6 +244,9 @@ public sealed interface StoreOp {
     record CreateNetwork(String id, NetworkSpec spec, List<NetworkKey> keys, long now) implements StoreOp {
         public void applyTo(Transaction tx) {
             tx.networks().put(id, NetworkAllocator.allocate(tx, id, spec, keys, now));
+            if (spec.ingress()) {
+                NetworkAllocator.addressNodes(tx);
+            }
         }
     }
 
