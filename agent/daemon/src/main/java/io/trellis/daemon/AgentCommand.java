@@ -74,6 +74,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "As leader, replace each encrypted network's key this often (at least 10s; default ${DEFAULT-VALUE}).")
     String networkKeyRotation;
 
+    @Option(names = "--ingress-idle-timeout", defaultValue = "2h", paramLabel = "DURATION",
+            description = "Reset a published port's TCP connection after it was idle this long (at least 1s; default ${DEFAULT-VALUE}).")
+    String ingressIdleTimeout;
+
     @Override
     public Integer call() throws Exception {
         if (raftPort < 1 || raftPort > 65535) {
@@ -90,6 +94,10 @@ public final class AgentCommand implements Callable<Integer> {
         Duration keyRotation = DurationText.parse("--network-key-rotation", networkKeyRotation);
         if (keyRotation.compareTo(Duration.ofSeconds(10)) < 0) {
             throw CliException.user("invalid --network-key-rotation " + networkKeyRotation + ": must be 10s or more");
+        }
+        Duration ingressIdle = DurationText.parse("--ingress-idle-timeout", ingressIdleTimeout);
+        if (ingressIdle.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw CliException.user("invalid --ingress-idle-timeout " + ingressIdleTimeout + ": must be 1s or more");
         }
         // Not a static field: Main builds this command for every call, and a CLI call must not start logging.
         Logger log = LoggerFactory.getLogger(AgentCommand.class);
@@ -110,7 +118,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
-                espPort, keyRotation);
+                espPort, keyRotation, ingressIdle);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param networkKeyRotation how often the leader replaces each encrypted network's key
  * @param stopGrace     SIGTERM to SIGKILL delay when stopping a task
  * @param heartbeatPeriod how often nodes heartbeat to the leader (when this node leads)
+ * @param ingressIdleTimeout how long a published port keeps an idle TCP connection before resetting it
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -31,7 +32,8 @@ public record AgentConfiguration(
         Duration heartbeatPeriod,
         int dataPathPort,
         int espPort,
-        Duration networkKeyRotation) {
+        Duration networkKeyRotation,
+        Duration ingressIdleTimeout) {
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
     public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";

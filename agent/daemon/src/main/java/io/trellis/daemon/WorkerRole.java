@@ -2,11 +2,14 @@ package io.trellis.daemon;
 
 import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.daemon.cluster.ClusterClient;
+import io.trellis.daemon.ingress.IngressAgent;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.runtime.ProcessRuntime;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
 import io.trellis.daemon.worker.Worker;
+import io.trellis.ingress.proxy.TcpProxyOptions;
+import io.trellis.ingress.proxy.UdpProxyOptions;
 import io.trellis.process.SelfLauncher;
 import io.trellis.process.TaskDirectory;
 import java.net.InetAddress;
@@ -25,6 +28,7 @@ final class WorkerRole implements AutoCloseable {
     private StatusReporter reporter;
     private Worker worker;
     private NetworkAgent network;
+    private IngressAgent ingress;
 
     private WorkerRole() {
     }
@@ -47,6 +51,9 @@ final class WorkerRole implements AutoCloseable {
             w.network = new NetworkAgent(id.nodeId(), InetAddress.getByName(id.advertiseAddr()), cfg.dataPathPort(),
                     cfg.espPort());
             w.network.addListener(networkChanged);
+            w.ingress = new IngressAgent(id.nodeId(), cfg.netnsDir(),
+                    TcpProxyOptions.defaults().withIdleTimeout(cfg.ingressIdleTimeout()), UdpProxyOptions.defaults());
+            w.network.addListener(w.ingress);
             w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
                     cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).start();
             w.reporter = new StatusReporter(w.session).start();
@@ -73,6 +80,11 @@ final class WorkerRole implements AutoCloseable {
         return network;
     }
 
+    /** This node's published ports. */
+    IngressAgent ingress() {
+        return ingress;
+    }
+
     int runningCount() {
         return worker == null ? 0 : worker.runningCount();
     }
@@ -87,6 +99,9 @@ final class WorkerRole implements AutoCloseable {
         }
         if (session != null) {
             session.close();
+        }
+        if (ingress != null) {
+            ingress.close();
         }
         if (network != null) {
             network.close();

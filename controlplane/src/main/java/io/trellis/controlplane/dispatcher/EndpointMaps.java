@@ -85,7 +85,7 @@ public final class EndpointMaps {
         for (String networkId : endpoints.keySet()) {
             Network n = view.networks().get(networkId);
             NetworkInfo info = new NetworkInfo(n.id(), n.name(), n.vni(), n.subnet(), n.gateway(), n.spec().encrypted(),
-                    n.keys().stream().map(NetworkKey::secret).toList());
+                    n.keys().stream().map(NetworkKey::secret).toList(), n.spec().ingress());
             maps.put(networkId, new NetworkMap(info, Map.copyOf(endpoints.get(networkId)),
                     Map.copyOf(services.getOrDefault(networkId, Map.of()))));
         }

@@ -78,9 +78,14 @@ public final class ClusterMessages {
      * @param keys encrypted networks: base64 secrets, the send key first
      */
     public record NetworkInfo(String id, String name, int vni, String subnet, String gateway, boolean encrypted,
-                              List<String> keys) {
+                              List<String> keys, boolean ingress) {
         public NetworkInfo {
             keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+
+        public NetworkInfo(String id, String name, int vni, String subnet, String gateway, boolean encrypted,
+                           List<String> keys) {
+            this(id, name, vni, subnet, gateway, encrypted, keys, false);
         }
 
         @Override

@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
  * same length never collide; different seeds give independent-looking hashes (unlike CRCs, whose
  * outputs for two seeds differ by a constant).
  */
-final class Hashes {
+public final class Hashes {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private Hashes() {
     }
 
-    static long mix64(long z) {
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

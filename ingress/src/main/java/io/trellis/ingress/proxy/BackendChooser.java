@@ -10,4 +10,12 @@ public interface BackendChooser {
      * try); null when there is none. Called on an event loop: it must not block.
      */
     InetSocketAddress choose(InetSocketAddress client, InetSocketAddress excluded);
+
+    /** A TCP connection to {@code backend} was established (least-connections counts these). */
+    default void opened(InetSocketAddress backend) {
+    }
+
+    /** A TCP connection to {@code backend} that {@link #opened} ended. */
+    default void closed(InetSocketAddress backend) {
+    }
 }

@@ -71,7 +71,7 @@ final class TcpConnection {
             return;
         }
         Side side = new Side(false);
-        Bootstrap bootstrap = proxy.backendBootstrap(client.eventLoop());
+        Bootstrap bootstrap = proxy.backendBootstrap(client.eventLoop(), target);
         if (proxy.options().proxyProtocol() == ProxyProtocol.NONE) {
             bootstrap.handler(side);
         } else {
@@ -104,6 +104,7 @@ final class TcpConnection {
         }
         backendAddress = target;
         proxy.register(target, this);
+        proxy.chooser().opened(target);
         HAProxyMessage header = proxy.options().proxyProtocol().header(client.remoteAddress(), client.localAddress());
         if (header != null) {
             backend.writeAndFlush(header, backend.voidPromise());
@@ -262,6 +263,9 @@ final class TcpConnection {
         releaseEarly();
         counters.active.decrement();
         proxy.forget(this, backendAddress);
+        if (backendAddress != null) {
+            proxy.chooser().closed(backendAddress);
+        }
         if (backend != null) {
             // Also abandons a connect in progress.
             backend.close();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -24,16 +25,20 @@ public final class TcpProxy implements AutoCloseable {
     private final TcpProxyOptions options;
     private final TcpProxyCounters counters = new TcpProxyCounters();
     private final Bootstrap backendTemplate;
+    private final ReflectiveChannelFactory<? extends SocketChannel> backendChannels;
+    private final BackendSockets sockets;
     private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<InetSocketAddress, Set<TcpConnection>> byBackend = new ConcurrentHashMap<>();
     private final Channel server;
 
-    private TcpProxy(ProxyEventLoops loops, InetSocketAddress listen, BackendChooser chooser, TcpProxyOptions options) {
+    private TcpProxy(ProxyEventLoops loops, InetSocketAddress listen, BackendChooser chooser, TcpProxyOptions options,
+                     BackendSockets sockets) {
         this.chooser = chooser;
         this.options = options;
+        this.sockets = sockets;
+        this.backendChannels = new ReflectiveChannelFactory<>(loops.socketChannel());
         this.backendTemplate = new Bootstrap()
                 .group(loops.group())
-                .channel(loops.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -64,7 +69,13 @@ public final class TcpProxy implements AutoCloseable {
     /** Listens on {@code listen} (port 0 picks one; see {@link #localAddress()}). */
     public static TcpProxy bind(ProxyEventLoops loops, InetSocketAddress listen, BackendChooser chooser,
             TcpProxyOptions options) {
-        return new TcpProxy(loops, listen, chooser, options);
+        return new TcpProxy(loops, listen, chooser, options, BackendSockets.HERE);
+    }
+
+    /** As {@link #bind(ProxyEventLoops, InetSocketAddress, BackendChooser, TcpProxyOptions)}, backend sockets made by {@code sockets}. */
+    public static TcpProxy bind(ProxyEventLoops loops, InetSocketAddress listen, BackendChooser chooser,
+            TcpProxyOptions options, BackendSockets sockets) {
+        return new TcpProxy(loops, listen, chooser, options, sockets);
     }
 
     public InetSocketAddress localAddress() {
@@ -98,8 +109,10 @@ public final class TcpProxy implements AutoCloseable {
         return chooser;
     }
 
-    Bootstrap backendBootstrap(EventLoop loop) {
-        return backendTemplate.clone(loop);
+    /** A bootstrap on {@code loop} whose channel is made where a socket to {@code backend} must live. */
+    Bootstrap backendBootstrap(EventLoop loop, InetSocketAddress backend) {
+        return backendTemplate.clone(loop)
+                .channelFactory(() -> sockets.create(backend, backendChannels::newChannel));
     }
 
     void register(InetSocketAddress backend, TcpConnection connection) {

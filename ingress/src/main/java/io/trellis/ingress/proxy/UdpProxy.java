@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -33,18 +35,22 @@ public final class UdpProxy implements AutoCloseable {
     private final UdpProxyOptions options;
     private final UdpProxyCounters counters = new UdpProxyCounters();
     private final Bootstrap flowTemplate;
+    private final ReflectiveChannelFactory<? extends DatagramChannel> flowChannels;
+    private final BackendSockets sockets;
     /** Touched only on the listener's event loop. */
     private final Map<InetSocketAddress, UdpFlow> flows = new HashMap<>();
     private final Channel listener;
     private final ScheduledFuture<?> sweeper;
 
-    private UdpProxy(ProxyEventLoops loops, InetSocketAddress listen, BackendChooser chooser, UdpProxyOptions options) {
+    private UdpProxy(ProxyEventLoops loops, InetSocketAddress listen, BackendChooser chooser, UdpProxyOptions options,
+                     BackendSockets sockets) {
         this.chooser = chooser;
         this.options = options;
+        this.sockets = sockets;
+        this.flowChannels = new ReflectiveChannelFactory<>(loops.datagramChannel());
         FixedRecvByteBufAllocator wholeDatagrams = new FixedRecvByteBufAllocator(MAX_DATAGRAM);
         this.flowTemplate = new Bootstrap()
                 .group(loops.group())
-                .channel(loops.datagramChannel())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, wholeDatagrams);
         ChannelFuture bound = new Bootstrap()
                 .group(loops.group())
@@ -65,7 +71,13 @@ public final class UdpProxy implements AutoCloseable {
     /** Listens on {@code listen} (port 0 picks one; see {@link #localAddress()}). */
     public static UdpProxy bind(ProxyEventLoops loops, InetSocketAddress listen, BackendChooser chooser,
             UdpProxyOptions options) {
-        return new UdpProxy(loops, listen, chooser, options);
+        return new UdpProxy(loops, listen, chooser, options, BackendSockets.HERE);
+    }
+
+    /** As {@link #bind(ProxyEventLoops, InetSocketAddress, BackendChooser, UdpProxyOptions)}, flow sockets made by {@code sockets}. */
+    public static UdpProxy bind(ProxyEventLoops loops, InetSocketAddress listen, BackendChooser chooser,
+            UdpProxyOptions options, BackendSockets sockets) {
+        return new UdpProxy(loops, listen, chooser, options, sockets);
     }
 
     public InetSocketAddress localAddress() {
@@ -140,7 +152,8 @@ public final class UdpProxy implements AutoCloseable {
         flows.put(client, flow);
         counters.flowsCreated.increment();
         counters.activeFlows.increment();
-        ChannelFuture registered = flowTemplate.clone(listener.eventLoop()).handler(flow.handler()).register();
+        ChannelFuture registered = flowTemplate.clone(listener.eventLoop()).handler(flow.handler())
+                .channelFactory(() -> sockets.create(backend, flowChannels::newChannel)).register();
         flow.start(registered.channel());
         return flow;
     }

@@ -51,6 +51,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkAgent.class);
     public static final int VXLAN_PORT_DEFAULT = 4789;
     public static final int ESP_PORT_DEFAULT = 4500;
+    private static final String SANDBOX = "ingress-sbox";
 
     private final String nodeId;
     private final InetAddress advertise;
@@ -254,6 +255,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
                 dns.detach(taskId);
             }
             reindexNames();
+            listeners.forEach(l -> l.accept(this));
         }
     }
 
@@ -261,6 +263,51 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     @Override
     public synchronized boolean attached(String taskId) {
         return local.containsKey(taskId);
+    }
+
+    /**
+     * What the routing mesh needs of this node's maps: the ingress network (null when the node is not on
+     * it), this node's own address there, the services and endpoints on it, and the namespaces of this
+     * node's tasks on it by task ID.
+     */
+    public synchronized IngressView ingressView() {
+        for (NetworkState s : tables.all()) {
+            if (!s.info.ingress()) {
+                continue;
+            }
+            String own = null;
+            for (Endpoint e : s.endpoints.values()) {
+                if (nodeId.equals(e.nodeId()) && e.serviceId() == null) {
+                    own = e.address();
+                }
+            }
+            Map<String, Path> namespaces = new java.util.HashMap<>();
+            for (LocalTask t : local.values()) {
+                if (t.networkIds().contains(s.info.id())) {
+                    namespaces.put(t.taskId(), t.netns());
+                }
+            }
+            return new IngressView(s.info.id(), own, List.copyOf(s.services.values()),
+                    List.copyOf(s.endpoints.values()), namespaces);
+        }
+        return IngressView.NONE;
+    }
+
+    /**
+     * Gives the node's ingress sandbox its interface on the ingress network ({@code eth0}, the node's
+     * ingress address): the routing mesh's connections to tasks on other nodes leave from there.
+     */
+    public synchronized void attachSandbox(String networkId, String address, Path netns) throws IOException {
+        detachSandbox(networkId);
+        int ip = Ipv4Subnet.parseAddress(address);
+        dataplane().attach(networkId, endpointId(networkId, SANDBOX), netns, OverlayDataplane.ENDPOINT_IFNAME_PREFIX + 0,
+                ip, EndpointAddress.macOf(ip));
+    }
+
+    public synchronized void detachSandbox(String networkId) {
+        if (dataplane != null) {
+            dataplane.detach(endpointId(networkId, SANDBOX));
+        }
     }
 
     /** The data plane, once the first network arrived; null before. */

@@ -1,0 +1,181 @@
+package io.trellis.daemon.ingress;
+
+import io.trellis.controlplane.protocol.ClusterMessages.Endpoint;
+import io.trellis.daemon.network.IngressView;
+import io.trellis.daemon.network.NetworkAgent;
+import io.trellis.ingress.mesh.PortPlan;
+import io.trellis.ingress.mesh.RoutingMesh;
+import io.trellis.ingress.proxy.ProxyEventLoops;
+import io.trellis.ingress.proxy.TcpProxyOptions;
+import io.trellis.ingress.proxy.UdpProxyOptions;
+import io.trellis.ipvs.netns.NamespaceHop;
+import io.trellis.ipvs.netns.NetworkNamespace;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing mesh on this node, driven by the overlay's maps: after each change {@link NetworkAgent}
+ * programmed, it recomputes the published ports ({@link IngressPlans}), keeps the ingress sandbox (a network
+ * namespace with this node's interface on the ingress network) while a port is published in ingress mode,
+ * and reconciles the listeners. Nothing runs, and no thread or namespace exists, while nothing is published.
+ */
+public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngressAgent.class);
+    static final String SANDBOX_NAME = "ingress-sbox";
+
+    private final String nodeId;
+    private final Path sandboxPath;
+    private final TcpProxyOptions tcpOptions;
+    private final UdpProxyOptions udpOptions;
+    private final NamespacedSockets sockets = new NamespacedSockets();
+    private final Map<String, TaskHop> taskHops = new HashMap<>();
+    private ProxyEventLoops loops;
+    private RoutingMesh mesh;
+    private NamespaceHop sandboxHop;
+    private String sandboxKey;
+    private NetworkAgent network;
+
+    private record TaskHop(InetAddress address, Path netns, NamespaceHop hop) {
+    }
+
+    public IngressAgent(String nodeId, Path netnsDir, TcpProxyOptions tcpOptions, UdpProxyOptions udpOptions) {
+        this.nodeId = nodeId;
+        // Lab nodes share one namespace directory: the node ID keeps their sandboxes apart.
+        this.sandboxPath = netnsDir.resolve(SANDBOX_NAME + "-" + nodeId);
+        this.tcpOptions = tcpOptions;
+        this.udpOptions = udpOptions;
+    }
+
+    @Override
+    public synchronized void accept(NetworkAgent agent) {
+        this.network = agent;
+        IngressView view = agent.ingressView();
+        try {
+            sandbox(agent, view);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ingress sandbox: {}", e.getMessage());
+        }
+        taskHops(view);
+        List<PortPlan> plans = IngressPlans.of(nodeId, view);
+        if (plans.isEmpty() && mesh == null) {
+            return;
+        }
+        mesh().apply(plans, IngressPlans.endpointAddresses(view));
+        if (plans.isEmpty()) {
+            stopMesh();
+        }
+    }
+
+    /** The listeners now serving, or an empty mesh's view before anything was published. */
+    public synchronized RoutingMesh meshIfStarted() {
+        return mesh;
+    }
+
+    private RoutingMesh mesh() {
+        if (mesh == null) {
+            loops = ProxyEventLoops.create();
+            mesh = new RoutingMesh(loops, sockets, tcpOptions, udpOptions);
+            LOG.info("routing mesh started on {} ({} event loops)", loops.transport(),
+                    Runtime.getRuntime().availableProcessors());
+        }
+        return mesh;
+    }
+
+    private void stopMesh() {
+        mesh.close();
+        mesh = null;
+        loops.close();
+        loops = null;
+    }
+
+    private void sandbox(NetworkAgent agent, IngressView view) throws IOException {
+        String key = IngressPlans.needsSandbox(view) ? view.networkId() + " " + view.ownAddress() : null;
+        if (key == null ? sandboxKey == null : key.equals(sandboxKey)) {
+            return;
+        }
+        removeSandbox(agent);
+        if (key == null) {
+            return;
+        }
+        NetworkNamespace.delete(sandboxPath); // a previous agent's, if it crashed
+        Files.createDirectories(sandboxPath.getParent());
+        NetworkNamespace.create(sandboxPath);
+        sandboxKey = key;
+        agent.attachSandbox(view.networkId(), view.ownAddress(), sandboxPath);
+        sandboxHop = NamespaceHop.open(sandboxPath);
+        sockets.sandbox(sandboxHop);
+        LOG.info("ingress sandbox up: {} on the ingress network", view.ownAddress());
+    }
+
+    private void removeSandbox(NetworkAgent agent) throws IOException {
+        if (sandboxKey == null) {
+            return;
+        }
+        sockets.sandbox(null);
+        if (sandboxHop != null) {
+            sandboxHop.close();
+            sandboxHop = null;
+        }
+        agent.detachSandbox(sandboxKey.substring(0, sandboxKey.indexOf(' ')));
+        NetworkNamespace.delete(sandboxPath);
+        sandboxKey = null;
+        LOG.info("ingress sandbox removed: no port is published in ingress mode");
+    }
+
+    /** One namespace hop per local task on the ingress network, so its connections never cross the overlay. */
+    private void taskHops(IngressView view) {
+        Map<String, InetAddress> addresses = new HashMap<>();
+        for (Endpoint e : view.endpoints()) {
+            if (nodeId.equals(e.nodeId()) && view.localNetns().containsKey(e.taskId())) {
+                addresses.put(e.taskId(), IngressPlans.address(e.address()));
+            }
+        }
+        for (var it = taskHops.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (!e.getValue().netns().equals(view.localNetns().get(e.getKey()))
+                    || !e.getValue().address().equals(addresses.get(e.getKey()))) {
+                e.getValue().hop().close();
+                it.remove();
+            }
+        }
+        for (var e : addresses.entrySet()) {
+            if (taskHops.containsKey(e.getKey())) {
+                continue;
+            }
+            Path netns = view.localNetns().get(e.getKey());
+            try {
+                taskHops.put(e.getKey(), new TaskHop(e.getValue(), netns, NamespaceHop.open(netns)));
+            } catch (IOException ex) {
+                LOG.warn("task {}: its namespace {} cannot be opened: {}", e.getKey(), netns, ex.getMessage());
+            }
+        }
+        Map<InetAddress, NamespaceHop> byAddress = new HashMap<>();
+        taskHops.values().forEach(t -> byAddress.put(t.address(), t.hop()));
+        sockets.localTasks(byAddress);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (mesh != null) {
+            stopMesh();
+        }
+        sockets.localTasks(Map.of());
+        taskHops.values().forEach(t -> t.hop().close());
+        taskHops.clear();
+        if (network != null) {
+            try {
+                removeSandbox(network);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("removing the ingress sandbox: {}", e.getMessage());
+            }
+        }
+    }
+}
