@@ -10,9 +10,10 @@ import java.util.List;
  * @param publishAdd  {@code --publish-add}, as {@code --publish}
  * @param publishRm   {@code --publish-rm}: a target port {@code T[/PROTO]} or {@code P:T[/PROTO]}
  * @param lbAlgorithm {@code --lb-algorithm}, or null to keep it
+ * @param force       {@code --force}: replace every task, one at a time, even with nothing else changed
  */
 public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
-                                   List<String> publishRm, String lbAlgorithm) {
+                                   List<String> publishRm, String lbAlgorithm, boolean force) {
 
     public ServiceUpdateRequest {
         networkAdd = networkAdd == null ? List.of() : List.copyOf(networkAdd);
@@ -22,7 +23,7 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
     }
 
     public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm) {
-        this(networkAdd, networkRm, null, null, null);
+        this(networkAdd, networkRm, null, null, null, false);
     }
 
     public boolean changesNetworks() {

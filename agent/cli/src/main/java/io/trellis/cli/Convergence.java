@@ -57,7 +57,8 @@ final class Convergence {
                 current++;
             }
         }
-        return new Progress(current, s.desired());
+        // A forced update is done when no task it replaces is left.
+        return new Progress(Math.max(0, current - s.outdated()), s.desired());
     }
 
     private static void waitFor(PrintWriter out, String name, long deadline, Supplier<Progress> poll) {

@@ -55,11 +55,11 @@ final class FlagChecks {
     }
 
     static void serviceUpdate(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
-                              List<String> publishRm, String lbAlgorithm) {
+                              List<String> publishRm, String lbAlgorithm, boolean force) {
         if (networkAdd.isEmpty() && networkRm.isEmpty() && publishAdd.isEmpty() && publishRm.isEmpty()
-                && lbAlgorithm == null) {
+                && lbAlgorithm == null && !force) {
             throw CliException.user("nothing to update: give --network-add, --network-rm, --publish-add,"
-                    + " --publish-rm or --lb-algorithm");
+                    + " --publish-rm, --lb-algorithm or --force");
         }
         networkOptions("--network-add", networkAdd);
     }

@@ -242,15 +242,17 @@ public final class ServiceCommand {
         @Option(names = "--lb-algorithm", paramLabel = "rr|least-conn|maglev",
                 description = "How published ports pick a task.")
         String lbAlgorithm;
+        @Option(names = "--force", description = "Replace every task, one at a time, even if nothing else changes.")
+        boolean force;
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for convergence.")
         boolean detach;
         @Parameters(index = "0", paramLabel = "SERVICE") String service;
 
         @Override
         public Integer call() {
-            FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm);
+            FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force);
             ServiceView s = agent().post(path(service) + "/update",
-                    new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm),
+                    new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force),
                     ServiceView.class);
             out().println(service);
             out().flush();

@@ -108,9 +108,9 @@ public final class AdminEndpoints {
         r.post("/services/{ref}/update", req -> guard(() -> {
             ServiceUpdateRequest u = body(req, ServiceUpdateRequest.class);
             List<PortConfig> publishAdd = publishOptions("--publish-add", u.publishAdd());
-            if (!u.changesNetworks() && !u.changesPorts()) {
+            if (!u.changesNetworks() && !u.changesPorts() && !u.force()) {
                 throw ApiException.invalid("nothing to update: give --network-add, --network-rm, --publish-add,"
-                        + " --publish-rm or --lb-algorithm");
+                        + " --publish-rm, --lb-algorithm or --force");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
             if (u.changesNetworks()) {
@@ -118,6 +118,9 @@ public final class AdminEndpoints {
             }
             if (u.changesPorts()) {
                 s = daemon.manager().api().updatePorts(s.id(), publishAdd, u.publishRm(), u.lbAlgorithm());
+            }
+            if (u.force()) {
+                s = daemon.manager().api().forceUpdate(s.id());
             }
             return json(ApiViews.service(s, daemon.manager().store().view()));
         }));
@@ -219,7 +222,7 @@ public final class AdminEndpoints {
                 r.networks());
         ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
                 r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode,
-                publishOptions("--publish", r.publish()), r.lbAlgorithm());
+                publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0);
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
     }

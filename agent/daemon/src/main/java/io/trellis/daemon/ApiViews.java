@@ -65,10 +65,12 @@ final class ApiViews {
         List<String> networks = s.spec().networkIds().stream().map(id -> networkName(id, view)).toList();
         List<NetworkAddress> vips = s.virtualIps().stream()
                 .map(v -> new NetworkAddress(networkName(v.networkId(), view), v.address())).toList();
+        int outdated = (int) tasks.stream().filter(t -> t.desiredState() == TaskState.RUNNING
+                && t.serviceVersion() < s.spec().forceUpdate()).count();
         String ports = s.spec().ports().stream().map(PortConfig::display).collect(Collectors.joining(", "));
         return new ServiceView(s.id(), s.name(), lower(s.spec().mode()), running, desired, s.spec().image(), ports,
                 s.spec().maxReplicasPerNode(), s.version(), s.createdAt(), s.updatedAt(),
-                Json.MAPPER.valueToTree(s.spec()), networks, vips);
+                Json.MAPPER.valueToTree(s.spec()), networks, vips, outdated);
     }
 
     /**

@@ -68,10 +68,40 @@ public final class ReplicatedOrchestrator implements Reconciler {
                 ops.add(new StoreOp.SetDesiredState(t.id(), TaskState.SHUTDOWN));
             }
         }
+        rollOne(service, tasks, slotAlive, ops);
         for (int slot = 1; slot <= replicas; slot++) {
             if (!slotAlive.containsKey(slot) && now >= restartAllowedAt(tasks, slot, now)) {
                 ops.add(new StoreOp.CreateTask(newTask(service, slot, now)));
             }
+        }
+    }
+
+    /**
+     * {@code service update --force}: replaces the lowest slot whose task predates the forced version, one
+     * at a time, and only while every other slot has a running task, so the service keeps serving with at
+     * most one task fewer (Swarm's default update: parallelism 1, stop-first).
+     */
+    private static void rollOne(Service service, List<Task> tasks, Map<Integer, Boolean> slotAlive,
+                                List<StoreOp> ops) {
+        long forced = service.spec().forceUpdate();
+        if (forced == 0 || slotAlive.size() < service.spec().replicas()) {
+            return;
+        }
+        Task oldest = null;
+        for (Task t : tasks) {
+            if (t.desiredState() != TaskState.RUNNING || !slotAlive.containsKey(t.slot())) {
+                continue;
+            }
+            if (t.status().state() != TaskState.RUNNING) {
+                return; // a replacement is still starting: wait for it
+            }
+            if (t.serviceVersion() < forced && (oldest == null || t.slot() < oldest.slot())) {
+                oldest = t;
+            }
+        }
+        if (oldest != null) {
+            ops.add(new StoreOp.SetDesiredState(oldest.id(), TaskState.SHUTDOWN));
+            slotAlive.remove(oldest.slot());
         }
     }
 

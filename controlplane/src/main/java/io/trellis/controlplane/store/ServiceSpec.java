@@ -20,11 +20,13 @@ import java.util.List;
  *                           network (the API adds it last to {@code networks} and takes it away with the last
  *                           port)
  * @param lbAlgorithm        how published ports pick a task: {@code rr}, {@code least-conn} or {@code maglev}
+ * @param forceUpdate        {@code service update --force}: the service version from which tasks count as
+ *                           current; older ones are replaced one at a time (Docker's {@code ForceUpdate})
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                           Mode mode, List<String> constraints, int maxReplicasPerNode,
                           List<NetworkAttachmentSpec> networks, EndpointMode endpointMode,
-                          List<PortConfig> ports, String lbAlgorithm) {
+                          List<PortConfig> ports, String lbAlgorithm, long forceUpdate) {
 
     /** The balancing algorithm when none is asked for. */
     public static final String DEFAULT_LB_ALGORITHM = "rr";
@@ -50,7 +52,7 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                        Mode mode, List<String> constraints, int maxReplicasPerNode,
                        List<NetworkAttachmentSpec> networks, EndpointMode endpointMode) {
         this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
-                List.of(), DEFAULT_LB_ALGORITHM);
+                List.of(), DEFAULT_LB_ALGORITHM, 0);
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -69,22 +71,27 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm);
+                endpointMode, ports, lbAlgorithm, forceUpdate);
     }
 
     public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
-                endpointMode, ports, lbAlgorithm);
+                endpointMode, ports, lbAlgorithm, forceUpdate);
     }
 
     public ServiceSpec withPorts(List<PortConfig> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, next, lbAlgorithm);
+                endpointMode, next, lbAlgorithm, forceUpdate);
     }
 
     public ServiceSpec withLbAlgorithm(String algorithm) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, algorithm);
+                endpointMode, ports, algorithm, forceUpdate);
+    }
+
+    public ServiceSpec withForceUpdate(long version) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, lbAlgorithm, version);
     }
 
     /**
