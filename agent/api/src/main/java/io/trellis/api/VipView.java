@@ -7,12 +7,28 @@ import java.util.List;
  * service of {@code ipvsadm -Ln}). A VIP balances every protocol and port of its address, as
  * Swarm's firewall-mark services do.
  *
- * @param algorithm the scheduler, {@code rr}
+ * <p>A published port is listed the same way: {@code vip} is {@code *:PORT}, {@code protocol} TCP or UDP,
+ * {@code mode} ingress or host, and the backends are the tasks it relays to at their target port.
+ *
+ * @param algorithm   the scheduler: {@code rr} for VIPs; {@code rr}, {@code least-conn} or {@code maglev}
+ *                    for published ports
+ * @param protocol    {@code ANY} for a VIP, {@code TCP} or {@code UDP} for a published port
+ * @param mode        {@code vip}, {@code ingress} or {@code host}
+ * @param connections connections (TCP) or flows (UDP) a published port accepted since it listens
+ * @param bytes       octets both ways through a published port
+ * @param error       why a published port does not listen on this node, or null
  */
-public record VipView(String network, String service, String vip, String algorithm, List<Backend> backends) {
+public record VipView(String network, String service, String vip, String algorithm, List<Backend> backends,
+                      String protocol, String mode, long connections, long bytes, String error) {
 
     public VipView {
         backends = backends == null ? List.of() : List.copyOf(backends);
+        protocol = protocol == null ? "ANY" : protocol;
+        mode = mode == null ? "vip" : mode;
+    }
+
+    public VipView(String network, String service, String vip, String algorithm, List<Backend> backends) {
+        this(network, service, vip, algorithm, backends, "ANY", "vip", 0, 0, null);
     }
 
     /**

@@ -42,16 +42,26 @@ public final class VipCommand {
     }
 
     static void print(PrintWriter out, List<VipView> vips, boolean stats) {
-        out.println("Trellis user-space VIP tables (" + vips.size() + " VIPs)");
+        long ports = vips.stream().filter(v -> !"vip".equals(v.mode())).count();
+        out.println("Trellis user-space VIP tables (" + (vips.size() - ports) + " VIPs, " + ports + " published ports)");
         out.printf("%-5s %-24s %-10s %s%n", "Prot", "VirtualAddress", "Scheduler", "Service (network)");
         out.printf("  -> %-20s %-8s %-6s %-10s %-9s %s%n", "RemoteAddress", "Forward", "Weight", "ActiveConn",
                 "InActConn", stats ? "Pkts Bytes  Task@Node" : "Task@Node");
         for (VipView v : vips) {
-            out.printf("%-5s %-24s %-10s %s (%s)%n", "ANY", v.vip(), v.algorithm(), v.service(), v.network());
+            if (v.error() != null) {
+                out.printf("%-5s %-24s %-10s not listening: %s%n", v.protocol(), v.vip(), "-", v.error());
+                continue;
+            }
+            boolean published = !"vip".equals(v.mode());
+            String what = published
+                    ? v.service() + " (published, " + v.mode() + " mode" + (stats ? ", " + v.connections()
+                            + " connections, " + v.bytes() + " bytes" : "") + ")"
+                    : v.service() + " (" + v.network() + ")";
+            out.printf("%-5s %-24s %-10s %s%n", v.protocol(), v.vip(), v.algorithm(), what);
             for (VipView.Backend b : v.backends()) {
                 String who = b.task() + "@" + b.node();
-                out.printf("  -> %-20s %-8s %-6d %-10d %-9d %s%n", b.address(), "Masq", 1, b.active(), b.inactive(),
-                        stats ? b.packets() + " " + b.bytes() + "  " + who : who);
+                out.printf("  -> %-20s %-8s %-6d %-10d %-9d %s%n", b.address(), published ? "Proxy" : "Masq", 1,
+                        b.active(), b.inactive(), stats && !published ? b.packets() + " " + b.bytes() + "  " + who : who);
             }
         }
     }

@@ -12,6 +12,7 @@ import io.trellis.api.NodeUpdateRequest;
 import io.trellis.api.NodeView;
 import io.trellis.api.ServiceCreateRequest;
 import io.trellis.api.ServiceUpdateRequest;
+import io.trellis.api.VipView;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
 import io.trellis.controlplane.api.PublishOption;
@@ -22,9 +23,13 @@ import io.trellis.controlplane.store.NetworkAttachmentSpec;
 import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
+import io.trellis.daemon.ingress.IngressAgent;
+import io.trellis.daemon.ingress.PublishedListing;
+import io.trellis.daemon.network.IngressView;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.network.VipListing;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +144,17 @@ public final class AdminEndpoints {
             if (network == null) {
                 throw new ApiException(ApiException.Kind.UNAVAILABLE, "this node is not part of a swarm");
             }
-            return json(VipListing.of(network, req.queryParam("network")));
+            String only = req.queryParam("network");
+            List<VipView> vips = new ArrayList<>(VipListing.of(network, only));
+            IngressView ingress = network.ingressView();
+            IngressAgent mesh = daemon.ingress();
+            if (ingress.networkId() != null && mesh != null) {
+                String name = network.networkNames().getOrDefault(ingress.networkId(), ingress.networkId());
+                if (only == null || only.equals(name) || only.equals(ingress.networkId())) {
+                    vips.addAll(PublishedListing.of(mesh, ingress, name));
+                }
+            }
+            return json(vips);
         }));
     }
 

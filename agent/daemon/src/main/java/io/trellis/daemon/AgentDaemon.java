@@ -8,6 +8,8 @@ import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.daemon.metrics.AgentMetrics;
+import io.trellis.daemon.ingress.IngressAgent;
+import io.trellis.daemon.metrics.IngressMetrics;
 import io.trellis.daemon.metrics.OverlayMetrics;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.process.FileTree;
@@ -33,6 +35,7 @@ public final class AgentDaemon implements AutoCloseable {
     private final Clock clock;
     private final AgentMetrics metrics;
     private final OverlayMetrics overlayMetrics;
+    private final IngressMetrics ingressMetrics;
     private final IdentityFile identity;
     private final NodeCredentials credentials = new NodeCredentials();
     private final DataKeySealer dataKeys;
@@ -50,6 +53,7 @@ public final class AgentDaemon implements AutoCloseable {
         this.clock = clock;
         this.metrics = new AgentMetrics(Version.current());
         this.overlayMetrics = new OverlayMetrics(metrics.registry());
+        this.ingressMetrics = new IngressMetrics(metrics.registry());
         this.identity = new IdentityFile(cfg.identityFile());
         this.dataKeys = new DataKeySealer(cfg.keysDir());
         this.roleChange = new RoleChange(this, new RoleChangeTarget(), identity, credentials, cfg, dataKeys, clock);
@@ -223,7 +227,14 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     private void startWorkerSide() {
-        workerSide = WorkerRole.start(identity.get(), credentials, cfg, clock, this::heard, overlayMetrics::update);
+        workerSide = WorkerRole.start(identity.get(), credentials, cfg, clock, this::heard, overlayMetrics::update,
+                ingressMetrics::update);
+    }
+
+    /** This node's published ports, or null when it is in no swarm. */
+    public IngressAgent ingress() {
+        WorkerRole w = workerSide;
+        return w == null ? null : w.ingress();
     }
 
     /** This node's overlay (networks, VIP tables), or null when it is in no swarm. */

@@ -40,7 +40,7 @@ final class WorkerRole implements AutoCloseable {
      */
     static WorkerRole start(SwarmIdentity id, NodeCredentials credentials, AgentConfiguration cfg, Clock clock,
                             BiConsumer<String, ClusterMessages.HeartbeatResponse> heard,
-                            Consumer<NetworkAgent> networkChanged) {
+                            Consumer<NetworkAgent> networkChanged, Consumer<IngressAgent> ingressChanged) {
         List<String> managers = new ArrayList<>(id.managers());
         if (id.isManager() && id.managerAddr() != null) {
             managers.remove(id.managerAddr());
@@ -50,10 +50,11 @@ final class WorkerRole implements AutoCloseable {
         try {
             w.network = new NetworkAgent(id.nodeId(), InetAddress.getByName(id.advertiseAddr()), cfg.dataPathPort(),
                     cfg.espPort());
-            w.network.addListener(networkChanged);
             w.ingress = new IngressAgent(id.nodeId(), cfg.netnsDir(),
-                    TcpProxyOptions.defaults().withIdleTimeout(cfg.ingressIdleTimeout()), UdpProxyOptions.defaults());
+                    TcpProxyOptions.defaults().withIdleTimeout(cfg.ingressIdleTimeout()), UdpProxyOptions.defaults(),
+                    ingressChanged);
             w.network.addListener(w.ingress);
+            w.network.addListener(networkChanged);
             w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
                     cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).start();
             w.reporter = new StatusReporter(w.session).start();

@@ -78,6 +78,11 @@ public final class PublishedListener implements AutoCloseable {
         }
     }
 
+    /** TCP connections open now to {@code backend}; 0 for UDP. */
+    public int connectionsTo(InetSocketAddress backend) {
+        return tcp == null ? 0 : tcp.connectionsTo(backend);
+    }
+
     public String algorithm() {
         return chooser.algorithm();
     }

@@ -35,6 +35,7 @@ final class TcpConnection {
     private boolean clientInputDone;
     private boolean backendInputDone;
     private int outputsShut;
+    private long connectStartNanos;
     private boolean closing;
     /** Client bytes read before the backend is up (epoll reads on a FIN even with auto-read off). */
     private ArrayDeque<Object> early;
@@ -82,6 +83,7 @@ final class TcpConnection {
                 }
             });
         }
+        connectStartNanos = System.nanoTime();
         ChannelFuture future = bootstrap.connect(target);
         backend = (SocketChannel) future.channel();
         future.addListener(f -> connected(future, target, excluded));
@@ -103,6 +105,7 @@ final class TcpConnection {
             return;
         }
         backendAddress = target;
+        counters.connected(System.nanoTime() - connectStartNanos);
         proxy.register(target, this);
         proxy.chooser().opened(target);
         HAProxyMessage header = proxy.options().proxyProtocol().header(client.remoteAddress(), client.localAddress());

@@ -105,6 +105,12 @@ public final class TcpProxy implements AutoCloseable {
         return open.size();
     }
 
+    /** TCP connections open now to {@code backend} through this listener. */
+    public int connectionsTo(InetSocketAddress backend) {
+        Set<TcpConnection> open = byBackend.get(backend);
+        return open == null ? 0 : open.size();
+    }
+
     BackendChooser chooser() {
         return chooser;
     }

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /** What one TCP listener did; updated from every event loop, read from anywhere. */
 public final class TcpProxyCounters {
@@ -16,6 +17,7 @@ public final class TcpProxyCounters {
     final LongAdder bytesFromBackends = new LongAdder();
     final LongAdder readPauses = new LongAdder();
     final LongAccumulator peakPendingWriteBytes = new LongAccumulator(Math::max, 0);
+    private volatile LongConsumer connectLatency = nanos -> { };
 
     TcpProxyCounters() {
         for (ConnectFailure reason : ConnectFailure.values()) {
@@ -25,6 +27,15 @@ public final class TcpProxyCounters {
 
     void connectFailed(ConnectFailure reason) {
         connectFailures.get(reason).increment();
+    }
+
+    void connected(long nanos) {
+        connectLatency.accept(nanos);
+    }
+
+    /** Where the time from starting a backend connection to its establishment goes (a metrics histogram). */
+    public void onConnectLatency(LongConsumer sink) {
+        this.connectLatency = sink;
     }
 
     public long accepted() {

@@ -35,6 +35,7 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
     private final Path sandboxPath;
     private final TcpProxyOptions tcpOptions;
     private final UdpProxyOptions udpOptions;
+    private final Consumer<IngressAgent> changed;
     private final NamespacedSockets sockets = new NamespacedSockets();
     private final Map<String, TaskHop> taskHops = new HashMap<>();
     private ProxyEventLoops loops;
@@ -46,8 +47,11 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
     private record TaskHop(InetAddress address, Path netns, NamespaceHop hop) {
     }
 
-    public IngressAgent(String nodeId, Path netnsDir, TcpProxyOptions tcpOptions, UdpProxyOptions udpOptions) {
+    /** @param changed called after each reconciliation (metrics bind new ports' counters) */
+    public IngressAgent(String nodeId, Path netnsDir, TcpProxyOptions tcpOptions, UdpProxyOptions udpOptions,
+                        Consumer<IngressAgent> changed) {
         this.nodeId = nodeId;
+        this.changed = changed;
         // Lab nodes share one namespace directory: the node ID keeps their sandboxes apart.
         this.sandboxPath = netnsDir.resolve(SANDBOX_NAME + "-" + nodeId);
         this.tcpOptions = tcpOptions;
@@ -72,6 +76,7 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
         if (plans.isEmpty()) {
             stopMesh();
         }
+        changed.accept(this);
     }
 
     /** The listeners now serving, or an empty mesh's view before anything was published. */

@@ -1,0 +1,53 @@
+package io.trellis.daemon.ingress;
+
+import io.trellis.api.VipView;
+import io.trellis.controlplane.protocol.ClusterMessages.Endpoint;
+import io.trellis.daemon.network.IngressView;
+import io.trellis.ingress.balance.Backend;
+import io.trellis.ingress.mesh.PortPlan;
+import io.trellis.ingress.mesh.PublishedListener;
+import io.trellis.ingress.mesh.RoutingMesh;
+import io.trellis.ingress.proxy.TcpProxyCounters;
+import io.trellis.ingress.proxy.UdpProxyCounters;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** This node's published ports as {@code vip ls} lists them, beside the VIPs. */
+public final class PublishedListing {
+    private PublishedListing() {
+    }
+
+    public static List<VipView> of(IngressAgent ingress, IngressView view, String networkName) {
+        RoutingMesh mesh = ingress.meshIfStarted();
+        if (mesh == null) {
+            return List.of();
+        }
+        Map<String, Endpoint> endpoints = new HashMap<>();
+        view.endpoints().forEach(e -> endpoints.put(e.taskId(), e));
+        List<VipView> views = new ArrayList<>();
+        for (PublishedListener l : mesh.listeners()) {
+            PortPlan p = l.plan();
+            List<VipView.Backend> backends = new ArrayList<>();
+            for (Backend b : p.backends()) {
+                Endpoint e = endpoints.get(b.id());
+                backends.add(new VipView.Backend(e == null ? b.id() : e.taskName(), e == null ? "" : e.nodeName(),
+                        b.address().getAddress().getHostAddress() + ":" + b.address().getPort(), "running",
+                        l.connectionsTo(b.address()), 0, 0, 0));
+            }
+            TcpProxyCounters tcp = l.tcpCounters();
+            UdpProxyCounters udp = l.udpCounters();
+            long connections = tcp != null ? tcp.accepted() : udp.flowsCreated();
+            long bytes = tcp != null ? tcp.bytesFromClients() + tcp.bytesFromBackends()
+                    : udp.bytesFromClients() + udp.bytesFromBackends();
+            views.add(new VipView(networkName, p.serviceName(), "*:" + p.port(), l.algorithm(), backends,
+                    p.udp() ? "UDP" : "TCP", p.mode(), connections, bytes, null));
+        }
+        mesh.failures().forEach((key, why) -> views.add(new VipView(networkName, "", "*:" + key.substring(0,
+                key.indexOf('/')), "", List.of(), key.substring(key.indexOf('/') + 1).toUpperCase(Locale.ROOT),
+                "ingress", 0, 0, why)));
+        return views;
+    }
+}
