@@ -81,20 +81,33 @@ public final class FetchCommand implements Callable<Integer> {
     }
 
     /**
-     * The whoami answer in one line, {@code web.2 [k3j5h2l4m6n8] on node3 (saw client 10.0.1.7)}
-     * (the task ID's first 12 characters tell a replaced task from its successor in the slot);
-     * anything else as it came.
+     * The whoami answer in one line, {@code web.2 [k3j5h2l4m6n8] on node3 (saw client 10.0.1.7:53492)}
+     * (the task ID's first 12 characters tell a replaced task from its successor in the slot); when a
+     * proxy sent a PROXY header, the client it named and the proxy the task saw, {@code (saw client
+     * 203.0.113.7:4242 via PROXY v2 from 10.0.0.3:40112)}; anything else as it came.
      */
     static String summary(String body) {
         String task = field(body, "task");
         String id = field(body, "task-id");
         String node = field(body, "node");
-        String client = field(body, "client");
+        String client = field(body, "ClientAddr");
+        if (client == null) {
+            client = field(body, "client"); // a task running an older trellis
+        }
         if (task == null) {
             return body.strip().replace('\n', ' ');
         }
         return task + (id == null || id.isEmpty() ? "" : " [" + id.substring(0, Math.min(12, id.length())) + "]")
-                + " on " + node + (client == null ? "" : " (saw client " + client + ")");
+                + " on " + node + (client == null ? "" : " (saw client " + client + proxy(body) + ")");
+    }
+
+    /** {@code  via PROXY v2 from 10.0.0.3:40112}, or nothing when the connection had no PROXY header. */
+    private static String proxy(String body) {
+        String version = field(body, "ProxyProtocol");
+        if (version == null || version.equals(ClientOrigin.NO_PROXY_HEADER)) {
+            return "";
+        }
+        return " via PROXY " + version + " from " + field(body, "RemoteAddr");
     }
 
     private static String field(String body, String name) {

@@ -1,99 +1,136 @@
 package io.trellis.workload;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The http workload: every request, any method or path, gets 200 and a {@link WhoamiReply};
- * {@code /healthz} gets {@code ok} for health checks.
+ * The http workload: HTTP/1.1 with keep-alive on Netty, one event loop per core on the best
+ * transport here. Each connection may begin with a PROXY protocol header ({@link ProxyHeaderDetector});
+ * every request gets a {@link WhoamiReply} ({@link WhoamiHandler}).
+ *
+ * <p>{@link #close} stops gracefully within {@link #STOP_LIMIT}: it stops accepting, closes idle
+ * connections, lets requests already begun be answered ({@code Connection: close}), then cuts what
+ * is left.
  */
 final class WhoamiHttpServer implements Workload {
+    static final Duration STOP_LIMIT = Duration.ofSeconds(5);
+    /** Of the stop's time, the part kept for cutting slow connections and ending the event loops. */
+    private static final int CUT_RESERVE_PERCENT = 20;
     private static final int BACKLOG = 1024;
-    private static final String TEXT = "text/plain; charset=utf-8";
-    private static final String JSON = "application/json";
+    private static final int MAX_REQUEST_LINE = 4096;
+    private static final int MAX_HEADER_BYTES = 8192;
+    /** The body is read and ignored; a larger one is answered 413. */
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Like nginx's keepalive_timeout: a connection that sends nothing for this long is closed. */
+    private static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
 
-    private final HttpServer server;
-    private final ExecutorService workers;
+    private final EventLoopGroup loops;
+    private final Channel listener;
+    private final ChannelGroup connections;
+    /** Set once, when {@link #close} begins; every connection reads it. */
+    private final AtomicBoolean stopping;
+    private final Duration stopLimit;
 
-    private WhoamiHttpServer(HttpServer server, ExecutorService workers) {
-        this.server = server;
-        this.workers = workers;
+    private WhoamiHttpServer(EventLoopGroup loops, Channel listener, ChannelGroup connections, AtomicBoolean stopping,
+                             Duration stopLimit) {
+        this.loops = loops;
+        this.listener = listener;
+        this.connections = connections;
+        this.stopping = stopping;
+        this.stopLimit = stopLimit;
     }
 
     static WhoamiHttpServer start(InetSocketAddress address, WorkloadIdentity identity) throws IOException {
-        HttpServer server = HttpServer.create(address, BACKLOG);
-        // Replies are tiny and never block for long: a thread per core keeps up under load tests.
-        AtomicInteger count = new AtomicInteger();
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                r -> {
-                    Thread t = new Thread(r, "whoami-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
+        return start(address, identity, ServerTransport.auto(), STOP_LIMIT);
+    }
+
+    /** As {@link #start(InetSocketAddress, WorkloadIdentity)}, on {@code transport}, stopping within {@code stopLimit}. */
+    static WhoamiHttpServer start(InetSocketAddress address, WorkloadIdentity identity, ServerTransport transport,
+                                  Duration stopLimit) throws IOException {
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("whoami", true), transport.ioHandlerFactory());
+        ChannelGroup connections = new DefaultChannelGroup("whoami", GlobalEventExecutor.INSTANCE);
+        AtomicBoolean stopping = new AtomicBoolean();
+        HttpDecoderConfig limits = new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_HEADER_BYTES);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                // A restarted task binds again while its old connections wait in TIME_WAIT.
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(
+                                new ReadTimeoutHandler(IDLE_LIMIT.toMillis(), TimeUnit.MILLISECONDS),
+                                new ProxyHeaderDetector(),
+                                new HttpServerCodec(limits),
+                                new DrainingConnection(stopping::get),
+                                new HttpObjectAggregator(MAX_BODY_BYTES),
+                                new WhoamiHandler(identity));
+                    }
                 });
-        server.setExecutor(workers);
-        server.createContext("/", exchange -> answer(exchange, identity));
-        server.start();
-        return new WhoamiHttpServer(server, workers);
-    }
-
-    private static void answer(HttpExchange exchange, WorkloadIdentity identity) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            if ("/healthz".equals(path)) {
-                send(exchange, TEXT, "ok\n");
-                return;
-            }
-            WhoamiReply reply = new WhoamiReply(identity, Workload.format(exchange.getRemoteAddress()),
-                    exchange.getRequestMethod(), path);
-            if (wantsJson(exchange)) {
-                send(exchange, JSON, reply.json());
-            } else {
-                send(exchange, TEXT, reply.text());
-            }
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            Throwable cause = bound.cause();
+            throw cause instanceof IOException io ? io
+                    : new IOException("cannot listen on " + Workload.format(address) + ": " + cause, cause);
         }
-    }
-
-    private static boolean wantsJson(HttpExchange exchange) {
-        String query = exchange.getRequestURI().getRawQuery();
-        if (query != null) {
-            for (String param : query.split("&")) {
-                if (param.equals("format=json")) {
-                    return true;
-                }
-            }
-        }
-        String accept = exchange.getRequestHeaders().getFirst("Accept");
-        return accept != null && accept.contains(JSON);
-    }
-
-    private static void send(HttpExchange exchange, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        // -1: no body. A HEAD reply must not carry one (RFC 9110 §9.3.2).
-        exchange.sendResponseHeaders(200, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+        return new WhoamiHttpServer(loops, bound.channel(), connections, stopping, stopLimit);
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return server.getAddress();
+        return (InetSocketAddress) listener.localAddress();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + stopLimit.toNanos();
+        listener.close().awaitUninterruptibly(millisUntil(deadline));
+        // A connection accepted just before is registered by a task already queued on its loop: run those first.
+        for (EventExecutor loop : loops) {
+            loop.submit(() -> { }).awaitUninterruptibly(millisUntil(deadline));
+        }
+        ChannelGroupFuture drained = connections.newCloseFuture();
+        for (Channel connection : connections) {
+            connection.pipeline().fireUserEventTriggered(DrainingConnection.STOP);
+        }
+        drained.awaitUninterruptibly(millisUntil(deadline) - stopLimit.toMillis() * CUT_RESERVE_PERCENT / 100);
+        connections.close().awaitUninterruptibly(millisUntil(deadline) / 2);
+        loops.shutdownGracefully(0, millisUntil(deadline), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(millisUntil(deadline));
+    }
+
+    private static long millisUntil(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 }

@@ -1,39 +1,50 @@
 package io.trellis.workload;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /** What the http workload answers: who served the request, and what it saw of the client. */
-record WhoamiReply(WorkloadIdentity identity, String client, String method, String path) {
+record WhoamiReply(WorkloadIdentity identity, ClientOrigin origin, String method, String path) {
 
-    /** Field names double as JSON keys, so the two forms read the same. */
-    Map<String, String> fields() {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("task", identity.taskName());
-        fields.put("task-id", identity.taskId());
-        fields.put("service", identity.serviceName());
-        fields.put("node", identity.nodeHostname());
-        fields.put("client", client);
-        fields.put("method", method);
-        fields.put("path", path);
-        return fields;
+    /**
+     * One line of the text form and one member of the JSON form. The address fields take traefik/whoami's
+     * names ({@code RemoteAddr:} in text, {@code remoteAddr} in JSON), which users of load balancers know.
+     */
+    private record Field(String label, String key, String value) {
+        static Field named(String name, String value) {
+            return new Field(name, name, value);
+        }
+    }
+
+    private List<Field> fields() {
+        return List.of(
+                Field.named("task", identity.taskName()),
+                Field.named("task-id", identity.taskId()),
+                Field.named("service", identity.serviceName()),
+                Field.named("node", identity.nodeHostname()),
+                new Field("RemoteAddr", "remoteAddr", origin.remoteAddr()),
+                new Field("ClientAddr", "clientAddr", origin.clientAddr()),
+                new Field("ProxyProtocol", "proxyProtocol", origin.proxyProtocol()),
+                Field.named("method", method),
+                Field.named("path", path));
     }
 
     String text() {
         StringBuilder text = new StringBuilder();
-        fields().forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
+        for (Field field : fields()) {
+            text.append(field.label()).append(": ").append(field.value()).append('\n');
+        }
         return text.toString();
     }
 
     String json() {
         StringBuilder json = new StringBuilder("{");
-        fields().forEach((name, value) -> {
+        for (Field field : fields()) {
             if (json.length() > 1) {
                 json.append(',');
             }
-            quote(json, name).append(':');
-            quote(json, value);
-        });
+            quote(json, field.key()).append(':');
+            quote(json, field.value());
+        }
         return json.append("}\n").toString();
     }
 

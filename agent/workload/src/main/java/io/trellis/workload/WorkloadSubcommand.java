@@ -16,8 +16,11 @@ import picocli.CommandLine.Spec;
  * executor stops the task. Tests call {@link #start} instead of {@link #call} to stop it themselves.
  */
 abstract class WorkloadSubcommand implements Callable<Integer> {
-    /** Closing a listening socket takes no time; this only bounds an exit that is not a signal. */
-    private static final Duration CLOSE_LIMIT_AT_EXIT = Duration.ofSeconds(5);
+    /**
+     * Bounds an exit that is not a signal; a workload's close takes at most 5 s (the http workload's
+     * graceful stop), the others no time.
+     */
+    private static final Duration CLOSE_LIMIT_AT_EXIT = Duration.ofSeconds(6);
 
     @Spec
     CommandSpec spec;
@@ -44,7 +47,7 @@ abstract class WorkloadSubcommand implements Callable<Integer> {
     public final Integer call() throws IOException, InterruptedException {
         WorkloadIdentity identity = WorkloadIdentity.fromEnvironment(System.getenv());
         Workload workload = start(identity);
-        // Executors stop a task with SIGTERM: close the socket so the port is free at once.
+        // Executors stop a task with SIGTERM: stop serving (gracefully where the workload can) and free the port.
         StopSignals signals = StopSignals.install(workload::close, CLOSE_LIMIT_AT_EXIT);
         PrintWriter out = spec.commandLine().getOut();
         String task = identity.taskName().isEmpty() ? "" : identity.taskName() + " ";

@@ -46,6 +46,21 @@ class FetchCommandTest {
     }
 
     @Test
+    void aClientNamedByAProxyHeaderIsShownWithTheProxy() {
+        String body = "task: web.2\ntask-id: k3j5h2l4m6n8p0q2\nservice: web\nnode: node3\nRemoteAddr: 10.0.0.3:40112\n"
+                + "ClientAddr: 203.0.113.7:4242\nProxyProtocol: v2\nmethod: GET\npath: /\n";
+
+        assertThat(FetchCommand.summary(body))
+                .isEqualTo("web.2 [k3j5h2l4m6n8] on node3 (saw client 203.0.113.7:4242 via PROXY v2 from 10.0.0.3:40112)");
+    }
+
+    @Test
+    void anAnswerOfAnOlderTrellisStillNamesItsClient() {
+        assertThat(FetchCommand.summary("task: web.2\ntask-id: k3\nnode: node3\nclient: 10.0.1.7:53492\n"))
+                .isEqualTo("web.2 [k3] on node3 (saw client 10.0.1.7:53492)");
+    }
+
+    @Test
     void aFailedRequestIsPrintedAndMakesTheExitCodeOne() {
         workload.close();
         assertThat(run(base, "--count", "2", "--timeout-ms", "500")).isEqualTo(1);

@@ -54,7 +54,8 @@ class HttpWorkloadTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
         assertThat(r.body()).matches("task: web.1\ntask-id: t0k3n\nservice: web\nnode: node1\n"
-                + "client: 127\\.0\\.0\\.1:\\d+\nmethod: GET\npath: /x\n");
+                + "RemoteAddr: 127\\.0\\.0\\.1:(\\d+)\nClientAddr: 127\\.0\\.0\\.1:\\1\nProxyProtocol: none\n"
+                + "method: GET\npath: /x\n");
     }
 
     @Test
@@ -66,7 +67,8 @@ class HttpWorkloadTest {
 
         assertThat(byQuery.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(byQuery.body()).matches("\\{\"task\":\"web.1\",\"task-id\":\"t0k3n\",\"service\":\"web\","
-                + "\"node\":\"node1\",\"client\":\"127\\.0\\.0\\.1:\\d+\",\"method\":\"POST\",\"path\":\"/api\"}\n");
+                + "\"node\":\"node1\",\"remoteAddr\":\"127\\.0\\.0\\.1:(\\d+)\",\"clientAddr\":\"127\\.0\\.0\\.1:\\1\","
+                + "\"proxyProtocol\":\"none\",\"method\":\"POST\",\"path\":\"/api\"}\n");
         assertThat(byAccept.body()).startsWith("{\"task\":\"web.1\"").contains("\"path\":\"/\"");
     }
 
@@ -84,6 +86,7 @@ class HttpWorkloadTest {
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
         assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValueAsLong("Content-Length").orElse(0)).isPositive();
         assertThat(r.body()).isEmpty();
     }
 
