@@ -37,7 +37,10 @@ final class PortPublishing {
         for (PortConfig p : spec.ports()) {
             PortConfig port = p;
             if (port.published() == 0) {
-                port = withFreePort(view, self, port, ports);
+                // Not one this request asks for further on, or that port would look published twice.
+                List<PortConfig> taken = new ArrayList<>(ports);
+                taken.addAll(spec.ports());
+                port = withFreePort(view, self, port, taken);
             }
             for (PortConfig q : ports) {
                 if (q.sameListener(port)) {

@@ -5,6 +5,7 @@ import io.trellis.controlplane.allocator.Ipv4Subnet;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -212,9 +213,12 @@ public final class NetworkAllocator {
         return address.isPresent() ? node.withIngressAddress(Ipv4Subnet.format(address.getAsInt())) : node;
     }
 
-    /** When the ingress network is created, every node already stored gets its address on it. */
+    /**
+     * When the ingress network is created, every node already stored gets its address on it, in ID order:
+     * the map's own order differs between replicas (immutable maps are salted per JVM), the addresses must not.
+     */
     static void addressNodes(Transaction tx) {
-        for (Node n : List.copyOf(tx.nodes().values())) {
+        for (Node n : tx.nodes().values().stream().sorted(Comparator.comparing(Node::id)).toList()) {
             tx.nodes().put(n.id(), withIngressAddress(tx, n));
         }
     }

@@ -183,7 +183,8 @@ class AllocationFailoverTest {
         // No leak: what the allocator counts as used is exactly what live objects hold, plus gateways.
         for (Network n : s.networks().values()) {
             long held = used.getOrDefault(n.id(), Set.of()).size() + 1;
-            long free = NetworkAllocator.used(n, s.services().values(), s.tasks().values()).free();
+            long free = NetworkAllocator.used(n, s.services().values(), s.tasks().values(),
+                    s.nodes().values()).free();
             assertThat(free).isEqualTo(Ipv4Subnet.parse(n.subnet()).size() - 2 - held);
         }
     }
