@@ -50,6 +50,14 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                        Mode mode, List<String> constraints, int maxReplicasPerNode,
+                       List<NetworkAttachmentSpec> networks, EndpointMode endpointMode, List<PortConfig> ports,
+                       String lbAlgorithm) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                ports, lbAlgorithm, 0);
+    }
+
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                       Mode mode, List<String> constraints, int maxReplicasPerNode,
                        List<NetworkAttachmentSpec> networks, EndpointMode endpointMode) {
         this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
                 List.of(), DEFAULT_LB_ALGORITHM, 0);
