@@ -4,11 +4,15 @@ import io.trellis.cli.Cli;
 import io.trellis.daemon.AgentCommand;
 import io.trellis.lab.LabCommand;
 import io.trellis.lab.demo.DemoCommand;
+import io.trellis.loadtest.LoadtestCommand;
 import io.trellis.tunnel.VxlanTunnelCommand;
 import io.trellis.workload.WorkloadCommand;
 import java.io.PrintWriter;
 
-/** Entry point of the {@code trellis} jar: the CLI, the agent daemon, the lab and demo, the tools and workloads. */
+/**
+ * Entry point of the {@code trellis} jar: the CLI, the agent daemon, the lab and demo, the tools, workloads and
+ * load tests.
+ */
 public final class Main {
     private Main() {
     }
@@ -21,6 +25,6 @@ public final class Main {
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         // Classes, not instances: a line builds (and instantiates) only the command it names.
         return Cli.execute(out, err, args, AgentCommand.class, LabCommand.class, DemoCommand.class,
-                WorkloadCommand.class, VxlanTunnelCommand.class);
+                WorkloadCommand.class, LoadtestCommand.class, VxlanTunnelCommand.class);
     }
 }
