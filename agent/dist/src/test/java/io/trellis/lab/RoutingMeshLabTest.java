@@ -130,12 +130,11 @@ class RoutingMeshLabTest {
         assertThat(clash.bodyText()).contains("port 8080/tcp is already published by service web");
 
         // Removing the services closes the ports on every node and takes each node's sandbox away.
-        for (String s : List.of("web", "pp", "edge", "dns")) {
-            AdminClient.forHost(node(1).host()).send("DELETE", "/services/" + s, null);
-        }
+        post(node(1), "/services/remove", Map.of("services", List.of("web", "pp", "edge", "dns")));
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
             for (LabState.LabNode n : nodes) {
-                assertThat(fetch(node(2), "http://" + n.address() + ":8080/", 1, 300).exit()).isNotZero();
+                Result r = fetch(node(2), "http://" + n.address() + ":8080/", 1, 300);
+                assertThat(r.exit()).as(n.name() + " still answers: " + r.out()).isNotZero();
             }
             try (Stream<Path> netns = Files.list(Path.of("/run/trellis/netns"))) {
                 assertThat(netns.map(p -> p.getFileName().toString())).noneMatch(f -> f.startsWith("ingress-sbox"));
