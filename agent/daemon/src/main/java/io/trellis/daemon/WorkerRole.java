@@ -4,6 +4,7 @@ import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.daemon.cluster.ClusterClient;
 import io.trellis.daemon.ingress.IngressAgent;
 import io.trellis.daemon.network.NetworkAgent;
+import io.trellis.daemon.network.PortReadiness;
 import io.trellis.daemon.runtime.ProcessRuntime;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
@@ -29,6 +30,7 @@ final class WorkerRole implements AutoCloseable {
     private Worker worker;
     private NetworkAgent network;
     private IngressAgent ingress;
+    private PortReadiness readiness;
 
     private WorkerRole() {
     }
@@ -60,7 +62,9 @@ final class WorkerRole implements AutoCloseable {
             w.reporter = new StatusReporter(w.session).start();
             ProcessRuntime runtime = new ProcessRuntime(new TaskDirectory(cfg.tasksDir()), cfg.netnsDir(),
                     cfg.hostname(), SelfLauncher.current(), w.network);
-            w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace()).start();
+            w.readiness = new PortReadiness(w.network);
+            w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
+                    .start();
             return w;
         } catch (java.net.UnknownHostException e) {
             w.close();
@@ -94,6 +98,9 @@ final class WorkerRole implements AutoCloseable {
     public void close() {
         if (worker != null) {
             worker.close();
+        }
+        if (readiness != null) {
+            readiness.close();
         }
         if (reporter != null) {
             reporter.close();

@@ -142,6 +142,51 @@ class RoutingMeshLabTest {
         });
     }
 
+    /**
+     * Clients of a published port see no error while the service shrinks, its tasks are restarted one by
+     * one and a node is drained: a task told to stop leaves every node's balancer before it gets SIGTERM,
+     * and it finishes the requests it has.
+     */
+    @Test
+    void noErrorsDuringScaleDownRollingRestartAndDrain() throws Exception {
+        post(node(1), "/services", Map.of("name", "roll", "image", "img", "replicas", 4,
+                "publish", List.of("9090:80"), "command", List.of("trellis", "workload", "http", "--port", "80")));
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(running("roll")).hasSize(4);
+            List<String> answers = awaitFetch(node(2), "http://" + node(1).address() + ":9090/", 12);
+            assertThat(answers.stream().map(a -> a.substring(0, a.indexOf(' '))).distinct()).hasSize(4);
+        });
+        Process load = new ProcessBuilder(inNodeArgv(node(2), SelfLauncher.current().resolve(List.of("trellis",
+                "loadtest", "--target", node(1).address() + ":9090", "-c", "8", "-R", "400", "-d", "25s",
+                "--json")))).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long start = System.nanoTime();
+            post(node(1), "/services/scale", Map.of("roll", 3));
+            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(running("roll")).hasSize(3));
+            post(node(1), "/services/roll/update", Map.of("force", true));
+            await().atMost(40, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
+                    get(node(1), "/services/roll", new TypeReference<Map<String, Object>>() { }).get("outdated"))
+                    .isEqualTo(0));
+            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(running("roll")).hasSize(3));
+            post(node(1), "/nodes/node3/update", Map.of("availability", "drain"));
+            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(running("roll"))
+                    .hasSize(3).noneMatch(t -> t.node().equals("node3")));
+            System.out.printf("RoutingMeshLabTest: scale-down, rolling restart and drain took %d ms%n",
+                    (System.nanoTime() - start) / 1_000_000);
+            assertThat(load.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String json = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, Object> summary = Json.read(json.getBytes(StandardCharsets.UTF_8),
+                    new TypeReference<Map<String, Object>>() { });
+            System.out.println("RoutingMeshLabTest: loadtest during the changes: " + json.strip());
+            assertThat(((Number) summary.get("requests")).longValue()).isGreaterThan(5_000);
+            assertThat(((Number) summary.get("errors")).longValue()).as(json).isZero();
+        } finally {
+            load.destroyForcibly();
+            post(node(1), "/nodes/node3/update", Map.of("availability", "active"));
+            post(node(1), "/services/remove", Map.of("services", List.of("roll")));
+        }
+    }
+
     private static List<String> awaitFetch(LabState.LabNode from, String url, int count) {
         List<String> answers = new ArrayList<>();
         await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
@@ -170,10 +215,14 @@ class RoutingMeshLabTest {
     private record Result(int exit, String out) {
     }
 
-    private static Result inNode(LabState.LabNode n, List<String> command) throws Exception {
+    private static List<String> inNodeArgv(LabState.LabNode n, List<String> command) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", n.namespace()));
         argv.addAll(command);
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        return argv;
+    }
+
+    private static Result inNode(LabState.LabNode n, List<String> command) throws Exception {
+        Process p = new ProcessBuilder(inNodeArgv(n, command)).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

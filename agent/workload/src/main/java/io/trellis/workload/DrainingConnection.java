@@ -8,11 +8,15 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * How one connection ends when the server stops gracefully ({@link #STOP}): an idle connection is
- * closed at once, a request already begun is still answered, and the first answer from then on
+ * How one connection ends when the server stops gracefully ({@link #STOP}): an idle keep-alive
+ * connection gets {@link #IDLE_GRACE} to send one more request (a client of a balancer may be sending it
+ * as the stop begins; closing at once would lose it to the race every keep-alive client knows), and is
+ * closed after it, a request already begun is still answered, and the first answer from then on
  * says {@code Connection: close} and is the last on its connection (a pipelined request behind it is
  * left for the client to retry, as HTTP allows). Sits between the HTTP codec and the
  * aggregator, so it sees a request as soon as its head is read, and every response the aggregator
@@ -26,6 +30,9 @@ final class DrainingConnection extends ChannelDuplexHandler {
             return "STOP";
         }
     };
+
+    /** How long an idle connection is kept open after the stop for a last request. */
+    static final Duration IDLE_GRACE = Duration.ofSeconds(1);
 
     /** Whether the server has begun to stop: seen at once, while {@link #STOP} may still be on its way. */
     private final BooleanSupplier serverStopping;
@@ -81,6 +88,12 @@ final class DrainingConnection extends ChannelDuplexHandler {
             return;
         }
         stopping = true;
+        if (unanswered == 0) {
+            ctx.executor().schedule(() -> closeIfIdle(ctx), IDLE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void closeIfIdle(ChannelHandlerContext ctx) {
         if (unanswered == 0) {
             // Nothing unread waits in the socket (Netty reads eagerly), so this is a FIN, not a reset.
             ctx.close();

@@ -1,13 +1,18 @@
 package io.trellis.daemon.ingress;
 
+import io.trellis.controlplane.allocator.Ipv4Subnet;
 import io.trellis.controlplane.protocol.ClusterMessages.Endpoint;
 import io.trellis.daemon.network.IngressView;
 import io.trellis.daemon.network.NetworkAgent;
+import io.trellis.dataplane.model.EndpointAddress;
+import io.trellis.dataplane.overlay.OverlayDataplane;
 import io.trellis.ingress.mesh.PortPlan;
 import io.trellis.ingress.mesh.RoutingMesh;
 import io.trellis.ingress.proxy.ProxyEventLoops;
 import io.trellis.ingress.proxy.TcpProxyOptions;
 import io.trellis.ingress.proxy.UdpProxyOptions;
+import io.trellis.ipvs.netlink.MacAddress;
+import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.netns.NamespaceHop;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import java.io.IOException;
@@ -30,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngressAgent.class);
     static final String SANDBOX_NAME = "ingress-sbox";
+    private static final String ETH0 = OverlayDataplane.ENDPOINT_IFNAME_PREFIX + 0;
 
     private final String nodeId;
     private final Path sandboxPath;
@@ -115,9 +121,37 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
         NetworkNamespace.create(sandboxPath);
         sandboxKey = key;
         agent.attachSandbox(view.networkId(), view.ownAddress(), sandboxPath);
+        staticNeighbours(Ipv4Subnet.parse(view.subnet()), view.ownAddress());
         sandboxHop = NamespaceHop.open(sandboxPath);
         sockets.sandbox(sandboxHop);
         LOG.info("ingress sandbox up: {} on the ingress network", view.ownAddress());
+    }
+
+    /**
+     * Every overlay MAC is a function of its IP address, so the sandbox never needs ARP: one permanent
+     * neighbour entry per address of the subnet. Without them a connection to a task that reuses the address
+     * of one just gone could wait a second on a neighbour entry left unresolved (the kernel's ARP retry).
+     */
+    private void staticNeighbours(Ipv4Subnet subnet, String own) throws IOException {
+        int self = Ipv4Subnet.parseAddress(own);
+        try {
+            NetworkNamespace.open(sandboxPath).call(() -> {
+                try (RtNetlink nl = RtNetlink.open()) {
+                    for (long a = (subnet.network() & 0xFFFF_FFFFL) + 1; a < (subnet.last() & 0xFFFF_FFFFL); a++) {
+                        int ip = (int) a;
+                        if (ip != self) {
+                            nl.addNeighbour(ETH0, IngressPlans.address(Ipv4Subnet.format(ip)),
+                                    MacAddress.of(EndpointAddress.macOf(ip)), true);
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("neighbour entries in " + sandboxPath + ": " + e.getMessage(), e);
+        }
     }
 
     private void removeSandbox(NetworkAgent agent) throws IOException {

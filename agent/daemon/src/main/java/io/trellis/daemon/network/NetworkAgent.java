@@ -7,6 +7,7 @@ import io.trellis.controlplane.protocol.ClusterMessages.NetworkChange;
 import io.trellis.controlplane.protocol.ClusterMessages.NetworkInfo;
 import io.trellis.controlplane.protocol.ClusterMessages.ServiceEntry;
 import io.trellis.controlplane.store.NetworkAttachment;
+import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Task;
 import io.trellis.daemon.network.NetworkTables.NetworkState;
 import io.trellis.daemon.runtime.TaskNetworking;
@@ -26,6 +27,8 @@ import io.trellis.ipvs.netns.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -287,10 +290,48 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
                     namespaces.put(t.taskId(), t.netns());
                 }
             }
-            return new IngressView(s.info.id(), own, List.copyOf(s.services.values()),
+            return new IngressView(s.info.id(), s.info.subnet(), own, List.copyOf(s.services.values()),
                     List.copyOf(s.endpoints.values()), namespaces);
         }
         return IngressView.NONE;
+    }
+
+    /**
+     * Where a local task should accept connections before it counts as running: its address on the ingress
+     * network at each TCP port its service publishes; empty when it publishes none or is not attached here.
+     */
+    public synchronized List<InetSocketAddress> readinessTargets(Task task) {
+        LocalTask local = this.local.get(task.id());
+        if (local == null) {
+            return List.of();
+        }
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (NetworkState s : tables.all()) {
+            ServiceEntry svc = s.services.get(task.serviceId());
+            String address = task.address(s.info.id());
+            if (!s.info.ingress() || svc == null || address == null) {
+                continue;
+            }
+            svc.ports().stream().filter(p -> p.protocol() == PortConfig.Protocol.TCP).map(PortConfig::target)
+                    .distinct().forEach(port -> targets.add(new InetSocketAddress(
+                            ipv4(Ipv4Subnet.parseAddress(address)), port)));
+        }
+        return targets;
+    }
+
+    /** The network namespace of a local task with interfaces from this agent, or null. */
+    public synchronized Path netnsOf(String taskId) {
+        LocalTask t = local.get(taskId);
+        return t == null ? null : t.netns();
+    }
+
+    private static InetAddress ipv4(int ip) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8),
+                (byte) ip});
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e); // four bytes are always an address
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +35,10 @@ public final class Worker implements AutoCloseable {
     private final StatusReporter reporter;
     private final Clock clock;
     private final Duration stopGrace;
+    private final Readiness readiness;
     private final Map<String, Slot> running = new HashMap<>();
     private final ConcurrentLinkedQueue<Exit> exits = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Ready> readied = new ConcurrentLinkedQueue<>();
     private final Semaphore wake = new Semaphore(0);
     private final Runnable listener = this::wakeUp;
     private final Thread thread;
@@ -57,6 +60,13 @@ public final class Worker implements AutoCloseable {
 
     public Worker(String nodeId, TaskAssignments assignments, TaskRuntime runtime, StatusReporter reporter, Clock clock,
                   Duration stopGrace) {
+        this(nodeId, assignments, runtime, reporter, clock, stopGrace, Readiness.IMMEDIATE);
+    }
+
+    /** @param readiness when a started task is reported running (until then: starting) */
+    public Worker(String nodeId, TaskAssignments assignments, TaskRuntime runtime, StatusReporter reporter, Clock clock,
+                  Duration stopGrace, Readiness readiness) {
+        this.readiness = readiness;
         this.nodeId = nodeId;
         this.assignments = assignments;
         this.runtime = runtime;
@@ -108,6 +118,7 @@ public final class Worker implements AutoCloseable {
                 wake.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
                 handleExits();
+                handleReady();
                 if (assignments.synced()) {
                     reconcile(assignments.tasks());
                 }
@@ -137,6 +148,19 @@ public final class Worker implements AutoCloseable {
                         e.code(), 0);
             }
             reporter.report(e.taskId(), status);
+        }
+    }
+
+    /** A started task passed its readiness check: running, unless it was stopped or replaced meanwhile. */
+    private record Ready(String taskId, Slot slot, String note, long pid) {
+    }
+
+    private void handleReady() {
+        for (Ready r; (r = readied.poll()) != null; ) {
+            if (running.get(r.taskId()) == r.slot() && !r.slot().stopping) {
+                reporter.report(r.taskId(), new TaskStatus(TaskState.RUNNING, clock.millis(),
+                        r.note() == null ? "started" : "started; " + r.note(), "", -1, r.pid()));
+            }
         }
     }
 
@@ -177,8 +201,15 @@ public final class Worker implements AutoCloseable {
     private void start(Task t, long now) {
         try {
             RunningTask rt = runtime.start(t);
-            track(t.id(), rt);
-            reporter.report(t.id(), new TaskStatus(TaskState.RUNNING, now, "started", "", -1, rt.pid()));
+            Slot slot = track(t.id(), rt);
+            CompletableFuture<String> ready = readiness.await(t);
+            if (!ready.isDone()) {
+                reporter.report(t.id(), new TaskStatus(TaskState.STARTING, now, "starting", "", -1, rt.pid()));
+            }
+            ready.thenAccept(note -> {
+                readied.add(new Ready(t.id(), slot, note, rt.pid()));
+                wakeUp();
+            });
             LOG.info("started task {} ({}) pid {}", t.name(), t.id(), rt.pid());
         } catch (TaskRuntime.TaskStartException e) {
             LOG.warn("task {} could not start: {}", t.name(), e.getMessage());
