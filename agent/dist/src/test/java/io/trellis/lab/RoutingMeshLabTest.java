@@ -44,6 +44,7 @@ class RoutingMeshLabTest {
         Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
         Assumptions.assumeTrue(onPath("python3"), "RoutingMeshLabTest skipped: python3 is not installed");
         lab = new Lab(new PrintWriter(new StringWriter(), true));
+        lab.down(); // a lab left up by hand would be reused as it is
         nodes = lab.up(new LabPlan(3, 1));
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
                 assertThat(get(node(1), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))

@@ -1,5 +1,6 @@
 package io.trellis.lab;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trellis.api.InfoView;
 import io.trellis.api.Json;
 import io.trellis.api.client.AdminClient;
@@ -29,6 +30,8 @@ public final class Lab {
     static final Path DATA_ROOT = Path.of("/var/lib/trellis-lab");
     static final Path SOCKET_DIR = Path.of("/run/trellis/lab");
     static final Path TASK_NETNS_DIR = Path.of("/run/trellis/netns");
+    /** How an agent names its ingress sandbox's namespace in that folder, before its node ID. */
+    static final String INGRESS_SANDBOX_PREFIX = "ingress-sbox-";
     private static final Duration AGENT_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration AGENT_STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration SWARM_RESTORE_TIMEOUT = Duration.ofSeconds(20);
@@ -155,6 +158,21 @@ public final class Lab {
         LabState.delete();
     }
 
+    /**
+     * An agent removes its ingress sandbox when it stops; one killed hard leaves it pinned, named after its
+     * node ID (in the node's {@code swarm.json}).
+     */
+    private static void deleteIngressSandbox(Path nodeDir) throws IOException {
+        Path identity = nodeDir.resolve("swarm.json");
+        if (!Files.isRegularFile(identity)) {
+            return;
+        }
+        JsonNode nodeId = Json.MAPPER.readTree(identity.toFile()).get("nodeId");
+        if (nodeId != null && nodeId.isTextual() && nodeId.asText().matches("[a-z0-9]+")) {
+            NetworkNamespace.delete(TASK_NETNS_DIR.resolve(INGRESS_SANDBOX_PREFIX + nodeId.asText()));
+        }
+    }
+
     /** Tasks of an agent that was killed hard outlive it; find them through their task folders. */
     private static void killOrphanedTasks() throws IOException {
         if (!Files.isDirectory(DATA_ROOT)) {
@@ -167,6 +185,7 @@ public final class Lab {
                     dirs.readProcess(id).flatMap(r -> r.identity().handle()).ifPresent(ProcessHandle::destroyForcibly);
                     NetworkNamespace.delete(TASK_NETNS_DIR.resolve(id));
                 }
+                deleteIngressSandbox(node);
             }
         }
     }
