@@ -149,7 +149,8 @@ final class DemoCluster {
         boolean holds() throws IOException;
     }
 
-    private static LabState.LabNode node(String name) {
+    /** A lab node by name: its namespace and underlay address. */
+    static LabState.LabNode node(String name) {
         try {
             return Lab.node(name).orElseThrow(() -> new CliException(CliException.INTERNAL,
                     "demo: the lab has no node " + name));

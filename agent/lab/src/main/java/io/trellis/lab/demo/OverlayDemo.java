@@ -107,7 +107,8 @@ final class OverlayDemo {
 
     /**
      * Until each task answers HTTP at its own address, asked from {@code asker}: a task is a backend
-     * once it runs, and the workload listens a moment later (there are no health checks yet).
+     * once it runs, and the workload listens a moment later (the agent waits for a task to listen only on
+     * the ports its service publishes).
      */
     private void awaitServing(TaskView asker, List<TaskView> tasks) {
         for (TaskView t : tasks) {
