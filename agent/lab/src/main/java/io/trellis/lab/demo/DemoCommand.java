@@ -136,7 +136,10 @@ public final class DemoCommand implements Callable<Integer> {
         for (TaskView t : cluster.running()) {
             String answer = askTask(t).orElseThrow(() -> new CliException(CliException.USER_ERROR, "demo: task "
                     + t.name() + " on " + t.node() + " did not answer over HTTP within " + ASK_TIMEOUT_MILLIS / 1000 + " s"));
-            out.printf("  %s on %s -> %s%n", t.name(), t.node(), answer.replace('\n', ' ').strip());
+            // The whoami answer's first lines say who answered; the rest (method, path...) is noise here.
+            String who = answer.lines().filter(l -> l.startsWith("task:") || l.startsWith("node:")
+                    || l.startsWith("RemoteAddr:")).collect(Collectors.joining(" "));
+            out.printf("  %s on %s -> %s%n", t.name(), t.node(), who);
         }
         out.flush();
     }

@@ -43,14 +43,14 @@ final class RoutingMeshDemo {
     }
 
     void show() throws IOException {
-        banner.accept("Routing mesh: web published on 8080 answers on every node; node1 runs none of its tasks");
-        run.accept(new String[] {"service", "create", "--name", "web", "--replicas", "2", "--publish", "8080:80",
+        banner.accept("Routing mesh: site published on 8080 answers on every node; node1 runs none of its tasks");
+        run.accept(new String[] {"service", "create", "--name", "site", "--replicas", "2", "--publish", "8080:80",
             "--constraint", "node.hostname!=node1", "trellis/http", "trellis", "workload", "http", "--port", "80"});
-        run.accept(new String[] {"service", "create", "--name", "web-pp", "--replicas", "1", "--publish",
+        run.accept(new String[] {"service", "create", "--name", "site-pp", "--replicas", "1", "--publish",
             "published=8081,target=80,proxy-protocol=v2", "trellis/http", "trellis", "workload", "http", "--port", "80"});
         run.accept(new String[] {"service", "ls"});
-        awaitRunning("web", 2);
-        awaitRunning("web-pp", 1);
+        awaitRunning("site", 2);
+        awaitRunning("site-pp", 1);
 
         LabState.LabNode client = DemoCluster.node("node2");
         Set<String> answeredBy = new HashSet<>();
@@ -61,7 +61,7 @@ final class RoutingMeshDemo {
                 out.println("    " + line);
                 answeredBy.add(line.split(" ")[1]);
                 if (line.contains(" on node1 ")) {
-                    throw new CliException(CliException.INTERNAL, "demo: a web task answered on node1, which runs none");
+                    throw new CliException(CliException.INTERNAL, "demo: a site task answered on node1, which runs none");
                 }
             }
         }
@@ -90,7 +90,7 @@ final class RoutingMeshDemo {
         if (!summary.contains("errors    0 ") || summary.contains("requests  0 ")) {
             throw new CliException(CliException.INTERNAL, "demo: the load test through the routing mesh had errors");
         }
-        run.accept(new String[] {"service", "rm", "web", "web-pp"});
+        run.accept(new String[] {"service", "rm", "site", "site-pp"});
     }
 
     private void awaitRunning(String service, int count) {
