@@ -72,6 +72,40 @@ class ReplicatedOrchestratorTest {
     }
 
     @Test
+    void aForcedUpdateReplacesOneRunningTaskAtATime() {
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(Fixtures.service("s1", "web", 3))));
+        converge();
+        markRunning();
+        var service = store.view().services().get("s1");
+        long forced = service.version() + 1;
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.UpdateService("s1", service.version(),
+                service.spec().withForceUpdate(forced), T0)));
+        for (int round = 0; round < 3; round++) {
+            converge();
+            // One old task stopped, its slot's successor created; nothing more until that one runs.
+            List<Task> outdated = live("s1").stream().filter(t -> t.serviceVersion() < forced).toList();
+            assertThat(outdated).hasSize(2 - round);
+            assertThat(live("s1")).hasSize(3);
+            assertThat(orchestrator.reconcile(store.view(), T0)).isEmpty();
+            markRunning();
+        }
+        converge();
+        assertThat(live("s1")).hasSize(3).allMatch(t -> t.serviceVersion() >= forced);
+        assertThat(orchestrator.reconcile(store.view(), T0)).isEmpty();
+    }
+
+    /** The worker's part: every live task placed and running. */
+    private void markRunning() {
+        for (Task t : live("s1")) {
+            if (t.status().state() != TaskState.RUNNING) {
+                store.applyBatch(index++, StoreBatch.of(
+                        new StoreOp.AssignTask(t.id(), "n1", TaskStatus.of(TaskState.ASSIGNED, T0, "scheduled")),
+                        new StoreOp.ReportTaskStatus(t.id(), TaskStatus.of(TaskState.RUNNING, T0, "started"))));
+            }
+        }
+    }
+
+    @Test
     void convergedStateProducesNoOps() {
         store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(Fixtures.service("s1", "web", 2))));
         converge();

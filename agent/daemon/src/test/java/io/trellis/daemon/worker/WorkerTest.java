@@ -89,6 +89,26 @@ class WorkerTest {
         assertThat(old.status().error()).isEqualTo("node is down");
     }
 
+    @Test
+    void aTaskIsStartingUntilItsReadinessCompletesThenRunning() {
+        Node me = new Node("me", "me", Node.Role.MANAGER, Node.Availability.ACTIVE, Node.Status.READY, "", "",
+                Map.of(), T0, T0, null);
+        apply(List.of(new StoreOp.InitCluster(new ClusterInfo("c", T0)), new StoreOp.PutNode(me),
+                new StoreOp.CreateService(new Service("s", new ServiceSpec("web", "img", List.of("run"), List.of(), 1),
+                        1, T0, T0)),
+                new StoreOp.CreateTask(new Task("t1", "s", "web", 1, "me", "img", List.of("run"), List.of(), 1,
+                        TaskState.RUNNING, TaskStatus.of(TaskState.ASSIGNED, T0, "scheduled"), T0))));
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        worker = new Worker("me", new StoreAssignments(store, "me"), runtime, reporter, Clock.systemUTC(),
+                Duration.ofSeconds(1), t -> ready).start();
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                store.view().tasks().get("t1").status().state() == TaskState.STARTING);
+        ready.complete("did not accept on [80/tcp] within 30 s");
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                store.view().tasks().get("t1").status().state() == TaskState.RUNNING);
+        assertThat(store.view().tasks().get("t1").status().message()).endsWith("within 30 s");
+    }
+
     /** What the dispatcher would push: the local store's tasks on one node, as they change. */
     private static final class StoreAssignments implements TaskAssignments {
         private final ClusterStore store;
