@@ -1,5 +1,8 @@
 package io.trellis.controlplane.allocator;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /**
  * An IPv4 subnet in CIDR form. Parses strictly: the address must be the network address
  * ({@code 10.0.1.5/24} is refused, as Docker does), so a stored subnet has one spelling.
@@ -58,6 +61,16 @@ public record Ipv4Subnet(int network, int prefixLength) {
 
     public static String format(int address) {
         return (address >>> 24) + "." + (address >>> 16 & 0xFF) + "." + (address >>> 8 & 0xFF) + "." + (address & 0xFF);
+    }
+
+    /** The address as a JDK {@link InetAddress}, for sockets. */
+    public static InetAddress inetAddress(int address) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (address >>> 24), (byte) (address >>> 16),
+                (byte) (address >>> 8), (byte) address});
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e); // four bytes are always an address
+        }
     }
 
     static int mask(int prefixLength) {

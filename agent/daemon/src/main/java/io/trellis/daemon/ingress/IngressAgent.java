@@ -140,7 +140,7 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
                     for (long a = (subnet.network() & 0xFFFF_FFFFL) + 1; a < (subnet.last() & 0xFFFF_FFFFL); a++) {
                         int ip = (int) a;
                         if (ip != self) {
-                            nl.addNeighbour(ETH0, IngressPlans.address(Ipv4Subnet.format(ip)),
+                            nl.addNeighbour(ETH0, Ipv4Subnet.inetAddress(ip),
                                     MacAddress.of(EndpointAddress.macOf(ip)), true);
                         }
                     }

@@ -10,7 +10,6 @@ import io.trellis.ingress.mesh.PortPlan;
 import io.trellis.ingress.proxy.ProxyProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -74,12 +73,6 @@ final class IngressPlans {
     }
 
     static InetAddress address(String ipv4) {
-        int ip = Ipv4Subnet.parseAddress(ipv4);
-        try {
-            return InetAddress.getByAddress(new byte[] {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8),
-                (byte) ip});
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e); // four bytes are always a valid address
-        }
+        return Ipv4Subnet.inetAddress(Ipv4Subnet.parseAddress(ipv4));
     }
 }

@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -314,7 +313,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
             }
             svc.ports().stream().filter(p -> p.protocol() == PortConfig.Protocol.TCP).map(PortConfig::target)
                     .distinct().forEach(port -> targets.add(new InetSocketAddress(
-                            ipv4(Ipv4Subnet.parseAddress(address)), port)));
+                            Ipv4Subnet.inetAddress(Ipv4Subnet.parseAddress(address)), port)));
         }
         return targets;
     }
@@ -323,15 +322,6 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     public synchronized Path netnsOf(String taskId) {
         LocalTask t = local.get(taskId);
         return t == null ? null : t.netns();
-    }
-
-    private static InetAddress ipv4(int ip) {
-        try {
-            return InetAddress.getByAddress(new byte[] {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8),
-                (byte) ip});
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e); // four bytes are always an address
-        }
     }
 
     /**

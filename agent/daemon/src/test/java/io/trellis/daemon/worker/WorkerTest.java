@@ -62,8 +62,8 @@ class WorkerTest {
         apply(r.reconcile(store.view(), Clock.systemUTC().millis()));
     }
 
-    @Test
-    void stopsTasksThatWereReplacedWhileItsNodeWasDown() {
+    /** Node "me" in a cluster, with task t1 of service web assigned to it. */
+    private void assignOneTask() {
         Node me = new Node("me", "me", Node.Role.MANAGER, Node.Availability.ACTIVE, Node.Status.READY, "", "",
                 Map.of(), T0, T0, null);
         apply(List.of(new StoreOp.InitCluster(new ClusterInfo("c", T0)), new StoreOp.PutNode(me),
@@ -71,6 +71,11 @@ class WorkerTest {
                         1, T0, T0)),
                 new StoreOp.CreateTask(new Task("t1", "s", "web", 1, "me", "img", List.of("run"), List.of(), 1,
                         TaskState.RUNNING, TaskStatus.of(TaskState.ASSIGNED, T0, "scheduled"), T0))));
+    }
+
+    @Test
+    void stopsTasksThatWereReplacedWhileItsNodeWasDown() {
+        assignOneTask();
         worker = new Worker("me", new StoreAssignments(store, "me"), runtime, reporter, Clock.systemUTC(), Duration.ofSeconds(1)).start();
         await().atMost(Duration.ofSeconds(5)).until(() ->
                 store.view().tasks().get("t1").status().state() == TaskState.RUNNING);
@@ -91,13 +96,7 @@ class WorkerTest {
 
     @Test
     void aTaskIsStartingUntilItsReadinessCompletesThenRunning() {
-        Node me = new Node("me", "me", Node.Role.MANAGER, Node.Availability.ACTIVE, Node.Status.READY, "", "",
-                Map.of(), T0, T0, null);
-        apply(List.of(new StoreOp.InitCluster(new ClusterInfo("c", T0)), new StoreOp.PutNode(me),
-                new StoreOp.CreateService(new Service("s", new ServiceSpec("web", "img", List.of("run"), List.of(), 1),
-                        1, T0, T0)),
-                new StoreOp.CreateTask(new Task("t1", "s", "web", 1, "me", "img", List.of("run"), List.of(), 1,
-                        TaskState.RUNNING, TaskStatus.of(TaskState.ASSIGNED, T0, "scheduled"), T0))));
+        assignOneTask();
         CompletableFuture<String> ready = new CompletableFuture<>();
         worker = new Worker("me", new StoreAssignments(store, "me"), runtime, reporter, Clock.systemUTC(),
                 Duration.ofSeconds(1), t -> ready).start();
