@@ -85,7 +85,7 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
         changed.accept(this);
     }
 
-    /** The listeners now serving, or an empty mesh's view before anything was published. */
+    /** The listeners now serving, or null while this node publishes nothing. */
     public synchronized RoutingMesh meshIfStarted() {
         return mesh;
     }
@@ -118,11 +118,18 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
         }
         NetworkNamespace.delete(sandboxPath); // a previous agent's, if it crashed
         Files.createDirectories(sandboxPath.getParent());
-        NetworkNamespace.create(sandboxPath);
+        try {
+            NetworkNamespace.create(sandboxPath);
+            agent.attachSandbox(view.networkId(), view.ownAddress(), sandboxPath);
+            staticNeighbours(Ipv4Subnet.parse(view.subnet()), view.ownAddress());
+            sandboxHop = NamespaceHop.open(sandboxPath);
+        } catch (IOException | RuntimeException e) {
+            // Half made: undone, so the next change tries again from scratch.
+            agent.detachSandbox(view.networkId());
+            NetworkNamespace.delete(sandboxPath);
+            throw e;
+        }
         sandboxKey = key;
-        agent.attachSandbox(view.networkId(), view.ownAddress(), sandboxPath);
-        staticNeighbours(Ipv4Subnet.parse(view.subnet()), view.ownAddress());
-        sandboxHop = NamespaceHop.open(sandboxPath);
         sockets.sandbox(sandboxHop);
         LOG.info("ingress sandbox up: {} on the ingress network", view.ownAddress());
     }
