@@ -10,8 +10,8 @@ import java.util.List;
  * <p>A published port is listed the same way: {@code vip} is {@code *:PORT}, {@code protocol} TCP or UDP,
  * {@code mode} ingress or host, and the backends are the tasks it relays to at their target port.
  *
- * @param algorithm   the scheduler: {@code rr} for VIPs; {@code rr}, {@code least-conn} or {@code maglev}
- *                    for published ports
+ * @param algorithm   the scheduler, the service's {@code --lb-algorithm}: {@code rr}, {@code least-conn} or
+ *                    {@code maglev}
  * @param protocol    {@code ANY} for a VIP, {@code TCP} or {@code UDP} for a published port
  * @param mode        {@code vip}, {@code ingress} or {@code host}
  * @param connections connections (TCP) or flows (UDP) a published port accepted since it listens

@@ -59,7 +59,7 @@ public final class ServiceCommand {
                         + " proxy-protocol=v1|v2. Repeat for several.")
         List<String> publish = new ArrayList<>();
         @Option(names = "--lb-algorithm", paramLabel = "rr|least-conn|maglev",
-                description = "How published ports pick a task (default rr).")
+                description = "How published ports and the VIP pick a task (default rr).")
         String lbAlgorithm;
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
@@ -240,7 +240,7 @@ public final class ServiceCommand {
                 description = "Stop publishing a port, given by its target port.")
         List<String> publishRm = new ArrayList<>();
         @Option(names = "--lb-algorithm", paramLabel = "rr|least-conn|maglev",
-                description = "How published ports pick a task.")
+                description = "How published ports and the VIP pick a task.")
         String lbAlgorithm;
         @Option(names = "--force", description = "Replace every task, one at a time, even if nothing else changes.")
         boolean force;

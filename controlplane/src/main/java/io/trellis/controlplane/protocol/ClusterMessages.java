@@ -111,7 +111,7 @@ public final class ClusterMessages {
      * @param vip         null in endpoint mode dnsrr
      * @param ports       the service's published ports (sent on every network; the agent reads them on ingress
      *                    and, for host mode, wherever the service's local tasks are)
-     * @param lbAlgorithm how the published ports pick a task
+     * @param lbAlgorithm how the published ports and the VIP pick a task
      */
     public record ServiceEntry(String serviceId, String name, List<String> aliases, String vip, String endpointMode,
                                List<PortConfig> ports, String lbAlgorithm) {

@@ -19,7 +19,7 @@ import java.util.List;
  * @param ports              published ports; a service that publishes is also attached to the ingress
  *                           network (the API adds it last to {@code networks} and takes it away with the last
  *                           port)
- * @param lbAlgorithm        how published ports pick a task: {@code rr}, {@code least-conn} or {@code maglev}
+ * @param lbAlgorithm        how published ports and VIPs pick a task: {@code rr}, {@code least-conn} or {@code maglev}
  * @param forceUpdate        {@code service update --force}: the service version from which tasks count as
  *                           current; older ones are replaced one at a time (Docker's {@code ForceUpdate})
  */

@@ -14,12 +14,12 @@ import java.util.function.LongSupplier;
  * own service, and {@link VipNat} made the VIP its packets' source as well): its replies, addressed
  * to the VIP, are looked up by the client side with the ports exchanged.
  *
- * <p>Memory: fixed-size open-addressing arrays of primitives, in {@link ConntrackSettings#stripes}
- * stripes of {@code capacity / stripes} entries. A stripe's arrays are allocated on its first
- * insert (a node with a handful of flows does not pay for a million); after that nothing allocates,
- * for new flows either. Both keys of an entry hash to the same stripe (the stripe is chosen by the
- * fields they share), so an insert or delete locks one stripe. Deletion shifts probe chains back
- * (no tombstones), so lookups stay short however many flows came and went.
+ * <p>Memory: fixed-size open-addressing arrays of primitives (and one of gauge references), in
+ * {@link ConntrackSettings#stripes} stripes of {@code capacity / stripes} entries. A stripe's arrays
+ * are allocated on its first insert (a node with a handful of flows does not pay for a million);
+ * after that nothing allocates, for new flows either. Both keys of an entry hash to the same stripe
+ * (the stripe is chosen by the fields they share), so an insert or delete locks one stripe. Deletion
+ * shifts probe chains back (no tombstones), so lookups stay short however many flows came and went.
  *
  * <p>Threads: any number of packet threads and one sweeper. Lookups are optimistic reads of a
  * stripe's {@link StampedLock}: readers of established flows never write a lock word and never
@@ -30,6 +30,13 @@ import java.util.function.LongSupplier;
  *
  * <p>Expiry: an entry idle longer than its state's timeout is ignored by lookups at once and freed
  * by {@link #sweep}, or by an insert that finds its stripe full.
+ *
+ * <p>Connection counts: an entry may carry a {@link ConnectionGauge} (a TCP flow to a VIP balanced by
+ * {@code least-conn}). It is told the flow opened when the entry is inserted, and closed exactly once:
+ * at the first FIN or RST (the move to {@link #TCP_CLOSING}), or when the entry goes (removed, replaced
+ * by a flow on its ports, freed as expired). Both happen under the stripe's write lock, so a close
+ * never overtakes its open. An expired entry still counts until it is swept or replaced: at most a
+ * sweep interval.
  */
 public final class Conntrack {
     public static final int FREE = 0;
@@ -159,6 +166,11 @@ public final class Conntrack {
      * entries.
      */
     public boolean insert(FlowKey key, int state, long now) {
+        return insert(key, state, now, null);
+    }
+
+    /** As {@link #insert(FlowKey, int, long)}; a non-null {@code gauge} is told the flow opened, and later closed. */
+    boolean insert(FlowKey key, int state, long now, ConnectionGauge gauge) {
         long client = key.clientWord();
         int tag = key.tag();
         Stripe s = stripe(client, tag);
@@ -200,6 +212,10 @@ public final class Conntrack {
             slab.place(e, REVERSE);
             slab.size++;
             key.state = state;
+            if (gauge != null) {
+                slab.gauge[e] = gauge;
+                gauge.opened();
+            }
             return true;
         } finally {
             s.lock.unlockWrite(stamp);
@@ -222,6 +238,9 @@ public final class Conntrack {
                 slab.state[e] = to;
                 SEEN.setOpaque(slab.seen, e, now);
                 key.state = to;
+                if (to == TCP_CLOSING) {
+                    slab.release(e); // a FIN or RST ends the connection for counting: the rest is its tail
+                }
             }
         } finally {
             s.lock.unlockWrite(stamp);
@@ -358,6 +377,8 @@ public final class Conntrack {
         final int[] backend;
         final int[] state;
         final long[] seen;
+        /** The entry's {@link ConnectionGauge} until it is told the flow closed, or null. */
+        final ConnectionGauge[] gauge;
         /** Stack of free entry numbers. */
         final int[] free;
         /** Slot → (entry << 1 | direction) + 1; 0 is empty. Twice as many slots as keys: short probe chains. */
@@ -374,6 +395,7 @@ public final class Conntrack {
             backend = new int[entries];
             state = new int[entries];
             seen = new long[entries];
+            gauge = new ConnectionGauge[entries];
             free = new int[entries];
             for (int i = 0; i < entries; i++) {
                 free[i] = entries - 1 - i;
@@ -421,11 +443,21 @@ public final class Conntrack {
         }
 
         void delete(int e) {
+            release(e);
             unplace(e, FORWARD);
             unplace(e, REVERSE);
             state[e] = FREE;
             free[freeCount++] = e;
             size--;
+        }
+
+        /** Tells the entry's gauge, if it still has one, that the flow closed. */
+        void release(int e) {
+            ConnectionGauge g = gauge[e];
+            if (g != null) {
+                gauge[e] = null;
+                g.closed();
+            }
         }
 
         /** Removes the entry's slot and shifts the rest of its probe chain back (Knuth's Algorithm R). */

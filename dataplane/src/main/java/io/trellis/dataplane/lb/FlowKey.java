@@ -1,5 +1,7 @@
 package io.trellis.dataplane.lb;
 
+import io.trellis.dataplane.balance.Hashes;
+
 /**
  * One flow as {@link Conntrack} keys it, filled per packet into a per-thread instance: the network
  * (VNI), the protocol, the client's address and port (for ICMP echo: the echo identifier) and the
@@ -58,6 +60,17 @@ public final class FlowKey {
     /** The entry's state after a hit: one of {@code Conntrack.TCP_*}, {@code UDP}, {@code ICMP}. */
     public int state() {
         return state;
+    }
+
+    /**
+     * The client side's 5-tuple (client address and port, VIP, service port, protocol) hashed, for
+     * {@code maglev}: a flow gets the same backend from every snapshot, on every node, with the same
+     * backends. For ICMP echo the identifier stands for the client port. Allocation-free.
+     */
+    long flowHash() {
+        long addresses = (client & 0xFFFF_FFFFL) << 32 | (vip & 0xFFFF_FFFFL);
+        long ports = (long) clientPort << 32 | (long) port << 8 | protocol & 0xFF;
+        return Hashes.mix64(Hashes.mix64(addresses) ^ ports);
     }
 
     /** Client address, client port and service port in one word: the part of the key both directions share. */

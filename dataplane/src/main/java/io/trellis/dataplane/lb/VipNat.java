@@ -14,9 +14,9 @@ import io.trellis.vxlan.udp.UdpFlyweight;
 
 /**
  * VIP load balancing in the sending node's switch, in place on the frame: DNAT of a client's
- * packet to a VIP (destination address and MAC → a backend's, chosen round robin for a new flow,
- * the flow's own for a known one) and the reverse translation of the backend's replies (source
- * address and MAC → the VIP's). TCP, UDP and ICMP echo; the service port is never changed.
+ * packet to a VIP (destination address and MAC → a backend's, chosen by the VIP's balancer for a
+ * new flow, the flow's own for a known one) and the reverse translation of the backend's replies
+ * (source address and MAC → the VIP's). TCP, UDP and ICMP echo; the service port is never changed.
  *
  * <p>Hairpin: when the backend chosen for a flow is its client itself (a task calling its own
  * service), DNAT alone would give the task a packet from itself to itself, which its kernel drops
@@ -38,7 +38,12 @@ import io.trellis.vxlan.udp.UdpFlyweight;
  * UDP or ICMP flow whose backend left moves to another one. Every refusal is counted under a
  * {@link DropReason}. Not translated: IPv4 fragments (no ports to key on) and other protocols.
  *
- * <p>No allocation, no locks on an established flow's packets (see {@link Conntrack}).
+ * <p>Balancing: {@code rr} and {@code least-conn} as for published ports; {@code maglev} hashes the
+ * flow's 5-tuple (see {@link FlowKey#flowHash}). {@code least-conn} counts the TCP connections this
+ * node's NAT holds open per backend: {@link Conntrack} reports each flow's opening and end.
+ *
+ * <p>No allocation, no locks on an established flow's packets (see {@link Conntrack}); a new flow's
+ * pick neither allocates nor locks either.
  */
 public final class VipNat {
     private final Conntrack conntrack;
@@ -148,9 +153,9 @@ public final class VipNat {
             return tcp == null ? refuse(c, DropReason.VIP_NO_BACKEND)
                     : reset(c, tcp, l4Length, buf, frame, key, DropReason.VIP_NO_BACKEND);
         }
-        int b = vip.next();
+        int b = vip.pick(key);
         key.backend(vip.backends[b]);
-        if (!conntrack.insert(key, newState, now)) {
+        if (!conntrack.insert(key, newState, now, tcp == null ? null : vip.gauge(b))) {
             return refuse(c, DropReason.CONNTRACK_FULL);
         }
         toBackend(buf, frame, v4, protocol, l4, partialField, key);

@@ -19,7 +19,7 @@ import java.util.List;
  *     and survive table rebuilds; they restart if the task leaves the VIP and joins again.</li>
  * </ul>
  *
- * @param algorithm always {@code "rr"}: new flows go to the backends in turn
+ * @param algorithm how new flows pick their backend: {@code rr}, {@code least-conn} or {@code maglev}
  */
 public record VipStats(String networkId, String serviceName, int vip, String algorithm, List<BackendStats> backends) {
 

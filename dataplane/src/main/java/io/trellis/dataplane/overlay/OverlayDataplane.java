@@ -253,7 +253,7 @@ public final class OverlayDataplane implements AutoCloseable {
                             connections.active(vni, v.vip(), b.ipv4()), connections.inactive(vni, v.vip(), b.ipv4()),
                             c.packets.sum(), c.bytes.sum()));
                 }
-                out.add(new VipStats(s.network.id(), v.serviceName(), v.vip(), "rr", backends));
+                out.add(new VipStats(s.network.id(), v.serviceName(), v.vip(), v.algorithm(), backends));
             }
         }
         return out;

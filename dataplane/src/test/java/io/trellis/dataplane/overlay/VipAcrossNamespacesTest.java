@@ -2,6 +2,7 @@ package io.trellis.dataplane.overlay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.trellis.dataplane.lb.BackendStats;
 import io.trellis.dataplane.lb.VipStats;
@@ -27,11 +28,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +54,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * backend leaves the VIP's set is reset at its next segment instead of hanging. A backend calling
  * its own VIP (hairpin) connects every time, whether round robin picks it or another backend, and
  * when it is the VIP's only backend. A client that reuses a VIP connection's port for a direct
- * connection to the backend gets that backend's replies as they are.
+ * connection to the backend gets that backend's replies as they are. A least-conn VIP sends new
+ * connections to the backend with fewer open ones, counting real TCP closes.
  */
 @Tag("netns")
 class VipAcrossNamespacesTest {
@@ -334,6 +341,57 @@ class VipAcrossNamespacesTest {
             // New connections go to the backend that stays.
             try (Socket next = connect()) {
                 assertThat(greeting(next)).isEqualTo(stays.taskId());
+            }
+        }
+    }
+
+    /**
+     * least-conn over real TCP: of three connections held open, the backend with one gets the fourth;
+     * once the client has closed the other backend's two (their FINs crossed the switch when that
+     * backend sees the end of its stream), the next two connections both go there, where round robin
+     * would alternate.
+     */
+    @Test
+    void aLeastConnVipSendsNewConnectionsToTheBackendWithFewerOpenOnes() throws Exception {
+        for (OverlayDataplane dp : nodes.values()) {
+            dp.setServices(NET.id(), List.of(new VipService("s1", "web", NET.id(), Ipv4Address.parse(VIP),
+                    List.of(B1, B2), "least-conn")));
+        }
+        assertThat(nodes.get("n1").vipStats()).filteredOn(v -> v.networkId().equals(NET.id())).singleElement()
+                .extracting(VipStats::algorithm).isEqualTo("least-conn");
+        Map<Socket, String> open = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Socket s = connect();
+                open.put(s, greeting(s));
+            }
+            String heavy = open.values().stream().filter(b -> Collections.frequency(open.values(), b) == 2)
+                    .findFirst().orElseThrow();
+            String light = heavy.equals("b1") ? "b2" : "b1";
+            Socket fourth = connect();
+            open.put(fourth, greeting(fourth));
+            assertThat(open.get(fourth)).isEqualTo(light);
+
+            Set<Integer> closedPorts = new HashSet<>();
+            for (Iterator<Map.Entry<Socket, String>> it = open.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Socket, String> e = it.next();
+                if (e.getValue().equals(heavy)) {
+                    closedPorts.add(e.getKey().getLocalPort());
+                    e.getKey().close();
+                    it.remove();
+                }
+            }
+            assertThat(closedPorts).hasSize(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> accepted.stream()
+                    .filter(a -> closedPorts.contains(a.getPort())).allMatch(Socket::isClosed));
+            for (int i = 0; i < 2; i++) {
+                Socket s = connect();
+                open.put(s, greeting(s));
+                assertThat(open.get(s)).as("connection %d after the close", i).isEqualTo(heavy);
+            }
+        } finally {
+            for (Socket s : open.keySet()) {
+                s.close();
             }
         }
     }

@@ -16,7 +16,8 @@ import io.trellis.dataplane.model.VipService;
 import io.trellis.testing.AllocationMeter;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The VIP path allocates nothing per packet in steady state: new UDP flows (every round's flows
@@ -24,12 +25,15 @@ import org.junit.jupiter.api.Test;
  * both ways (DNAT to a local and a remote backend, the local backend's replies translated back),
  * hairpin TCP flows both ways (the local backend calling a VIP whose only backend it is), and
  * direct UDP from the client to the local backend on the NAT flows' ports (the flows balanced to
- * it are superseded and removed, the others' lookups miss) and direct TCP segments that open nothing.
+ * it are superseded and removed, the others' lookups miss) and direct TCP segments that open nothing;
+ * and new TCP connections that the client resets at once (a pick, and for least-conn the count of an
+ * opened and a closed connection). For each algorithm a VIP may have.
  */
 class VipAllocationTest {
     private static final int FLOWS = 2_000;
     private static final int TCP_FLOWS = 200;
     private static final int HAIRPIN_FLOWS = 100;
+    private static final int SHORT_CONNECTIONS = 200;
     private static final int SELF_VIP = VipSwitchTest.VIP + 10;
     private static final long MAC_SELF_VIP = EndpointAddress.macOf(SELF_VIP);
     private static final int WARM_UP_ROUNDS = 30;
@@ -69,13 +73,18 @@ class VipAllocationTest {
             VipSwitchTest.IP_B1, 0, 53, 100, true);
     private final ByteBuf tcpDirect = VipFrames.tcp(VipSwitchTest.MAC_B1, VipSwitchTest.MAC_C, VipSwitchTest.IP_C,
             VipSwitchTest.IP_B1, 0, 80, 1001, 1, VipSwitchTest.ACK, 100);
+    private final ByteBuf shortSyn = VipFrames.tcp(VipSwitchTest.MAC_VIP, VipSwitchTest.MAC_C, VipSwitchTest.IP_C,
+            VipSwitchTest.VIP, 0, 80, 5000, 0, VipSwitchTest.SYN, 0);
+    private final ByteBuf shortRst = VipFrames.tcp(VipSwitchTest.MAC_VIP, VipSwitchTest.MAC_C, VipSwitchTest.IP_C,
+            VipSwitchTest.VIP, 0, 80, 5001, 0, VipSwitchTest.RST, 0);
     private final ByteBuf hairpinBack = VipFrames.tcp(MAC_SELF_VIP, VipSwitchTest.MAC_B1, VipSwitchTest.IP_B1, SELF_VIP,
             80, 0, 1, 1101, VipSwitchTest.ACK, 1000);
     /** What the switch rewrites: a fresh copy of a template per packet. */
     private final ByteBuf work = VipFrames.direct(Frames.OFFSET + 2048);
 
-    @Test
-    void vipPacketsAllocateNothingOnNewAndEstablishedFlows() {
+    @ParameterizedTest
+    @ValueSource(strings = {"rr", "least-conn", "maglev"})
+    void vipPacketsAllocateNothingOnNewAndEstablishedFlows(String algorithm) {
         SwitchTables.Builder t = SwitchTables.builder().network(VipSwitchTest.N1, counters);
         client = t.port("n1", VipSwitchTest.MAC_C, VipSwitchTest.IP_C, false, (buf, off, len) -> {
             if (buf.getInt(off + 26) == VipSwitchTest.VIP) {
@@ -92,9 +101,9 @@ class VipAllocationTest {
         });
         t.remote(new EndpointInfo("t2", "n1", VipSwitchTest.IP_B2, VipSwitchTest.MAC_B2, VipSwitchTest.VTEP_B));
         t.services("n1", VipTable.of(List.of(new VipService("s1", "web", "n1", VipSwitchTest.VIP,
-                List.of(new VipBackend("t1", "a", VipSwitchTest.IP_B1), new VipBackend("t2", "b", VipSwitchTest.IP_B2))),
-                new VipService("s2", "self", "n1", SELF_VIP, List.of(new VipBackend("t1", "a", VipSwitchTest.IP_B1)))),
-                vipCounters));
+                List.of(new VipBackend("t1", "a", VipSwitchTest.IP_B1), new VipBackend("t2", "b", VipSwitchTest.IP_B2)),
+                algorithm), new VipService("s2", "self", "n1", SELF_VIP,
+                List.of(new VipBackend("t1", "a", VipSwitchTest.IP_B1)), algorithm)), vipCounters));
         sw.update(t.build());
         for (int p = 0; p < TCP_FLOWS; p++) {
             sendFrom(client, VipSwitchTest.syn(20_000 + p, VipSwitchTest.VIP), -1, 0);
@@ -114,10 +123,20 @@ class VipAllocationTest {
             rounds(MEASURED_ROUNDS);
             allocated = Math.min(allocated, meter.allocatedBytes() - before);
         }
-        assertThat(allocated).as("bytes allocated by %d rounds", MEASURED_ROUNDS).isLessThan(BOUND_BYTES);
-        // Round robin gives B1 every other UDP flow: those the direct datagrams superseded.
-        assertThat(conntrack.size()).isEqualTo(FLOWS / 2 + TCP_FLOWS + HAIRPIN_FLOWS);
-        assertThat(counters.natSuperseded.sum()).isEqualTo((long) roundsRun * FLOWS / 2);
+        assertThat(allocated).as("%s: bytes allocated by %d rounds", algorithm, MEASURED_ROUNDS)
+                .isLessThan(BOUND_BYTES);
+        // The direct datagrams superseded the UDP flows on B1, as many every round: round robin and
+        // least-conn (its TCP counts even) give B1 every other flow, Maglev about half, the same ones.
+        long onB1 = counters.natSuperseded.sum() / roundsRun;
+        if (!algorithm.equals("maglev")) {
+            assertThat(onB1).isEqualTo(FLOWS / 2);
+        }
+        assertThat(onB1).isBetween((long) FLOWS * 4 / 10, (long) FLOWS * 6 / 10);
+        // The short connections' entries stay until their ports open the next ones.
+        assertThat(conntrack.size()).isEqualTo(FLOWS - onB1 + TCP_FLOWS + HAIRPIN_FLOWS + SHORT_CONNECTIONS);
+        assertThat(vipCounters.openConnections(VipSwitchTest.VIP, "t1")
+                + vipCounters.openConnections(VipSwitchTest.VIP, "t2"))
+                .isEqualTo(algorithm.equals("least-conn") ? TCP_FLOWS : 0);
         assertThat(hairpinned).isPositive();
         assertThat(vipCounters.backend(VipSwitchTest.VIP, "t1").packets.sum()).isPositive();
         assertThat(toBackends).isPositive();
@@ -150,6 +169,10 @@ class VipAllocationTest {
             }
             for (int p = 0; p < TCP_FLOWS; p++) {
                 sendFrom(client, tcpDirect, VipFrames.L4, 20_000 + p);
+            }
+            for (int p = 0; p < SHORT_CONNECTIONS; p++) {
+                sendFrom(client, shortSyn, VipFrames.L4, 40_000 + p); // new: the last round's entry expired
+                sendFrom(client, shortRst, VipFrames.L4, 40_000 + p);
             }
         }
     }

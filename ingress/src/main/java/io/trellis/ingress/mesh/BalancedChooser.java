@@ -1,11 +1,11 @@
 package io.trellis.ingress.mesh;
 
-import io.trellis.ingress.balance.Backend;
-import io.trellis.ingress.balance.BackendSet;
-import io.trellis.ingress.balance.Balancer;
-import io.trellis.ingress.balance.BalancerFactory;
-import io.trellis.ingress.balance.Hashes;
-import io.trellis.ingress.balance.LiveBalancer;
+import io.trellis.dataplane.balance.Backend;
+import io.trellis.dataplane.balance.BackendSet;
+import io.trellis.dataplane.balance.Balancer;
+import io.trellis.dataplane.balance.BalancerFactory;
+import io.trellis.dataplane.balance.Hashes;
+import io.trellis.dataplane.balance.LiveBalancer;
 import io.trellis.ingress.proxy.BackendChooser;
 import java.net.Inet4Address;
 import java.net.InetAddress;

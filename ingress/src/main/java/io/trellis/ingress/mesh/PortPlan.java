@@ -1,6 +1,6 @@
 package io.trellis.ingress.mesh;
 
-import io.trellis.ingress.balance.Backend;
+import io.trellis.dataplane.balance.Backend;
 import io.trellis.ingress.proxy.ProxyProtocol;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.trellis.ingress.mesh;
 
-import io.trellis.ingress.balance.BackendSet;
+import io.trellis.dataplane.balance.BackendSet;
 import io.trellis.ingress.proxy.BackendSockets;
 import io.trellis.ingress.proxy.ProxyEventLoops;
 import io.trellis.ingress.proxy.TcpProxy;

@@ -3,7 +3,7 @@ package io.trellis.daemon.ingress;
 import io.trellis.api.VipView;
 import io.trellis.controlplane.protocol.ClusterMessages.Endpoint;
 import io.trellis.daemon.network.IngressView;
-import io.trellis.ingress.balance.Backend;
+import io.trellis.dataplane.balance.Backend;
 import io.trellis.ingress.mesh.PortPlan;
 import io.trellis.ingress.mesh.PublishedListener;
 import io.trellis.ingress.mesh.RoutingMesh;

@@ -156,7 +156,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
             }
             backends.sort(java.util.Comparator.comparing(VipBackend::taskId));
             vips.add(new VipService(svc.serviceId(), svc.name(), s.info.id(), Ipv4Subnet.parseAddress(svc.vip()),
-                    backends));
+                    backends, svc.lbAlgorithm()));
         }
         return vips;
     }

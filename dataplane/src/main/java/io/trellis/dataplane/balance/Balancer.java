@@ -1,4 +1,4 @@
-package io.trellis.ingress.balance;
+package io.trellis.dataplane.balance;
 
 /**
  * Picks a backend for a new flow over one immutable {@link BackendSet}. Picking never locks and never
@@ -25,6 +25,14 @@ public interface Balancer {
      * (matched by ID) while another backend exists; null when none does.
      */
     Backend pickExcluding(long flowHash, Backend failed);
+
+    /**
+     * Whether {@link #opened} and {@link #closed} matter ({@code least-conn}): a caller that must keep
+     * something per flow to call them may skip that for the others.
+     */
+    default boolean countsConnections() {
+        return false;
+    }
 
     /** A connection to {@code backend} was established. Only {@code least-conn} counts. */
     default void opened(Backend backend) {

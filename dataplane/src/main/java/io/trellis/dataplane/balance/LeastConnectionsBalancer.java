@@ -1,4 +1,4 @@
-package io.trellis.ingress.balance;
+package io.trellis.dataplane.balance;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +47,11 @@ final class LeastConnectionsBalancer implements Balancer {
     @Override
     public Backend pickExcluding(long flowHash, Backend failed) {
         return least(failed == null ? -1 : backends.indexOf(failed.id()));
+    }
+
+    @Override
+    public boolean countsConnections() {
+        return true;
     }
 
     @Override

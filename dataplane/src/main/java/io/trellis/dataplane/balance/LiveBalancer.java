@@ -1,4 +1,4 @@
-package io.trellis.ingress.balance;
+package io.trellis.dataplane.balance;
 
 /**
  * A service's current balancer, replaced whole when its backends change: readers take {@link #current()}

@@ -1,6 +1,6 @@
-package io.trellis.ingress.balance;
+package io.trellis.dataplane.balance;
 
-import static io.trellis.ingress.balance.TestBackends.backend;
+import static io.trellis.dataplane.balance.TestBackends.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.trellis.ingress.balance;
+package io.trellis.dataplane.balance;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,11 +28,23 @@ public final class BalancerFactory {
      * @throws IllegalArgumentException one line naming the valid values
      */
     public static Balancer of(String name, BackendSet backends, int maglevTableSize, ActiveConnections connections) {
+        return of(name, backends, maglevTableSize, connections, new AtomicLong());
+    }
+
+    /**
+     * As {@link #of(String, BackendSet, int, ActiveConnections)}, for a caller that builds each balancer of
+     * a service afresh rather than by {@link Balancer#withBackends}: the service's state is passed in.
+     *
+     * @param cursor rr's position in its order and least-conn's tie rotation; the same one for every
+     *               balancer of the service, so a rebuild does not send the next flow to the first backend
+     */
+    public static Balancer of(String name, BackendSet backends, int maglevTableSize, ActiveConnections connections,
+                              AtomicLong cursor) {
         checkName(name);
         MaglevTable.checkSize(maglevTableSize);
         return switch (name) {
-            case RoundRobinBalancer.NAME -> new RoundRobinBalancer(backends, new AtomicLong());
-            case LeastConnectionsBalancer.NAME -> new LeastConnectionsBalancer(backends, connections, new AtomicLong());
+            case RoundRobinBalancer.NAME -> new RoundRobinBalancer(backends, cursor);
+            case LeastConnectionsBalancer.NAME -> new LeastConnectionsBalancer(backends, connections, cursor);
             default -> new MaglevBalancer(backends, maglevTableSize);
         };
     }

@@ -1,4 +1,4 @@
-package io.trellis.ingress.balance;
+package io.trellis.dataplane.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

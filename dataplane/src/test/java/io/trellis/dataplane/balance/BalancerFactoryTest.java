@@ -1,9 +1,10 @@
-package io.trellis.ingress.balance;
+package io.trellis.dataplane.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +17,23 @@ class BalancerFactoryTest {
         assertThat(b.algorithm()).isEqualTo(name);
         assertThat(b.pick(7)).isNotNull();
         assertThat(b.withBackends(TestBackends.equal(2)).algorithm()).isEqualTo(name);
+        assertThat(b.countsConnections()).isEqualTo(name.equals("least-conn"));
+    }
+
+    /** The VIPs' way: each snapshot's balancer built afresh over the service's own cursor. */
+    @Test
+    void balancersBuiltOverOneCursorTakeTurnsFromWhereTheLastLeftOff() {
+        AtomicLong cursor = new AtomicLong();
+        BackendSet three = TestBackends.equal(3);
+        int size = BalancerFactory.DEFAULT_MAGLEV_TABLE_SIZE;
+        assertThat(BalancerFactory.of("rr", three, size, new ActiveConnections(), cursor).pick(0).id())
+                .isEqualTo("task-000");
+        assertThat(BalancerFactory.of("rr", three, size, new ActiveConnections(), cursor).pick(0).id())
+                .isEqualTo("task-001");
+        // least-conn's ties rotate on it too.
+        assertThat(BalancerFactory.of("least-conn", three, size, new ActiveConnections(), cursor).pick(0).id())
+                .isEqualTo("task-002");
+        assertThat(cursor.get()).isEqualTo(3);
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package io.trellis.ingress.balance;
+package io.trellis.dataplane.balance;
 
 /**
  * Consistent hashing by {@link MaglevTable}: a flow's hash indexes the table, so every node with the same
