@@ -2,8 +2,8 @@ package io.trellis.ingress.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trellis.ingress.balance.Backend;
-import io.trellis.ingress.balance.BackendSet;
+import io.trellis.dataplane.balance.Backend;
+import io.trellis.dataplane.balance.BackendSet;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;

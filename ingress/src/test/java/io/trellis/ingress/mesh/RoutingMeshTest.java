@@ -3,8 +3,8 @@ package io.trellis.ingress.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trellis.dataplane.balance.Backend;
 import io.trellis.dataplane.vtep.Transport;
-import io.trellis.ingress.balance.Backend;
 import io.trellis.ingress.proxy.BackendSockets;
 import io.trellis.ingress.proxy.ProxyEventLoops;
 import io.trellis.ingress.proxy.ProxyProtocol;

@@ -6,7 +6,7 @@ import io.trellis.controlplane.protocol.ClusterMessages.Endpoint;
 import io.trellis.controlplane.protocol.ClusterMessages.ServiceEntry;
 import io.trellis.controlplane.store.PortConfig;
 import io.trellis.daemon.network.IngressView;
-import io.trellis.ingress.balance.Backend;
+import io.trellis.dataplane.balance.Backend;
 import io.trellis.ingress.mesh.PortPlan;
 import io.trellis.ingress.proxy.ProxyProtocol;
 import java.util.List;
