@@ -53,7 +53,11 @@ public final class PublishedListener implements AutoCloseable {
 
     /** Takes the plan's backends; those that left get no new connections. */
     void update(PortPlan next) {
+        boolean same = next.backends().equals(plan.backends());
         this.plan = next;
+        if (same) {
+            return; // most changes are elsewhere: a Maglev table is not rebuilt for nothing
+        }
         chooser.update(BackendSet.of(next.backends()));
         next.backends().forEach(b -> served.add(b.address()));
     }
