@@ -206,7 +206,7 @@ public final class AdminEndpoints {
 
     private Autolock autolock() {
         ControlPlane m = daemon.manager();
-        return new Autolock(m.store(), m.writer());
+        return new Autolock(m.store(), m.writer(), m::rotateDataKey);
     }
 
     private MembershipChanges membership() {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.trellis.api.InfoView;
 import io.trellis.api.Version;
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.atrest.KeyRing;
 import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.StoreBatch;
@@ -106,7 +107,7 @@ public final class AgentDaemon implements AutoCloseable {
         SwarmIdentity id = swarm.member().identity();
         try {
             adopt(swarm.member());
-            startMember(swarm.member().dataKey(), false, swarm.firstBatch());
+            startMember(swarm.member().dataKeys(), false, swarm.firstBatch());
         } catch (IOException | RuntimeException e) {
             stopMember();
             forgetSwarm();
@@ -130,8 +131,8 @@ public final class AgentDaemon implements AutoCloseable {
         }
         try {
             adopt(member);
-            if (member.dataKey() != null) { // admitted as a manager
-                newManagerSide().join(id, member.dataKey(), remote);
+            if (member.dataKeys() != null) { // admitted as a manager
+                newManagerSide().join(id, member.dataKeys(), remote);
             }
             startWorkerSide();
         } catch (IOException | RuntimeException e) {
@@ -172,19 +173,19 @@ public final class AgentDaemon implements AutoCloseable {
         LOG.info("left swarm {}", id.clusterId());
     }
 
-    /** {@code swarm unlock}: opens the data key with the user's unlock key and starts the manager. */
+    /** {@code swarm unlock}: opens the data keys with the user's unlock key and starts the manager. */
     public synchronized void unlock(String unlockKey) throws IOException {
         if (!locked) {
             throw new ApiException(ApiException.Kind.CONFLICT, "this node is not locked");
         }
-        byte[] dataKey;
+        KeyRing ring;
         try {
-            dataKey = dataKeys.unlock(unlockKey);
+            ring = dataKeys.unlock(unlockKey);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage());
         }
         locked = false;
-        startMember(dataKey, true);
+        startMember(ring, true);
     }
 
     /**
@@ -206,16 +207,16 @@ public final class AgentDaemon implements AutoCloseable {
     /** Saves what makes this node a member (certificates, sealed data key, identity) and takes it on. */
     private void adopt(MembershipGrant member) throws IOException {
         new NodeCertificates(cfg.certsDir()).save(member.tls().certificate(), member.tls().key(), member.tls().ca());
-        if (member.dataKey() != null) {
-            dataKeys.seal(member.dataKey(), member.unlockKey());
+        if (member.dataKeys() != null) {
+            dataKeys.seal(member.dataKeys(), member.unlockKey());
         }
         identity.save(member.identity());
         credentials.use(member.tls());
     }
 
-    private void startMember(byte[] dataKey, boolean resumed, StoreBatch... first) throws IOException {
+    private void startMember(KeyRing ring, boolean resumed, StoreBatch... first) throws IOException {
         if (identity.get().isManager()) {
-            newManagerSide().start(identity.get(), dataKey, resumed, () -> closing, first);
+            newManagerSide().start(identity.get(), ring, resumed, () -> closing, first);
         }
         startWorkerSide();
     }
@@ -267,9 +268,9 @@ public final class AgentDaemon implements AutoCloseable {
         }
 
         @Override
-        public void startManager(SwarmIdentity id, byte[] dataKey, String via) throws IOException {
+        public void startManager(SwarmIdentity id, KeyRing ring, String via) throws IOException {
             try {
-                newManagerSide().join(id, dataKey, via);
+                newManagerSide().join(id, ring, via);
             } catch (IOException | RuntimeException e) {
                 AgentDaemon.this.stopManager();
                 throw e;
@@ -285,6 +286,13 @@ public final class AgentDaemon implements AutoCloseable {
         public void leaveRaftGroup() throws IOException {
             ControlPlane manager = managerNode();
             if (manager != null && manager.isRaftVoter() && manager.raftMembers().size() > 1) {
+                // A manager that demoted itself: the others must get a data key this node never sees,
+                // and it can still propose one now, wrapped for them (the store already says worker).
+                try {
+                    manager.rotateDataKey();
+                } catch (RuntimeException e) {
+                    LOG.warn("the Raft data key was not rotated before leaving the Raft group: {}", e.getMessage());
+                }
                 manager.removeRaftMember(identity.get().nodeId());
                 LOG.info("left the Raft group");
             }

@@ -25,10 +25,10 @@ final class ClusterPort implements AutoCloseable {
         this.local = local;
     }
 
-    /** Opens {@code id}'s cluster address for {@code manager}; admission hands {@code dataKey} to joining managers. */
-    static ClusterPort open(ControlPlane manager, SwarmIdentity id, byte[] dataKey, NodeCredentials credentials,
+    /** Opens {@code id}'s cluster address for {@code manager}; admission hands its data keys to joining managers. */
+    static ClusterPort open(ControlPlane manager, SwarmIdentity id, NodeCredentials credentials,
                             Duration heartbeatPeriod, MeterRegistry metrics, Clock clock) throws IOException {
-        Admission admission = new Admission(manager.store(), manager.writer(), dataKey, clock);
+        Admission admission = new Admission(manager.store(), manager.writer(), manager::dataKeys, clock);
         Dispatcher dispatcher = new Dispatcher(manager.store(), manager.writer(), manager::isLeader, heartbeatPeriod,
                 clock).start();
         ClusterPort port = new ClusterPort(dispatcher, new ClusterPortBackend(manager, admission, dispatcher,

@@ -4,6 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.trellis.controlplane.api.ClusterApi;
 import io.trellis.controlplane.api.NetworkApi;
 import io.trellis.controlplane.atrest.EncryptedLog;
+import io.trellis.controlplane.atrest.KeyRing;
+import io.trellis.controlplane.atrest.NodeKeys;
+import io.trellis.controlplane.atrest.Recipients;
+import io.trellis.controlplane.atrest.RingKeeper;
 import io.trellis.controlplane.keys.NetworkKeyRotation;
 import io.trellis.controlplane.orchestrator.DownNodeReconciler;
 import io.trellis.controlplane.orchestrator.GlobalOrchestrator;
@@ -20,11 +24,16 @@ import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A manager's share of the agent: the Raft replica with the cluster store on top, the APIs, and the
@@ -34,6 +43,8 @@ import java.util.Optional;
 public final class ControlPlane implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlPlane.class);
     private static final Duration RAFT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** A rotation is void when the managers changed before it committed; it is tried again this often. */
+    private static final int ROTATION_ATTEMPTS = 5;
 
     private final ClusterStore store;
     private final RaftReplica raft;
@@ -42,11 +53,13 @@ public final class ControlPlane implements AutoCloseable {
     private final NetworkApi networks;
     private final List<ReconcileLoop> loops = new ArrayList<>();
     private final String selfId;
+    private final EncryptedLog log;
 
     private ControlPlane(String selfId, ClusterStore store, RaftReplica raft, EncryptedLog log, Clock clock) {
         this.selfId = selfId;
         this.store = store;
         this.raft = raft;
+        this.log = log;
         this.writer = new StoreWriter(log.sealing(raft));
         this.api = new ClusterApi(store, writer, clock);
         this.networks = new NetworkApi(store, writer, clock);
@@ -58,16 +71,72 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static ControlPlane start(SwarmIdentity id, Path raftDir, byte[] dataKey, RaftConfiguration.Tls tls,
                                     boolean joining, MeterRegistry metrics, Clock clock) throws IOException {
+        return start(id, raftDir, KeyRing.of(dataKey), tls, joining, metrics, clock, NodeKeys.NONE, RingKeeper.NONE);
+    }
+
+    /**
+     * Like {@link #start(SwarmIdentity, Path, byte[], RaftConfiguration.Tls, boolean, MeterRegistry, Clock)}
+     * with the ring of data keys this manager holds; {@code self} opens its copies of rotated keys,
+     * and {@code keeper} stores the ring on disk each time one is added.
+     */
+    public static ControlPlane start(SwarmIdentity id, Path raftDir, KeyRing dataKeys, RaftConfiguration.Tls tls,
+                                    boolean joining, MeterRegistry metrics, Clock clock, NodeKeys self,
+                                    RingKeeper keeper) throws IOException {
         ClusterStore store = new ClusterStore();
         // Entries are sealed before Raft sees them: the log and snapshots on disk hold only ciphertext.
-        EncryptedLog log = new EncryptedLog(dataKey);
+        EncryptedLog log = new EncryptedLog(dataKeys);
         RaftConfiguration cfg = RaftConfiguration.builder(id.nodeId(), id.raftAddress(), raftDir)
                 .clusterId(id.clusterId())
                 .tls(tls)
                 .joining(joining)
                 .build();
-        RaftReplica raft = RaftReplica.start(cfg, log.opening(store), metrics);
+        RaftReplica raft = RaftReplica.start(cfg,
+                log.opening(store, () -> Recipients.managerIds(store.view()), self, keeper), metrics);
         return new ControlPlane(id.nodeId(), store, raft, log, clock);
+    }
+
+    /** The data keys this manager holds now: what a joining or promoted manager is given. */
+    public KeyRing dataKeys() {
+        return log.ring();
+    }
+
+    /**
+     * Gives the store's managers a new data key, wrapped for each one's node key, and returns its ID
+     * once applied here; this manager seals with it from then on (if it is one of them), and so does
+     * each other manager once it applies the rotation. Nodes that are not managers now never learn it.
+     *
+     * @throws IllegalStateException when a manager has no node key on record, or the managers kept
+     *     changing under the rotation
+     * @throws Proposer.NotLeaderException            when no leader is known
+     * @throws StoreWriter.StoreUnavailableException  when the log did not take the rotation in time
+     */
+    public int rotateDataKey() {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < ROTATION_ATTEMPTS; attempt++) {
+            Map<String, PublicKey> managers = Recipients.managers(store.view());
+            try {
+                int id = log.rotate(raft, managers).get(StoreWriter.TIMEOUT_DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("data key rotated: key {} is for managers {}", id, managers.keySet());
+                return id;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IllegalStateException voided) {
+                    last = voided; // the managers moved under it: wrap for the current ones
+                    continue;
+                }
+                if (e.getCause() instanceof Proposer.NotLeaderException nle) {
+                    throw nle;
+                }
+                throw new StoreWriter.StoreUnavailableException("rotating the data key failed: "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new StoreWriter.StoreUnavailableException("the cluster store did not take the data key "
+                        + "rotation within " + StoreWriter.TIMEOUT_DEFAULT.toSeconds() + " s (no quorum?)", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreWriter.StoreUnavailableException("interrupted while rotating the data key", e);
+            }
+        }
+        throw last;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.trellis.daemon;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trellis.controlplane.atrest.KeyRing;
 import io.trellis.controlplane.membership.CurrentManagers;
 import io.trellis.controlplane.pki.ClusterTrust;
 import io.trellis.controlplane.raft.RaftConfiguration;
@@ -71,11 +72,12 @@ final class ManagerRole implements AutoCloseable {
      * On {@code swarm init} ({@code first} creates the cluster), restart or unlock: starts the
      * replica, waits for a quorum, declares this manager's node record and starts the control loops.
      */
-    void start(SwarmIdentity id, byte[] dataKey, boolean resumed, BooleanSupplier closing, StoreBatch... first)
+    void start(SwarmIdentity id, KeyRing dataKeys, boolean resumed, BooleanSupplier closing, StoreBatch... first)
             throws IOException {
-        startReplica(id, dataKey, false);
+        startReplica(id, dataKeys, false);
         awaitQuorum(resumed, closing);
-        new SelfRegistration(cfg.hostname(), cfg.dataDir(), clock).declare(node, id, first);
+        new SelfRegistration(cfg.hostname(), cfg.dataDir(), clock).declare(node, id,
+                credentials.tls().certificate().getPublicKey(), first);
         node.startLoops(clock, cfg.networkKeyRotation());
     }
 
@@ -83,21 +85,22 @@ final class ManagerRole implements AutoCloseable {
      * On {@code swarm join} as a manager, or a promotion: starts the replica, becomes a Raft voter
      * through {@code via} and catches up before the control loops start.
      */
-    void join(SwarmIdentity id, byte[] dataKey, String via) throws IOException {
-        startReplica(id, dataKey, true);
+    void join(SwarmIdentity id, KeyRing dataKeys, String via) throws IOException {
+        startReplica(id, dataKeys, true);
         SwarmJoin.becomeVoter(ClusterClient.member(credentials.keys(), credentials.tls()), id, via);
         node.awaitCaughtUp(CATCH_UP_TIMEOUT);
         node.startLoops(clock, cfg.networkKeyRotation());
     }
 
-    private void startReplica(SwarmIdentity id, byte[] dataKey, boolean joining) throws IOException {
+    private void startReplica(SwarmIdentity id, KeyRing ring, boolean joining) throws IOException {
         ManagerPorts.requireFree(id); // a conflict is the user's to fix: one line, nothing started
         RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(credentials.keys(),
                 ClusterTrust.managers(credentials.tls().ca(), id.clusterId(), new CurrentManagers(this::storeView, this::raftVoters)));
-        ControlPlane m = ControlPlane.start(id, cfg.raftDir(), dataKey, raftTls, joining, metrics, clock);
+        ControlPlane m = ControlPlane.start(id, cfg.raftDir(), ring, raftTls, joining, metrics, clock, credentials,
+                dataKeys);
         node = m;
-        m.store().addListener(dataKeys.follower(dataKey));
-        port = ClusterPort.open(m, id, dataKey, credentials, cfg.heartbeatPeriod(), metrics, clock);
+        m.store().addListener(dataKeys.follower(m::dataKeys));
+        port = ClusterPort.open(m, id, credentials, cfg.heartbeatPeriod(), metrics, clock);
     }
 
     /**

@@ -14,14 +14,18 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code node promote/demote/rm}: role changes are written to the store (the node itself then
  * renews its certificate and starts or stops its manager side); a demotion first takes the node out
  * of the Raft group, and is refused when it would leave the swarm without a manager or a quorum
- * ({@link QuorumRules} decides; this class carries the change out).
+ * ({@link QuorumRules} decides; this class carries the change out). Once it is out, the Raft data
+ * key is rotated, so entries written from then on are closed to a copy of its keys.
  */
 final class MembershipChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(MembershipChanges.class);
     private static final java.time.Duration LEADER_CHANGE_WAIT = java.time.Duration.ofSeconds(15);
 
     private final ControlPlane manager;
@@ -66,9 +70,21 @@ final class MembershipChanges {
         Node now = manager.store().view().nodes().get(n.id());
         put(new Node(now.id(), now.hostname(), Node.Role.WORKER, now.availability(), now.status(), now.address(),
                 now.engineVersion(), now.labels(), now.createdAt(), clock.millis(), null));
-        return "Manager " + n.hostname() + " demoted in the swarm.";
+        String demoted = "Manager " + n.hostname() + " demoted in the swarm.";
+        if (self) {
+            return demoted; // still a voter: it rotates the key itself just before it leaves (RoleChange)
+        }
+        try {
+            manager.rotateDataKey();
+            return demoted;
+        } catch (RuntimeException e) {
+            LOG.warn("the Raft data key was not rotated after demoting {}: {}", n.hostname(), e.getMessage());
+            return demoted + " The Raft data key was not rotated (" + e.getMessage() + "): a copy of its keys "
+                    + "still opens what the managers write until the next rotation.";
+        }
     }
 
+    /** A manager is refused ({@link QuorumRules#remove}): its demotion, which rotated the data key, comes first. */
     String remove(String ref, boolean force) {
         Node n = manager.api().node(ref);
         require(QuorumRules.remove(n, force));

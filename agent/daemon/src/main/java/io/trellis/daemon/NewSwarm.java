@@ -1,7 +1,7 @@
 package io.trellis.daemon;
 
 import io.trellis.controlplane.atrest.DataKeyStore;
-import io.trellis.controlplane.atrest.SealedBox;
+import io.trellis.controlplane.atrest.KeyRing;
 import io.trellis.controlplane.pki.CertificateAuthority;
 import io.trellis.controlplane.pki.JoinToken;
 import io.trellis.controlplane.pki.NodeRole;
@@ -32,13 +32,13 @@ record NewSwarm(MembershipGrant member, ClusterInfo cluster, long createdAt) {
         CertificateAuthority ca = CertificateAuthority.create(clusterId, clock);
         SwarmIdentity id = new SwarmIdentity(clusterId, nodeId, NodeAddresses.hostPort(addr, raftPort), addr,
                 SwarmIdentity.MANAGER, listen, List.of(listen));
-        byte[] dataKey = SealedBox.newKey();
+        KeyRing dataKeys = KeyRing.create();
         String unlockKey = autolock ? DataKeyStore.newUnlockKey() : null;
         ClusterInfo cluster = new ClusterInfo(clusterId, clock.millis(), Pem.encode(ca.certificate()),
                 Pem.encode(ca.key()), JoinToken.generate(ca.certificate()).toString(),
                 JoinToken.generate(ca.certificate()).toString(), unlockKey)
                 .withAddressPool(pool.cidr(), pool.subnetSize());
-        return new NewSwarm(new MembershipGrant(id, ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId), dataKey, unlockKey),
+        return new NewSwarm(new MembershipGrant(id, ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId), dataKeys, unlockKey),
                 cluster, clock.millis());
     }
 

@@ -1,5 +1,6 @@
 package io.trellis.daemon;
 
+import io.trellis.controlplane.atrest.KeyRing;
 import io.trellis.controlplane.pki.CertificateRequests;
 import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.pki.Pem;
@@ -31,10 +32,10 @@ final class RoleChange {
         String sessionTarget();
 
         /**
-         * Starts the manager side as {@code id} with {@code dataKey}, joining the Raft group through
+         * Starts the manager side as {@code id} with {@code dataKeys}, joining the Raft group through
          * {@code via}; on failure nothing of it is left running, so the next heartbeat can retry.
          */
-        void startManager(SwarmIdentity id, byte[] dataKey, String via) throws IOException;
+        void startManager(SwarmIdentity id, KeyRing dataKeys, String via) throws IOException;
 
         void stopManager();
 
@@ -114,6 +115,8 @@ final class RoleChange {
         ClusterClient member = ClusterClient.member(credentials.tls());
         String to = node.sessionTarget();
         KeyPair key = CertificateRequests.newKeyPair();
+        // The renewal records the new node key, and a data key rotated from then on is wrapped for it.
+        credentials.expect(key.getPrivate());
         ClusterMessages.RenewResponse renewed = member.post(to, "/v1/renew",
                 new ClusterMessages.RenewRequest(Pem.encode(CertificateRequests.create(key))),
                 ClusterMessages.RenewResponse.class, REQUEST_TIMEOUT);
@@ -150,19 +153,19 @@ final class RoleChange {
         }
     }
 
-    /** Fetches and seals the data key, then starts a manager side from an empty Raft directory. */
+    /** Fetches and seals the data keys, then starts a manager side from an empty Raft directory. */
     private void promote(NodeTls fresh, String via) throws IOException, ClusterException {
         ClusterMessages.DataKey stored = ClusterClient.member(fresh).get(via, "/v1/data-key",
                 ClusterMessages.DataKey.class, REQUEST_TIMEOUT);
-        byte[] dataKey = Base64.getDecoder().decode(stored.dataKey());
-        dataKeys.seal(dataKey, stored.unlockKey());
+        KeyRing ring = KeyRing.decode(Base64.getDecoder().decode(stored.dataKey()));
+        dataKeys.seal(ring, stored.unlockKey());
         SwarmIdentity id = identity.get();
         String listen = id.managerAddr() != null ? id.managerAddr()
                 : NodeAddresses.hostPort(id.advertiseAddr(), AgentConfiguration.CLUSTER_PORT_DEFAULT);
         SwarmIdentity promoted = new SwarmIdentity(id.clusterId(), id.nodeId(), id.raftAddress(), id.advertiseAddr(),
                 SwarmIdentity.MANAGER, listen, id.managers());
         FileTree.delete(cfg.raftDir());
-        node.startManager(promoted, dataKey, via);
+        node.startManager(promoted, ring, via);
         // Recorded only once the manager side runs: until then the node still is a worker, and the
         // next heartbeat (which still says "manager") retries the promotion.
         identity.change(promoted);

@@ -1,12 +1,14 @@
 package io.trellis.daemon;
 
 import io.trellis.api.Version;
+import io.trellis.controlplane.atrest.Recipients;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.StoreReply;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +17,9 @@ import java.util.Objects;
 
 /**
  * A manager's own node record: written with the cluster record on {@code swarm init}, and
- * (re)declared on every start so hostname, address and version stay current; availability, status,
- * labels and creation time are the cluster's and are kept.
+ * (re)declared on every start so hostname, address, version and node key stay current (rotated
+ * data keys are wrapped for that key); availability, status, labels and creation time are the
+ * cluster's and are kept.
  */
 final class SelfRegistration {
     private final String hostname;
@@ -30,7 +33,7 @@ final class SelfRegistration {
     }
 
     /** Creates the cluster on first start ({@code first} holds its record) and (re)declares this manager's node. */
-    void declare(ControlPlane m, SwarmIdentity id, StoreBatch... first) {
+    void declare(ControlPlane m, SwarmIdentity id, PublicKey nodeKey, StoreBatch... first) {
         long now = clock.millis();
         ClusterSnapshot view = m.store().view();
         if (view.cluster() == null && first.length == 0) {
@@ -42,7 +45,7 @@ final class SelfRegistration {
                 old == null ? Node.Availability.ACTIVE : old.availability(),
                 old == null ? Node.Status.READY : old.status(), id.advertiseAddr(),
                 Version.current(), old == null ? Map.of() : old.labels(), old == null ? now : old.createdAt(), now,
-                id.managerAddr());
+                id.managerAddr(), null, Recipients.encode(nodeKey));
         if (old != null && first.length == 0 && sameRecord(old, self)) {
             return;
         }
@@ -60,6 +63,7 @@ final class SelfRegistration {
     /** Equal but for the update time: nothing to write. */
     private static boolean sameRecord(Node a, Node b) {
         return a.hostname().equals(b.hostname()) && a.role() == b.role() && a.address().equals(b.address())
-                && a.engineVersion().equals(b.engineVersion()) && Objects.equals(a.managerAddr(), b.managerAddr());
+                && a.engineVersion().equals(b.engineVersion()) && Objects.equals(a.managerAddr(), b.managerAddr())
+                && Objects.equals(a.publicKey(), b.publicKey());
     }
 }

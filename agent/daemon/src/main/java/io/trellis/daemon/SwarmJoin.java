@@ -2,6 +2,7 @@ package io.trellis.daemon;
 
 import io.trellis.api.Version;
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.atrest.KeyRing;
 import io.trellis.controlplane.pki.CertificateRequests;
 import io.trellis.controlplane.pki.JoinToken;
 import io.trellis.controlplane.pki.NodeTls;
@@ -65,7 +66,9 @@ final class SwarmJoin {
                 asManager ? listen : null, managers);
         NodeTls tls = new NodeTls(key.getPrivate(), Pem.certificate(joined.certificate()),
                 Pem.certificate(joined.ca()));
-        return asManager ? new MembershipGrant(id, tls, Base64.getDecoder().decode(joined.dataKey()), joined.unlockKey())
+        return asManager
+                ? new MembershipGrant(id, tls, KeyRing.decode(Base64.getDecoder().decode(joined.dataKey())),
+                        joined.unlockKey())
                 : new MembershipGrant(id, tls, null, null);
     }
 

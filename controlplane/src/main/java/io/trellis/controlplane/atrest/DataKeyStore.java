@@ -9,10 +9,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 
 /**
- * Where a manager keeps the Raft data key: sealed with a key-encryption key (KEK) in
- * {@code raft.key}; the KEK itself in {@code unlock.key} next to it, unless the swarm is autolocked,
- * in which case the user holds it as an unlock key ({@code SWMKEY-1-…}) and a restarted manager waits
- * for {@code swarm unlock}.
+ * Where a manager keeps the Raft data keys ({@link KeyRing}): sealed with a key-encryption key (KEK)
+ * in {@code raft.key}; the KEK itself in {@code unlock.key} next to it, unless the swarm is
+ * autolocked, in which case the user holds it as an unlock key ({@code SWMKEY-1-…}) and a restarted
+ * manager waits for {@code swarm unlock}. A {@code raft.key} written before rings holds one bare key
+ * and reads as a ring of one.
  */
 public final class DataKeyStore {
     public static final String UNLOCK_KEY_PREFIX = "SWMKEY-1-";
@@ -35,10 +36,10 @@ public final class DataKeyStore {
         return exists() && !Files.exists(kekFile);
     }
 
-    /** Stores {@code dataKey} under a new KEK; with {@code autolock} returns the unlock key instead of storing it. */
-    public String store(byte[] dataKey, boolean autolock) throws IOException {
+    /** Stores {@code ring} under a new KEK; with {@code autolock} returns the unlock key instead of storing it. */
+    public String store(KeyRing ring, boolean autolock) throws IOException {
         byte[] kek = SealedBox.newKey();
-        writePrivate(sealedDataKey, new SealedBox(kek).seal(dataKey, AAD));
+        writePrivate(sealedDataKey, new SealedBox(kek).seal(ring.encode(), AAD));
         if (autolock) {
             Files.deleteIfExists(kekFile);
             return UNLOCK_KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(kek);
@@ -48,11 +49,11 @@ public final class DataKeyStore {
     }
 
     /**
-     * Stores {@code dataKey} sealed with the swarm's unlock key, which stays off disk: an autolocked
-     * swarm's managers all open their data key with the same unlock key.
+     * Stores {@code ring} sealed with the swarm's unlock key, which stays off disk: an autolocked
+     * swarm's managers all open their data keys with the same unlock key.
      */
-    public void storeLocked(byte[] dataKey, String unlockKey) throws IOException {
-        writePrivate(sealedDataKey, new SealedBox(kekOf(unlockKey)).seal(dataKey, AAD));
+    public void storeLocked(KeyRing ring, String unlockKey) throws IOException {
+        writePrivate(sealedDataKey, new SealedBox(kekOf(unlockKey)).seal(ring.encode(), AAD));
         Files.deleteIfExists(kekFile);
     }
 
@@ -78,16 +79,16 @@ public final class DataKeyStore {
         return kek;
     }
 
-    /** The data key, when the KEK is on disk. */
-    public byte[] load() throws IOException {
+    /** The data keys, when the KEK is on disk. */
+    public KeyRing load() throws IOException {
         if (isLocked()) {
             throw new LockedException("the swarm is locked: run trellis swarm unlock with the unlock key");
         }
         return open(Files.readAllBytes(kekFile));
     }
 
-    /** The data key, opened with the user's unlock key; one clear line when it is not the right key. */
-    public byte[] unlock(String unlockKey) throws IOException {
+    /** The data keys, opened with the user's unlock key; one clear line when it is not the right key. */
+    public KeyRing unlock(String unlockKey) throws IOException {
         byte[] kek = kekOf(unlockKey);
         try {
             return open(kek);
@@ -96,8 +97,13 @@ public final class DataKeyStore {
         }
     }
 
-    private byte[] open(byte[] kek) throws IOException {
-        return new SealedBox(kek).open(Files.readAllBytes(sealedDataKey), AAD);
+    private KeyRing open(byte[] kek) throws IOException {
+        byte[] plain = new SealedBox(kek).open(Files.readAllBytes(sealedDataKey), AAD);
+        try {
+            return KeyRing.decode(plain);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(sealedDataKey + " is corrupt: " + e.getMessage(), e);
+        }
     }
 
     private static void writePrivate(Path file, byte[] bytes) throws IOException {

@@ -1,6 +1,8 @@
 package io.trellis.controlplane.ca;
 
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.atrest.KeyRing;
+import io.trellis.controlplane.atrest.Recipients;
 import io.trellis.controlplane.dispatcher.Dispatcher;
 import io.trellis.controlplane.pki.CertificateAuthority;
 import io.trellis.controlplane.pki.JoinToken;
@@ -15,10 +17,12 @@ import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.StoreReply;
 import io.trellis.controlplane.store.StoreWriter;
+import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -29,15 +33,20 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 public final class Admission {
     private final ClusterStore store;
     private final StoreWriter writer;
-    private final byte[] dataKey;
+    private final Supplier<KeyRing> dataKeys;
     private final Clock clock;
 
-    /** @param dataKey the Raft log's data key, handed to joining managers only */
-    public Admission(ClusterStore store, StoreWriter writer, byte[] dataKey, Clock clock) {
+    /** @param dataKeys the Raft log's data keys as this manager holds them now, handed to joining managers only */
+    public Admission(ClusterStore store, StoreWriter writer, Supplier<KeyRing> dataKeys, Clock clock) {
         this.store = store;
         this.writer = writer;
-        this.dataKey = dataKey.clone();
+        this.dataKeys = dataKeys;
         this.clock = clock;
+    }
+
+    /** A swarm whose data key never rotated. */
+    public Admission(ClusterStore store, StoreWriter writer, byte[] dataKey, Clock clock) {
+        this(store, writer, () -> KeyRing.of(dataKey), clock);
     }
 
     public ClusterMessages.JoinResponse join(ClusterMessages.JoinRequest r) {
@@ -50,21 +59,25 @@ public final class Admission {
             require(r.managerAddr(), "manager address");
         }
         String nodeId = Ids.newId();
-        X509Certificate cert = issue(cluster, r.csr(), nodeId, role);
+        PKCS10CertificationRequest csr = csr(r.csr());
+        X509Certificate cert = issue(cluster, csr, nodeId, role);
         long now = clock.millis();
         Node node = new Node(nodeId, r.hostname(), role == NodeRole.MANAGER ? Node.Role.MANAGER : Node.Role.WORKER,
                 Node.Availability.ACTIVE, Node.Status.UNKNOWN, r.advertiseAddr(),
                 r.engineVersion() == null ? "" : r.engineVersion(), Map.of(), now, now,
-                role == NodeRole.MANAGER ? r.managerAddr() : null);
+                role == NodeRole.MANAGER ? r.managerAddr() : null, null, publicKey(csr));
         commit(StoreBatch.of(new StoreOp.PutNode(node)));
         return new ClusterMessages.JoinResponse(nodeId, cluster.id(), role.label(), Pem.encode(cert),
                 cluster.rootCaCertificate(),
-                role == NodeRole.MANAGER ? Base64.getEncoder().encodeToString(dataKey) : null,
+                role == NodeRole.MANAGER ? Base64.getEncoder().encodeToString(dataKeys.get().encode()) : null,
                 role == NodeRole.MANAGER ? cluster.unlockKey() : null,
                 Dispatcher.managers(store.view()));
     }
 
-    /** A fresh certificate for a member, in the role the store gives it now. */
+    /**
+     * A fresh certificate for a member, in the role the store gives it now. Its new node key is
+     * recorded before the certificate is returned, so a data key rotated from then on is wrapped for it.
+     */
     public ClusterMessages.RenewResponse renew(String nodeId, ClusterMessages.RenewRequest r) {
         ClusterInfo cluster = cluster();
         Node node = store.view().nodes().get(nodeId);
@@ -72,17 +85,23 @@ public final class Admission {
             throw new ApiException(ApiException.Kind.NOT_FOUND, "node " + nodeId + " is not part of this swarm");
         }
         NodeRole role = node.role() == Node.Role.MANAGER ? NodeRole.MANAGER : NodeRole.WORKER;
-        X509Certificate cert = issue(cluster, r.csr(), nodeId, role);
+        PKCS10CertificationRequest csr = csr(r.csr());
+        X509Certificate cert = issue(cluster, csr, nodeId, role);
+        String key = publicKey(csr);
+        if (!key.equals(node.publicKey())) {
+            commit(StoreBatch.of(new StoreOp.SetNodeKey(nodeId, key)));
+        }
         return new ClusterMessages.RenewResponse(Pem.encode(cert), role.label());
     }
 
-    /** The data key, for a node that became a manager after joining (promotion). */
+    /** The data keys, for a node that became a manager after joining (promotion). */
     public ClusterMessages.DataKey dataKeyFor(String nodeId) {
         Node node = store.view().nodes().get(nodeId);
         if (node == null || node.role() != Node.Role.MANAGER) {
             throw new ApiException(ApiException.Kind.FORBIDDEN, "only managers may hold the cluster store's key");
         }
-        return new ClusterMessages.DataKey(Base64.getEncoder().encodeToString(dataKey), cluster().unlockKey());
+        return new ClusterMessages.DataKey(Base64.getEncoder().encodeToString(dataKeys.get().encode()),
+                cluster().unlockKey());
     }
 
     private static NodeRole roleOf(String text, ClusterInfo cluster) {
@@ -104,14 +123,24 @@ public final class Admission {
                 "invalid join token: it was rotated or belongs to another swarm");
     }
 
-    /** Identity and role come from the caller; the CSR only proves the node holds its key. */
-    private X509Certificate issue(ClusterInfo c, String csrPem, String nodeId, NodeRole role) {
-        PKCS10CertificationRequest csr;
+    private static PKCS10CertificationRequest csr(String csrPem) {
         try {
-            csr = Pem.csr(csrPem);
+            return Pem.csr(csrPem);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("invalid certificate signing request: " + e.getMessage());
         }
+    }
+
+    private static String publicKey(PKCS10CertificationRequest csr) {
+        try {
+            return Recipients.encode(csr.getSubjectPublicKeyInfo().getEncoded());
+        } catch (IOException e) {
+            throw ApiException.invalid("invalid certificate signing request: " + e.getMessage());
+        }
+    }
+
+    /** Identity and role come from the caller; the CSR only proves the node holds its key. */
+    private X509Certificate issue(ClusterInfo c, PKCS10CertificationRequest csr, String nodeId, NodeRole role) {
         CertificateAuthority ca = new CertificateAuthority(Pem.certificate(c.rootCaCertificate()),
                 Pem.privateKey(c.rootCaKey()), clock);
         try {

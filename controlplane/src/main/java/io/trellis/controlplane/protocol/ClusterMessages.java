@@ -25,13 +25,14 @@ public final class ClusterMessages {
 
     /**
      * What a joining node needs to take part: its identity and certificate, the managers to talk to,
-     * and (managers only) the key that opens the encrypted Raft log.
+     * and (managers only) the keys that open the encrypted Raft log: {@code dataKey} is the base64 of
+     * the data key ring ({@code KeyRing}; a bare 32-byte key from an older manager reads as a ring of one).
      */
     public record JoinResponse(String nodeId, String clusterId, String role, String certificate, String ca,
                                String dataKey, String unlockKey, List<String> managers) {
     }
 
-    /** The cluster store's key for a promoted manager, and the unlock key when the swarm is autolocked. */
+    /** The cluster store's key ring for a promoted manager (as in {@link JoinResponse}), and the unlock key when the swarm is autolocked. */
     public record DataKey(String dataKey, String unlockKey) {
     }
 

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param ingressAddress the node's own address on the ingress network, where its routing-mesh connections to
  *                      tasks on other nodes come from (Swarm's ingress sandbox); given when the node is stored
  *                      and kept for its life, null while there is no ingress network or it is full
+ * @param publicKey     the node key of its current certificate (base64 of the X.509 SubjectPublicKeyInfo),
+ *                      recorded at admission and renewal: rotated Raft data keys are wrapped for it; null for
+ *                      nodes recorded before it was
  */
 public record Node(
         String id,
@@ -25,7 +28,8 @@ public record Node(
         long createdAt,
         long updatedAt,
         String managerAddr,
-        String ingressAddress) {
+        String ingressAddress,
+        String publicKey) {
 
     public enum Role { MANAGER, WORKER }
 
@@ -40,22 +44,34 @@ public record Node(
     public Node(String id, String hostname, Role role, Availability availability, Status status, String address,
                 String engineVersion, Map<String, String> labels, long createdAt, long updatedAt, String managerAddr) {
         this(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
-                managerAddr, null);
+                managerAddr, null, null);
+    }
+
+    public Node(String id, String hostname, Role role, Availability availability, Status status, String address,
+                String engineVersion, Map<String, String> labels, long createdAt, long updatedAt, String managerAddr,
+                String ingressAddress) {
+        this(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
+                managerAddr, ingressAddress, null);
     }
 
     public Node withStatus(Status s, long now) {
         return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now, managerAddr,
-                ingressAddress);
+                ingressAddress, publicKey);
     }
 
     /** {@code node update}: what the user controls (role aside). */
     public Node withAvailabilityAndLabels(Availability a, Map<String, String> l, long now) {
         return new Node(id, hostname, role, a, status, address, engineVersion, l, createdAt, now, managerAddr,
-                ingressAddress);
+                ingressAddress, publicKey);
     }
 
     public Node withIngressAddress(String a) {
         return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
-                managerAddr, a);
+                managerAddr, a, publicKey);
+    }
+
+    public Node withPublicKey(String k) {
+        return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
+                managerAddr, ingressAddress, k);
     }
 }

@@ -18,6 +18,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = StoreOp.SetUnlockKey.class, name = "set-unlock-key"),
     @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
+    @JsonSubTypes.Type(value = StoreOp.SetNodeKey.class, name = "set-node-key"),
     @JsonSubTypes.Type(value = StoreOp.DeleteNode.class, name = "delete-node"),
     @JsonSubTypes.Type(value = StoreOp.CreateService.class, name = "create-service"),
     @JsonSubTypes.Type(value = StoreOp.UpdateService.class, name = "update-service"),
@@ -66,9 +67,23 @@ public sealed interface StoreOp {
         }
     }
 
+    /** A record without a node key keeps the one stored: only admission and renewal change it. */
     record PutNode(Node node) implements StoreOp {
         public void applyTo(Transaction tx) {
-            tx.nodes().put(node.id(), NetworkAllocator.withIngressAddress(tx, node));
+            Node stored = tx.nodes().get(node.id());
+            Node n = node.publicKey() == null && stored != null ? node.withPublicKey(stored.publicKey()) : node;
+            tx.nodes().put(node.id(), NetworkAllocator.withIngressAddress(tx, n));
+        }
+    }
+
+    /** A renewed certificate's node key, which rotated data keys are wrapped for from now on. */
+    record SetNodeKey(String nodeId, String publicKey) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Node n = tx.nodes().get(nodeId);
+            if (n == null) {
+                throw new StoreException("node " + nodeId + " not found");
+            }
+            tx.nodes().put(nodeId, n.withPublicKey(publicKey));
         }
     }
 

@@ -68,19 +68,54 @@ class EncryptionAtRestTest {
     void dataKeyIsSealedOnDiskAndAutolockKeepsTheUnlockKeyOff(@TempDir Path dir) throws Exception {
         byte[] dek = SealedBox.newKey();
         DataKeyStore plain = new DataKeyStore(dir.resolve("a"));
-        assertThat(plain.store(dek, false)).isNull();
-        assertThat(plain.load()).isEqualTo(dek);
+        assertThat(plain.store(KeyRing.of(dek), false)).isNull();
+        assertThat(plain.load()).isEqualTo(KeyRing.of(dek));
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/raft.key")))).isEqualTo("rw-------");
         assertThat(java.util.HexFormat.of().formatHex(Files.readAllBytes(dir.resolve("a/raft.key"))))
                 .doesNotContain(java.util.HexFormat.of().formatHex(dek));
 
         DataKeyStore locked = new DataKeyStore(dir.resolve("b"));
-        String unlockKey = locked.store(dek, true);
+        String unlockKey = locked.store(KeyRing.of(dek), true);
         assertThat(unlockKey).startsWith("SWMKEY-1-");
         assertThat(locked.isLocked()).isTrue();
         assertThatThrownBy(locked::load).isInstanceOf(DataKeyStore.LockedException.class).hasMessageContaining("swarm unlock");
-        assertThat(locked.unlock(unlockKey)).isEqualTo(dek);
+        assertThat(locked.unlock(unlockKey)).isEqualTo(KeyRing.of(dek));
         assertThatThrownBy(() -> locked.unlock("SWMKEY-1-" + "A".repeat(43))).hasMessage("the unlock key is not this swarm's");
         assertThatThrownBy(() -> locked.unlock("nope")).hasMessageContaining("must start with SWMKEY-1-");
+    }
+
+    @Test
+    void theRingRoundTripsUnderTheKeyOnDiskAndUnderTheUnlockKey(@TempDir Path dir) throws Exception {
+        KeyRing ring = KeyRing.of(SealedBox.newKey()).with(2, SealedBox.newKey()).with(3, SealedBox.newKey());
+
+        DataKeyStore plain = new DataKeyStore(dir.resolve("a"));
+        plain.store(ring, false);
+        assertThat(plain.load()).isEqualTo(ring);
+
+        DataKeyStore locked = new DataKeyStore(dir.resolve("b"));
+        String unlockKey = DataKeyStore.newUnlockKey();
+        locked.storeLocked(ring, unlockKey);
+        assertThat(locked.isLocked()).isTrue();
+        assertThat(locked.unlock(unlockKey)).isEqualTo(ring);
+        assertThatThrownBy(() -> locked.unlock(DataKeyStore.newUnlockKey())).hasMessage("the unlock key is not this swarm's");
+        String onDisk = java.util.HexFormat.of().formatHex(Files.readAllBytes(dir.resolve("b/raft.key")));
+        for (int id : ring.ids()) {
+            assertThat(onDisk).doesNotContain(java.util.HexFormat.of().formatHex(ring.key(id)));
+        }
+    }
+
+    @Test
+    void aKeyFileFromBeforeRingsReadsAsARingOfOne(@TempDir Path dir) throws Exception {
+        // What managers stored before rings: one bare data key, sealed with the KEK next to it.
+        byte[] dek = SealedBox.newKey();
+        byte[] kek = SealedBox.newKey();
+        Files.write(dir.resolve("raft.key"), new SealedBox(kek).seal(dek,
+                "trellis-raft-data-key-v1".getBytes(StandardCharsets.US_ASCII)));
+        Files.write(dir.resolve("unlock.key"), kek);
+
+        KeyRing ring = new DataKeyStore(dir).load();
+
+        assertThat(ring.ids()).containsExactly(KeyRing.FIRST_ID);
+        assertThat(ring.key(KeyRing.FIRST_ID)).isEqualTo(dek);
     }
 }

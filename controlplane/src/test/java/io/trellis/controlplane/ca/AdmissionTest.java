@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trellis.controlplane.MutableClock;
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.atrest.KeyRing;
+import io.trellis.controlplane.atrest.Recipients;
+import io.trellis.controlplane.atrest.SealedBox;
 import io.trellis.controlplane.pki.CertificateAuthority;
 import io.trellis.controlplane.pki.CertificateRequests;
 import io.trellis.controlplane.pki.JoinToken;
@@ -88,13 +91,28 @@ class AdmissionTest {
                 "10.0.0.7:2377"));
 
         assertThat(r.role()).isEqualTo("manager");
-        assertThat(Base64.getDecoder().decode(r.dataKey())).isEqualTo(dataKey);
+        assertThat(KeyRing.decode(Base64.getDecoder().decode(r.dataKey()))).isEqualTo(KeyRing.of(dataKey));
         assertThat(r.unlockKey()).isEqualTo(UNLOCK_KEY);
         assertThat(NodeIdentity.of(signedByOurCa(r.certificate())))
                 .isEqualTo(new NodeIdentity(r.nodeId(), NodeRole.MANAGER, "c1"));
         Node n = store.view().nodes().get(r.nodeId());
         assertThat(n.role()).isEqualTo(Node.Role.MANAGER);
         assertThat(n.managerAddr()).isEqualTo("10.0.0.7:2377");
+        assertThat(Recipients.decode(n.publicKey())).isEqualTo(nodeKey.getPublic());
+    }
+
+    @Test
+    void joiningManagersGetTheRingAsThisManagerHoldsItNow() throws Exception {
+        KeyRing[] now = {KeyRing.of(dataKey)};
+        Admission live = new Admission(store, writer, () -> now[0], clock);
+        now[0] = now[0].with(2, SealedBox.newKey());
+
+        ClusterMessages.JoinResponse r = live.join(request(managerToken, csr(nodeKey), "10.0.0.7:2378",
+                "10.0.0.7:2377"));
+
+        assertThat(KeyRing.decode(Base64.getDecoder().decode(r.dataKey()))).isEqualTo(now[0]);
+        assertThat(KeyRing.decode(Base64.getDecoder().decode(live.dataKeyFor(r.nodeId()).dataKey())))
+                .isEqualTo(now[0]);
     }
 
     @Test
@@ -159,6 +177,8 @@ class AdmissionTest {
         X509Certificate cert = signedByOurCa(asWorker.certificate());
         assertThat(NodeIdentity.of(cert)).isEqualTo(new NodeIdentity(id, NodeRole.WORKER, "c1"));
         assertThat(cert.getPublicKey()).isEqualTo(renewed.getPublic());
+        // Rotated data keys are wrapped for the key of the node's current certificate.
+        assertThat(Recipients.decode(store.view().nodes().get(id).publicKey())).isEqualTo(renewed.getPublic());
 
         Node n = store.view().nodes().get(id);
         commit(new StoreOp.PutNode(new Node(n.id(), n.hostname(), Node.Role.MANAGER, n.availability(), n.status(),
@@ -187,7 +207,7 @@ class AdmissionTest {
     @Test
     void theDataKeyGoesToManagersOnly() throws Exception {
         ClusterMessages.DataKey key = admission.dataKeyFor("m1");
-        assertThat(Base64.getDecoder().decode(key.dataKey())).isEqualTo(dataKey);
+        assertThat(KeyRing.decode(Base64.getDecoder().decode(key.dataKey()))).isEqualTo(KeyRing.of(dataKey));
         assertThat(key.unlockKey()).isEqualTo(UNLOCK_KEY);
 
         String worker = admission.join(request(workerToken, csr(nodeKey), null, null)).nodeId();

@@ -26,7 +26,15 @@ final class TestPki {
 
     /** A manager certificate for {@code nodeId}, accepting peers that {@code authorization} lets in. */
     RaftConfiguration.Tls managerTls(String nodeId, PeerAuthorization authorization) {
-        NodeTls tls = ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId);
+        return managerTls(issue(nodeId), authorization);
+    }
+
+    /** A manager's key and certificate, for tests that also need the node key itself. */
+    NodeTls issue(String nodeId) {
+        return ca.issueLocal(nodeId, NodeRole.MANAGER, clusterId);
+    }
+
+    RaftConfiguration.Tls managerTls(NodeTls tls, PeerAuthorization authorization) {
         return new RaftConfiguration.Tls(tls.keyManager(),
                 ClusterTrust.managers(ca.certificate(), clusterId, authorization));
     }
