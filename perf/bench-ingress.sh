@@ -131,6 +131,7 @@ echo "- $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed
   "kernel $(uname -r); $(java -version 2>&1 | head -1)"
 echo "- $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-3), $(haproxy -v | head -1 | cut -d' ' -f1-3), $(nginx -v 2>&1 | sed 's/^nginx version: //')"
 echo "- load average at the start: $load_start; busiest processes now: $(busiest)"
+echo "- Trellis proxy JVM: the agent's flags (-Xms16m -Xmx128m, serial GC)${TRELLIS_JAVA_OPTS:+, then TRELLIS_JAVA_OPTS=$TRELLIS_JAVA_OPTS}"
 echo "- wrk -d $duration x $repeat per target and load (after ${warmup} s unrecorded each); about $((est / 60)) min $((est % 60)) s"
 echo
 
