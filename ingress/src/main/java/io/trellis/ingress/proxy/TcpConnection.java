@@ -1,6 +1,6 @@
 package io.trellis.ingress.proxy;
 
-import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -16,11 +16,10 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * One proxied connection: the client channel and its backend channel, both on the client's event loop, so
@@ -30,6 +29,11 @@ final class TcpConnection {
     private final TcpProxy proxy;
     private final TcpProxyCounters counters;
     private final SocketChannel client;
+    private final long idleTimeoutNanos;
+    private final Runnable idleCheck = this::checkIdle;
+    /** When a side last delivered bytes: the idle timeout counts from here. */
+    private long lastReadNanos;
+    private ScheduledFuture<?> idleTimer;
     private SocketChannel backend;
     private InetSocketAddress backendAddress;
     private boolean clientInputDone;
@@ -45,20 +49,41 @@ final class TcpConnection {
         this.proxy = proxy;
         this.counters = proxy.counters();
         this.client = client;
+        this.idleTimeoutNanos = proxy.options().idleTimeoutMillis() * 1_000_000L;
     }
 
     /** Called while the accepted channel is registered; the client is not read until its backend is up. */
     void attach() {
         counters.accepted.increment();
         counters.active.increment();
-        client.pipeline().addLast(
-                new IdleStateHandler(true, 0, 0, proxy.options().idleTimeoutMillis(), MILLISECONDS),
-                new Side(true));
+        client.pipeline().addLast(new Side(true));
         client.closeFuture().addListener(f -> clientClosed());
     }
 
     SocketChannel client() {
         return client;
+    }
+
+    /**
+     * Idle means no bytes read from either side, since every byte written is one read from the other side.
+     * One timer per connection, re-armed only when it fires: a read costs a clock read, where Netty's
+     * IdleStateHandler (which watches writes to the client too) costs a promise and a listener per write.
+     */
+    private void startIdleTimer() {
+        lastReadNanos = System.nanoTime();
+        idleTimer = client.eventLoop().schedule(idleCheck, idleTimeoutNanos, NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (closing) {
+            return;
+        }
+        long left = idleTimeoutNanos - (System.nanoTime() - lastReadNanos);
+        if (left <= 0) {
+            idle();
+        } else {
+            idleTimer = client.eventLoop().schedule(idleCheck, left, NANOSECONDS);
+        }
     }
 
     private void connect(InetSocketAddress excluded) {
@@ -199,6 +224,13 @@ final class TcpConnection {
                 resetBoth();
                 return;
             }
+            if (outputsShut == 1) {
+                // The other way is flushed and shut, and this side's input has ended too: closing sends the
+                // same FIN after what was just flushed, without a shutdown call (and the exception Netty
+                // makes for each) first. Most short connections end this way.
+                closeBoth();
+                return;
+            }
             to.shutdownOutput().addListener(shut -> {
                 if (!shut.isSuccess()) {
                     resetBoth();
@@ -263,6 +295,9 @@ final class TcpConnection {
 
     private void clientClosed() {
         closing = true;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
         releaseEarly();
         counters.active.decrement();
         proxy.forget(this, backendAddress);
@@ -290,6 +325,7 @@ final class TcpConnection {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             if (isClient) {
+                startIdleTimer();
                 connect(null);
             }
             ctx.fireChannelActive();
@@ -307,6 +343,7 @@ final class TcpConnection {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             if (current(ctx)) {
+                lastReadNanos = System.nanoTime();
                 flushTo(isClient);
             }
         }
@@ -326,8 +363,6 @@ final class TcpConnection {
             }
             if (evt instanceof ChannelInputShutdownEvent) {
                 inputShutdown(isClient);
-            } else if (evt instanceof IdleStateEvent) {
-                idle();
             } else {
                 ctx.fireUserEventTriggered(evt);
             }

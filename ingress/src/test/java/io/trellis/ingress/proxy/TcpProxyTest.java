@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -289,6 +291,34 @@ class TcpProxyTest {
 
         assertThat(proxy.counters().idleCloses()).isEqualTo(1);
         assertThat(proxy.counters().resetsSent()).isEqualTo(1);
+    }
+
+    @Test
+    void bytesFromTheBackendAloneKeepAConnectionFromIdling() throws Exception {
+        BlockingQueue<Integer> toSend = new ArrayBlockingQueue<>(16);
+        TcpServer backend = closing(TcpServer.start(socket -> sendWhatIsQueued(socket, toSend)));
+        TcpProxy proxy = proxy(only(backend.address()),
+                TcpProxyOptions.defaults().withIdleTimeout(Duration.ofMillis(300)));
+        Socket client = connect(proxy);
+
+        // Three idle timeouts in which only the backend speaks, a byte every 100 ms: the client never writes.
+        await().during(Duration.ofMillis(900)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> toSend.offer((int) 'x') && client.getInputStream().read() == 'x');
+        assertThat(proxy.counters().idleCloses()).isZero();
+
+        assertReset(client);
+        assertThat(proxy.counters().idleCloses()).isEqualTo(1);
+    }
+
+    /** Writes each byte the test queues, until none comes for 10 s. */
+    private static void sendWhatIsQueued(Socket socket, BlockingQueue<Integer> queue) throws IOException {
+        try {
+            for (Integer b = queue.poll(10, TimeUnit.SECONDS); b != null; b = queue.poll(10, TimeUnit.SECONDS)) {
+                socket.getOutputStream().write(b);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
