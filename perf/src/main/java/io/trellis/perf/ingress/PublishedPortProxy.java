@@ -1,7 +1,7 @@
 package io.trellis.perf.ingress;
 
+import io.trellis.dataplane.balance.Backend;
 import io.trellis.dataplane.vtep.Transport;
-import io.trellis.ingress.balance.Backend;
 import io.trellis.ingress.mesh.PortPlan;
 import io.trellis.ingress.mesh.PublishedListener;
 import io.trellis.ingress.mesh.RoutingMesh;
