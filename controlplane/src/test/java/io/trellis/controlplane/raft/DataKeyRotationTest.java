@@ -28,6 +28,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,9 +63,14 @@ class DataKeyRotationTest {
         }
         for (RaftConfiguration.Peer peer : peers) {
             NodeTls tls = pki.issue(peer.id());
+            // n3 is the manager a test leaves out of a rotation while it stays in the Raft group (a real
+            // demotion takes it out first): it must never lead, or it would answer for entries it cannot
+            // open. A timeout far beyond the test keeps it from ever starting an election.
+            boolean neverLeads = peer.id().equals("n3");
             RaftConfiguration config = RaftConfiguration.builder(peer.id(), peer.address(), dir.resolve(peer.id()))
                     .peers(peers).clusterId("rotation")
-                    .electionTimeout(RaftReplicaTest.ELECTION_MIN, RaftReplicaTest.ELECTION_MAX)
+                    .electionTimeout(neverLeads ? Duration.ofMinutes(5) : RaftReplicaTest.ELECTION_MIN,
+                            neverLeads ? Duration.ofMinutes(6) : RaftReplicaTest.ELECTION_MAX)
                     .tls(pki.managerTls(tls, PeerAuthorization.CERTIFICATE_ONLY)).build();
             members.put(peer.id(), new Member(peer.id(), tls, first, config));
         }
