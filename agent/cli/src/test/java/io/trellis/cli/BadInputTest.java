@@ -46,7 +46,7 @@ class BadInputTest {
             "service create --name x --network name=a,ip=10.0.0.9 img | unknown field ip",
             "service create --name x --network name= img | name needs a value",
             "service create --name x --endpoint-mode rr img | invalid --endpoint-mode \"rr\": use vip or dnsrr",
-            "service update web | nothing to update: give --network-add or --network-rm",
+            "service update web | nothing to update: give --network-add, --network-rm, --publish-add, --publish-rm, --lb-algorithm or --force",
             "service update --network-add name=a,alias= web | alias needs a value",
             "service update --network-rm a | SERVICE",
             "network create --driver bridge front | invalid driver \"bridge\": only overlay networks span the swarm",
