@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.trellis.api.Json;
 import io.trellis.api.TaskView;
 import io.trellis.api.VipView;
-import io.trellis.api.client.AdminClient;
 import io.trellis.process.SelfLauncher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,18 +43,13 @@ class OverlayLabTest {
     static void up() throws Exception {
         Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
         for (String tool : List.of("nsenter", "python3", "tcpdump")) {
-            Assumptions.assumeTrue(onPath(tool), () -> "OverlayLabTest skipped: " + tool + " is not installed");
+            Assumptions.assumeTrue(LabAdmin.onPath(tool), () -> "OverlayLabTest skipped: " + tool + " is not installed");
         }
         lab = new Lab(new PrintWriter(new StringWriter(), true));
         nodes = lab.up(new LabPlan(3, 1));
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(get(node1(), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
+                assertThat(LabAdmin.get(node1(), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
                         .extracting(n -> n.get("status")).containsOnly("Ready").hasSize(3));
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 
     @AfterAll
@@ -68,31 +61,31 @@ class OverlayLabTest {
 
     @Test
     void servicesTalkByNameAcrossNodesAndTablesFollowTheCluster() throws Exception {
-        post(node1(), "/networks", Map.of("name", "app", "driver", "overlay"));
-        post(node1(), "/networks", Map.of("name", "other", "driver", "overlay"));
+        LabAdmin.post(node1(), "/networks", Map.of("name", "app", "driver", "overlay"));
+        LabAdmin.post(node1(), "/networks", Map.of("name", "other", "driver", "overlay"));
         service("web", 3, "app", "trellis", "workload", "http", "--port", "80");
-        post(node1(), "/services", Map.of("name", "client", "image", "img", "mode", "global", "networks", List.of("app"),
+        LabAdmin.post(node1(), "/services", Map.of("name", "client", "image", "img", "mode", "global", "networks", List.of("app"),
                 "command", List.of("trellis", "workload", "echo", "--port", "7")));
         service("uecho", 2, "app", "trellis", "workload", "echo", "--udp", "--port", "7");
         service("iso", 1, "other", "trellis", "workload", "http", "--port", "80");
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
-            assertThat(running("web")).hasSize(3);
-            assertThat(running("client")).extracting(TaskView::node).containsExactlyInAnyOrder("node1", "node2", "node3");
-            assertThat(running("iso")).hasSize(1);
-            assertThat(running("uecho")).hasSize(2);
+            assertThat(LabAdmin.running(node1(), "web")).hasSize(3);
+            assertThat(LabAdmin.running(node1(), "client")).extracting(TaskView::node).containsExactlyInAnyOrder("node1", "node2", "node3");
+            assertThat(LabAdmin.running(node1(), "iso")).hasSize(1);
+            assertThat(LabAdmin.running(node1(), "uecho")).hasSize(2);
         });
         awaitBackends("web", 3);
-        TaskView first = onNode(running("client"), "node1");
+        TaskView first = onNode(LabAdmin.running(node1(), "client"), "node1");
         awaitAnswering(first, "web");
 
         // By name through the VIP, from every node, answered by more than one task.
-        for (TaskView c : running("client")) {
+        for (TaskView c : LabAdmin.running(node1(), "client")) {
             List<String> answers = fetch(c, "http://web:80/", 6);
             assertThat(answers).as("answers seen from " + c.name()).hasSize(6);
             assertThat(answers.stream().map(a -> a.split(" ")[0]).distinct().count()).isGreaterThan(1);
         }
         // By address, to a task on another node.
-        TaskView client1 = onNode(running("client"), "node1");
+        TaskView client1 = onNode(LabAdmin.running(node1(), "client"), "node1");
         VipView.Backend remoteWeb = backends("node1", "web").stream().filter(b -> !b.node().equals("node1"))
                 .findFirst().orElseThrow();
         assertThat(fetch(client1, "http://" + remoteWeb.address() + ":80/", 1)).singleElement()
@@ -102,30 +95,30 @@ class OverlayLabTest {
                 assertThat(udpEcho(client1, "uecho", 7)).isEqualTo("ping"));
 
         // Two overlays do not see each other: neither the name nor the address.
-        TaskView iso = running("iso").get(0);
+        TaskView iso = LabAdmin.running(node1(), "iso").get(0);
         assertThat(run(iso, List.of("python3", "-c", "import socket; socket.gethostbyname('web')")).exit()).isNotZero();
         assertThat(run(iso, SelfLauncher.current().resolve(List.of("trellis", "workload", "fetch",
                 "http://" + remoteWeb.address() + ":80/", "--timeout-ms", "500"))).exit()).isNotZero();
 
         // Scale 3 -> 6: every node's table follows.
         long scaled = System.nanoTime();
-        post(node1(), "/services/scale", Map.of("web", 6));
+        LabAdmin.post(node1(), "/services/scale", Map.of("web", 6));
         awaitBackends("web", 6);
         System.out.printf("OverlayLabTest: 3 -> 6 replicas in every node's VIP table %d ms after the scale command%n",
                 (System.nanoTime() - scaled) / 1_000_000);
         // And back: the tasks told to stop leave every table before they have even exited.
         long shrunk = System.nanoTime();
-        post(node1(), "/services/scale", Map.of("web", 3));
+        LabAdmin.post(node1(), "/services/scale", Map.of("web", 3));
         awaitBackends("web", 3);
         System.out.printf("OverlayLabTest: 6 -> 3 replicas in every node's VIP table %d ms after the scale command%n",
                 (System.nanoTime() - shrunk) / 1_000_000);
-        post(node1(), "/services/scale", Map.of("web", 6));
+        LabAdmin.post(node1(), "/services/scale", Map.of("web", 6));
         awaitBackends("web", 6);
 
         // A killed backend leaves the tables and gets no new connection.
-        TaskView victim = running("web").get(0);
+        TaskView victim = LabAdmin.running(node1(), "web").get(0);
         new ProcessBuilder("kill", "-9", Long.toString(victim.pid())).inheritIO().start().waitFor();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> running("web").stream().noneMatch(t -> t.id().equals(victim.id())));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> LabAdmin.running(node1(), "web").stream().noneMatch(t -> t.id().equals(victim.id())));
         awaitTablesMatch("web");
         awaitAnswering(client1, "web");
         assertThat(fetch(client1, "http://web:80/", 12)).hasSize(12)
@@ -133,18 +126,18 @@ class OverlayLabTest {
 
         // 200 scale and drain changes, then every table and DNS name matches the running tasks.
         for (int i = 0; i < 200; i++) {
-            post(node1(), "/services/scale", Map.of("web", 2 + i % 5));
+            LabAdmin.post(node1(), "/services/scale", Map.of("web", 2 + i % 5));
             if (i % 50 == 25) {
-                post(node1(), "/nodes/node3/update", Map.of("availability", i % 100 == 25 ? "drain" : "active"));
+                LabAdmin.post(node1(), "/nodes/node3/update", Map.of("availability", i % 100 == 25 ? "drain" : "active"));
             }
         }
-        post(node1(), "/nodes/node3/update", Map.of("availability", "active"));
-        post(node1(), "/services/scale", Map.of("web", 4));
-        await().atMost(30, TimeUnit.SECONDS).until(() -> running("web").size() == 4);
+        LabAdmin.post(node1(), "/nodes/node3/update", Map.of("availability", "active"));
+        LabAdmin.post(node1(), "/services/scale", Map.of("web", 4));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> LabAdmin.running(node1(), "web").size() == 4);
         awaitTablesMatch("web");
         Set<String> webAddresses = backends("node1", "web").stream().map(VipView.Backend::address)
                 .collect(Collectors.toSet());
-        for (TaskView c : running("client")) {
+        for (TaskView c : LabAdmin.running(node1(), "client")) {
             await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
                     assertThat(resolveAll(c, "tasks.web")).as("tasks.web seen from " + c.node()).isEqualTo(webAddresses));
         }
@@ -154,7 +147,7 @@ class OverlayLabTest {
         lab.stop("node2", true);
         lab.start("node2");
         await().atMost(40, TimeUnit.SECONDS).untilAsserted(() -> {
-            TaskView client2 = onNode(running("client"), "node2");
+            TaskView client2 = onNode(LabAdmin.running(node1(), "client"), "node2");
             assertThat(fetch(client2, "http://web:80/", 4)).hasSize(4);
             for (VipView.Backend b : backends("node1", "web")) {
                 assertThat(fetch(client1, "http://" + b.address() + ":80/", 1)).singleElement().asString()
@@ -163,14 +156,14 @@ class OverlayLabTest {
         });
 
         // An encrypted network: task to task across nodes works, and its VNI never crosses the underlay in clear.
-        post(node1(), "/networks", Map.of("name", "sec", "driver", "overlay", "opts", List.of("encrypted")));
-        int vni = ((Number) get(node1(), "/networks/sec", new TypeReference<Map<String, Object>>() { }).get("vni"))
+        LabAdmin.post(node1(), "/networks", Map.of("name", "sec", "driver", "overlay", "opts", List.of("encrypted")));
+        int vni = ((Number) LabAdmin.get(node1(), "/networks/sec", new TypeReference<Map<String, Object>>() { }).get("vni"))
                 .intValue();
-        post(node1(), "/services", Map.of("name", "vault", "image", "img", "mode", "global", "networks", List.of("sec"),
+        LabAdmin.post(node1(), "/services", Map.of("name", "vault", "image", "img", "mode", "global", "networks", List.of("sec"),
                 "command", List.of("trellis", "workload", "http", "--port", "80")));
-        await().atMost(30, TimeUnit.SECONDS).until(() -> running("vault").size() == 3);
-        TaskView vault1 = onNode(running("vault"), "node1");
-        TaskView vault2 = onNode(running("vault"), "node2");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> LabAdmin.running(node1(), "vault").size() == 3);
+        TaskView vault1 = onNode(LabAdmin.running(node1(), "vault"), "node1");
+        TaskView vault2 = onNode(LabAdmin.running(node1(), "vault"), "node2");
         String vault2Url = "http://" + vault2.networks().get(0).address() + ":80/";
         // Running means started: the workload's JVM may take a moment more to listen.
         await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() -> fetch(vault1, vault2Url, 1).size() == 1);
@@ -182,7 +175,7 @@ class OverlayLabTest {
         assertThat(esp.stop()).as("ESP datagrams %s", esp).isPositive();
 
         // Nothing is left behind.
-        post(node1(), "/services/remove", Map.of("services", List.of("web", "client", "iso", "uecho", "vault")));
+        LabAdmin.post(node1(), "/services/remove", Map.of("services", List.of("web", "client", "iso", "uecho", "vault")));
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
             assertThat(taskNamespaces()).isEmpty();
             for (LabState.LabNode n : nodes) {
@@ -194,7 +187,7 @@ class OverlayLabTest {
     /** Every node's VIP table for {@code service} lists exactly the addresses of its running tasks. */
     private static void awaitTablesMatch(String service) {
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
-            List<TaskView> tasks = running(service);
+            List<TaskView> tasks = LabAdmin.running(node1(), service);
             Set<String> runningNames = tasks.stream().map(TaskView::name).collect(Collectors.toSet());
             assertThat(runningNames).as("one running task per name").hasSize(tasks.size());
             for (LabState.LabNode n : nodes) {
@@ -229,18 +222,13 @@ class OverlayLabTest {
     }
 
     private static List<VipView.Backend> backends(String node, String service) throws IOException {
-        return get(lab(node), "/vips", new TypeReference<List<VipView>>() { }).stream()
+        return LabAdmin.get(lab(node), "/vips", new TypeReference<List<VipView>>() { }).stream()
                 .filter(v -> v.service().equals(service)).flatMap(v -> v.backends().stream()).toList();
     }
 
     private static void service(String name, int replicas, String network, String... command) throws IOException {
-        post(node1(), "/services", Map.of("name", name, "image", "img", "command", List.of(command),
+        LabAdmin.post(node1(), "/services", Map.of("name", name, "image", "img", "command", List.of(command),
                 "replicas", replicas, "networks", List.of(network)));
-    }
-
-    private static List<TaskView> running(String service) throws IOException {
-        return get(node1(), "/services/" + service + "/tasks", new TypeReference<List<TaskView>>() { }).stream()
-                .filter(t -> t.state().equals("Running") && t.desiredState().equals("Running")).toList();
     }
 
     private static TaskView onNode(List<TaskView> tasks, String node) {
@@ -372,14 +360,4 @@ class OverlayLabTest {
         return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static void post(LabState.LabNode n, String path, Object body) throws IOException {
-        AdminClient.Response r = AdminClient.forHost(n.host()).send("POST", path, Json.bytes(body));
-        assertThat(r.status()).as(path + ": " + r.bodyText()).isEqualTo(200);
-    }
-
-    private static <T> T get(LabState.LabNode n, String path, TypeReference<T> type) throws IOException {
-        AdminClient.Response r = AdminClient.forHost(n.host()).send("GET", path, null);
-        assertThat(r.status()).as(path + ": " + r.bodyText()).isEqualTo(200);
-        return Json.read(r.body(), type);
-    }
 }

@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.Json;
-import io.trellis.api.TaskView;
 import io.trellis.api.VipView;
 import io.trellis.api.client.AdminClient;
 import io.trellis.process.SelfLauncher;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -42,12 +40,12 @@ class RoutingMeshLabTest {
     @BeforeAll
     static void up() throws Exception {
         Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
-        Assumptions.assumeTrue(onPath("python3"), "RoutingMeshLabTest skipped: python3 is not installed");
+        Assumptions.assumeTrue(LabAdmin.onPath("python3"), "RoutingMeshLabTest skipped: python3 is not installed");
         lab = new Lab(new PrintWriter(new StringWriter(), true));
         lab.down(); // a lab left up by hand would be reused as it is
         nodes = lab.up(new LabPlan(3, 1));
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(get(node(1), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
+                assertThat(LabAdmin.get(node(1), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
                         .extracting(n -> n.get("status")).containsOnly("Ready").hasSize(3));
     }
 
@@ -61,26 +59,26 @@ class RoutingMeshLabTest {
     @Test
     void publishedPortsAnswerOnEveryNode() throws Exception {
         // Tasks only on nodes 2 and 3: node 1 relays everything it accepts through the ingress overlay.
-        post(node(1), "/services", Map.of("name", "web", "image", "img", "replicas", 2,
+        LabAdmin.post(node(1), "/services", Map.of("name", "web", "image", "img", "replicas", 2,
                 "constraints", List.of("node.hostname!=node1"), "publish", List.of("8080:80"),
                 "command", List.of("trellis", "workload", "http", "--port", "80")));
-        post(node(1), "/services", Map.of("name", "pp", "image", "img", "replicas", 1,
+        LabAdmin.post(node(1), "/services", Map.of("name", "pp", "image", "img", "replicas", 1,
                 "constraints", List.of("node.hostname==node3"),
                 "publish", List.of("published=8081,target=80,proxy-protocol=v2"),
                 "command", List.of("trellis", "workload", "http", "--port", "80")));
-        post(node(1), "/services", Map.of("name", "edge", "image", "img", "mode", "global",
+        LabAdmin.post(node(1), "/services", Map.of("name", "edge", "image", "img", "mode", "global",
                 "publish", List.of("published=8082,target=80,mode=host"),
                 "command", List.of("trellis", "workload", "http", "--port", "80")));
-        post(node(1), "/services", Map.of("name", "dns", "image", "img", "replicas", 2,
+        LabAdmin.post(node(1), "/services", Map.of("name", "dns", "image", "img", "replicas", 2,
                 "publish", List.of("5300:7/udp"),
                 "command", List.of("trellis", "workload", "echo", "--udp", "--port", "7")));
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
-            assertThat(running("web")).hasSize(2);
-            assertThat(running("pp")).hasSize(1);
-            assertThat(running("edge")).hasSize(3);
-            assertThat(running("dns")).hasSize(2);
+            assertThat(LabAdmin.running(node(1), "web")).hasSize(2);
+            assertThat(LabAdmin.running(node(1), "pp")).hasSize(1);
+            assertThat(LabAdmin.running(node(1), "edge")).hasSize(3);
+            assertThat(LabAdmin.running(node(1), "dns")).hasSize(2);
         });
-        assertThat(get(node(1), "/services", new TypeReference<List<Map<String, Object>>>() { }))
+        assertThat(LabAdmin.get(node(1), "/services", new TypeReference<List<Map<String, Object>>>() { }))
                 .extracting(s -> s.get("name") + " " + s.get("ports"))
                 .contains("web *:8080->80/tcp", "pp *:8081->80/tcp", "edge 8082->80/tcp", "dns *:5300->7/udp");
 
@@ -112,7 +110,7 @@ class RoutingMeshLabTest {
         }
 
         // vip ls on node 1 lists the published ports with their backends.
-        List<VipView> vips = get(node(1), "/vips", new TypeReference<List<VipView>>() { });
+        List<VipView> vips = LabAdmin.get(node(1), "/vips", new TypeReference<List<VipView>>() { });
         assertThat(vips).filteredOn(v -> v.vip().equals("*:8080")).singleElement().satisfies(v -> {
             assertThat(v.protocol()).isEqualTo("TCP");
             assertThat(v.mode()).isEqualTo("ingress");
@@ -131,7 +129,7 @@ class RoutingMeshLabTest {
         assertThat(clash.bodyText()).contains("port 8080/tcp is already published by service web");
 
         // Removing the services closes the ports on every node and takes each node's sandbox away.
-        post(node(1), "/services/remove", Map.of("services", List.of("web", "pp", "edge", "dns")));
+        LabAdmin.post(node(1), "/services/remove", Map.of("services", List.of("web", "pp", "edge", "dns")));
         await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
             for (LabState.LabNode n : nodes) {
                 Result r = fetch(node(2), "http://" + n.address() + ":8080/", 1, 300);
@@ -150,10 +148,10 @@ class RoutingMeshLabTest {
      */
     @Test
     void noErrorsDuringScaleDownRollingRestartAndDrain() throws Exception {
-        post(node(1), "/services", Map.of("name", "roll", "image", "img", "replicas", 4,
+        LabAdmin.post(node(1), "/services", Map.of("name", "roll", "image", "img", "replicas", 4,
                 "publish", List.of("9090:80"), "command", List.of("trellis", "workload", "http", "--port", "80")));
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
-            assertThat(running("roll")).hasSize(4);
+            assertThat(LabAdmin.running(node(1), "roll")).hasSize(4);
             List<String> answers = awaitFetch(node(2), "http://" + node(1).address() + ":9090/", 12);
             assertThat(answers.stream().map(a -> a.substring(0, a.indexOf(' '))).distinct()).hasSize(4);
         });
@@ -162,15 +160,15 @@ class RoutingMeshLabTest {
                 "--json")))).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             long start = System.nanoTime();
-            post(node(1), "/services/scale", Map.of("roll", 3));
-            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(running("roll")).hasSize(3));
-            post(node(1), "/services/roll/update", Map.of("force", true));
+            LabAdmin.post(node(1), "/services/scale", Map.of("roll", 3));
+            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(LabAdmin.running(node(1), "roll")).hasSize(3));
+            LabAdmin.post(node(1), "/services/roll/update", Map.of("force", true));
             await().atMost(40, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
-                    get(node(1), "/services/roll", new TypeReference<Map<String, Object>>() { }).get("outdated"))
+                    LabAdmin.get(node(1), "/services/roll", new TypeReference<Map<String, Object>>() { }).get("outdated"))
                     .isEqualTo(0));
-            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(running("roll")).hasSize(3));
-            post(node(1), "/nodes/node3/update", Map.of("availability", "drain"));
-            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(running("roll"))
+            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(LabAdmin.running(node(1), "roll")).hasSize(3));
+            LabAdmin.post(node(1), "/nodes/node3/update", Map.of("availability", "drain"));
+            await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(LabAdmin.running(node(1), "roll"))
                     .hasSize(3).noneMatch(t -> t.node().equals("node3")));
             System.out.printf("RoutingMeshLabTest: scale-down, rolling restart and drain took %d ms%n",
                     (System.nanoTime() - start) / 1_000_000);
@@ -183,8 +181,8 @@ class RoutingMeshLabTest {
             assertThat(((Number) summary.get("errors")).longValue()).as(json).isZero();
         } finally {
             load.destroyForcibly();
-            post(node(1), "/nodes/node3/update", Map.of("availability", "active"));
-            post(node(1), "/services/remove", Map.of("services", List.of("roll")));
+            LabAdmin.post(node(1), "/nodes/node3/update", Map.of("availability", "active"));
+            LabAdmin.post(node(1), "/services/remove", Map.of("services", List.of("roll")));
         }
     }
 
@@ -233,28 +231,9 @@ class RoutingMeshLabTest {
         return new Result(p.exitValue(), out);
     }
 
-    private static List<TaskView> running(String service) throws IOException {
-        return get(node(1), "/services/" + service + "/tasks", new TypeReference<List<TaskView>>() { }).stream()
-                .filter(t -> t.state().equals("Running") && t.desiredState().equals("Running")).toList();
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-    }
 
     private static LabState.LabNode node(int i) {
         return nodes.get(i - 1);
     }
 
-    private static void post(LabState.LabNode n, String path, Object body) throws IOException {
-        AdminClient.Response r = AdminClient.forHost(n.host()).send("POST", path, Json.bytes(body));
-        assertThat(r.status()).as(path + ": " + r.bodyText()).isEqualTo(200);
-    }
-
-    private static <T> T get(LabState.LabNode n, String path, TypeReference<T> type) throws IOException {
-        AdminClient.Response r = AdminClient.forHost(n.host()).send("GET", path, null);
-        assertThat(r.status()).as(path + ": " + r.bodyText()).isEqualTo(200);
-        return Json.read(r.body(), type);
-    }
 }
