@@ -8,13 +8,11 @@ import io.trellis.cli.ServiceCommand;
 import io.trellis.process.SelfLauncher;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -148,21 +146,10 @@ final class OverlayDemo {
         List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(task.pid()), "-n", "-m", "--"));
         argv.addAll(SelfLauncher.current().resolve(List.of("trellis", "workload", "fetch", url, "--count",
                 Integer.toString(count))));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(FETCH_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new CliException(CliException.INTERNAL, "demo: fetching " + url + " from " + task.name()
-                        + " did not finish");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(CliException.INTERNAL, "demo: interrupted");
-        }
+        DemoProcess run = DemoProcess.run(argv, "fetching " + url + " from " + task.name(), FETCH_LIMIT);
+        String output = run.output();
         List<String> answers = output.lines().filter(l -> l.matches("\\d+: .*")).toList();
-        if (p.exitValue() != 0 || answers.size() != count) {
+        if (run.exit() != 0 || answers.size() != count) {
             throw new CliException(CliException.INTERNAL, "demo: " + url + " from " + task.name() + " on "
                     + task.node() + " got no answer: " + output.strip().replace('\n', ' '));
         }

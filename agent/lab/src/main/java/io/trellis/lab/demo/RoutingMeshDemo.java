@@ -9,13 +9,11 @@ import io.trellis.lab.LabState;
 import io.trellis.process.SelfLauncher;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -122,22 +120,11 @@ final class RoutingMeshDemo {
     private static String inNode(LabState.LabNode node, List<String> trellis) throws IOException {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", node.namespace()));
         argv.addAll(SelfLauncher.current().resolve(trellis));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(COMMAND_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new CliException(CliException.INTERNAL, "demo: " + String.join(" ", trellis) + " did not finish");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(CliException.INTERNAL, "demo: interrupted");
-        }
-        if (p.exitValue() != 0) {
+        DemoProcess run = DemoProcess.run(argv, String.join(" ", trellis), COMMAND_LIMIT);
+        if (run.exit() != 0) {
             throw new CliException(CliException.INTERNAL, "demo: " + String.join(" ", trellis) + " on " + node.name()
-                    + " failed: " + output.strip().replace('\n', ' '));
+                    + " failed: " + run.output().strip().replace('\n', ' '));
         }
-        return output;
+        return run.output();
     }
 }
