@@ -38,9 +38,9 @@ final class IngressPlans {
         for (ServiceEntry svc : services) {
             List<Endpoint> tasks = view.endpoints().stream()
                     .filter(e -> svc.serviceId().equals(e.serviceId())).toList();
+            boolean hasLocal = tasks.stream().anyMatch(e -> nodeId.equals(e.nodeId()));
             for (PortConfig p : svc.ports()) {
                 boolean host = !p.ingress();
-                boolean hasLocal = tasks.stream().anyMatch(e -> nodeId.equals(e.nodeId()));
                 if (host && !hasLocal) {
                     continue;
                 }

@@ -7,7 +7,6 @@ import io.trellis.controlplane.protocol.ClusterMessages.NetworkChange;
 import io.trellis.controlplane.protocol.ClusterMessages.NetworkInfo;
 import io.trellis.controlplane.protocol.ClusterMessages.ServiceEntry;
 import io.trellis.controlplane.store.NetworkAttachment;
-import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Task;
 import io.trellis.daemon.network.NetworkTables.NetworkState;
 import io.trellis.daemon.runtime.TaskNetworking;
@@ -27,10 +26,10 @@ import io.trellis.ipvs.netns.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,7 +222,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     }
 
     private void reindexNames() {
-        Map<String, List<String>> taskNetworks = new java.util.HashMap<>();
+        Map<String, List<String>> taskNetworks = new HashMap<>();
         local.values().forEach(t -> taskNetworks.put(t.taskId(), t.networkIds()));
         names.rebuild(tables.all(), taskNetworks);
     }
@@ -283,7 +282,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
                     own = e.address();
                 }
             }
-            Map<String, Path> namespaces = new java.util.HashMap<>();
+            Map<String, Path> namespaces = new HashMap<>();
             for (LocalTask t : local.values()) {
                 if (t.networkIds().contains(s.info.id())) {
                     namespaces.put(t.taskId(), t.netns());
@@ -293,29 +292,6 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
                     List.copyOf(s.endpoints.values()), namespaces);
         }
         return IngressView.NONE;
-    }
-
-    /**
-     * Where a local task should accept connections before it counts as running: its address on the ingress
-     * network at each TCP port its service publishes; empty when it publishes none or is not attached here.
-     */
-    public synchronized List<InetSocketAddress> readinessTargets(Task task) {
-        LocalTask local = this.local.get(task.id());
-        if (local == null) {
-            return List.of();
-        }
-        List<InetSocketAddress> targets = new ArrayList<>();
-        for (NetworkState s : tables.all()) {
-            ServiceEntry svc = s.services.get(task.serviceId());
-            String address = task.address(s.info.id());
-            if (!s.info.ingress() || svc == null || address == null) {
-                continue;
-            }
-            svc.ports().stream().filter(p -> p.protocol() == PortConfig.Protocol.TCP).map(PortConfig::target)
-                    .distinct().forEach(port -> targets.add(new InetSocketAddress(
-                            Ipv4Subnet.inetAddress(Ipv4Subnet.parseAddress(address)), port)));
-        }
-        return targets;
     }
 
     /** The network namespace of a local task with interfaces from this agent, or null. */
@@ -348,7 +324,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
 
     /** Task names of every endpoint this node knows, by task ID. */
     public synchronized Map<String, String> taskNames() {
-        Map<String, String> names = new java.util.HashMap<>();
+        Map<String, String> names = new HashMap<>();
         tables.all().forEach(s -> s.endpoints.values().forEach(e -> names.put(e.taskId(), e.taskName())));
         return names;
     }

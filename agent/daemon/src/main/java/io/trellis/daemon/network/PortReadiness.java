@@ -1,10 +1,13 @@
 package io.trellis.daemon.network;
 
+import io.trellis.controlplane.allocator.Ipv4Subnet;
+import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Task;
 import io.trellis.daemon.worker.Readiness;
 import io.trellis.ipvs.netns.NamespaceHop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -43,8 +46,9 @@ public final class PortReadiness implements Readiness, AutoCloseable {
 
     @Override
     public CompletableFuture<String> await(Task task) {
-        List<InetSocketAddress> targets = agent.readinessTargets(task);
-        Path netns = agent.netnsOf(task.id());
+        IngressView view = agent.ingressView();
+        List<InetSocketAddress> targets = targets(task, view);
+        Path netns = view.localNetns().get(task.id());
         if (targets.isEmpty() || netns == null) {
             return CompletableFuture.completedFuture(null);
         }
@@ -60,6 +64,22 @@ public final class PortReadiness implements Readiness, AutoCloseable {
         List<InetSocketAddress> waiting = new ArrayList<>(targets);
         timer.execute(() -> poll(task, hop, waiting, deadline, ready));
         return ready;
+    }
+
+    /**
+     * Where the task should accept before it counts as running: its address on the ingress network at each
+     * TCP port its service publishes; none when it publishes none or is not attached here.
+     */
+    static List<InetSocketAddress> targets(Task task, IngressView view) {
+        String address = view.networkId() == null ? null : task.address(view.networkId());
+        if (address == null || !view.localNetns().containsKey(task.id())) {
+            return List.of();
+        }
+        InetAddress ip = Ipv4Subnet.inetAddress(Ipv4Subnet.parseAddress(address));
+        return view.services().stream().filter(s -> s.serviceId().equals(task.serviceId()))
+                .flatMap(s -> s.ports().stream())
+                .filter(p -> p.protocol() == PortConfig.Protocol.TCP).map(PortConfig::target).distinct()
+                .map(port -> new InetSocketAddress(ip, port)).toList();
     }
 
     private void poll(Task task, NamespaceHop hop, List<InetSocketAddress> waiting, long deadline,
