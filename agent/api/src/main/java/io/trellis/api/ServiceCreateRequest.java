@@ -13,11 +13,24 @@ import java.util.List;
  * @param endpointMode       "vip" (default: one virtual IP per network) or "dnsrr"
  * @param publish            {@code --publish}: {@code [P:]T[/PROTO]} or {@code published=P,target=T,...}
  * @param lbAlgorithm        {@code --lb-algorithm}: rr (default), least-conn or maglev
+ * @param container          runtime, user, capabilities, resources, health check and secrets
  */
 public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
                                    String mode, List<String> constraints, Integer maxReplicasPerNode,
                                    List<String> networks, String endpointMode, List<String> publish,
-                                   String lbAlgorithm) {
+                                   String lbAlgorithm, ContainerOptions container) {
+
+    public ServiceCreateRequest {
+        container = container == null ? ContainerOptions.NONE : container;
+    }
+
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode, List<String> publish,
+                                String lbAlgorithm) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                publish, lbAlgorithm, null);
+    }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
                                 String mode, List<String> constraints, Integer maxReplicasPerNode,

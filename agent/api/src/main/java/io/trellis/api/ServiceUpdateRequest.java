@@ -11,19 +11,31 @@ import java.util.List;
  * @param publishRm   {@code --publish-rm}: a target port {@code T[/PROTO]} or {@code P:T[/PROTO]}
  * @param lbAlgorithm {@code --lb-algorithm}, or null to keep it
  * @param force       {@code --force}: replace every task, one at a time, even with nothing else changed
+ * @param container   task options to change (null fields are kept; {@code secrets} is unused here)
+ * @param secretAdd   {@code --secret-add}, as {@code --secret}
+ * @param secretRm    {@code --secret-rm}: secret names or targets
  */
 public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
-                                   List<String> publishRm, String lbAlgorithm, boolean force) {
+                                   List<String> publishRm, String lbAlgorithm, boolean force,
+                                   ContainerOptions container, List<String> secretAdd, List<String> secretRm) {
 
     public ServiceUpdateRequest {
         networkAdd = networkAdd == null ? List.of() : List.copyOf(networkAdd);
         networkRm = networkRm == null ? List.of() : List.copyOf(networkRm);
         publishAdd = publishAdd == null ? List.of() : List.copyOf(publishAdd);
         publishRm = publishRm == null ? List.of() : List.copyOf(publishRm);
+        container = container == null ? ContainerOptions.NONE : container;
+        secretAdd = secretAdd == null ? List.of() : List.copyOf(secretAdd);
+        secretRm = secretRm == null ? List.of() : List.copyOf(secretRm);
+    }
+
+    public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
+                                List<String> publishRm, String lbAlgorithm, boolean force) {
+        this(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, null, null, null);
     }
 
     public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm) {
-        this(networkAdd, networkRm, null, null, null, false);
+        this(networkAdd, networkRm, null, null, null, false, null, null, null);
     }
 
     public boolean changesNetworks() {

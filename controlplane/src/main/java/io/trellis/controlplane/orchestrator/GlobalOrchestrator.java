@@ -70,6 +70,6 @@ public final class GlobalOrchestrator implements Reconciler {
     static Task newTask(Service s, Node node, long now) {
         return new Task(Ids.newId(), s.id(), s.name(), Task.GLOBAL_SLOT, node.id(), s.spec().image(),
                 s.spec().command(), s.spec().env(), s.version(), TaskState.RUNNING,
-                TaskStatus.of(TaskState.ASSIGNED, now, "scheduled"), now);
+                TaskStatus.of(TaskState.ASSIGNED, now, "scheduled"), now, List.of(), s.spec().container());
     }
 }

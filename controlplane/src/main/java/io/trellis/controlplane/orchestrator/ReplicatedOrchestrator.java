@@ -136,6 +136,6 @@ public final class ReplicatedOrchestrator implements Reconciler {
     static Task newTask(Service s, int slot, long now) {
         return new Task(Ids.newId(), s.id(), s.name(), slot, null, s.spec().image(), s.spec().command(),
                 s.spec().env(), s.version(), TaskState.RUNNING,
-                TaskStatus.of(TaskState.PENDING, now, "pending task scheduling"), now);
+                TaskStatus.of(TaskState.PENDING, now, "pending task scheduling"), now, List.of(), s.spec().container());
     }
 }

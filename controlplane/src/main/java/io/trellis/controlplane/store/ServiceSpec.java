@@ -22,11 +22,12 @@ import java.util.List;
  * @param lbAlgorithm        how published ports and VIPs pick a task: {@code rr}, {@code least-conn} or {@code maglev}
  * @param forceUpdate        {@code service update --force}: the service version from which tasks count as
  *                           current; older ones are replaced one at a time (Docker's {@code ForceUpdate})
+ * @param container          runtime, user, capabilities, resources, health check and secrets of each task
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                           Mode mode, List<String> constraints, int maxReplicasPerNode,
                           List<NetworkAttachmentSpec> networks, EndpointMode endpointMode,
-                          List<PortConfig> ports, String lbAlgorithm, long forceUpdate) {
+                          List<PortConfig> ports, String lbAlgorithm, long forceUpdate, ContainerSpec container) {
 
     /** The balancing algorithm when none is asked for. */
     public static final String DEFAULT_LB_ALGORITHM = "rr";
@@ -46,6 +47,15 @@ public record ServiceSpec(String name, String image, List<String> command, List<
         endpointMode = endpointMode == null ? EndpointMode.VIP : endpointMode;
         ports = ports == null ? List.of() : List.copyOf(ports);
         lbAlgorithm = lbAlgorithm == null ? DEFAULT_LB_ALGORITHM : lbAlgorithm;
+        container = container == null ? ContainerSpec.DEFAULT : container;
+    }
+
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                       Mode mode, List<String> constraints, int maxReplicasPerNode,
+                       List<NetworkAttachmentSpec> networks, EndpointMode endpointMode, List<PortConfig> ports,
+                       String lbAlgorithm, long forceUpdate) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                ports, lbAlgorithm, forceUpdate, ContainerSpec.DEFAULT);
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -79,27 +89,32 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container);
     }
 
     public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
-                endpointMode, ports, lbAlgorithm, forceUpdate);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container);
     }
 
     public ServiceSpec withPorts(List<PortConfig> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, next, lbAlgorithm, forceUpdate);
+                endpointMode, next, lbAlgorithm, forceUpdate, container);
     }
 
     public ServiceSpec withLbAlgorithm(String algorithm) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, algorithm, forceUpdate);
+                endpointMode, ports, algorithm, forceUpdate, container);
     }
 
     public ServiceSpec withForceUpdate(long version) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, version);
+                endpointMode, ports, lbAlgorithm, version, container);
+    }
+
+    public ServiceSpec withContainer(ContainerSpec next) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, lbAlgorithm, forceUpdate, next);
     }
 
     /**

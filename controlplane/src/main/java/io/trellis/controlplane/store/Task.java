@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One scheduled unit of a service, pinned to a slot ({@code web.3}) and, once scheduled, to a node.
  * The orchestrator owns {@link #desiredState}; the scheduler owns {@link #nodeId}; the worker owns
- * {@link #status}. Tasks never go back to an earlier state: a failed task is replaced by a new one
+ * {@link #status}; {@link #container} is the service's {@link ContainerSpec} when the task was made.
+ * Tasks never go back to an earlier state: a failed task is replaced by a new one
  * in the same slot and stays in history.
  */
 public record Task(
@@ -21,12 +22,21 @@ public record Task(
         TaskState desiredState,
         TaskStatus status,
         long createdAt,
-        List<NetworkAttachment> networks) {
+        List<NetworkAttachment> networks,
+        ContainerSpec container) {
 
     public Task {
         command = List.copyOf(command);
         env = List.copyOf(env);
         networks = networks == null ? List.of() : List.copyOf(networks);
+        container = container == null ? ContainerSpec.DEFAULT : container;
+    }
+
+    public Task(String id, String serviceId, String serviceName, int slot, String nodeId, String image,
+                List<String> command, List<String> env, long serviceVersion, TaskState desiredState, TaskStatus status,
+                long createdAt, List<NetworkAttachment> networks) {
+        this(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, desiredState, status,
+                createdAt, networks, ContainerSpec.DEFAULT);
     }
 
     public Task(String id, String serviceId, String serviceName, int slot, String nodeId, String image,
@@ -51,17 +61,17 @@ public record Task(
 
     public Task withStatus(TaskStatus s) {
         return new Task(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, desiredState, s, createdAt,
-                networks);
+                networks, container);
     }
 
     public Task withDesiredState(TaskState d) {
         return new Task(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, d, status, createdAt,
-                networks);
+                networks, container);
     }
 
     public Task withNetworks(List<NetworkAttachment> n) {
         return new Task(id, serviceId, serviceName, slot, nodeId, image, command, env, serviceVersion, desiredState, status,
-                createdAt, n);
+                createdAt, n, container);
     }
 
     /** The IDs of the networks this task is attached to, in order. */
@@ -81,6 +91,6 @@ public record Task(
 
     public Task withNode(String node, TaskStatus s) {
         return new Task(id, serviceId, serviceName, slot, node, image, command, env, serviceVersion, desiredState, s, createdAt,
-                networks);
+                networks, container);
     }
 }

@@ -150,6 +150,27 @@ public final class ProcessRuntime implements TaskRuntime {
     }
 
     @Override
+    public Process exec(String taskId, List<String> argv) throws TaskStartException {
+        if (argv.isEmpty()) {
+            throw new TaskStartException("no command given", null);
+        }
+        long pid = dirs.readProcess(taskId).flatMap(r -> r.identity().handle()).map(ProcessHandle::pid)
+                .orElseThrow(() -> new TaskStartException("task " + taskId + " is not running on this node", null));
+        try {
+            List<String> cmd = new ArrayList<>(List.of(tools.resolve("nsenter").toString(), "--target",
+                    Long.toString(pid), "--net", "--mount", "--"));
+            cmd.addAll(self.resolve(argv));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(Path.of("/").toFile());
+            pb.environment().clear();
+            pb.environment().put("PATH", PATH);
+            return pb.start();
+        } catch (IOException | IllegalStateException e) {
+            throw new TaskStartException("running " + argv.get(0) + " in task " + taskId + " failed: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
     public Optional<RunningTask> adopt(String taskId) {
         return dirs.readProcess(taskId).flatMap(r -> r.identity().handle()).map(Adopted::new);
     }

@@ -1,6 +1,7 @@
 package io.trellis.daemon.runtime;
 
 import io.trellis.controlplane.store.Task;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,14 @@ public interface TaskRuntime {
      */
     default void reconnect(Task task) throws TaskStartException {
     }
+
+    /**
+     * Starts {@code argv} inside the running task {@code taskId} (its namespaces, identity and limits), as
+     * {@code docker exec} does: for {@code trellis exec} and health checks. The caller owns the process.
+     *
+     * @throws TaskStartException one line: the task does not run here, or the command could not start
+     */
+    Process exec(String taskId, List<String> argv) throws TaskStartException;
 
     /** Frees the task's runtime resources (namespaces) once it stopped; its logs stay. */
     void release(String taskId);

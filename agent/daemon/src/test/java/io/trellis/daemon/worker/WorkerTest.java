@@ -169,6 +169,10 @@ class WorkerTest {
             };
         }
 
+        public Process exec(String taskId, List<String> argv) throws TaskRuntime.TaskStartException {
+            throw new TaskRuntime.TaskStartException("the fake runtime runs no commands", null);
+        }
+
         public Optional<RunningTask> adopt(String taskId) {
             return Optional.empty();
         }

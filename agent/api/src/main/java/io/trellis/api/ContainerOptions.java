@@ -1,0 +1,39 @@
+package io.trellis.api;
+
+import java.util.List;
+
+/**
+ * The task options of {@code service create} (and, where set, {@code service update}) as the user typed
+ * them; the manager parses and checks them. A null field was not given.
+ *
+ * @param runtime           {@code --runtime process|docker}
+ * @param user              {@code --user UID[:GID]} or a user name
+ * @param capAdd            {@code --cap-add}
+ * @param capDrop           {@code --cap-drop}
+ * @param limitCpu          {@code --limit-cpu 0.5}
+ * @param limitMemory       {@code --limit-memory 256m}
+ * @param reserveCpu        {@code --reserve-cpu}
+ * @param reserveMemory     {@code --reserve-memory}
+ * @param healthCmd         {@code --health-cmd}, run with {@code /bin/sh -c}
+ * @param healthInterval    {@code --health-interval 30s}
+ * @param healthTimeout     {@code --health-timeout}
+ * @param healthStartPeriod {@code --health-start-period}
+ * @param healthRetries     {@code --health-retries}
+ * @param noHealthcheck     {@code --no-healthcheck}
+ * @param secrets           {@code --secret NAME} or {@code source=NAME,target=ALIAS,uid=,gid=,mode=}
+ */
+public record ContainerOptions(String runtime, String user, List<String> capAdd, List<String> capDrop,
+                               String limitCpu, String limitMemory, String reserveCpu, String reserveMemory,
+                               String healthCmd, String healthInterval, String healthTimeout,
+                               String healthStartPeriod, Integer healthRetries, Boolean noHealthcheck,
+                               List<String> secrets) {
+
+    public static final ContainerOptions NONE = new ContainerOptions(null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null);
+
+    public ContainerOptions {
+        capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+        capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+}
