@@ -33,7 +33,12 @@ final class ChannelChunkSink implements ChunkSink {
         }
     }
 
+    @Override
+    public boolean open() {
+        return channel.isActive();
+    }
+
     boolean clientGone() {
-        return !channel.isActive();
+        return !open();
     }
 }

@@ -13,4 +13,12 @@ public interface ChunkSink {
      * @throws IOException once the client has gone away: stop producing then
      */
     void write(byte[] chunk) throws IOException;
+
+    /**
+     * Whether the client is still there. A follower with nothing to send checks this between polls, since
+     * only a write would otherwise notice the client left.
+     */
+    default boolean open() {
+        return true;
+    }
 }

@@ -87,6 +87,25 @@ public final class AgentConnection {
         }
     }
 
+    /**
+     * POSTs {@code body} and hands the streamed reply to {@code out} when the agent accepted the request; a
+     * refusal becomes a {@link CliException} with the agent's one-line message.
+     */
+    public void streamPost(String path, Object body, OutputStream out) {
+        java.io.ByteArrayOutputStream refusal = new java.io.ByteArrayOutputStream();
+        int status;
+        try {
+            status = client.stream("POST", path, Json.bytes(body), s -> s >= 300 ? refusal : out);
+        } catch (AgentUnreachableException e) {
+            throw new CliException(CliException.UNREACHABLE, e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(CliException.UNREACHABLE, "lost the connection to the agent: " + e.getMessage());
+        }
+        if (status >= 300) {
+            throw new CliException(exitCodeFor(status), errorMessage(refusal.toByteArray(), status));
+        }
+    }
+
     private byte[] call(String method, String path, byte[] body) {
         AdminClient.Response r;
         try {

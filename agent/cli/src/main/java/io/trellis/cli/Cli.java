@@ -25,7 +25,7 @@ public final class Cli {
             return 0;
         }
         List<Object> commands = new ArrayList<>(List.of(SwarmCommand.class, NodeCommand.class, ServiceCommand.class,
-                NetworkCommand.class, VipCommand.class));
+                NetworkCommand.class, VipCommand.class, ExecCommand.class));
         commands.addAll(List.of(moreCommands));
         CommandLine cl = new CommandLine(new TrellisCommand());
         for (Object command : CommandSelection.needed(args, commands)) {
@@ -37,6 +37,10 @@ public final class Cli {
         if (service != null) {
             // Everything after the image is the task's command, its flags included (like docker run).
             service.getSubcommands().get("create").setStopAtPositional(true);
+        }
+        CommandLine exec = cl.getSubcommands().get("exec");
+        if (exec != null) {
+            exec.setStopAtPositional(true); // the command's own flags are not exec's
         }
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage()

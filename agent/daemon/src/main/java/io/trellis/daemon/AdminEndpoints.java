@@ -134,9 +134,10 @@ public final class AdminEndpoints {
             Service s = daemon.manager().api().service(req.pathParam("ref"));
             boolean follow = "true".equals(req.queryParam("follow"));
             String tail = req.queryParam("tail");
-            return AdminResponse.stream("text/plain; charset=utf-8",
-                    new ServiceLogs(daemon, s.id(), follow, tail == null ? -1 : count("tail", tail)));
+            return AdminResponse.stream("text/plain; charset=utf-8", new ServiceLogs(daemon.manager().store()::view,
+                    daemon.nodeClient(), s.id(), follow, tail == null ? -1 : count("tail", tail)));
         }));
+        new ExecEndpoint(daemon).register(r);
         registerNodeRoutes(r);
         registerNetworkRoutes(r);
         r.get("/vips", req -> guard(() -> {
@@ -316,7 +317,7 @@ public final class AdminEndpoints {
     }
 
     /** Turns API refusals into their HTTP status with a one-line message. */
-    private static AdminResponse guard(Call call) throws Exception {
+    static AdminResponse guard(Call call) throws Exception {
         try {
             return call.run();
         } catch (ApiException e) {
@@ -329,7 +330,7 @@ public final class AdminEndpoints {
     }
 
     @FunctionalInterface
-    private interface Call {
+    interface Call {
         AdminResponse run() throws Exception;
     }
 }

@@ -74,6 +74,11 @@ public final class AgentCommand implements Callable<Integer> {
             description = "As leader, replace each encrypted network's key this often (at least 10s; default ${DEFAULT-VALUE}).")
     String networkKeyRotation;
 
+    @Option(names = "--node-port", defaultValue = "7946", paramLabel = "PORT",
+            description = "TCP port on the advertise address where managers reach this node for exec and task logs"
+                    + " (mutual TLS, managers only; the same on every node; default ${DEFAULT-VALUE}).")
+    int nodePort;
+
     @Option(names = "--ingress-idle-timeout", defaultValue = "2h", paramLabel = "DURATION",
             description = "Reset a published port's TCP connection after it was idle this long (at least 1s; default ${DEFAULT-VALUE}).")
     String ingressIdleTimeout;
@@ -82,6 +87,9 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (raftPort < 1 || raftPort > 65535) {
             throw CliException.user("invalid --raft-port " + raftPort + ": must be 1-65535");
+        }
+        if (nodePort < 1 || nodePort > 65535) {
+            throw CliException.user("invalid --node-port " + nodePort + ": must be 1-65535");
         }
         if (dataPathPort < 1 || dataPathPort > 65535 || espPort < 1 || espPort > 65535 || dataPathPort == espPort) {
             throw CliException.user("invalid --data-path-port " + dataPathPort + " / --esp-port " + espPort
@@ -118,7 +126,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
-                espPort, keyRotation, ingressIdle);
+                espPort, keyRotation, ingressIdle, nodePort);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param stopGrace     SIGTERM to SIGKILL delay when stopping a task
  * @param heartbeatPeriod how often nodes heartbeat to the leader (when this node leads)
  * @param ingressIdleTimeout how long a published port keeps an idle TCP connection before resetting it
+ * @param nodePort      TCP port of the node port (exec, task logs) on the advertise address (the same on every node)
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -33,7 +34,8 @@ public record AgentConfiguration(
         int dataPathPort,
         int espPort,
         Duration networkKeyRotation,
-        Duration ingressIdleTimeout) {
+        Duration ingressIdleTimeout,
+        int nodePort) {
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
     public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";

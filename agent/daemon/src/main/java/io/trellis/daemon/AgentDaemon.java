@@ -5,6 +5,7 @@ import io.trellis.api.InfoView;
 import io.trellis.api.Version;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.atrest.KeyRing;
+import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.StoreBatch;
@@ -13,9 +14,11 @@ import io.trellis.daemon.ingress.IngressAgent;
 import io.trellis.daemon.metrics.IngressMetrics;
 import io.trellis.daemon.metrics.OverlayMetrics;
 import io.trellis.daemon.network.NetworkAgent;
+import io.trellis.daemon.node.NodeClient;
 import io.trellis.process.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +42,9 @@ public final class AgentDaemon implements AutoCloseable {
     private final IngressMetrics ingressMetrics;
     private final IdentityFile identity;
     private final NodeCredentials credentials = new NodeCredentials();
+    private final Object nodeClientLock = new Object();
+    private NodeClient nodeClient; // guarded by nodeClientLock
+    private X509Certificate nodeClientCa; // guarded by nodeClientLock
     private final DataKeySealer dataKeys;
     private final RoleChange roleChange;
     private volatile ManagerRole managerSide;
@@ -379,6 +385,24 @@ public final class AgentDaemon implements AutoCloseable {
 
     public Optional<SwarmIdentity> identity() {
         return Optional.ofNullable(identity.get());
+    }
+
+    /**
+     * How this manager reaches nodes' ports (exec, task logs), with its current credentials. One client per
+     * CA, so its connections are reused; a renewed certificate is presented through the same key manager.
+     */
+    public NodeClient nodeClient() {
+        NodeTls tls = credentials.tls();
+        if (tls == null) {
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "this node is not part of a swarm");
+        }
+        synchronized (nodeClientLock) {
+            if (nodeClient == null || nodeClientCa != tls.ca()) {
+                nodeClient = new NodeClient(credentials.keys(), tls, cfg.nodePort());
+                nodeClientCa = tls.ca();
+            }
+            return nodeClient;
+        }
     }
 
     public AgentConfiguration configuration() {

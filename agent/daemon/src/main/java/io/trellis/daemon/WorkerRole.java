@@ -5,6 +5,7 @@ import io.trellis.daemon.cluster.ClusterClient;
 import io.trellis.daemon.ingress.IngressAgent;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.network.PortReadiness;
+import io.trellis.daemon.node.NodePort;
 import io.trellis.daemon.runtime.ProcessRuntime;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
@@ -31,6 +32,7 @@ final class WorkerRole implements AutoCloseable {
     private NetworkAgent network;
     private IngressAgent ingress;
     private PortReadiness readiness;
+    private NodePort nodePort;
 
     private WorkerRole() {
     }
@@ -60,19 +62,30 @@ final class WorkerRole implements AutoCloseable {
             w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
                     cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).start();
             w.reporter = new StatusReporter(w.session).start();
-            ProcessRuntime runtime = new ProcessRuntime(new TaskDirectory(cfg.tasksDir()), cfg.netnsDir(),
-                    cfg.hostname(), SelfLauncher.current(), w.network);
+            TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
+            ProcessRuntime runtime = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
+                    w.network);
             w.readiness = new PortReadiness(w.network);
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
                     .start();
+            w.nodePort = NodePort.open(hostPort(id.advertiseAddr(), cfg.nodePort()), credentials.keys(),
+                    credentials::tls, runtime, dirs);
             return w;
         } catch (java.net.UnknownHostException e) {
             w.close();
             throw new IllegalStateException("advertise address " + id.advertiseAddr() + " is not an IP address", e);
+        } catch (java.io.IOException e) {
+            w.close();
+            throw new IllegalStateException("cannot open the node port " + cfg.nodePort() + " on " + id.advertiseAddr()
+                    + ": " + e.getMessage() + " (--node-port)", e);
         } catch (RuntimeException e) {
             w.close();
             throw e;
         }
+    }
+
+    private static String hostPort(String address, int port) {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
     }
 
     /** The manager the session talks to now. */
@@ -96,6 +109,9 @@ final class WorkerRole implements AutoCloseable {
 
     @Override
     public void close() {
+        if (nodePort != null) {
+            nodePort.close();
+        }
         if (worker != null) {
             worker.close();
         }

@@ -13,6 +13,7 @@ import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.StoreWriter;
 import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskState;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +59,36 @@ public final class ClusterApi {
 
     public List<Task> tasks(String ref) {
         return view().tasksOf(service(ref).id());
+    }
+
+    /**
+     * The running task {@code ref} names, for {@code trellis exec}: a task name ({@code web.2}, or
+     * {@code web.NODEID} for a global service), a full task ID or a unique prefix of one. Only a task meant to
+     * run and running qualifies: a name outlives its tasks, and a stopped one has nothing to enter.
+     */
+    public Task runningTask(String ref) {
+        ClusterSnapshot view = view();
+        List<Task> found = view.tasks().values().stream()
+                .filter(t -> ref.equals(t.id()) || ref.equals(t.name())).toList();
+        if (found.isEmpty() && ref.length() >= 3) {
+            found = view.tasks().values().stream().filter(t -> t.id().startsWith(ref)).toList();
+        }
+        if (found.isEmpty()) {
+            throw ApiException.notFound("no such task: " + ref);
+        }
+        List<Task> running = found.stream()
+                .filter(t -> t.desiredState() == TaskState.RUNNING && t.status().state() == TaskState.RUNNING
+                        && t.nodeId() != null)
+                .toList();
+        if (running.size() > 1) {
+            throw ApiException.invalid("task " + ref + " is ambiguous (" + running.size() + " matches found): use its ID");
+        }
+        if (running.isEmpty()) {
+            Task newest = found.stream().max(Comparator.comparingLong(Task::createdAt)).orElseThrow();
+            throw ApiException.invalid("task " + newest.name() + " is not running (" + newest.status().state().display()
+                    .toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+        return running.get(0);
     }
 
     /**

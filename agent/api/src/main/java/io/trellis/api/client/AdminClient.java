@@ -14,6 +14,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntFunction;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -87,9 +88,15 @@ public final class AdminClient {
      * @throws AgentUnreachableException when no connection could be made
      */
     public int stream(String method, String pathAndQuery, byte[] body, OutputStream out) throws IOException {
+        return stream(method, pathAndQuery, body, status -> out);
+    }
+
+    /** As {@link #stream(String, String, byte[], OutputStream)}, the body going where its status says. */
+    public int stream(String method, String pathAndQuery, byte[] body, IntFunction<OutputStream> outForStatus)
+            throws IOException {
         try (Connection c = connect()) {
             HttpReplyReader reply = exchange(c, method, pathAndQuery, body);
-            reply.copyBody(out);
+            reply.copyBody(outForStatus.apply(reply.status()));
             return reply.status();
         }
     }

@@ -91,7 +91,7 @@ public final class ClusterClient {
     }
 
     /** The most telling line of a connection failure: a certificate check beats "handshake failed". */
-    static String reason(Throwable e) {
+    public static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateException && t.getMessage() != null) {
                 return t.getMessage();
