@@ -56,6 +56,10 @@ public final class ExecCommand extends ClientCommand {
             throw CliException.user("-t is not supported: exec is relayed through the managers without a terminal;"
                     + " run without -t (with -i to pass standard input)");
         }
+        if (command != null && !command.isEmpty() && command.get(0).equals("--")) {
+            // After TASK everything is the command's (stop at positional), the separator included.
+            command = command.subList(1, command.size());
+        }
         if (command == null || command.isEmpty()) {
             throw CliException.user("no command given: trellis exec TASK -- COMMAND [ARG...]");
         }

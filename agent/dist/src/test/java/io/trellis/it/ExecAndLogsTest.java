@@ -1,0 +1,120 @@
+package io.trellis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.trellis.api.Json;
+import io.trellis.api.TaskView;
+import io.trellis.testing.agent.AgentProcess;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code trellis exec} and {@code service logs} for a task on a worker, asked of the manager: the manager
+ * relays to the worker's node port, so both work wherever the task runs.
+ */
+class ExecAndLogsTest {
+    @TempDir
+    Path dir;
+
+    private final List<AgentProcess> agents = new ArrayList<>();
+    private AgentProcess manager;
+
+    @BeforeEach
+    void cluster() throws IOException {
+        TestAgents.assumeTaskNamespaces();
+        manager = agent("m");
+        AgentProcess worker = agent("w");
+        TestAgents.cli(manager).ok("swarm", "init");
+        String token = TestAgents.cli(manager).ok("swarm", "join-token", "-q", "worker").strip();
+        TestAgents.cli(worker).ok("swarm", "join", "--token", token, manager.clusterAddress());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AgentProcess a : agents) {
+            if (a.isAlive()) {
+                TestAgents.terminate(a, Duration.ofSeconds(20));
+            }
+        }
+    }
+
+    private AgentProcess agent(String name) throws IOException {
+        AgentProcess a = TestAgents.create(dir.resolve(name), name, List.of("--heartbeat-period", "500ms"))
+                .start(TestAgents.START);
+        agents.add(a);
+        return a;
+    }
+
+    @Test
+    void execAndLogsReachATaskOnAWorkerThroughTheManager() throws Exception {
+        TestAgents.cli(manager).ok("service", "create", "-d", "--name", "probe", "--constraint", "node.role==worker",
+                "img", "sh", "-c", "echo started $TRELLIS_TASK_NAME; echo second line; exec sleep 600");
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks().stream()
+                .anyMatch(t -> t.state().equals("Running") && t.node().equals("w")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestAgents.cli(manager).ok("service", "logs", "probe")
+                .contains("second line"));
+        String logs = TestAgents.cli(manager).ok("service", "logs", "probe");
+        assertThat(logs).containsPattern("probe\\.1\\.[0-9a-z]{12}@w    \\| started probe\\.1\n");
+        assertThat(TestAgents.cli(manager).ok("service", "logs", "--tail", "1", "probe")).endsWith("| second line\n")
+                .doesNotContain("started");
+
+        Cli out = exec(null, "probe.1", "--", "sh", "-c", "echo out $TRELLIS_TASK_NAME; echo err >&2; exit 7");
+        assertThat(out.status).as("%s", out).isEqualTo(7);
+        assertThat(out.stdout).isEqualTo("out\n");
+        assertThat(out.stderr).isEqualTo("err\n");
+
+        Cli piped = exec("fed through the manager", "-i", "probe.1", "--", "cat");
+        assertThat(piped.status).isZero();
+        assertThat(piped.stdout).isEqualTo("fed through the manager");
+
+        // The command runs in the task's network namespace, not the node's: it sees only the task's interfaces.
+        Cli links = exec(null, "probe.1", "--", "cat", "/proc/net/dev");
+        assertThat(links.stdout).contains("lo:").doesNotContain("eth0:");
+
+        Cli unknown = exec(null, "nosuch.1", "--", "true");
+        assertThat(unknown.status).isEqualTo(1);
+        assertThat(unknown.stderr.strip()).isEqualTo("error: no such task: nosuch.1");
+        Cli tty = exec(null, "-t", "probe.1", "--", "true");
+        assertThat(tty.status).isEqualTo(1);
+        assertThat(tty.stderr).contains("-t is not supported");
+    }
+
+    private List<TaskView> tasks() {
+        return Json.read(TestAgents.cli(manager).ok("service", "ps", "probe", "--format", "json")
+                .getBytes(StandardCharsets.UTF_8), new TypeReference<List<TaskView>>() { });
+    }
+
+    private record Cli(int status, String stdout, String stderr) {
+    }
+
+    /** The CLI as its own process: exec writes the command's raw bytes to the process's stdout and stderr. */
+    private Cli exec(String stdin, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.trellis.dist.Main", "exec", "--host", manager.host));
+        argv.addAll(List.of(args));
+        Path out = dir.resolve("exec.out");
+        Path err = dir.resolve("exec.err");
+        Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("trellis exec ended").isTrue();
+        return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}
