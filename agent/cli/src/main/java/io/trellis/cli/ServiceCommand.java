@@ -174,6 +174,7 @@ public final class ServiceCommand {
     static final class Logs extends ClientCommand {
         @Option(names = {"-f", "--follow"}, description = "Keep following new output.") boolean follow;
         @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines of each task.") Integer tail;
+        @Option(names = {"-t", "--timestamps"}, description = "Show when each line was written.") boolean timestamps;
         @Parameters(index = "0", paramLabel = "SERVICE") String service;
 
         @Override
@@ -181,7 +182,8 @@ public final class ServiceCommand {
             if (tail != null && tail < 0) {
                 throw CliException.user("invalid --tail " + tail + ": must be 0 or more");
             }
-            String query = "?follow=" + follow + (tail == null ? "" : "&tail=" + tail);
+            String query = "?follow=" + follow + (tail == null ? "" : "&tail=" + tail)
+                    + (timestamps ? "&timestamps=true" : "");
             out().flush();
             try (LineWriterStream sink = new LineWriterStream(out())) {
                 agent().stream(path(service) + "/logs" + query, sink);

@@ -135,7 +135,8 @@ public final class AdminEndpoints {
             boolean follow = "true".equals(req.queryParam("follow"));
             String tail = req.queryParam("tail");
             return AdminResponse.stream("text/plain; charset=utf-8", new ServiceLogs(daemon.manager().store()::view,
-                    daemon.nodeClient(), s.id(), follow, tail == null ? -1 : count("tail", tail)));
+                    daemon.nodeClient(), s.id(), follow, tail == null ? -1 : count("tail", tail),
+                    "true".equals(req.queryParam("timestamps"))));
         }));
         new ExecEndpoint(daemon).register(r);
         registerNodeRoutes(r);

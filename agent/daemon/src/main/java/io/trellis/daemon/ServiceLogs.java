@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code service logs}: the output of the service's tasks wherever they ran, fetched from each task's node
- * through its node port, every line prefixed like Docker's ({@code web.1.abcdef123456@node1    | line}).
+ * through its node port, every line prefixed like Docker's ({@code web.1.abcdef123456@node1    | line}), with
+ * timestamps first when asked.
  * Without follow, task after task, oldest slot first. With follow, every task's stream at once, and the
  * streams of tasks that start later, until the client goes away or the service is removed.
  */
@@ -39,8 +40,11 @@ final class ServiceLogs implements StreamingBody {
     private final String serviceId;
     private final boolean follow;
     private final int tail;
+    private final boolean timestamps;
 
-    ServiceLogs(Supplier<ClusterSnapshot> view, NodeClient nodes, String serviceId, boolean follow, int tail) {
+    ServiceLogs(Supplier<ClusterSnapshot> view, NodeClient nodes, String serviceId, boolean follow, int tail,
+                boolean timestamps) {
+        this.timestamps = timestamps;
         this.view = view;
         this.nodes = nodes;
         this.serviceId = serviceId;
@@ -125,7 +129,7 @@ final class ServiceLogs implements StreamingBody {
             return; // never scheduled: no output anywhere
         }
         String prefix = t.name() + "." + Ids.shortId(t.id()) + "@" + node.hostname() + "    | ";
-        String query = "?follow=" + follow + (tail >= 0 ? "&tail=" + tail : "");
+        String query = "?follow=" + follow + (tail >= 0 ? "&tail=" + tail : "") + (timestamps ? "&timestamps=true" : "");
         InputStream in;
         try {
             in = nodes.open(node, "/v1/tasks/" + t.id() + "/logs" + query, null);
@@ -142,7 +146,10 @@ final class ServiceLogs implements StreamingBody {
         }
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
-                write(sink, prefix + line + "\n");
+                int space = timestamps ? line.indexOf(' ') : -1;
+                // Docker's order: the time first, then which task said it.
+                write(sink, space < 0 ? prefix + line + "\n"
+                        : line.substring(0, space + 1) + prefix + line.substring(space + 1) + "\n");
             }
         }
     }

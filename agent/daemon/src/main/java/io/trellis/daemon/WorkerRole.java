@@ -6,6 +6,7 @@ import io.trellis.daemon.ingress.IngressAgent;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.network.PortReadiness;
 import io.trellis.daemon.node.NodePort;
+import io.trellis.daemon.node.OutputClock;
 import io.trellis.daemon.runtime.ProcessRuntime;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
@@ -33,6 +34,7 @@ final class WorkerRole implements AutoCloseable {
     private IngressAgent ingress;
     private PortReadiness readiness;
     private NodePort nodePort;
+    private OutputClock outputClock;
 
     private WorkerRole() {
     }
@@ -68,6 +70,7 @@ final class WorkerRole implements AutoCloseable {
             w.readiness = new PortReadiness(w.network);
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
                     .start();
+            w.outputClock = new OutputClock(dirs, clock).start();
             w.nodePort = NodePort.open(hostPort(id.advertiseAddr(), cfg.nodePort()), credentials.keys(),
                     credentials::tls, runtime, dirs);
             return w;
@@ -111,6 +114,9 @@ final class WorkerRole implements AutoCloseable {
     public void close() {
         if (nodePort != null) {
             nodePort.close();
+        }
+        if (outputClock != null) {
+            outputClock.close();
         }
         if (worker != null) {
             worker.close();

@@ -71,6 +71,8 @@ class ExecAndLogsTest {
         assertThat(logs).containsPattern("probe\\.1\\.[0-9a-z]{12}@w    \\| started probe\\.1\n");
         assertThat(TestAgents.cli(manager).ok("service", "logs", "--tail", "1", "probe")).endsWith("| second line\n")
                 .doesNotContain("started");
+        assertThat(TestAgents.cli(manager).ok("service", "logs", "--timestamps", "probe")).containsPattern(
+                "(?m)^20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z probe\\.1\\.[0-9a-z]{12}@w    \\| started probe\\.1$");
 
         Cli out = exec(null, "probe.1", "--", "sh", "-c", "echo out $TRELLIS_TASK_NAME; echo err >&2; exit 7");
         assertThat(out.status).as("%s", out).isEqualTo(7);

@@ -58,9 +58,9 @@ final class NodeRoutes {
             boolean follow = "true".equals(req.queryParam("follow"));
             String tail = req.queryParam("tail");
             int lines = tail == null ? -1 : Integer.parseInt(tail);
-            return AdminResponse.stream("text/plain; charset=utf-8",
-                    new TaskLogStream(log, follow, lines, () -> dirs.readProcess(id).map(p -> p.identity().alive())
-                            .orElse(false)));
+            boolean timestamps = "true".equals(req.queryParam("timestamps"));
+            return AdminResponse.stream("text/plain; charset=utf-8", new TaskLogStream(log, follow, lines, timestamps,
+                    () -> dirs.readProcess(id).map(p -> p.identity().alive()).orElse(false)));
         }));
         return r;
     }

@@ -5,9 +5,12 @@ import io.trellis.admin.StreamingBody;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,13 +28,21 @@ public final class TaskLogStream implements StreamingBody {
     private final boolean follow;
     private final int tail;
     private final BooleanSupplier running;
+    private final boolean timestamps;
+    private OutputClock.Times times;
 
-    public TaskLogStream(Path log, boolean follow, int tail, BooleanSupplier running) {
+    /** @param timestamps start each line with when it was written ({@link OutputClock}), Docker's layout */
+    public TaskLogStream(Path log, boolean follow, int tail, boolean timestamps, BooleanSupplier running) {
         this.log = log;
         this.follow = follow;
         this.tail = tail;
+        this.timestamps = timestamps;
         this.running = running;
     }
+
+    /** Docker's fixed RFC 3339 layout with nanoseconds, so stamped lines sort and align. */
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     @Override
     public void writeTo(ChunkSink sink) throws IOException, InterruptedException {
@@ -51,14 +62,15 @@ public final class TaskLogStream implements StreamingBody {
                 }
                 f.seek(offset);
                 for (int n; (n = f.read(buf)) > 0; ) {
-                    offset += n;
                     for (int i = 0; i < n; i++) {
                         line[lineLen++] = buf[i];
                         if (buf[i] == '\n' || lineLen == line.length) {
+                            stamp(whole, offset + i + 1);
                             whole.write(line, 0, lineLen);
                             lineLen = 0;
                         }
                     }
+                    offset += n;
                     if (whole.size() > 0) { // one chunk per read, not per line: each chunk waits for the socket
                         sink.write(whole.toByteArray());
                         whole.reset();
@@ -67,14 +79,29 @@ public final class TaskLogStream implements StreamingBody {
             }
             if (!follow || !wasRunning || !sink.open()) {
                 if (lineLen > 0) {
-                    byte[] last = Arrays.copyOf(line, lineLen + 1);
-                    last[lineLen] = '\n';
-                    sink.write(last);
+                    stamp(whole, offset);
+                    whole.write(line, 0, lineLen);
+                    whole.write('\n');
+                    sink.write(whole.toByteArray());
                 }
                 return;
             }
             Thread.sleep(FOLLOW_POLL_MILLIS);
         }
+    }
+
+    /** With timestamps, writes when the line ending at {@code end} was written, and a space. */
+    private void stamp(ByteArrayOutputStream out, long end) throws IOException {
+        if (!timestamps) {
+            return;
+        }
+        long at = times == null ? -1 : times.at(end);
+        if (at < 0) {
+            times = OutputClock.Times.read(log); // newer output than the times last read
+            at = times.at(end);
+        }
+        Instant when = at < 0 ? Instant.now() : Instant.ofEpochMilli(at); // not looked at yet: it is that new
+        out.write((STAMP.format(when) + " ").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Where the last {@code lines} whole lines of the file begin, reading backwards from its end. */
