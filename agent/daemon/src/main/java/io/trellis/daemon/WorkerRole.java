@@ -8,6 +8,10 @@ import io.trellis.daemon.network.PortReadiness;
 import io.trellis.daemon.node.NodePort;
 import io.trellis.daemon.node.OutputClock;
 import io.trellis.daemon.runtime.ProcessRuntime;
+import io.trellis.daemon.runtime.TaskRuntime;
+import io.trellis.daemon.runtime.TaskRuntimes;
+import io.trellis.daemon.runtime.docker.DockerEngine;
+import io.trellis.daemon.runtime.docker.DockerRuntime;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
 import io.trellis.daemon.worker.Worker;
@@ -35,6 +39,7 @@ final class WorkerRole implements AutoCloseable {
     private PortReadiness readiness;
     private NodePort nodePort;
     private OutputClock outputClock;
+    private DockerEngine docker;
 
     private WorkerRole() {
     }
@@ -65,8 +70,11 @@ final class WorkerRole implements AutoCloseable {
                     cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).start();
             w.reporter = new StatusReporter(w.session).start();
             TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
-            ProcessRuntime runtime = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
+            ProcessRuntime processes = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
                     w.network);
+            w.docker = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
+            TaskRuntime runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, dirs, cfg.netnsDir(),
+                    cfg.hostname(), w.network));
             w.readiness = new PortReadiness(w.network);
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
                     .start();
@@ -135,6 +143,9 @@ final class WorkerRole implements AutoCloseable {
         }
         if (network != null) {
             network.close();
+        }
+        if (docker != null) {
+            docker.close(); // last: the worker above may still stop containers
         }
     }
 }

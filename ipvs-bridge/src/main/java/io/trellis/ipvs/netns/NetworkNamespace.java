@@ -63,6 +63,26 @@ public final class NetworkNamespace {
     }
 
     /**
+     * Pins the network namespace of process {@code pid} on {@code file}, as {@code ip netns attach} does: a
+     * namespace another tool made (a container's) then has a name, and outlives that process while pinned.
+     *
+     * @throws NativeException with EEXIST if {@code file} exists, ESRCH-like ENOENT if the process is gone
+     */
+    public static NetworkNamespace pinProcess(long pid, Path file) throws IOException {
+        Path pin = file.toAbsolutePath();
+        Files.createDirectories(pin.getParent());
+        makeSharedMountPoint(pin.getParent());
+        LIBC.close(NativeException.check(
+                LIBC.open(pin.toString(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0), "create", pin));
+        if (LIBC.mount("/proc/" + pid + "/ns/net", pin.toString(), "none", MS_BIND, null) < 0) {
+            int errno = LibCHolder.errno();
+            Files.deleteIfExists(pin);
+            throw new NativeException("bind-mount the network namespace of process " + pid + " onto", pin, errno);
+        }
+        return new NetworkNamespace(pin);
+    }
+
+    /**
      * Opens a namespace pinned earlier, by {@link #create(Path)} or {@code ip netns add}.
      *
      * @throws NativeException with ENOENT if {@code file} is missing, EINVAL if it is not a
