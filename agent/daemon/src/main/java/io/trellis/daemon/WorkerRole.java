@@ -8,6 +8,9 @@ import io.trellis.daemon.network.PortReadiness;
 import io.trellis.daemon.node.NodePort;
 import io.trellis.daemon.node.OutputClock;
 import io.trellis.daemon.runtime.ProcessRuntime;
+import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.secrets.NodeSecrets;
+import io.trellis.daemon.secrets.SecretMounts;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
 import io.trellis.daemon.worker.Worker;
@@ -35,6 +38,7 @@ final class WorkerRole implements AutoCloseable {
     private PortReadiness readiness;
     private NodePort nodePort;
     private OutputClock outputClock;
+    private final NodeSecrets secrets = new NodeSecrets();
 
     private WorkerRole() {
     }
@@ -62,11 +66,14 @@ final class WorkerRole implements AutoCloseable {
             w.network.addListener(w.ingress);
             w.network.addListener(networkChanged);
             w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
-                    cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).start();
+                    cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).onSecrets(w.secrets::apply).start();
             w.reporter = new StatusReporter(w.session).start();
+            SecretMounts mounts = new SecretMounts(SecretMounts.ROOT_DEFAULT, "trellis-secrets-" + id.nodeId(),
+                    w.secrets, SystemTools.system());
             TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
             ProcessRuntime runtime = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
-                    w.network);
+                    w.network, mounts);
+            mounts.removeLeftovers(runtime.localTasks());
             w.readiness = new PortReadiness(w.network);
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
                     .start();
@@ -136,5 +143,6 @@ final class WorkerRole implements AutoCloseable {
         if (network != null) {
             network.close();
         }
+        secrets.clear();
     }
 }
