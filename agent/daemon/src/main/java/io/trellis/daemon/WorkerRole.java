@@ -69,7 +69,7 @@ final class WorkerRole implements AutoCloseable {
                     cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).onSecrets(w.secrets::apply).start();
             w.reporter = new StatusReporter(w.session).start();
             SecretMounts mounts = new SecretMounts(SecretMounts.ROOT_DEFAULT, "trellis-secrets-" + id.nodeId(),
-                    w.secrets, SystemTools.system());
+                    w.secrets, SystemTools.system()::resolve);
             TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
             ProcessRuntime runtime = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
                     w.network, mounts);

@@ -2,7 +2,6 @@ package io.trellis.daemon.secrets;
 
 import io.trellis.controlplane.store.SecretReference;
 import io.trellis.controlplane.store.Task;
-import io.trellis.daemon.runtime.SystemTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +39,14 @@ public final class SecretMounts {
     private final Path root;
     private final String owner;
     private final NodeSecrets values;
-    private final SystemTools tools;
+    private final Function<String, Path> tools;
 
     /**
      * @param owner a tag naming this agent (no spaces): the source of its tmpfs mounts
+     * @param tools finds {@code mount} and {@code umount} (the runtime's {@code SystemTools::resolve}); throws
+     *              {@link IllegalStateException} naming what is missing
      */
-    public SecretMounts(Path root, String owner, NodeSecrets values, SystemTools tools) {
+    public SecretMounts(Path root, String owner, NodeSecrets values, Function<String, Path> tools) {
         if (!owner.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException("owner tag \"" + owner + "\" must be [A-Za-z0-9_.-]+");
         }
@@ -160,7 +162,7 @@ public final class SecretMounts {
     private void run(String tool, String... args) throws IOException {
         List<String> argv = new ArrayList<>();
         try {
-            argv.add(tools.resolve(tool).toString());
+            argv.add(tools.apply(tool).toString());
         } catch (IllegalStateException missing) {
             throw new IOException(missing.getMessage(), missing);
         }

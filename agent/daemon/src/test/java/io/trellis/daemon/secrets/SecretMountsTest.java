@@ -44,8 +44,9 @@ class SecretMountsTest {
         KEY[4999] = 7;
         values.apply(new ClusterMessages.Assignments("s", true, List.of(), List.of(), List.of(), List.of(),
                 Map.of("x1", b64(PW), "x2", b64(KEY)), List.of()));
-        mounts = new SecretMounts(dir.resolve("secrets"), "trellis-secrets-test", values, SystemTools.system());
-        other = new SecretMounts(dir.resolve("secrets"), "trellis-secrets-other", values, SystemTools.system());
+        Path root = dir.resolve("secrets");
+        mounts = new SecretMounts(root, "trellis-secrets-test", values, SystemTools.system()::resolve);
+        other = new SecretMounts(root, "trellis-secrets-other", values, SystemTools.system()::resolve);
     }
 
     @AfterEach
