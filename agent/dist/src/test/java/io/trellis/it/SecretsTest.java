@@ -40,8 +40,9 @@ class SecretsTest {
     private static final long SCAN_FILE_MAX = 50L << 20;
     private static final int SCAN_FILES_MAX = 1_000_000;
     /** Prints what a task sees of its secrets; the value itself only as a digest, so no log ever holds it. */
-    private static final String PROBE = "for f in /run/secrets/*; do echo \"file=${f##*/} $(stat -c 'mode=%a uid=%u gid=%g'"
-            + " \"$f\") sha256=$(sha256sum < \"$f\" | cut -d' ' -f1)\"; done;"
+    private static final String PROBE = "for f in /run/secrets/*; do"
+            + " echo \"file=${f##*/} $(stat -c 'mode=%a uid=%u gid=%g' \"$f\") sha256=$(sha256sum < \"$f\" | cut -d' ' -f1)\";"
+            + " done;"
             + " echo \"others=$(ls -A /run/trellis/secrets | wc -l)\"; grep ' /run/secrets ' /proc/self/mounts;"
             + " exec sleep 600";
 
@@ -87,7 +88,8 @@ class SecretsTest {
                 .contains("file=password mode=440 uid=1000 gid=1000 sha256=" + sha)
                 .contains("others=0")
                 .containsPattern(" /run/secrets tmpfs ro[ ,]");
-        assertThat(mountInfo()).as("the task's tmpfs on the host").contains(" " + SECRETS_ROOT.resolve(first.id()) + " ");
+        assertThat(mountInfo()).as("the task's tmpfs on the host")
+                .contains(" " + SECRETS_ROOT.resolve(first.id()) + " ");
         String serviceInspect = cli.ok("service", "inspect", "probe");
         assertThat(serviceInspect).contains("\"target\" : \"password\"").contains("\"secretName\" : \"db_pw\"");
         assertNoValue(serviceInspect, marker);
@@ -98,7 +100,8 @@ class SecretsTest {
         assertThat(cli.run("secret", "inspect", "nope").err().strip()).isEqualTo("error: no such secret: nope");
 
         // Adding a secret replaces the task; the old task's tmpfs goes with it.
-        assertThat(cli.ok("service", "update", "--secret-add", "api_key", "probe")).contains("verify: Service converged");
+        assertThat(cli.ok("service", "update", "--secret-add", "api_key", "probe"))
+                .contains("verify: Service converged");
         TaskView second = awaitRunning("probe", first.id());
         await().atMost(Duration.ofSeconds(10)).until(() -> logs(second).contains("others="));
         assertThat(logs(second)).contains("file=password mode=440").contains("file=api_key mode=444 uid=0 gid=0 sha256="
@@ -169,7 +172,8 @@ class SecretsTest {
     }
 
     private static String sha256(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        return HexFormat.of().formatHex(sha.digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

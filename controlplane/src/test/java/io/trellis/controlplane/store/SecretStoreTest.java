@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ class SecretStoreTest {
 
     private static Service using(String id, String name, String... secretIds) {
         Service s = Fixtures.service(id, name, 1);
-        List<SecretReference> refs = java.util.Arrays.stream(secretIds)
+        List<SecretReference> refs = Arrays.stream(secretIds)
                 .map(sid -> new SecretReference(sid, "name-" + sid, "t-" + sid, 0, 0, 0400)).toList();
         return new Service(id, s.spec().withContainer(s.spec().container().withSecrets(refs)), 1, T0, T0);
     }
