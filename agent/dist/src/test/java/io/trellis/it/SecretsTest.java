@@ -41,7 +41,8 @@ class SecretsTest {
     private static final int SCAN_FILES_MAX = 1_000_000;
     /** Prints what a task sees of its secrets; the value itself only as a digest, so no log ever holds it. */
     private static final String PROBE = "for f in /run/secrets/*; do"
-            + " echo \"file=${f##*/} $(stat -c 'mode=%a uid=%u gid=%g' \"$f\") sha256=$(sha256sum < \"$f\" | cut -d' ' -f1)\";"
+            + " echo \"file=${f##*/} $(stat -c 'mode=%a uid=%u gid=%g' \"$f\")"
+            + " sha256=$(sha256sum < \"$f\" | cut -d' ' -f1)\";"
             + " done;"
             + " echo \"others=$(ls -A /run/trellis/secrets | wc -l)\"; grep ' /run/secrets ' /proc/self/mounts;"
             + " exec sleep 600";
