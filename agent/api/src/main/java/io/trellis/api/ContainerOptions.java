@@ -36,4 +36,9 @@ public record ContainerOptions(String runtime, String user, List<String> capAdd,
         capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
     }
+
+    public ContainerOptions withSecrets(List<String> next) {
+        return new ContainerOptions(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory,
+                healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, next);
+    }
 }

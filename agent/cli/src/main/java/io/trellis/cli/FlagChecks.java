@@ -55,11 +55,12 @@ final class FlagChecks {
     }
 
     static void serviceUpdate(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
-                              List<String> publishRm, String lbAlgorithm, boolean force) {
+                              List<String> publishRm, String lbAlgorithm, boolean force, List<String> secretAdd,
+                              List<String> secretRm) {
         if (networkAdd.isEmpty() && networkRm.isEmpty() && publishAdd.isEmpty() && publishRm.isEmpty()
-                && lbAlgorithm == null && !force) {
+                && lbAlgorithm == null && !force && secretAdd.isEmpty() && secretRm.isEmpty()) {
             throw CliException.user("nothing to update: give --network-add, --network-rm, --publish-add,"
-                    + " --publish-rm, --lb-algorithm or --force");
+                    + " --publish-rm, --lb-algorithm, --secret-add, --secret-rm or --force");
         }
         networkOptions("--network-add", networkAdd);
     }

@@ -1,6 +1,7 @@
 package io.trellis.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.trellis.api.ContainerOptions;
 import io.trellis.api.Json;
 import io.trellis.api.ServiceCreateRequest;
 import io.trellis.api.ServiceUpdateRequest;
@@ -61,6 +62,10 @@ public final class ServiceCommand {
         @Option(names = "--lb-algorithm", paramLabel = "rr|least-conn|maglev",
                 description = "How published ports and the VIP pick a task (default rr).")
         String lbAlgorithm;
+        @Option(names = "--secret", paramLabel = "NAME|source=NAME,target=ALIAS,uid=N,gid=N,mode=0400",
+                description = "Give the tasks a secret as the file /run/secrets/TARGET (target defaults to the name;"
+                        + " mode octal, default 0444). Repeat for several.")
+        List<String> secrets = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
         @Parameters(index = "0", paramLabel = "IMAGE") String image;
@@ -72,7 +77,7 @@ public final class ServiceCommand {
             FlagChecks.serviceNetworks(networks, endpointMode);
             ServiceView s = agent().post("/services",
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
-                            networks, endpointMode, publish, lbAlgorithm),
+                            networks, endpointMode, publish, lbAlgorithm, ContainerOptions.NONE.withSecrets(secrets)),
                     ServiceView.class);
             out().println(s.id());
             out().flush();
@@ -246,15 +251,23 @@ public final class ServiceCommand {
         String lbAlgorithm;
         @Option(names = "--force", description = "Replace every task, one at a time, even if nothing else changes.")
         boolean force;
+        @Option(names = "--secret-add", paramLabel = "NAME|source=NAME,target=ALIAS,...",
+                description = "Give the tasks a secret, as --secret of service create; replaces the tasks.")
+        List<String> secretAdd = new ArrayList<>();
+        @Option(names = "--secret-rm", paramLabel = "NAME|TARGET",
+                description = "Take a secret away, by its name or target; replaces the tasks.")
+        List<String> secretRm = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for convergence.")
         boolean detach;
         @Parameters(index = "0", paramLabel = "SERVICE") String service;
 
         @Override
         public Integer call() {
-            FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force);
+            FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, secretAdd,
+                    secretRm);
             ServiceView s = agent().post(path(service) + "/update",
-                    new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force),
+                    new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, null,
+                            secretAdd, secretRm),
                     ServiceView.class);
             out().println(service);
             out().flush();

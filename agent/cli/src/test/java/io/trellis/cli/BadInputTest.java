@@ -46,7 +46,7 @@ class BadInputTest {
             "service create --name x --network name=a,ip=10.0.0.9 img | unknown field ip",
             "service create --name x --network name= img | name needs a value",
             "service create --name x --endpoint-mode rr img | invalid --endpoint-mode \"rr\": use vip or dnsrr",
-            "service update web | nothing to update: give --network-add, --network-rm, --publish-add, --publish-rm, --lb-algorithm or --force",
+            "service update web | nothing to update: give --network-add, --network-rm, --publish-add, --publish-rm, --lb-algorithm, --secret-add, --secret-rm or --force",
             "service update --network-add name=a,alias= web | alias needs a value",
             "service update --network-rm a | SERVICE",
             "network create --driver bridge front | invalid driver \"bridge\": only overlay networks span the swarm",
@@ -58,6 +58,12 @@ class BadInputTest {
             "network ls --format yaml | --format",
             "network inspect --format table front | network inspect prints json",
             "network rm | NETWORK",
+            "secret create .bad - | invalid secret name \".bad\": use 1-64 characters [a-zA-Z0-9_.-], starting with a letter or digit",
+            "secret create a/b - | invalid secret name \"a/b\"",
+            "secret create db_pw | FILE",
+            "secret create db_pw no-such-file | cannot read no-such-file: no such file",
+            "secret ls --format yaml | --format",
+            "secret rm | SECRET",
     })
     void isOneLineExitOneWithoutContactingTheAgent(String command, String mentions) {
         StringWriter out = new StringWriter();

@@ -16,6 +16,7 @@ import io.trellis.api.VipView;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
 import io.trellis.controlplane.api.PublishOption;
+import io.trellis.controlplane.api.SecretOption;
 import io.trellis.controlplane.api.ServiceSpecValidator;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Network;
@@ -113,9 +114,10 @@ public final class AdminEndpoints {
         r.post("/services/{ref}/update", req -> guard(() -> {
             ServiceUpdateRequest u = body(req, ServiceUpdateRequest.class);
             List<PortConfig> publishAdd = publishOptions("--publish-add", u.publishAdd());
-            if (!u.changesNetworks() && !u.changesPorts() && !u.force()) {
+            boolean secrets = !u.secretAdd().isEmpty() || !u.secretRm().isEmpty();
+            if (!u.changesNetworks() && !u.changesPorts() && !u.force() && !secrets) {
                 throw ApiException.invalid("nothing to update: give --network-add, --network-rm, --publish-add,"
-                        + " --publish-rm, --lb-algorithm or --force");
+                        + " --publish-rm, --lb-algorithm, --secret-add, --secret-rm or --force");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
             if (u.changesNetworks()) {
@@ -123,6 +125,9 @@ public final class AdminEndpoints {
             }
             if (u.changesPorts()) {
                 s = daemon.manager().api().updatePorts(s.id(), publishAdd, u.publishRm(), u.lbAlgorithm());
+            }
+            if (secrets) {
+                s = SecretRoutes.api(daemon).updateService(s, u.secretAdd(), u.secretRm());
             }
             if (u.force()) {
                 s = daemon.manager().api().forceUpdate(s.id());
@@ -141,6 +146,7 @@ public final class AdminEndpoints {
         new ExecEndpoint(daemon).register(r);
         registerNodeRoutes(r);
         registerNetworkRoutes(r);
+        SecretRoutes.register(r, daemon);
         r.get("/vips", req -> guard(() -> {
             NetworkAgent network = daemon.network();
             if (network == null) {
@@ -240,6 +246,8 @@ public final class AdminEndpoints {
         ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
                 r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode,
                 publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0);
+        spec = spec.withContainer(spec.container().withSecrets(
+                SecretOption.references(daemon.manager().store().view(), "--secret", r.container().secrets())));
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
     }
@@ -297,7 +305,7 @@ public final class AdminEndpoints {
         throw ApiException.invalid("invalid " + name + " \"" + value + "\": expected a number, 0 or more");
     }
 
-    private static <T> T body(AdminRequest req, Class<T> type) {
+    static <T> T body(AdminRequest req, Class<T> type) {
         try {
             return Json.read(req.body(), type);
         } catch (IllegalArgumentException e) {
@@ -305,7 +313,7 @@ public final class AdminEndpoints {
         }
     }
 
-    private static <T> T body(AdminRequest req, TypeReference<T> type) {
+    static <T> T body(AdminRequest req, TypeReference<T> type) {
         try {
             return Json.read(req.body(), type);
         } catch (IllegalArgumentException e) {
@@ -313,7 +321,7 @@ public final class AdminEndpoints {
         }
     }
 
-    private static AdminResponse json(Object o) {
+    static AdminResponse json(Object o) {
         return AdminResponse.json(200, Json.bytes(o));
     }
 

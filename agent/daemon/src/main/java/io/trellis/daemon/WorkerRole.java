@@ -8,10 +8,13 @@ import io.trellis.daemon.network.PortReadiness;
 import io.trellis.daemon.node.NodePort;
 import io.trellis.daemon.node.OutputClock;
 import io.trellis.daemon.runtime.ProcessRuntime;
+import io.trellis.daemon.runtime.SystemTools;
 import io.trellis.daemon.runtime.TaskRuntime;
 import io.trellis.daemon.runtime.TaskRuntimes;
 import io.trellis.daemon.runtime.docker.DockerEngine;
 import io.trellis.daemon.runtime.docker.DockerRuntime;
+import io.trellis.daemon.secrets.NodeSecrets;
+import io.trellis.daemon.secrets.SecretMounts;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
 import io.trellis.daemon.worker.Worker;
@@ -40,6 +43,7 @@ final class WorkerRole implements AutoCloseable {
     private NodePort nodePort;
     private OutputClock outputClock;
     private DockerEngine docker;
+    private final NodeSecrets secrets = new NodeSecrets();
 
     private WorkerRole() {
     }
@@ -67,14 +71,17 @@ final class WorkerRole implements AutoCloseable {
             w.network.addListener(w.ingress);
             w.network.addListener(networkChanged);
             w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
-                    cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).start();
+                    cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).onSecrets(w.secrets::apply).start();
             w.reporter = new StatusReporter(w.session).start();
+            SecretMounts mounts = new SecretMounts(SecretMounts.ROOT_DEFAULT, "trellis-secrets-" + id.nodeId(),
+                    w.secrets, SystemTools.system()::resolve);
             TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
             ProcessRuntime processes = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
-                    w.network);
+                    w.network, mounts);
             w.docker = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
             TaskRuntime runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, dirs, cfg.netnsDir(),
-                    cfg.hostname(), w.network));
+                    cfg.hostname(), w.network, mounts));
+            mounts.removeLeftovers(runtime.localTasks());
             w.readiness = new PortReadiness(w.network);
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
                     .start();
@@ -147,5 +154,6 @@ final class WorkerRole implements AutoCloseable {
         if (docker != null) {
             docker.close(); // last: the worker above may still stop containers
         }
+        secrets.clear();
     }
 }

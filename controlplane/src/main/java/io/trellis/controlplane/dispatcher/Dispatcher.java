@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -65,6 +67,7 @@ public final class Dispatcher implements AutoCloseable {
         final String nodeId;
         final Map<String, Task> sent = new HashMap<>();
         final Map<String, EndpointMaps.NetworkMap> sentNetworks = new HashMap<>();
+        final Set<String> sentSecrets = new HashSet<>();
         volatile long lastUsed;
 
         Session(String nodeId, long now) {
@@ -144,8 +147,9 @@ public final class Dispatcher implements AutoCloseable {
                 synchronized (changed) {
                     seen = commits;
                 }
+                ClusterSnapshot view = store.view();
                 Map<String, Task> current = new HashMap<>();
-                for (Task t : store.view().tasksOnNode(nodeId)) {
+                for (Task t : view.tasksOnNode(nodeId)) {
                     current.put(t.id(), t);
                 }
                 List<Task> changedTasks = new ArrayList<>();
@@ -157,16 +161,23 @@ public final class Dispatcher implements AutoCloseable {
                 List<String> removed = session.sent.keySet().stream().filter(id -> !current.containsKey(id)).toList();
                 Map<String, EndpointMaps.NetworkMap> networks = endpointMaps().forNode(nodeId);
                 NetworkDiff diff = NetworkDiff.between(full ? Map.of() : session.sentNetworks, networks);
+                Set<String> secrets = SecretScope.neededBy(view, nodeId);
+                Set<String> sentSecrets = full ? Set.of() : session.sentSecrets;
+                Map<String, String> secretValues = SecretScope.values(view, secrets, sentSecrets);
+                List<String> removedSecrets = SecretScope.removed(sentSecrets, secrets);
                 long left = deadline - System.nanoTime();
-                if (full || !changedTasks.isEmpty() || !removed.isEmpty() || !diff.isEmpty() || left <= 0
+                if (full || !changedTasks.isEmpty() || !removed.isEmpty() || !diff.isEmpty()
+                        || !secretValues.isEmpty() || !removedSecrets.isEmpty() || left <= 0
                         || !leading.getAsBoolean()) {
                     session.sent.clear();
                     session.sent.putAll(current);
                     session.sentNetworks.clear();
                     session.sentNetworks.putAll(networks);
+                    session.sentSecrets.clear();
+                    session.sentSecrets.addAll(secrets);
                     changedTasks.sort(Comparator.comparing(Task::id));
                     return new ClusterMessages.Assignments(sessionId, full, changedTasks, removed, diff.changes,
-                            diff.removed);
+                            diff.removed, secretValues, removedSecrets);
                 }
                 synchronized (changed) {
                     if (commits == seen) {

@@ -59,16 +59,35 @@ public final class ClusterMessages {
      * @param removed         ids of tasks no longer assigned to the node
      * @param networks        per network the node is on: what changed in its map
      * @param removedNetworks networks the node is no longer on: forget them, keys included
+     * @param secrets         secret ID to base64 value, for the secrets the node's tasks that have not ended
+     *                        reference and that were not sent before (all of them when {@code full})
+     * @param removedSecrets  secrets no longer needed by any task of the node: forget their values
      */
     public record Assignments(String session, boolean full, List<Task> tasks, List<String> removed,
-                              List<NetworkChange> networks, List<String> removedNetworks) {
+                              List<NetworkChange> networks, List<String> removedNetworks, Map<String, String> secrets,
+                              List<String> removedSecrets) {
         public Assignments {
             networks = networks == null ? List.of() : List.copyOf(networks);
             removedNetworks = removedNetworks == null ? List.of() : List.copyOf(removedNetworks);
+            secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+            removedSecrets = removedSecrets == null ? List.of() : List.copyOf(removedSecrets);
+        }
+
+        public Assignments(String session, boolean full, List<Task> tasks, List<String> removed,
+                           List<NetworkChange> networks, List<String> removedNetworks) {
+            this(session, full, tasks, removed, networks, removedNetworks, Map.of(), List.of());
         }
 
         public Assignments(String session, boolean full, List<Task> tasks, List<String> removed) {
             this(session, full, tasks, removed, List.of(), List.of());
+        }
+
+        /** Secret values stay out: this string may reach a log. */
+        @Override
+        public String toString() {
+            return "Assignments[session " + session + (full ? " full" : "") + ", " + tasks.size() + " task(s), "
+                    + removed.size() + " removed, " + networks.size() + " network change(s), " + secrets.size()
+                    + " secret(s), " + removedSecrets.size() + " secret(s) removed]";
         }
     }
 

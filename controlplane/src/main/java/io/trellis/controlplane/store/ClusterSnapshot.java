@@ -15,9 +15,11 @@ public record ClusterSnapshot(
         Map<String, Node> nodes,
         Map<String, Service> services,
         Map<String, Task> tasks,
-        Map<String, Network> networks) {
+        Map<String, Network> networks,
+        Map<String, Secret> secrets) {
 
-    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, null, Map.of(), Map.of(), Map.of(), Map.of());
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, null, Map.of(), Map.of(), Map.of(), Map.of(),
+            Map.of());
 
     public ClusterSnapshot {
         nodes = Map.copyOf(nodes);
@@ -25,11 +27,31 @@ public record ClusterSnapshot(
         tasks = Map.copyOf(tasks);
         // Snapshots written before networks existed decode with null.
         networks = networks == null ? Map.of() : Map.copyOf(networks);
+        secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+    }
+
+    public ClusterSnapshot(long index, ClusterInfo cluster, Map<String, Node> nodes, Map<String, Service> services,
+                           Map<String, Task> tasks, Map<String, Network> networks) {
+        this(index, cluster, nodes, services, tasks, networks, Map.of());
     }
 
     public ClusterSnapshot(long index, ClusterInfo cluster, Map<String, Node> nodes, Map<String, Service> services,
                            Map<String, Task> tasks) {
-        this(index, cluster, nodes, services, tasks, Map.of());
+        this(index, cluster, nodes, services, tasks, Map.of(), Map.of());
+    }
+
+    /** Looks a secret up like the Docker CLI: full ID, name, then unique ID prefix. */
+    public Optional<Secret> findSecret(String ref) {
+        Secret byId = secrets.get(ref);
+        if (byId != null) {
+            return Optional.of(byId);
+        }
+        Optional<Secret> byName = secrets.values().stream().filter(s -> s.name().equals(ref)).findFirst();
+        if (byName.isPresent() || ref.isEmpty()) {
+            return byName;
+        }
+        List<Secret> prefixed = secrets.values().stream().filter(s -> s.id().startsWith(ref)).toList();
+        return prefixed.size() == 1 ? Optional.of(prefixed.get(0)) : Optional.empty();
     }
 
     /** Looks a network up like the Docker CLI: full ID, name, then unique ID prefix. */

@@ -65,7 +65,7 @@ public final class ClusterStore implements ReplicatedState {
         ClusterSnapshot before = current;
         ClusterSnapshot after = next.index() == index ? next
                 : new ClusterSnapshot(index, next.cluster(), next.nodes(), next.services(), next.tasks(),
-                        next.networks());
+                        next.networks(), next.secrets());
         current = after;
         for (CommitListener l : listeners) {
             try {

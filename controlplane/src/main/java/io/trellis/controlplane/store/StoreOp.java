@@ -32,6 +32,8 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = StoreOp.CreateNetwork.class, name = "create-network"),
     @JsonSubTypes.Type(value = StoreOp.DeleteNetwork.class, name = "delete-network"),
     @JsonSubTypes.Type(value = StoreOp.SetNetworkKeys.class, name = "set-network-keys"),
+    @JsonSubTypes.Type(value = StoreOp.CreateSecret.class, name = "create-secret"),
+    @JsonSubTypes.Type(value = StoreOp.DeleteSecret.class, name = "delete-secret"),
 })
 public sealed interface StoreOp {
 
@@ -128,6 +130,7 @@ public sealed interface StoreOp {
             }
             Service s = service.withVirtualIps(List.of());
             PublishedPorts.check(tx, s);
+            SecretUsage.checkReferences(tx.secrets(), s);
             tx.services().put(s.id(), s.withVirtualIps(NetworkAllocator.virtualIps(tx, s)));
         }
     }
@@ -145,6 +148,7 @@ public sealed interface StoreOp {
             }
             Service next = s.withSpec(spec, now);
             PublishedPorts.check(tx, next);
+            SecretUsage.checkReferences(tx.secrets(), next);
             tx.services().put(serviceId, next.withVirtualIps(NetworkAllocator.virtualIps(tx, next)));
         }
     }
@@ -288,6 +292,34 @@ public sealed interface StoreOp {
                 throw new StoreException("network " + n.name() + " takes no keys");
             }
             tx.networks().put(networkId, n.withKeys(keys));
+        }
+    }
+
+    /** {@code secret create}: names are unique when the batch is applied, so of two racing creates one wins. */
+    record CreateSecret(Secret secret) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            if (tx.secrets().containsKey(secret.id())) {
+                throw new StoreException("secret ID " + secret.id() + " already exists");
+            }
+            if (tx.secrets().values().stream().anyMatch(s -> s.name().equals(secret.name()))) {
+                throw new StoreException("secret " + secret.name() + " already exists");
+            }
+            tx.secrets().put(secret.id(), secret);
+        }
+    }
+
+    /** {@code secret rm}: refused while a service references the secret, naming the services. */
+    record DeleteSecret(String secretId) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Secret s = tx.secrets().get(secretId);
+            if (s == null) {
+                throw new StoreException("no such secret: " + secretId);
+            }
+            String users = SecretUsage.usersOf(tx.services().values(), secretId);
+            if (!users.isEmpty()) {
+                throw new StoreException(SecretUsage.inUse(s, users));
+            }
+            tx.secrets().remove(secretId);
         }
     }
 }

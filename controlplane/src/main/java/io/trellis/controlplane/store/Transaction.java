@@ -10,6 +10,7 @@ public final class Transaction {
     private final Map<String, Service> services;
     private final Map<String, Task> tasks;
     private final Map<String, Network> networks;
+    private final Map<String, Secret> secrets;
 
     Transaction(ClusterSnapshot base) {
         this.cluster = base.cluster();
@@ -17,6 +18,7 @@ public final class Transaction {
         this.services = new HashMap<>(base.services());
         this.tasks = new HashMap<>(base.tasks());
         this.networks = new HashMap<>(base.networks());
+        this.secrets = new HashMap<>(base.secrets());
     }
 
     public ClusterInfo cluster() {
@@ -43,6 +45,10 @@ public final class Transaction {
         return networks;
     }
 
+    public Map<String, Secret> secrets() {
+        return secrets;
+    }
+
     public Service serviceByName(String name) {
         for (Service s : services.values()) {
             if (s.name().equals(name)) {
@@ -53,6 +59,6 @@ public final class Transaction {
     }
 
     ClusterSnapshot commit(long index) {
-        return new ClusterSnapshot(index, cluster, nodes, services, tasks, networks);
+        return new ClusterSnapshot(index, cluster, nodes, services, tasks, networks, secrets);
     }
 }

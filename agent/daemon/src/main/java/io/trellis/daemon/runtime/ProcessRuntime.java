@@ -1,6 +1,7 @@
 package io.trellis.daemon.runtime;
 
 import io.trellis.controlplane.store.Task;
+import io.trellis.daemon.secrets.SecretMounts;
 import io.trellis.ipvs.link.InterfaceFlags;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import io.trellis.process.ProcessIdentity;
@@ -40,8 +41,17 @@ public final class ProcessRuntime implements TaskRuntime {
      * {@code $3}, when not empty, is the task's resolv.conf (the embedded DNS), bound over
      * {@code /etc/resolv.conf} in the task's mount namespace only.
      */
-    private static final String TASK_INIT = "mkdir=$1 mount=$2 resolv=$3; shift 3; \"$mkdir\" -p /run/secrets"
-            + " && \"$mount\" -t tmpfs -o size=64m,mode=0755,nosuid,nodev tmpfs /run/secrets"
+    /*
+     * $4, when not empty, is the task's secrets tmpfs (SecretMounts): bound read-only at /run/secrets,
+     * then every task's secrets directory is covered with an empty tmpfs in this namespace, so the task
+     * sees its own secrets only. Without secrets, /run/secrets is an empty private tmpfs as before.
+     */
+    private static final String TASK_INIT = "mkdir=$1 mount=$2 resolv=$3 secrets=$4; shift 4;"
+            + " \"$mkdir\" -p /run/secrets"
+            + " && if [ -z \"$secrets\" ]; then"
+            + " \"$mount\" -t tmpfs -o size=64m,mode=0755,nosuid,nodev tmpfs /run/secrets;"
+            + " else \"$mount\" --bind -o ro \"$secrets\" /run/secrets"
+            + " && \"$mount\" -t tmpfs -o size=4k,mode=0700,nosuid,nodev,noexec tmpfs \"${secrets%/*}\"; fi"
             + " && { [ -z \"$resolv\" ] || \"$mount\" --bind \"$resolv\" /etc/resolv.conf; }"
             + " && exec \"$@\"";
     /** What a task on an overlay resolves with: the embedded DNS in its own namespace, as in Docker. */
@@ -52,6 +62,7 @@ public final class ProcessRuntime implements TaskRuntime {
     private final String nodeHostname;
     private final SelfLauncher self;
     private final TaskNetworking networking;
+    private final SecretMounts secrets;
     private final SystemTools tools = SystemTools.system();
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "task-killer");
@@ -60,8 +71,9 @@ public final class ProcessRuntime implements TaskRuntime {
     });
 
     public ProcessRuntime(TaskDirectory dirs, Path netnsDir, String nodeHostname, SelfLauncher self,
-                          TaskNetworking networking) {
+                          TaskNetworking networking, SecretMounts secrets) {
         this.networking = networking;
+        this.secrets = secrets;
         this.dirs = dirs;
         this.netnsDir = netnsDir;
         this.nodeHostname = nodeHostname;
@@ -105,13 +117,20 @@ public final class ProcessRuntime implements TaskRuntime {
             release(task.id());
             throw new TaskStartException("attaching networks failed: " + e.getMessage(), e);
         }
+        String secretsDir;
+        try {
+            secretsDir = secrets.mount(task).map(Path::toString).orElse("");
+        } catch (IOException | RuntimeException e) {
+            release(task.id());
+            throw new TaskStartException("mounting secrets failed: " + e.getMessage(), e);
+        }
         List<String> argv;
         try {
             argv = new ArrayList<>(List.of(
                     tools.resolve("nsenter").toString(), "--net=" + ns, "--",
                     tools.resolve("unshare").toString(), "--mount", "--propagation", "slave", "--",
                     tools.resolve("sh").toString(), "-c", TASK_INIT, "trellis-task",
-                    tools.resolve("mkdir").toString(), tools.resolve("mount").toString(), resolv));
+                    tools.resolve("mkdir").toString(), tools.resolve("mount").toString(), resolv, secretsDir));
         } catch (IllegalStateException missing) {
             release(task.id());
             throw new TaskStartException(missing.getMessage(), missing);
@@ -178,6 +197,7 @@ public final class ProcessRuntime implements TaskRuntime {
     @Override
     public void release(String taskId) {
         networking.detach(taskId);
+        secrets.unmount(taskId);
         try {
             NetworkNamespace.delete(netnsDir.resolve(taskId));
             if (Files.isDirectory(dirs.dir(taskId))) {

@@ -39,6 +39,7 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Consumer<ClusterMessages.Assignments> networks = a -> { };
+    private volatile Consumer<ClusterMessages.Assignments> secrets = a -> { };
     private final BiConsumer<String, ClusterMessages.HeartbeatResponse> onHeartbeat;
     private final Thread poller;
     private final Thread heart;
@@ -72,6 +73,12 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
      */
     public DispatcherSession onNetworks(Consumer<ClusterMessages.Assignments> sink) {
         this.networks = sink;
+        return this;
+    }
+
+    /** Who keeps the secret values of each answer; called before the task listeners, as {@link #onNetworks}. */
+    public DispatcherSession onSecrets(Consumer<ClusterMessages.Assignments> sink) {
+        this.secrets = sink;
         return this;
     }
 
@@ -145,6 +152,7 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
         } catch (RuntimeException e) {
             LOG.warn("applying network maps failed: {}", e.toString());
         }
+        secrets.accept(a);
         if (a.full()) {
             tasks.keySet().retainAll(a.tasks().stream().map(Task::id).toList());
         }

@@ -18,6 +18,7 @@ import io.trellis.daemon.runtime.RunningTask;
 import io.trellis.daemon.runtime.SystemTools;
 import io.trellis.daemon.runtime.TaskNetworking;
 import io.trellis.daemon.runtime.TaskRuntime;
+import io.trellis.daemon.secrets.SecretMounts;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import io.trellis.process.ProcessIdentity;
 import io.trellis.process.TaskDirectory;
@@ -53,11 +54,13 @@ public final class DockerRuntime implements TaskRuntime {
     private final Path netnsDir;
     private final String nodeHostname;
     private final TaskNetworking networking;
+    private final SecretMounts secrets;
     private final Map<String, ContainerLogs> logs = new ConcurrentHashMap<>();
 
     public DockerRuntime(DockerEngine engine, TaskDirectory dirs, Path netnsDir, String nodeHostname,
-                         TaskNetworking networking) {
+                         TaskNetworking networking, SecretMounts secrets) {
         this.engine = engine;
+        this.secrets = secrets;
         this.dirs = dirs;
         this.netnsDir = netnsDir;
         this.nodeHostname = nodeHostname;
@@ -173,6 +176,11 @@ public final class DockerRuntime implements TaskRuntime {
             Files.writeString(conf, RESOLV_CONF);
             binds.add(Bind.parse(conf + ":/etc/resolv.conf:ro"));
         }
+        // The task's own tmpfs of secrets (never on disk), read-only, where Docker puts them.
+        Optional<Path> secretFiles = secrets.mount(task);
+        if (secretFiles.isPresent()) {
+            binds.add(Bind.parse(secretFiles.get() + ":/run/secrets:ro"));
+        }
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
                 .withBinds(binds)
@@ -270,6 +278,7 @@ public final class DockerRuntime implements TaskRuntime {
             }
         }
         networking.detach(taskId);
+        secrets.unmount(taskId);
         try {
             NetworkNamespace.delete(netnsDir.resolve(taskId));
             if (Files.isDirectory(dirs.dir(taskId))) {

@@ -10,9 +10,12 @@ import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.TaskStatus;
 import io.trellis.daemon.runtime.RunningTask;
+import io.trellis.daemon.runtime.SystemTools;
 import io.trellis.daemon.runtime.TaskNetworking;
 import io.trellis.daemon.runtime.TaskRuntime;
 import io.trellis.daemon.runtime.TaskRuntimes;
+import io.trellis.daemon.secrets.NodeSecrets;
+import io.trellis.daemon.secrets.SecretMounts;
 import io.trellis.process.TaskDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +38,7 @@ class DockerRuntimeTest {
     private DockerRuntime runtime;
     private TaskDirectory dirs;
     private Path netnsDir;
+    private SecretMounts secrets;
     private final String taskId = "dockertest" + Long.toString(System.nanoTime(), 36);
 
     @BeforeEach
@@ -43,7 +47,9 @@ class DockerRuntimeTest {
         engine = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
         dirs = new TaskDirectory(data.resolve("tasks"));
         netnsDir = data.resolve("netns");
-        runtime = new DockerRuntime(engine, dirs, netnsDir, "node1", TaskNetworking.NONE);
+        secrets = new SecretMounts(data.resolve("secrets"), "trellis-secrets-dockertest", new NodeSecrets(),
+                SystemTools.system()::resolve);
+        runtime = new DockerRuntime(engine, dirs, netnsDir, "node1", TaskNetworking.NONE, secrets);
     }
 
     @AfterEach
@@ -85,7 +91,7 @@ class DockerRuntimeTest {
         assertThat(p.exitValue()).isEqualTo(3);
 
         // A restarted agent finds the container by its labels.
-        DockerRuntime again = new DockerRuntime(engine, dirs, netnsDir, "node1", TaskNetworking.NONE);
+        DockerRuntime again = new DockerRuntime(engine, dirs, netnsDir, "node1", TaskNetworking.NONE, secrets);
         assertThat(again.adopt(taskId)).hasValueSatisfying(a -> assertThat(a.pid()).isEqualTo(rt.pid()));
 
         rt.stop(Duration.ofSeconds(1));
@@ -107,7 +113,7 @@ class DockerRuntimeTest {
     void withoutAnEngineDockerTasksFailWithTheReasonAndOthersRunAsProcesses() {
         DockerEngine none = new DockerEngine(data.resolve("no-docker.sock"));
         TaskRuntimes runtimes = new TaskRuntimes(null, new DockerRuntime(none, dirs, netnsDir, "node1",
-                TaskNetworking.NONE));
+                TaskNetworking.NONE, secrets));
         TaskRuntime.TaskStartException e = assertThrows(TaskRuntime.TaskStartException.class,
                 () -> runtimes.start(task(image, "docker", List.of("true"))));
         assertThat(e.getMessage()).isEqualTo("no Docker daemon: " + data.resolve("no-docker.sock") + " does not exist");
