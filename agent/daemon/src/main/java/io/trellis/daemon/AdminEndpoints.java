@@ -113,11 +113,15 @@ public final class AdminEndpoints {
         r.post("/services/{ref}/update", req -> guard(() -> {
             ServiceUpdateRequest u = body(req, ServiceUpdateRequest.class);
             List<PortConfig> publishAdd = publishOptions("--publish-add", u.publishAdd());
-            if (!u.changesNetworks() && !u.changesPorts() && !u.force()) {
+            if (!u.changesNetworks() && !u.changesPorts() && !u.force()
+                    && !HealthResourceRequests.changes(u.container())) {
                 throw ApiException.invalid("nothing to update: give --network-add, --network-rm, --publish-add,"
                         + " --publish-rm, --lb-algorithm or --force");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
+            if (HealthResourceRequests.changes(u.container())) { // first: its bad input must find nothing changed
+                s = HealthResourceRequests.update(daemon.manager(), s, u.container());
+            }
             if (u.changesNetworks()) {
                 s = daemon.manager().api().updateNetworks(s.id(), NetworkRequests.byName(u.networkAdd()), u.networkRm());
             }
@@ -238,6 +242,7 @@ public final class AdminEndpoints {
         ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
                 r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode,
                 publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0);
+        spec = HealthResourceRequests.create(daemon.manager().store().view(), spec, r.container());
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
     }
