@@ -46,6 +46,11 @@ public final class Worker implements AutoCloseable {
     private final Duration stopGrace;
     private final Readiness readiness;
     private final Map<String, Slot> running = new HashMap<>();
+    /**
+     * Tasks whose end this worker reported and the store may not show yet: neither started again nor reported
+     * gone meanwhile, which would replace the report (the reporter keeps the newest per task).
+     */
+    private final Set<String> ended = new HashSet<>();
     private final ConcurrentLinkedQueue<Exit> exits = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Ready> readied = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<HealthChange> healthChanged = new ConcurrentLinkedQueue<>();
@@ -157,6 +162,7 @@ public final class Worker implements AutoCloseable {
         for (Exit e; (e = exits.poll()) != null; ) {
             Slot slot = running.remove(e.taskId());
             runtime.release(e.taskId());
+            ended.add(e.taskId());
             long now = clock.millis();
             TaskStatus status;
             if (slot != null && slot.monitor != null) {
@@ -251,6 +257,9 @@ public final class Worker implements AutoCloseable {
             mine.add(t.id());
             Slot slot = running.get(t.id());
             TaskState current = t.status().state();
+            if (slot == null && ended.contains(t.id())) {
+                continue;
+            }
             if (t.desiredState() == TaskState.RUNNING) {
                 if (slot == null && current.compareTo(TaskState.RUNNING) < 0) {
                     start(t, now);
@@ -266,6 +275,7 @@ public final class Worker implements AutoCloseable {
                 reporter.report(t.id(), TaskStatus.of(TaskState.SHUTDOWN, now, "shutdown"));
             }
         }
+        ended.retainAll(mine);
         for (Map.Entry<String, Slot> e : running.entrySet()) {
             if (!mine.contains(e.getKey()) && !e.getValue().stopping) {
                 stop(e.getKey(), e.getValue()); // deleted from the store, or moved away
