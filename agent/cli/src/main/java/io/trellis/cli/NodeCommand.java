@@ -162,6 +162,11 @@ public final class NodeCommand {
             field(b, " Raft Status:", n.managerStatus().equals("Leader") ? "Reachable" : n.managerStatus());
             field(b, " Leader:", n.managerStatus().equals("Leader") ? "Yes" : "No");
         }
+        if (n.resources() != null) {
+            b.append("Resources:\n");
+            field(b, " CPUs:", HealthText.cpus(n.resources().nanoCpus()));
+            field(b, " Memory:", HealthText.memory(n.resources().memoryBytes()));
+        }
         field(b, "Engine Version:", n.engineVersion());
         return b.toString();
     }

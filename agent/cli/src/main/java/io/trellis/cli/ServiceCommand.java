@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,6 +69,7 @@ public final class ServiceCommand {
         List<String> secrets = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
+        @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
         @Parameters(index = "0", paramLabel = "IMAGE") String image;
         @Parameters(index = "1..*", paramLabel = "CMD") List<String> command = new ArrayList<>();
 
@@ -77,7 +79,7 @@ public final class ServiceCommand {
             FlagChecks.serviceNetworks(networks, endpointMode);
             ServiceView s = agent().post("/services",
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
-                            networks, endpointMode, publish, lbAlgorithm, ContainerOptions.NONE.withSecrets(secrets)),
+                            networks, endpointMode, publish, lbAlgorithm, taskFlags.options().withSecrets(secrets)),
                     ServiceView.class);
             out().println(s.id());
             out().flush();
@@ -153,7 +155,7 @@ public final class ServiceCommand {
                 error = error.substring(0, 29) + "…";
             }
             t.row(noTrunc ? task.id() : ShortId.of(task.id()), name, task.image(), task.node(), task.desiredState(),
-                    task.state() + " " + HumanTime.ago(task.stateSince(), now),
+                    HealthText.state(task) + " " + HumanTime.ago(task.stateSince(), now),
                     error.isEmpty() ? "" : "\"" + error + "\"", "");
         }
         t.print(out);
@@ -234,7 +236,7 @@ public final class ServiceCommand {
      * Changes a service's networks in one commit; the orchestrator replaces its tasks, and the
      * command waits until the replacements run unless {@code --detach}.
      */
-    @Command(name = "update", description = "Update a service's networks and published ports.")
+    @Command(name = "update", description = "Update a service's networks, published ports, health check and resources.")
     static final class Update extends ClientCommand {
         @Option(names = "--network-add", paramLabel = "NAME|name=NAME,alias=A", description = "Attach to a network.")
         List<String> networkAdd = new ArrayList<>();
@@ -259,15 +261,17 @@ public final class ServiceCommand {
         List<String> secretRm = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for convergence.")
         boolean detach;
+        @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
         @Parameters(index = "0", paramLabel = "SERVICE") String service;
 
         @Override
         public Integer call() {
-            FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, secretAdd,
-                    secretRm);
+            // A health or resource change replaces the tasks as --force does.
+            FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm,
+                    force || taskFlags.given(), secretAdd, secretRm);
             ServiceView s = agent().post(path(service) + "/update",
-                    new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, null,
-                            secretAdd, secretRm),
+                    new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force,
+                            taskFlags.options(), secretAdd, secretRm),
                     ServiceView.class);
             out().println(service);
             out().flush();

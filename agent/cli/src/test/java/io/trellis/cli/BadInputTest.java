@@ -49,6 +49,7 @@ class BadInputTest {
             "service update web | nothing to update: give --network-add, --network-rm, --publish-add, --publish-rm, --lb-algorithm, --secret-add, --secret-rm or --force",
             "service update --network-add name=a,alias= web | alias needs a value",
             "service update --network-rm a | SERVICE",
+            "service create --name x --health-retries three img | three",
             "network create --driver bridge front | invalid driver \"bridge\": only overlay networks span the swarm",
             "network create -o mtu=1400 front | invalid --opt \"mtu=1400\": the overlay driver knows only encrypted",
             "network create --opt encrypted=yes front | use encrypted or encrypted=true|false",

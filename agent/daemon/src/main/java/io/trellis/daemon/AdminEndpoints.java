@@ -115,11 +115,16 @@ public final class AdminEndpoints {
             ServiceUpdateRequest u = body(req, ServiceUpdateRequest.class);
             List<PortConfig> publishAdd = publishOptions("--publish-add", u.publishAdd());
             boolean secrets = !u.secretAdd().isEmpty() || !u.secretRm().isEmpty();
-            if (!u.changesNetworks() && !u.changesPorts() && !u.force() && !secrets) {
+            if (!u.changesNetworks() && !u.changesPorts() && !u.force() && !secrets
+                    && !HealthResourceRequests.changes(u.container())) {
                 throw ApiException.invalid("nothing to update: give --network-add, --network-rm, --publish-add,"
-                        + " --publish-rm, --lb-algorithm, --secret-add, --secret-rm or --force");
+                        + " --publish-rm, --lb-algorithm, --secret-add, --secret-rm, a --health-* or --limit-*/--reserve-*"
+                        + " flag, or --force");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
+            if (HealthResourceRequests.changes(u.container())) { // first: its bad input must find nothing changed
+                s = HealthResourceRequests.update(daemon.manager(), s, u.container());
+            }
             if (u.changesNetworks()) {
                 s = daemon.manager().api().updateNetworks(s.id(), NetworkRequests.byName(u.networkAdd()), u.networkRm());
             }
@@ -248,6 +253,7 @@ public final class AdminEndpoints {
                 publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0);
         spec = spec.withContainer(spec.container().withSecrets(
                 SecretOption.references(daemon.manager().store().view(), "--secret", r.container().secrets())));
+        spec = HealthResourceRequests.create(daemon.manager().store().view(), spec, r.container());
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
     }

@@ -42,7 +42,7 @@ final class ApiViews {
                 : n.id().equals(leaderId) ? "Leader" : up ? "Reachable" : "Unreachable";
         return new NodeView(n.id(), n.hostname(), n.id().equals(selfId), lower(n.role()), capital(n.status()),
                 capital(n.availability()), managerStatus, n.engineVersion(), n.address(), n.labels(),
-                n.createdAt(), n.updatedAt());
+                n.createdAt(), n.updatedAt(), TaskHealthViews.resources(n.resources()));
     }
 
     static TaskView task(Task t, ClusterSnapshot view) {
@@ -52,16 +52,14 @@ final class ApiViews {
         return new TaskView(t.id(), t.name(), t.serviceId(), t.serviceName(), t.slot(), t.image(), t.command(),
                 t.nodeId(), n == null ? "" : n.hostname(), t.desiredState().display(), t.status().state().display(),
                 t.status().timestamp(), t.status().message(), t.status().error(), t.status().exitCode(),
-                t.status().pid(), t.createdAt(), networks);
+                t.status().pid(), t.createdAt(), networks, TaskHealthViews.health(t.status().health()));
     }
 
     /** The desired count of a global service is the number of nodes that should run one of its tasks. */
     static ServiceView service(Service s, ClusterSnapshot view) {
         List<Task> tasks = view.tasksOf(s.id());
         int desired = s.spec().global() ? NodeEligibility.globalDesired(s, view) : s.spec().replicas();
-        int running = (int) tasks.stream()
-                .filter(t -> t.desiredState() == TaskState.RUNNING && t.status().state() == TaskState.RUNNING)
-                .count();
+        int running = (int) tasks.stream().filter(TaskHealthViews::up).count();
         List<String> networks = s.spec().networkIds().stream().map(id -> networkName(id, view)).toList();
         List<NetworkAddress> vips = s.virtualIps().stream()
                 .map(v -> new NetworkAddress(networkName(v.networkId(), view), v.address())).toList();

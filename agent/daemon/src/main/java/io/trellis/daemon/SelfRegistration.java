@@ -17,7 +17,7 @@ import java.util.Objects;
 
 /**
  * A manager's own node record: written with the cluster record on {@code swarm init}, and
- * (re)declared on every start so hostname, address, version and node key stay current (rotated
+ * (re)declared on every start so hostname, address, version, node key and capacity stay current (rotated
  * data keys are wrapped for that key); availability, status, labels and creation time are the
  * cluster's and are kept.
  */
@@ -45,7 +45,7 @@ final class SelfRegistration {
                 old == null ? Node.Availability.ACTIVE : old.availability(),
                 old == null ? Node.Status.READY : old.status(), id.advertiseAddr(),
                 Version.current(), old == null ? Map.of() : old.labels(), old == null ? now : old.createdAt(), now,
-                id.managerAddr(), null, Recipients.encode(nodeKey));
+                id.managerAddr(), null, Recipients.encode(nodeKey), HostCapacity.read());
         if (old != null && first.length == 0 && sameRecord(old, self)) {
             return;
         }
@@ -64,6 +64,6 @@ final class SelfRegistration {
     private static boolean sameRecord(Node a, Node b) {
         return a.hostname().equals(b.hostname()) && a.role() == b.role() && a.address().equals(b.address())
                 && a.engineVersion().equals(b.engineVersion()) && Objects.equals(a.managerAddr(), b.managerAddr())
-                && Objects.equals(a.publicKey(), b.publicKey());
+                && Objects.equals(a.publicKey(), b.publicKey()) && Objects.equals(a.resources(), b.resources());
     }
 }

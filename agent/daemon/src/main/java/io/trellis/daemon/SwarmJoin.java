@@ -53,7 +53,7 @@ final class SwarmJoin {
         try {
             joined = anonymous.post(remote, "/v1/join", new ClusterMessages.JoinRequest(parsed.toString(),
                     Pem.encode(CertificateRequests.create(key)), cfg.hostname(), addr, raftAddr, listen,
-                    Version.current()), ClusterMessages.JoinResponse.class, JOIN_TIMEOUT);
+                    Version.current(), HostCapacity.read()), ClusterMessages.JoinResponse.class, JOIN_TIMEOUT);
         } catch (ClusterException e) {
             throw refused("joining the swarm failed", e);
         }

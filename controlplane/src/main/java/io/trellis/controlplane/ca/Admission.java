@@ -65,7 +65,7 @@ public final class Admission {
         Node node = new Node(nodeId, r.hostname(), role == NodeRole.MANAGER ? Node.Role.MANAGER : Node.Role.WORKER,
                 Node.Availability.ACTIVE, Node.Status.UNKNOWN, r.advertiseAddr(),
                 r.engineVersion() == null ? "" : r.engineVersion(), Map.of(), now, now,
-                role == NodeRole.MANAGER ? r.managerAddr() : null, null, publicKey(csr));
+                role == NodeRole.MANAGER ? r.managerAddr() : null, null, publicKey(csr), r.resources());
         commit(StoreBatch.of(new StoreOp.PutNode(node)));
         return new ClusterMessages.JoinResponse(nodeId, cluster.id(), role.label(), Pem.encode(cert),
                 cluster.rootCaCertificate(),

@@ -1,5 +1,6 @@
 package io.trellis.controlplane.protocol;
 
+import io.trellis.controlplane.store.NodeResources;
 import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.ServiceSpec;
 import io.trellis.controlplane.store.Task;
@@ -18,9 +19,15 @@ public final class ClusterMessages {
      * @param csr           PEM PKCS#10 request; the key never leaves the node
      * @param raftAddr      where this node's Raft replica will listen, when joining as a manager
      * @param managerAddr   where this node's cluster API will listen, when joining as a manager
+     * @param resources     the node's CPUs and memory, for the scheduler; null from an older node
      */
     public record JoinRequest(String token, String csr, String hostname, String advertiseAddr, String raftAddr,
-                              String managerAddr, String engineVersion) {
+                              String managerAddr, String engineVersion, NodeResources resources) {
+
+        public JoinRequest(String token, String csr, String hostname, String advertiseAddr, String raftAddr,
+                           String managerAddr, String engineVersion) {
+            this(token, csr, hostname, advertiseAddr, raftAddr, managerAddr, engineVersion, null);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.trellis.controlplane.scheduler;
 import io.trellis.controlplane.constraint.Constraint;
 import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.PortConfig;
+import io.trellis.controlplane.store.Resources;
 import io.trellis.controlplane.store.Service;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,11 @@ interface NodeFilter {
 
     /** The filters a node must pass for {@code service}, in the order they are tried. */
     static List<NodeFilter> pipeline(Service service, Placements placements) {
+        return pipeline(service, Resources.NONE, placements);
+    }
+
+    /** The filters a node must pass for a task of {@code service} that reserves {@code resources}. */
+    static List<NodeFilter> pipeline(Service service, Resources resources, Placements placements) {
         int max = service.spec().maxReplicasPerNode();
         NodeFilter constraints;
         try {
@@ -35,6 +41,9 @@ interface NodeFilter {
         List<PortConfig> hostPorts = service.spec().hostPorts();
         if (!hostPorts.isEmpty()) {
             filters.add(new HostPorts(hostPorts, placements));
+        }
+        if (resources.reserves()) {
+            filters.add(new Reservations(resources, placements));
         }
         return filters;
     }
@@ -96,6 +105,17 @@ interface NodeFilter {
             PortConfig p = ports.get(0);
             return "host-mode port " + (ports.size() == 1 ? p.published() + "/" + p.protocol().name().toLowerCase(Locale.ROOT)
                     : "s") + " already in use on " + nodes(n);
+        }
+    }
+
+    /** {@code --reserve-cpu/--reserve-memory}: the node's live tasks and this round's placements count. */
+    record Reservations(Resources wanted, Placements placements) implements NodeFilter {
+        public boolean accepts(Node node) {
+            return placements.fits(node, wanted);
+        }
+
+        public String explain(int n) {
+            return "insufficient resources on " + nodes(n); // swarmkit's wording
         }
     }
 

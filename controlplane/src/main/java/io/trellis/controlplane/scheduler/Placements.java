@@ -1,7 +1,9 @@
 package io.trellis.controlplane.scheduler;
 
 import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.PortConfig;
+import io.trellis.controlplane.store.Resources;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
@@ -12,13 +14,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Live task counts per node and per service on a node, and the host-mode ports their tasks hold, updated
- * as a round places tasks.
+ * Live task counts per node and per service on a node, the host-mode ports their tasks hold and the CPU and
+ * memory they reserve, updated as a round places tasks.
  */
 final class Placements {
     private final Map<String, Integer> total = new HashMap<>();
     private final Map<String, Integer> perService = new HashMap<>();
     private final Map<String, Set<String>> hostPorts = new HashMap<>();
+    private final Map<String, long[]> reserved = new HashMap<>();
     private final ClusterSnapshot state;
 
     Placements(ClusterSnapshot state) {
@@ -27,6 +30,7 @@ final class Placements {
             if (t.nodeId() != null && t.desiredState().compareTo(TaskState.RUNNING) <= 0
                     && !t.status().state().isTerminal()) {
                 add(t.serviceId(), t.nodeId());
+                reserve(t.nodeId(), t.container().resources());
             }
         }
     }
@@ -40,6 +44,24 @@ final class Placements {
                 hostPorts.computeIfAbsent(nodeId, n -> new HashSet<>()).add(key(p));
             }
         }
+    }
+
+    /** Counts a task's reservations on the node it was placed on. */
+    void reserve(String nodeId, Resources r) {
+        if (r.reserves()) {
+            long[] sum = reserved.computeIfAbsent(nodeId, n -> new long[2]);
+            sum[0] += r.reserveNanoCpus();
+            sum[1] += r.reserveMemoryBytes();
+        }
+    }
+
+    /** Whether the node can hold {@code wanted} on top of what its live tasks reserve; unknown capacity can. */
+    boolean fits(Node node, Resources wanted) {
+        if (!wanted.reserves() || node.resources() == null) {
+            return true;
+        }
+        long[] sum = reserved.getOrDefault(node.id(), new long[2]);
+        return node.resources().fits(sum[0], sum[1], wanted);
     }
 
     /** The first of {@code ports} a live task on the node already holds, or null. */

@@ -3,6 +3,7 @@ package io.trellis.controlplane.scheduler;
 import io.trellis.controlplane.reconcile.Reconciler;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.Resources;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.Task;
@@ -17,10 +18,10 @@ import java.util.Map;
 /**
  * Places pending tasks on nodes (swarmkit {@code scheduler}). A node must pass every
  * {@link NodeFilter} of the task's service: ready, availability active, placement constraints,
- * {@code --replicas-max-per-node}. Among those that do, each service is spread first (fewest of its
- * tasks), then by total load. A task no node can take stays pending and its error says why, in
- * swarmkit's words ({@code no suitable node (scheduling constraints not satisfied on 3 nodes)}),
- * which {@code service ps} shows. Global tasks are created on their node and never pass here.
+ * {@code --replicas-max-per-node}, host-mode ports, the task's CPU and memory reservations. Among
+ * those that do, each service is spread first (fewest of its tasks), then by total load. A task no
+ * node can take stays pending and its error says why, in swarmkit's words
+ * ({@code no suitable node (scheduling constraints not satisfied on 3 nodes)}), which {@code service ps} shows. Global tasks are created on their node and never pass here.
  */
 public final class Scheduler implements Reconciler {
     public static final String PENDING_MESSAGE = "pending task scheduling";
@@ -49,7 +50,9 @@ public final class Scheduler implements Reconciler {
             if (service == null) {
                 continue; // being removed; the reaper shuts it down
             }
-            List<NodeFilter> filters = pipelines.computeIfAbsent(service.id(), id -> NodeFilter.pipeline(service, placements));
+            Resources reserves = t.container().resources();
+            List<NodeFilter> filters = pipelines.computeIfAbsent(service.id() + "/" + reserves,
+                    key -> NodeFilter.pipeline(service, reserves, placements));
             int[] failures = new int[filters.size()];
             Node best = null;
             for (Node n : nodes) {
@@ -69,6 +72,7 @@ public final class Scheduler implements Reconciler {
                 continue;
             }
             placements.add(t.serviceId(), best.id());
+            placements.reserve(best.id(), reserves);
             ops.add(new StoreOp.AssignTask(t.id(), best.id(), TaskStatus.of(TaskState.ASSIGNED, now, "scheduled")));
         }
         return ops;

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param publicKey     the node key of its current certificate (base64 of the X.509 SubjectPublicKeyInfo),
  *                      recorded at admission and renewal: rotated Raft data keys are wrapped for it; null for
  *                      nodes recorded before it was
+ * @param resources     the CPUs and memory it reported at admission or registration; null for nodes recorded
+ *                      before it did (the scheduler then counts no reservations against it)
  */
 public record Node(
         String id,
@@ -29,7 +31,8 @@ public record Node(
         long updatedAt,
         String managerAddr,
         String ingressAddress,
-        String publicKey) {
+        String publicKey,
+        NodeResources resources) {
 
     public enum Role { MANAGER, WORKER }
 
@@ -39,6 +42,13 @@ public record Node(
 
     public Node {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    public Node(String id, String hostname, Role role, Availability availability, Status status, String address,
+                String engineVersion, Map<String, String> labels, long createdAt, long updatedAt, String managerAddr,
+                String ingressAddress, String publicKey) {
+        this(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
+                managerAddr, ingressAddress, publicKey, null);
     }
 
     public Node(String id, String hostname, Role role, Availability availability, Status status, String address,
@@ -56,22 +66,27 @@ public record Node(
 
     public Node withStatus(Status s, long now) {
         return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now, managerAddr,
-                ingressAddress, publicKey);
+                ingressAddress, publicKey, resources);
     }
 
     /** {@code node update}: what the user controls (role aside). */
     public Node withAvailabilityAndLabels(Availability a, Map<String, String> l, long now) {
         return new Node(id, hostname, role, a, status, address, engineVersion, l, createdAt, now, managerAddr,
-                ingressAddress, publicKey);
+                ingressAddress, publicKey, resources);
     }
 
     public Node withIngressAddress(String a) {
         return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
-                managerAddr, a, publicKey);
+                managerAddr, a, publicKey, resources);
     }
 
     public Node withPublicKey(String k) {
         return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
-                managerAddr, ingressAddress, k);
+                managerAddr, ingressAddress, k, resources);
+    }
+
+    public Node withResources(NodeResources r) {
+        return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
+                managerAddr, ingressAddress, publicKey, r);
     }
 }

@@ -69,11 +69,15 @@ public sealed interface StoreOp {
         }
     }
 
-    /** A record without a node key keeps the one stored: only admission and renewal change it. */
+    /**
+     * A record without a node key keeps the one stored: only admission and renewal change it; one without
+     * resources (promotion, demotion) keeps the reported ones.
+     */
     record PutNode(Node node) implements StoreOp {
         public void applyTo(Transaction tx) {
             Node stored = tx.nodes().get(node.id());
             Node n = node.publicKey() == null && stored != null ? node.withPublicKey(stored.publicKey()) : node;
+            n = n.resources() == null && stored != null ? n.withResources(stored.resources()) : n;
             tx.nodes().put(node.id(), NetworkAllocator.withIngressAddress(tx, n));
         }
     }

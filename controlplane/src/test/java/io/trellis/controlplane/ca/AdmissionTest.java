@@ -21,6 +21,7 @@ import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.ClusterStore;
 import io.trellis.controlplane.store.Fixtures;
 import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.NodeResources;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.StoreWriter;
@@ -83,6 +84,7 @@ class AdmissionTest {
         assertThat(n.address()).isEqualTo("10.0.0.7");
         assertThat(n.managerAddr()).isNull();
         assertThat(n.createdAt()).isEqualTo(clock.millis());
+        assertThat(n.resources()).isEqualTo(new NodeResources(2_000_000_000L, 4L << 30));
     }
 
     @Test
@@ -225,7 +227,8 @@ class AdmissionTest {
     }
 
     private static ClusterMessages.JoinRequest request(String token, String csr, String raftAddr, String managerAddr) {
-        return new ClusterMessages.JoinRequest(token, csr, "joiner", "10.0.0.7", raftAddr, managerAddr, "test");
+        return new ClusterMessages.JoinRequest(token, csr, "joiner", "10.0.0.7", raftAddr, managerAddr, "test",
+                new NodeResources(2_000_000_000L, 4L << 30));
     }
 
     private static String csr(KeyPair key) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trellis.controlplane.store.HealthResult;
+import io.trellis.controlplane.store.NodeResources;
 import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskHealth;
 import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.TaskStatus;
 import java.util.List;
@@ -26,6 +29,8 @@ class ClusterMessagesTest {
         List<Object> messages = List.of(
                 new ClusterMessages.JoinRequest("SWMTKN-1-x", "csr", "h", "10.0.0.1", "10.0.0.1:2378", "10.0.0.1:2377", "1"),
                 new ClusterMessages.JoinRequest("SWMTKN-1-x", "csr", "h", "10.0.0.1", null, null, null),
+                new ClusterMessages.JoinRequest("SWMTKN-1-x", "csr", "h", "10.0.0.1", null, null, "1",
+                        new NodeResources(4_000_000_000L, 8L << 30)),
                 new ClusterMessages.JoinResponse("n1", "c1", "manager", "cert", "ca", "key", "SWMKEY-1-x", List.of("a:2377")),
                 new ClusterMessages.JoinResponse("n1", "c1", "worker", "cert", "ca", null, null, List.of()),
                 new ClusterMessages.DataKey("key", null),
@@ -34,6 +39,9 @@ class ClusterMessagesTest {
                 new ClusterMessages.Assignments("s", true, List.of(TASK), List.of()),
                 new ClusterMessages.Assignments("s", false, List.of(), List.of("t0")),
                 new ClusterMessages.StatusReport(Map.of("t1", TASK.status())),
+                new ClusterMessages.StatusReport(Map.of("t1", new TaskStatus(TaskState.RUNNING, T0, "started", "", -1,
+                        4242, new TaskHealth(TaskHealth.Status.HEALTHY, 1, List.of(new HealthResult(T0, T0 + 3, 0,
+                        "ok\n")))))),
                 new ClusterMessages.RenewRequest("csr"),
                 new ClusterMessages.RenewResponse("cert", "manager"),
                 new ClusterMessages.Refusal("this manager is not the leader", "b:2377"));

@@ -72,6 +72,15 @@ class ClusterStoreTest {
     }
 
     @Test
+    void aNodeRecordWithoutResourcesKeepsTheReportedOnesAndTheyRoundTripThroughTheLog() {
+        ClusterStore store = Fixtures.storeWith();
+        NodeResources reported = new NodeResources(4_000_000_000L, 8L << 30);
+        store.apply(5, StoreCodec.encode(StoreBatch.of(new StoreOp.PutNode(Fixtures.node("n1").withResources(reported)))));
+        store.apply(6, StoreCodec.encode(StoreBatch.of(new StoreOp.PutNode(Fixtures.node("n1"))))); // a promotion
+        assertThat(store.view().nodes().get("n1").resources()).isEqualTo(reported);
+    }
+
+    @Test
     void undecodableEntryIsRejectedNotThrown() {
         ClusterStore store = Fixtures.storeWith();
         byte[] reply = store.apply(9, "{not json".getBytes(StandardCharsets.UTF_8));

@@ -1,8 +1,13 @@
 package io.trellis.daemon.worker;
 
+import io.trellis.controlplane.store.HealthCheck;
+import io.trellis.controlplane.store.HealthResult;
 import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskHealth;
 import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.TaskStatus;
+import io.trellis.daemon.health.HealthMonitor;
+import io.trellis.daemon.health.HealthMonitors;
 import io.trellis.daemon.runtime.RunningTask;
 import io.trellis.daemon.runtime.TaskRuntime;
 import java.time.Clock;
@@ -21,13 +26,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the tasks assigned to this node (swarmkit {@code agent/worker}): starts what should run,
  * stops what should not, reports every change, and on start-up adopts tasks that survived an agent
- * crash. All task state is touched only by the worker thread; process exits arrive as events.
+ * crash. All task state is touched only by the worker thread; process exits arrive as events. A task
+ * with a health check is starting until its first healthy result (and its {@link Readiness}); once
+ * unhealthy it is stopped and reported failed, and the orchestrator replaces it.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     /** Swarm's default {@code --stop-grace-period}. */
     public static final Duration STOP_GRACE_DEFAULT = Duration.ofSeconds(10);
     private static final Duration TICK = Duration.ofSeconds(1);
+    /** How much of the last check's output goes into a failed task's error. */
+    static final int UNHEALTHY_OUTPUT_MAX = 200;
 
     private final String nodeId;
     private final TaskAssignments assignments;
@@ -37,8 +46,15 @@ public final class Worker implements AutoCloseable {
     private final Duration stopGrace;
     private final Readiness readiness;
     private final Map<String, Slot> running = new HashMap<>();
+    /**
+     * Tasks whose end this worker reported and the store may not show yet: neither started again nor reported
+     * gone meanwhile, which would replace the report (the reporter keeps the newest per task).
+     */
+    private final Set<String> ended = new HashSet<>();
     private final ConcurrentLinkedQueue<Exit> exits = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Ready> readied = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<HealthChange> healthChanged = new ConcurrentLinkedQueue<>();
+    private final HealthMonitors health;
     private final Semaphore wake = new Semaphore(0);
     private final Runnable listener = this::wakeUp;
     private final Thread thread;
@@ -49,6 +65,12 @@ public final class Worker implements AutoCloseable {
         boolean stopping;
         /** False for an adopted task until its networks are attached again. */
         boolean connected;
+        /** Its health check, or null without one. */
+        HealthMonitor monitor;
+        /** What was last reported while it starts or runs, which health changes are added to. */
+        TaskStatus reported;
+        /** Why it failed while running (unhealthy), reported again when it exits. */
+        TaskStatus failure;
 
         Slot(RunningTask task) {
             this.task = task;
@@ -56,6 +78,10 @@ public final class Worker implements AutoCloseable {
     }
 
     private record Exit(String taskId, int code) {
+    }
+
+    /** A task's health check changed its status or failing streak. */
+    private record HealthChange(String taskId, Slot slot) {
     }
 
     public Worker(String nodeId, TaskAssignments assignments, TaskRuntime runtime, StatusReporter reporter, Clock clock,
@@ -73,6 +99,7 @@ public final class Worker implements AutoCloseable {
         this.reporter = reporter;
         this.clock = clock;
         this.stopGrace = stopGrace;
+        this.health = new HealthMonitors(runtime::exec, clock);
         this.thread = new Thread(this::run, "worker");
         this.thread.setDaemon(true);
     }
@@ -118,6 +145,7 @@ public final class Worker implements AutoCloseable {
                 wake.tryAcquire(TICK.toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
                 handleExits();
+                handleHealth();
                 handleReady();
                 if (assignments.synced()) {
                     reconcile(assignments.tasks());
@@ -134,9 +162,15 @@ public final class Worker implements AutoCloseable {
         for (Exit e; (e = exits.poll()) != null; ) {
             Slot slot = running.remove(e.taskId());
             runtime.release(e.taskId());
+            ended.add(e.taskId());
             long now = clock.millis();
             TaskStatus status;
-            if (slot != null && slot.stopping) {
+            if (slot != null && slot.monitor != null) {
+                slot.monitor.close();
+            }
+            if (slot != null && slot.failure != null) {
+                status = slot.failure; // reported when it was found unhealthy: a shutdown must not replace it
+            } else if (slot != null && slot.stopping) {
                 status = TaskStatus.of(TaskState.SHUTDOWN, now, "shutdown");
             } else if (e.code() == 0) {
                 status = TaskStatus.of(TaskState.COMPLETE, now, "finished");
@@ -157,11 +191,63 @@ public final class Worker implements AutoCloseable {
 
     private void handleReady() {
         for (Ready r; (r = readied.poll()) != null; ) {
-            if (running.get(r.taskId()) == r.slot() && !r.slot().stopping) {
-                reporter.report(r.taskId(), new TaskStatus(TaskState.RUNNING, clock.millis(),
-                        r.note() == null ? "started" : "started; " + r.note(), "", -1, r.pid()));
+            Slot slot = r.slot();
+            if (running.get(r.taskId()) == slot && !slot.stopping) {
+                slot.reported = new TaskStatus(TaskState.RUNNING, clock.millis(),
+                        r.note() == null ? "started" : "started; " + r.note(), "", -1, r.pid(), health(slot));
+                reporter.report(r.taskId(), slot.reported);
             }
         }
+    }
+
+    /** Health changes go out with the state last reported; an unhealthy task is stopped and reported failed. */
+    private void handleHealth() {
+        for (HealthChange c; (c = healthChanged.poll()) != null; ) {
+            Slot slot = c.slot();
+            if (running.get(c.taskId()) != slot || slot.stopping || slot.reported == null) {
+                continue;
+            }
+            TaskHealth h = health(slot);
+            if (h.status() == TaskHealth.Status.UNHEALTHY) {
+                slot.failure = new TaskStatus(TaskState.FAILED, clock.millis(), "failed", unhealthyError(h), -1, 0, h);
+                LOG.warn("task {} is unhealthy, stopping it: {}", c.taskId(), slot.failure.error());
+                reporter.report(c.taskId(), slot.failure);
+                stop(c.taskId(), slot);
+            } else {
+                slot.reported = slot.reported.withHealth(h);
+                reporter.report(c.taskId(), slot.reported);
+            }
+        }
+    }
+
+    private static TaskHealth health(Slot slot) {
+        return slot.monitor == null ? TaskHealth.NONE : slot.monitor.current();
+    }
+
+    /** Swarm's "unhealthy container", with the last check's output on one line so {@code service ps} shows why. */
+    static String unhealthyError(TaskHealth h) {
+        if (h.log().isEmpty()) {
+            return "unhealthy container";
+        }
+        HealthResult last = h.log().get(h.log().size() - 1);
+        String output = last.output().replaceAll("\\s+", " ").strip();
+        if (output.isEmpty()) {
+            output = "exit code " + last.exitCode();
+        } else if (output.length() > UNHEALTHY_OUTPUT_MAX) {
+            output = output.substring(0, UNHEALTHY_OUTPUT_MAX - 1) + "…";
+        }
+        return "unhealthy container: " + output;
+    }
+
+    private HealthMonitor watch(Task t, Slot slot) {
+        HealthCheck check = t.container().healthCheck();
+        if (!check.enabled()) {
+            return null;
+        }
+        return health.watch(t.id(), check, () -> {
+            healthChanged.add(new HealthChange(t.id(), slot));
+            wakeUp();
+        });
     }
 
     private void reconcile(java.util.Collection<Task> tasks) {
@@ -171,6 +257,9 @@ public final class Worker implements AutoCloseable {
             mine.add(t.id());
             Slot slot = running.get(t.id());
             TaskState current = t.status().state();
+            if (slot == null && ended.contains(t.id())) {
+                continue;
+            }
             if (t.desiredState() == TaskState.RUNNING) {
                 if (slot == null && current.compareTo(TaskState.RUNNING) < 0) {
                     start(t, now);
@@ -186,6 +275,7 @@ public final class Worker implements AutoCloseable {
                 reporter.report(t.id(), TaskStatus.of(TaskState.SHUTDOWN, now, "shutdown"));
             }
         }
+        ended.retainAll(mine);
         for (Map.Entry<String, Slot> e : running.entrySet()) {
             if (!mine.contains(e.getKey()) && !e.getValue().stopping) {
                 stop(e.getKey(), e.getValue()); // deleted from the store, or moved away
@@ -203,8 +293,15 @@ public final class Worker implements AutoCloseable {
             RunningTask rt = runtime.start(t);
             Slot slot = track(t.id(), rt);
             CompletableFuture<String> ready = readiness.await(t);
+            slot.monitor = watch(t, slot);
+            if (slot.monitor != null) {
+                ready = ready.thenCombine(slot.monitor.healthy(), (note, healthy) -> note);
+            }
             if (!ready.isDone()) {
-                reporter.report(t.id(), new TaskStatus(TaskState.STARTING, now, "starting", "", -1, rt.pid()));
+                slot.reported = new TaskStatus(TaskState.STARTING, now,
+                        slot.monitor == null ? "starting" : "starting: waiting for health check", "", -1, rt.pid(),
+                        health(slot));
+                reporter.report(t.id(), slot.reported);
             }
             ready.thenAccept(note -> {
                 readied.add(new Ready(t.id(), slot, note, rt.pid()));
@@ -221,6 +318,10 @@ public final class Worker implements AutoCloseable {
         try {
             runtime.reconnect(t);
             slot.connected = true;
+            if (slot.monitor == null && t.status().state() == TaskState.RUNNING) {
+                slot.reported = t.status(); // adopted: its checks start again from now
+                slot.monitor = watch(t, slot);
+            }
             LOG.info("task {} ({}) reconnected to its networks", t.name(), t.id());
         } catch (TaskRuntime.TaskStartException e) {
             LOG.warn("task {} could not be reconnected: {}; retrying", t.name(), e.getMessage());
@@ -229,6 +330,9 @@ public final class Worker implements AutoCloseable {
 
     private void stop(String id, Slot slot) {
         slot.stopping = true;
+        if (slot.monitor != null) {
+            slot.monitor.close();
+        }
         slot.task.stop(stopGrace);
     }
 
@@ -243,6 +347,12 @@ public final class Worker implements AutoCloseable {
         thread.interrupt();
         try {
             thread.join(2000);
+            for (Slot slot : running.values()) {
+                if (slot.monitor != null) {
+                    slot.monitor.close();
+                }
+            }
+            health.close();
             for (Slot slot : running.values()) {
                 slot.task.stop(stopGrace);
             }

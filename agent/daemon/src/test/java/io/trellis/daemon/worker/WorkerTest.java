@@ -8,6 +8,9 @@ import io.trellis.controlplane.orchestrator.ReplicatedOrchestrator;
 import io.trellis.controlplane.reconcile.Reconciler;
 import io.trellis.controlplane.store.ClusterInfo;
 import io.trellis.controlplane.store.ClusterStore;
+import io.trellis.controlplane.store.ContainerSpec;
+import io.trellis.controlplane.store.HealthCheck;
+import io.trellis.controlplane.store.HealthResult;
 import io.trellis.controlplane.store.Node;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
@@ -15,6 +18,7 @@ import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.StoreWriter;
 import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskHealth;
 import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.TaskStatus;
 import io.trellis.daemon.runtime.RunningTask;
@@ -31,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The worker's side of node failure: a node that comes back stops the tasks it lost. */
+/** The worker's side of node failure (a node that comes back stops the tasks it lost) and of health checks. */
 class WorkerTest {
     private static final long T0 = 1_700_000_000_000L;
     private final ClusterStore store = new ClusterStore();
@@ -108,6 +112,67 @@ class WorkerTest {
         assertThat(store.view().tasks().get("t1").status().message()).endsWith("within 30 s");
     }
 
+    /** Node "me" with task t1 of a service whose check runs every 100 ms and fails after 2 failures. */
+    private void assignOneCheckedTask() {
+        Node me = new Node("me", "me", Node.Role.MANAGER, Node.Availability.ACTIVE, Node.Status.READY, "", "",
+                Map.of(), T0, T0, null);
+        ContainerSpec checked = ContainerSpec.DEFAULT.withHealthCheck(
+                new HealthCheck(List.of("CMD-SHELL", "check"), 100, 5_000, 0, 2));
+        ServiceSpec spec = new ServiceSpec("web", "img", List.of("run"), List.of(), 1).withContainer(checked);
+        apply(List.of(new StoreOp.InitCluster(new ClusterInfo("c", T0)), new StoreOp.PutNode(me),
+                new StoreOp.CreateService(new Service("s", spec, 1, T0, T0)),
+                new StoreOp.CreateTask(new Task("t1", "s", "web", 1, "me", "img", List.of("run"), List.of(), 1,
+                        TaskState.RUNNING, TaskStatus.of(TaskState.ASSIGNED, T0, "scheduled"), T0, List.of(),
+                        checked))));
+    }
+
+    @Test
+    void aCheckedTaskRunsOnlyOnceHealthyAndReadyThenFailsWhenUnhealthy() {
+        assignOneCheckedTask();
+        runtime.checkScript = "exit 1";
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        worker = new Worker("me", new StoreAssignments(store, "me"), runtime, reporter, Clock.systemUTC(),
+                Duration.ofSeconds(1), t -> ready).start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> task().status().health().failingStreak() == 1);
+        assertThat(task().status().state()).isEqualTo(TaskState.STARTING);
+        assertThat(task().status().message()).isEqualTo("starting: waiting for health check");
+
+        runtime.checkScript = "exit 0";
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                task().status().health().status() == TaskHealth.Status.HEALTHY);
+        assertThat(task().status().state()).as("its readiness has not passed yet").isEqualTo(TaskState.STARTING);
+        ready.complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> task().status().state() == TaskState.RUNNING);
+        assertThat(task().status().health().status()).isEqualTo(TaskHealth.Status.HEALTHY);
+
+        runtime.checkScript = "echo 'db down:'; echo ' connection refused'; exit 1";
+        await().atMost(Duration.ofSeconds(5)).until(() -> task().status().state() == TaskState.FAILED);
+        assertThat(task().status().error()).isEqualTo("unhealthy container: db down: connection refused");
+        assertThat(task().status().health().status()).isEqualTo(TaskHealth.Status.UNHEALTHY);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.stopped.contains("t1") && worker.runningCount() == 0);
+        assertThat(task().status().state()).as("its exit does not turn it into a shutdown").isEqualTo(TaskState.FAILED);
+
+        // The orchestrator replaces it at once: a first failure is not backed off.
+        run(new ReplicatedOrchestrator());
+        assertThat(store.view().tasksOf("s")).filteredOn(t -> !t.id().equals("t1")).hasSize(1)
+                .allMatch(t -> t.slot() == 1 && t.desiredState() == TaskState.RUNNING);
+    }
+
+    @Test
+    void theUnhealthyErrorIsOneShortLine() {
+        String longOutput = "x".repeat(500);
+        TaskHealth h = new TaskHealth(TaskHealth.Status.UNHEALTHY, 3,
+                List.of(new HealthResult(T0, T0, 1, "first\n"), new HealthResult(T0, T0, 1, longOutput + "\n")));
+        assertThat(Worker.unhealthyError(h)).hasSize("unhealthy container: ".length() + Worker.UNHEALTHY_OUTPUT_MAX)
+                .endsWith("x…");
+        assertThat(Worker.unhealthyError(new TaskHealth(TaskHealth.Status.UNHEALTHY, 3,
+                List.of(new HealthResult(T0, T0, 7, ""))))).isEqualTo("unhealthy container: exit code 7");
+    }
+
+    private Task task() {
+        return store.view().tasks().get("t1");
+    }
+
     /** What the dispatcher would push: the local store's tasks on one node, as they change. */
     private static final class StoreAssignments implements TaskAssignments {
         private final ClusterStore store;
@@ -169,8 +234,19 @@ class WorkerTest {
             };
         }
 
+        /** What a health check runs, on the host: a shell script, or null to refuse as a runtime could. */
+        volatile String checkScript;
+
         public Process exec(String taskId, List<String> argv) throws TaskRuntime.TaskStartException {
-            throw new TaskRuntime.TaskStartException("the fake runtime runs no commands", null);
+            String script = checkScript;
+            if (script == null) {
+                throw new TaskRuntime.TaskStartException("the fake runtime runs no commands", null);
+            }
+            try {
+                return new ProcessBuilder("/bin/sh", "-c", script).start();
+            } catch (java.io.IOException e) {
+                throw new TaskRuntime.TaskStartException(e.getMessage(), e);
+            }
         }
 
         public Optional<RunningTask> adopt(String taskId) {
