@@ -2,6 +2,7 @@ package io.trellis.daemon;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything {@code trellis agent} is started with; each default sits next to its name.
@@ -19,6 +20,8 @@ import java.time.Duration;
  * @param stopGrace     SIGTERM to SIGKILL delay when stopping a task
  * @param heartbeatPeriod how often nodes heartbeat to the leader (when this node leads)
  * @param ingressIdleTimeout how long a published port keeps an idle TCP connection before resetting it
+ * @param sandboxHide   directories every task sees as empty, besides the data and run directories
+ *                      ({@code --sandbox-hide})
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -33,7 +36,12 @@ public record AgentConfiguration(
         int dataPathPort,
         int espPort,
         Duration networkKeyRotation,
-        Duration ingressIdleTimeout) {
+        Duration ingressIdleTimeout,
+        List<Path> sandboxHide) {
+
+    public AgentConfiguration {
+        sandboxHide = sandboxHide == null ? List.of() : List.copyOf(sandboxHide);
+    }
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
     public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";

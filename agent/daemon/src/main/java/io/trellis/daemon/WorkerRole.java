@@ -1,11 +1,13 @@
 package io.trellis.daemon;
 
 import io.trellis.controlplane.protocol.ClusterMessages;
+import io.trellis.daemon.cgroup.Cgroups;
 import io.trellis.daemon.cluster.ClusterClient;
 import io.trellis.daemon.ingress.IngressAgent;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.network.PortReadiness;
 import io.trellis.daemon.runtime.ProcessRuntime;
+import io.trellis.daemon.runtime.SandboxSettings;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
 import io.trellis.daemon.worker.Worker;
@@ -61,7 +63,8 @@ final class WorkerRole implements AutoCloseable {
                     cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).start();
             w.reporter = new StatusReporter(w.session).start();
             ProcessRuntime runtime = new ProcessRuntime(new TaskDirectory(cfg.tasksDir()), cfg.netnsDir(),
-                    cfg.hostname(), SelfLauncher.current(), w.network);
+                    cfg.hostname(), SelfLauncher.current(), w.network,
+                    SandboxSettings.of(cfg.dataDir(), cfg.netnsDir(), cfg.sandboxHide(), Cgroups.detect()));
             w.readiness = new PortReadiness(w.network);
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
                     .start();

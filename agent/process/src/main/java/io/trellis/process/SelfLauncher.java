@@ -1,5 +1,6 @@
 package io.trellis.process;
 
+import io.trellis.process.sandbox.SandboxInit;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,13 @@ public final class SelfLauncher {
             // Raft's gRPC runs on Ratis's own Netty: one arena of 1 MiB chunks, not one per core of 4 MiB.
             "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numDirectArenas=1",
             "-Dorg.apache.ratis.thirdparty.io.netty.allocator.maxOrder=7");
+    /**
+     * The sandbox's first program lives a fraction of a second before execve replaces it: C1 only, a
+     * small heap, and no attach listener, since in {@code join} mode it runs as root inside a task.
+     */
+    public static final List<String> SANDBOX_JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData",
+            "-XX:+DisableAttachMechanism", "-Xshare:auto");
     /** glibc's default of 8 malloc arenas per core keeps freed native memory of many threads resident. */
     public static final String MALLOC_ARENAS = "MALLOC_ARENA_MAX=2";
 
@@ -70,12 +78,37 @@ public final class SelfLauncher {
 
     /** {@code java <flags> -cp <classpath> io.trellis.dist.Main}, ready for the trellis arguments. */
     public List<String> javaCommand(List<String> jvmFlags) {
+        return javaCommand(jvmFlags, MAIN_CLASS);
+    }
+
+    /** {@code java <sandbox flags> -cp <classpath> SandboxInit}, ready for its arguments. */
+    public List<String> sandboxInitCommand() {
+        return javaCommand(SANDBOX_JVM_FLAGS, SandboxInit.class.getName());
+    }
+
+    private List<String> javaCommand(List<String> jvmFlags, String mainClass) {
         List<String> out = new ArrayList<>();
         out.add(java);
         out.addAll(jvmFlags);
         out.add("-cp");
         out.add(classpath);
-        out.add(MAIN_CLASS);
+        out.add(mainClass);
         return out;
+    }
+
+    /** The classpath entries, in order. */
+    public List<Path> classpath() {
+        List<Path> out = new ArrayList<>();
+        for (String e : classpath.split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                out.add(Path.of(e));
+            }
+        }
+        return out;
+    }
+
+    /** The same JVM with another classpath: the one a sandboxed task sees. */
+    public SelfLauncher withClasspath(List<Path> entries) {
+        return new SelfLauncher(java, String.join(File.pathSeparator, entries.stream().map(Path::toString).toList()));
     }
 }
