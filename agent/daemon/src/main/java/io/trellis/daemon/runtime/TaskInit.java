@@ -1,5 +1,9 @@
 package io.trellis.daemon.runtime;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -13,5 +17,22 @@ final class TaskInit {
 
     static Optional<ProcessHandle> of(ProcessHandle launcher) {
         return launcher.children().findFirst();
+    }
+
+    /**
+     * Whether the sandbox around {@code init} is complete: its seccomp filter, the last step before
+     * execve, is loaded. Before that its mounts may be half made, so nothing may join it yet.
+     */
+    static boolean sandboxed(ProcessHandle init) {
+        try (BufferedReader r = Files.newBufferedReader(Path.of("/proc", Long.toString(init.pid()), "status"))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("Seccomp:")) {
+                    return line.substring("Seccomp:".length()).trim().equals("2");
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return false;
     }
 }
