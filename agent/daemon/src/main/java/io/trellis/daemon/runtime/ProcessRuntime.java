@@ -181,6 +181,9 @@ public final class ProcessRuntime implements TaskRuntime {
         ProcessHandle launcher = dirs.readProcess(taskId).flatMap(r -> r.identity().handle())
                 .orElseThrow(() -> notRunning);
         ProcessHandle init = TaskInit.of(launcher).orElseThrow(() -> notRunning);
+        if (!TaskInit.sandboxed(init)) {
+            throw new TaskStartException("task " + taskId + " is still starting", null);
+        }
         TaskIdentity identity = TaskIdentity.read(dirs.dir(taskId)).orElseThrow(() -> notRunning);
         try {
             SandboxSpec spec = new SandboxSpec(true, identity.user(), Set.copyOf(identity.capabilities()), null,
