@@ -1,6 +1,7 @@
 package io.trellis.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.trellis.api.ContainerOptions;
 import io.trellis.api.Json;
 import io.trellis.api.ServiceCreateRequest;
 import io.trellis.api.ServiceUpdateRequest;
@@ -61,6 +62,15 @@ public final class ServiceCommand {
         @Option(names = "--lb-algorithm", paramLabel = "rr|least-conn|maglev",
                 description = "How published ports and the VIP pick a task (default rr).")
         String lbAlgorithm;
+        @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]|NAME",
+                description = "Run the tasks as this user, a name resolved on each node (default nobody, 65534:65534).")
+        String user;
+        @Option(names = "--cap-add", paramLabel = "CAP",
+                description = "Keep this Linux capability (NET_ADMIN or CAP_NET_ADMIN); repeat for several.")
+        List<String> capAdd = new ArrayList<>();
+        @Option(names = "--cap-drop", paramLabel = "CAP",
+                description = "Drop this capability from the default (NET_BIND_SERVICE), or ALL; repeat for several.")
+        List<String> capDrop = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
         @Parameters(index = "0", paramLabel = "IMAGE") String image;
@@ -72,7 +82,8 @@ public final class ServiceCommand {
             FlagChecks.serviceNetworks(networks, endpointMode);
             ServiceView s = agent().post("/services",
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
-                            networks, endpointMode, publish, lbAlgorithm),
+                            networks, endpointMode, publish, lbAlgorithm, new ContainerOptions(null, user, capAdd,
+                            capDrop, null, null, null, null, null, null, null, null, null, null, null)),
                     ServiceView.class);
             out().println(s.id());
             out().flush();

@@ -16,6 +16,7 @@ import io.trellis.api.VipView;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
 import io.trellis.controlplane.api.PublishOption;
+import io.trellis.controlplane.api.SandboxOptions;
 import io.trellis.controlplane.api.ServiceSpecValidator;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Network;
@@ -238,6 +239,8 @@ public final class AdminEndpoints {
         ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
                 r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode,
                 publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0);
+        spec = spec.withContainer(SandboxOptions.apply(spec.container(), r.container().user(), r.container().capAdd(),
+                r.container().capDrop()));
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class Cgroups {
     Cgroups(Layout layout, Path membershipBase, Map<String, Path> v1Bases) {
         this.layout = layout;
         this.membershipBase = membershipBase;
-        this.v1Bases = Map.copyOf(v1Bases);
+        this.v1Bases = Collections.unmodifiableMap(new LinkedHashMap<>(v1Bases)); // in order: memory, cpu
     }
 
     /** This host's layout, from {@link #ROOT} and {@code /proc/self/cgroup}. */
