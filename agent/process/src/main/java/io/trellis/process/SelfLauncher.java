@@ -1,6 +1,5 @@
 package io.trellis.process;
 
-import io.trellis.process.sandbox.SandboxInit;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +27,6 @@ public final class SelfLauncher {
             // Raft's gRPC runs on Ratis's own Netty: one arena of 1 MiB chunks, not one per core of 4 MiB.
             "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numDirectArenas=1",
             "-Dorg.apache.ratis.thirdparty.io.netty.allocator.maxOrder=7");
-    /**
-     * The sandbox's first program lives a fraction of a second before execve replaces it: C1 only, a
-     * small heap, and no attach listener, since in {@code join} mode it runs as root inside a task.
-     */
-    public static final List<String> SANDBOX_JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData",
-            "-XX:+DisableAttachMechanism", "-Xshare:auto");
     /** glibc's default of 8 malloc arenas per core keeps freed native memory of many threads resident. */
     public static final String MALLOC_ARENAS = "MALLOC_ARENA_MAX=2";
 
@@ -81,12 +73,8 @@ public final class SelfLauncher {
         return javaCommand(jvmFlags, MAIN_CLASS);
     }
 
-    /** {@code java <sandbox flags> -cp <classpath> SandboxInit}, ready for its arguments. */
-    public List<String> sandboxInitCommand() {
-        return javaCommand(SANDBOX_JVM_FLAGS, SandboxInit.class.getName());
-    }
-
-    private List<String> javaCommand(List<String> jvmFlags, String mainClass) {
+    /** {@code java <flags> -cp <classpath> <mainClass>}, ready for its arguments. */
+    public List<String> javaCommand(List<String> jvmFlags, String mainClass) {
         List<String> out = new ArrayList<>();
         out.add(java);
         out.addAll(jvmFlags);

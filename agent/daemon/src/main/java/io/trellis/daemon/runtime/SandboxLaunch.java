@@ -2,6 +2,7 @@ package io.trellis.daemon.runtime;
 
 import io.trellis.process.SelfLauncher;
 import io.trellis.process.sandbox.ClasspathView;
+import io.trellis.process.sandbox.SandboxInit;
 import io.trellis.process.sandbox.SandboxSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.List;
  * The command lines that put a task, or an exec into it, in its sandbox. Three programs, each
  * exec'ing the next: {@code sh} writes its PID into the task's cgroup(s), so every process after it
  * is counted and killed with the task; util-linux makes or enters the namespaces (a JVM, being
- * multi-threaded, cannot); {@link io.trellis.process.sandbox.SandboxInit} does the rest and execs
+ * multi-threaded, cannot); {@link SandboxInit} does the rest and execs
  * the command.
  */
 final class SandboxLaunch {
@@ -36,7 +37,7 @@ final class SandboxLaunch {
         argv.addAll(List.of(tools.resolve("nsenter").toString(), "--net=" + netns, "--",
                 tools.resolve("unshare").toString(), "--pid", "--fork", "--kill-child", "--mount-proc", "--mount",
                 "--ipc", "--propagation", "slave", "--"));
-        argv.addAll(self.sandboxInitCommand());
+        argv.addAll(SandboxInit.command(self));
         argv.addAll(spec.toArgs());
         return argv;
     }
@@ -47,7 +48,7 @@ final class SandboxLaunch {
         argv.addAll(List.of(tools.resolve("nsenter").toString(), "--target", Long.toString(initPid), "--net",
                 "--mount", "--ipc", "--pid", "--"));
         // Inside the task's mounts the agent's jars are where the task sees them.
-        argv.addAll(ClasspathView.inside(self).sandboxInitCommand());
+        argv.addAll(SandboxInit.command(ClasspathView.inside(self)));
         argv.addAll(spec.toArgs());
         return argv;
     }

@@ -1,5 +1,6 @@
 package io.trellis.process.sandbox;
 
+import io.trellis.process.SelfLauncher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,13 @@ public final class SandboxInit {
     public static final int EXIT_SANDBOX = 125;
     public static final int EXIT_NOT_EXECUTABLE = 126;
     public static final int EXIT_NOT_FOUND = 127;
+    /**
+     * This program lives a fraction of a second before execve replaces it: C1 only, a small heap, and
+     * no attach listener, since in {@code join} mode it runs as root inside a task.
+     */
+    public static final List<String> JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData",
+            "-XX:+DisableAttachMechanism", "-Xshare:auto");
 
     private static final int PR_SET_PDEATHSIG = 1;
     private static final int PR_SET_NO_NEW_PRIVS = 38;
@@ -35,11 +43,16 @@ public final class SandboxInit {
     private SandboxInit() {
     }
 
+    /** {@code java <flags> -cp <classpath> SandboxInit} of {@code self}, ready for the arguments. */
+    public static List<String> command(SelfLauncher self) {
+        return self.javaCommand(JVM_FLAGS, SandboxInit.class.getName());
+    }
+
     public static void main(String[] args) {
         try {
             run(SandboxSpec.parse(Arrays.asList(args)));
         } catch (SandboxException | RuntimeException e) {
-            fail(EXIT_SANDBOX, e.getMessage());
+            fail(EXIT_SANDBOX, e.getMessage() != null ? e.getMessage() : e.toString());
         }
     }
 
