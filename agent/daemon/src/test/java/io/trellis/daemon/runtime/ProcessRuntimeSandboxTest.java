@@ -1,6 +1,7 @@
 package io.trellis.daemon.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.trellis.controlplane.store.ContainerSpec;
@@ -127,6 +128,22 @@ class ProcessRuntimeSandboxTest {
                 .containsPattern("CapEff:\\s+0000000000000400").containsPattern("CapBnd:\\s+0000000000000400")
                 .containsPattern("CapAmb:\\s+0000000000000400");
         assertThat(given).contains("ids: 1234:2345").containsPattern("CapEff:\\s+0000000000000401");
+    }
+
+    @Test
+    void anUnknownUserNameFailsTheStartWithOneLineAndTaskFilesAreRootOnly() throws Exception {
+        assertThatThrownBy(() -> runtime.start(task(new ContainerSpec(null, "no-such-user-x", null, null, null, null,
+                null), "true"))).isInstanceOf(TaskRuntime.TaskStartException.class)
+                .hasMessage("unknown user no-such-user-x");
+
+        Task task = task(ContainerSpec.DEFAULT, "true");
+        runtime.start(task).exit().get(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Path dir = dataDir.resolve("tasks").resolve(task.id());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("output.log"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("environment"))))
+                .isEqualTo("rw-------");
     }
 
     @Test
