@@ -37,6 +37,12 @@ public record ContainerOptions(String runtime, String user, List<String> capAdd,
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
     }
 
+    /** These options with the runtime and the tasks' identity and capabilities of {@code service create}. */
+    public ContainerOptions withSandbox(String nextRuntime, String nextUser, List<String> add, List<String> drop) {
+        return new ContainerOptions(nextRuntime, nextUser, add, drop, limitCpu, limitMemory, reserveCpu, reserveMemory,
+                healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets);
+    }
+
     public ContainerOptions withSecrets(List<String> next) {
         return new ContainerOptions(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory,
                 healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, next);

@@ -67,6 +67,19 @@ public final class ServiceCommand {
                 description = "Give the tasks a secret as the file /run/secrets/TARGET (target defaults to the name;"
                         + " mode octal, default 0444). Repeat for several.")
         List<String> secrets = new ArrayList<>();
+        @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]|NAME",
+                description = "Run the tasks as this user, a name resolved on each node (default nobody, 65534:65534).")
+        String user;
+        @Option(names = "--cap-add", paramLabel = "CAP",
+                description = "Keep this Linux capability (NET_ADMIN or CAP_NET_ADMIN); repeat for several.")
+        List<String> capAdd = new ArrayList<>();
+        @Option(names = "--cap-drop", paramLabel = "CAP",
+                description = "Drop this capability from the default (NET_BIND_SERVICE), or ALL; repeat for several.")
+        List<String> capDrop = new ArrayList<>();
+        @Option(names = "--runtime", paramLabel = "process|docker",
+                description = "Where the tasks run: a sandboxed process, or a container of the node's Docker Engine"
+                        + " (default: docker when the node's Engine has the image, else process).")
+        String runtime;
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
         @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
@@ -79,7 +92,8 @@ public final class ServiceCommand {
             FlagChecks.serviceNetworks(networks, endpointMode);
             ServiceView s = agent().post("/services",
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
-                            networks, endpointMode, publish, lbAlgorithm, taskFlags.options().withSecrets(secrets)),
+                            networks, endpointMode, publish, lbAlgorithm,
+                            taskFlags.options().withSecrets(secrets).withSandbox(runtime, user, capAdd, capDrop)),
                     ServiceView.class);
             out().println(s.id());
             out().flush();

@@ -16,6 +16,8 @@ import io.trellis.api.VipView;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
 import io.trellis.controlplane.api.PublishOption;
+import io.trellis.controlplane.api.RuntimeOption;
+import io.trellis.controlplane.api.SandboxOptions;
 import io.trellis.controlplane.api.SecretOption;
 import io.trellis.controlplane.api.ServiceSpecValidator;
 import io.trellis.controlplane.store.ClusterSnapshot;
@@ -254,6 +256,8 @@ public final class AdminEndpoints {
         spec = spec.withContainer(spec.container().withSecrets(
                 SecretOption.references(daemon.manager().store().view(), "--secret", r.container().secrets())));
         spec = HealthResourceRequests.create(daemon.manager().store().view(), spec, r.container());
+        spec = spec.withContainer(SandboxOptions.apply(spec.container(), r.container().user(), r.container().capAdd(),
+                r.container().capDrop()).withRuntime(RuntimeOption.parse(r.container().runtime())));
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
     }

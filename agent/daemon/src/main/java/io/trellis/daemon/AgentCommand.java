@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +85,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Reset a published port's TCP connection after it was idle this long (at least 1s; default ${DEFAULT-VALUE}).")
     String ingressIdleTimeout;
 
+    @Option(names = "--sandbox-hide", paramLabel = "PATH",
+            description = "A directory tasks see as empty, besides the data and run directories; repeat for several.")
+    List<Path> sandboxHide = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (raftPort < 1 || raftPort > 65535) {
@@ -126,7 +132,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
-                espPort, keyRotation, ingressIdle, nodePort);
+                espPort, keyRotation, ingressIdle, nodePort, sandboxHide);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {

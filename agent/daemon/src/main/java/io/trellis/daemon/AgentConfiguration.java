@@ -2,6 +2,7 @@ package io.trellis.daemon;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything {@code trellis agent} is started with; each default sits next to its name.
@@ -20,6 +21,8 @@ import java.time.Duration;
  * @param heartbeatPeriod how often nodes heartbeat to the leader (when this node leads)
  * @param ingressIdleTimeout how long a published port keeps an idle TCP connection before resetting it
  * @param nodePort      TCP port of the node port (exec, task logs) on the advertise address (the same on every node)
+ * @param sandboxHide   directories every task sees as empty, besides the data and run directories
+ *                      ({@code --sandbox-hide})
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -35,7 +38,12 @@ public record AgentConfiguration(
         int espPort,
         Duration networkKeyRotation,
         Duration ingressIdleTimeout,
-        int nodePort) {
+        int nodePort,
+        List<Path> sandboxHide) {
+
+    public AgentConfiguration {
+        sandboxHide = sandboxHide == null ? List.of() : List.copyOf(sandboxHide);
+    }
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");
     public static final String ADVERTISE_ADDR_DEFAULT = "127.0.0.1";

@@ -1,6 +1,7 @@
 package io.trellis.daemon;
 
 import io.trellis.controlplane.protocol.ClusterMessages;
+import io.trellis.daemon.cgroup.Cgroups;
 import io.trellis.daemon.cluster.ClusterClient;
 import io.trellis.daemon.ingress.IngressAgent;
 import io.trellis.daemon.network.NetworkAgent;
@@ -8,6 +9,7 @@ import io.trellis.daemon.network.PortReadiness;
 import io.trellis.daemon.node.NodePort;
 import io.trellis.daemon.node.OutputClock;
 import io.trellis.daemon.runtime.ProcessRuntime;
+import io.trellis.daemon.runtime.SandboxSettings;
 import io.trellis.daemon.runtime.SystemTools;
 import io.trellis.daemon.runtime.TaskRuntime;
 import io.trellis.daemon.runtime.TaskRuntimes;
@@ -77,7 +79,8 @@ final class WorkerRole implements AutoCloseable {
                     w.secrets, SystemTools.system()::resolve);
             TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
             ProcessRuntime processes = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
-                    w.network, mounts);
+                    w.network, mounts, SandboxSettings.of(cfg.dataDir(), cfg.netnsDir(), cfg.sandboxHide(),
+                    Cgroups.detect()));
             w.docker = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
             TaskRuntime runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, dirs, cfg.netnsDir(),
                     cfg.hostname(), w.network, mounts));

@@ -109,7 +109,9 @@ public final class Lab {
         List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + LabNetwork.pathOf(ns), "--"));
         command.addAll(SelfLauncher.current().agentCommand());
         command.addAll(List.of("agent", "--data-dir", dataDir.toString(), "--host", "unix://" + socket,
-                "--hostname", name, "--advertise-addr", address, "--heartbeat-period", HEARTBEAT_PERIOD));
+                "--hostname", name, "--advertise-addr", address, "--heartbeat-period", HEARTBEAT_PERIOD,
+                // One node's tasks must not see the other nodes' data directories.
+                "--sandbox-hide", DATA_ROOT.toString()));
         AgentProcess agent = AgentProcess.launch(command, logOf(dataDir.toString()));
         return new LabState.LabNode(name, ns, address, socket, dataDir.toString(), role, command, agent);
     }

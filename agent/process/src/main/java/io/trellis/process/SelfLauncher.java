@@ -70,12 +70,33 @@ public final class SelfLauncher {
 
     /** {@code java <flags> -cp <classpath> io.trellis.dist.Main}, ready for the trellis arguments. */
     public List<String> javaCommand(List<String> jvmFlags) {
+        return javaCommand(jvmFlags, MAIN_CLASS);
+    }
+
+    /** {@code java <flags> -cp <classpath> <mainClass>}, ready for its arguments. */
+    public List<String> javaCommand(List<String> jvmFlags, String mainClass) {
         List<String> out = new ArrayList<>();
         out.add(java);
         out.addAll(jvmFlags);
         out.add("-cp");
         out.add(classpath);
-        out.add(MAIN_CLASS);
+        out.add(mainClass);
         return out;
+    }
+
+    /** The classpath entries, in order. */
+    public List<Path> classpath() {
+        List<Path> out = new ArrayList<>();
+        for (String e : classpath.split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                out.add(Path.of(e));
+            }
+        }
+        return out;
+    }
+
+    /** The same JVM with another classpath: the one a sandboxed task sees. */
+    public SelfLauncher withClasspath(List<Path> entries) {
+        return new SelfLauncher(java, String.join(File.pathSeparator, entries.stream().map(Path::toString).toList()));
     }
 }

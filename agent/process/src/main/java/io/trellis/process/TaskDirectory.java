@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +17,9 @@ import java.util.Set;
  * process that runs it, which is what lets a restarted agent find and adopt its tasks.
  */
 public final class TaskDirectory {
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
     private final Path root;
 
     /** What a restarted agent needs to recognise its process: PID plus start time guards against PID reuse. */
@@ -35,8 +40,20 @@ public final class TaskDirectory {
         return root.resolve(taskId);
     }
 
+    /**
+     * The task's folder, and its output log, readable by root only (0700, 0600): they hold the task's
+     * environment and output, which a task of another service must not read.
+     */
     public Path create(String taskId) throws IOException {
-        return Files.createDirectories(dir(taskId));
+        Path dir = Files.createDirectories(dir(taskId));
+        Files.setPosixFilePermissions(root, OWNER_DIR);
+        Files.setPosixFilePermissions(dir, OWNER_DIR);
+        Path log = outputLog(taskId);
+        if (!Files.exists(log)) {
+            Files.createFile(log, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+        }
+        Files.setPosixFilePermissions(log, OWNER_FILE);
+        return dir;
     }
 
     public Path outputLog(String taskId) {

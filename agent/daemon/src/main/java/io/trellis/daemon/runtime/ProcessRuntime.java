@@ -1,17 +1,24 @@
 package io.trellis.daemon.runtime;
 
 import io.trellis.controlplane.store.Task;
+import io.trellis.daemon.cgroup.TaskCgroup;
 import io.trellis.daemon.secrets.SecretMounts;
 import io.trellis.ipvs.link.InterfaceFlags;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import io.trellis.process.ProcessIdentity;
 import io.trellis.process.SelfLauncher;
 import io.trellis.process.TaskDirectory;
+import io.trellis.process.sandbox.Capabilities;
+import io.trellis.process.sandbox.ClasspathView;
+import io.trellis.process.sandbox.Native;
+import io.trellis.process.sandbox.SandboxException;
+import io.trellis.process.sandbox.SandboxSpec;
+import io.trellis.process.sandbox.SandboxUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,36 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code process} runtime: each task's command runs as a plain process in its own network
- * namespace (pinned at {@code <netns-dir>/<task-id>} so the agent can add overlay endpoints to it)
- * and its own mount namespace with a private tmpfs on {@code /run/secrets}. Output goes to a file,
- * so the task outlives an agent crash and the restarted agent adopts it.
+ * The {@code process} runtime: each task's command runs as a plain process in a sandbox of its own
+ * (docs/executors.md): its own network namespace (pinned at {@code <netns-dir>/<task-id>} so the
+ * agent can add overlay endpoints to it), PID, mount and IPC namespaces, a read-only view of the host
+ * with the agent's directories hidden, its own cgroup, an unprivileged user, few capabilities,
+ * no_new_privs and a seccomp filter. Output goes to a file, so the task outlives an agent crash and
+ * the restarted agent adopts it.
  */
 public final class ProcessRuntime implements TaskRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    /*
-     * Runs inside the new mount namespace. Slave propagation: the task sees later unmounts made by the
-     * agent (a deleted netns really goes away) but its own tmpfs never leaks back to the host.
-     */
-    /** {@code $1} is mkdir, {@code $2} mount, by absolute path; the task's command follows. */
-    /**
-     * {@code $3}, when not empty, is the task's resolv.conf (the embedded DNS), bound over
-     * {@code /etc/resolv.conf} in the task's mount namespace only.
-     */
-    /*
-     * $4, when not empty, is the task's secrets tmpfs (SecretMounts): bound read-only at /run/secrets,
-     * then every task's secrets directory is covered with an empty tmpfs in this namespace, so the task
-     * sees its own secrets only. Without secrets, /run/secrets is an empty private tmpfs as before.
-     */
-    private static final String TASK_INIT = "mkdir=$1 mount=$2 resolv=$3 secrets=$4; shift 4;"
-            + " \"$mkdir\" -p /run/secrets"
-            + " && if [ -z \"$secrets\" ]; then"
-            + " \"$mount\" -t tmpfs -o size=64m,mode=0755,nosuid,nodev tmpfs /run/secrets;"
-            + " else \"$mount\" --bind -o ro \"$secrets\" /run/secrets"
-            + " && \"$mount\" -t tmpfs -o size=4k,mode=0700,nosuid,nodev,noexec tmpfs \"${secrets%/*}\"; fi"
-            + " && { [ -z \"$resolv\" ] || \"$mount\" --bind \"$resolv\" /etc/resolv.conf; }"
-            + " && exec \"$@\"";
     /** What a task on an overlay resolves with: the embedded DNS in its own namespace, as in Docker. */
     static final String RESOLV_CONF = "nameserver 127.0.0.11\noptions ndots:0\n";
 
@@ -63,7 +50,9 @@ public final class ProcessRuntime implements TaskRuntime {
     private final SelfLauncher self;
     private final TaskNetworking networking;
     private final SecretMounts secrets;
+    private final SandboxSettings sandbox;
     private final SystemTools tools = SystemTools.system();
+    private final SandboxLaunch launch;
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "task-killer");
         t.setDaemon(true);
@@ -71,9 +60,11 @@ public final class ProcessRuntime implements TaskRuntime {
     });
 
     public ProcessRuntime(TaskDirectory dirs, Path netnsDir, String nodeHostname, SelfLauncher self,
-                          TaskNetworking networking, SecretMounts secrets) {
+                          TaskNetworking networking, SecretMounts secrets, SandboxSettings sandbox) {
         this.networking = networking;
         this.secrets = secrets;
+        this.sandbox = sandbox;
+        this.launch = new SandboxLaunch(tools, self);
         this.dirs = dirs;
         this.netnsDir = netnsDir;
         this.nodeHostname = nodeHostname;
@@ -91,7 +82,16 @@ public final class ProcessRuntime implements TaskRuntime {
             throw new TaskStartException("the process runtime needs a command after the image"
                     + " (e.g. trellis service create --name web busybox trellis workload http --port 80)", null);
         }
+        SandboxUser user;
+        try {
+            Native.seccomp(); // never start a task that would run without its filter
+            user = SandboxUser.resolve(task.container().user(), SandboxUser.PASSWD);
+        } catch (SandboxException e) {
+            throw new TaskStartException(e.getMessage(), e);
+        }
+        Set<String> capabilities = Capabilities.kept(task.container().capAdd(), task.container().capDrop());
         Path ns = netnsDir.resolve(task.id());
+        TaskCgroup cgroup;
         try {
             dirs.create(task.id());
             Files.createDirectories(netnsDir);
@@ -101,62 +101,67 @@ public final class ProcessRuntime implements TaskRuntime {
                 InterfaceFlags.setUp("lo");
                 return null;
             });
+            cgroup = sandbox.cgroups().create(task.id(), task.container().resources().limitNanoCpus(),
+                    task.container().resources().limitMemoryBytes());
         } catch (Exception e) {
             release(task.id());
             throw new TaskStartException("preparing namespaces failed: " + e.getMessage(), e);
         }
-        String resolv = "";
+        Path resolv = null;
         try {
             networking.attach(task, ns);
             if (!task.networks().isEmpty()) {
-                Path conf = dirs.dir(task.id()).resolve("resolv.conf");
-                Files.writeString(conf, RESOLV_CONF);
-                resolv = conf.toString();
+                resolv = dirs.dir(task.id()).resolve("resolv.conf");
+                Files.writeString(resolv, RESOLV_CONF); // 0644 by umask: the task's user reads it
             }
         } catch (IOException | RuntimeException e) {
             release(task.id());
             throw new TaskStartException("attaching networks failed: " + e.getMessage(), e);
         }
-        String secretsDir;
+        Path secretsDir;
         try {
-            secretsDir = secrets.mount(task).map(Path::toString).orElse("");
+            secretsDir = secrets.mount(task).orElse(null);
         } catch (IOException | RuntimeException e) {
             release(task.id());
             throw new TaskStartException("mounting secrets failed: " + e.getMessage(), e);
         }
+        Path taskDir = dirs.dir(task.id());
         List<String> argv;
         try {
-            argv = new ArrayList<>(List.of(
-                    tools.resolve("nsenter").toString(), "--net=" + ns, "--",
-                    tools.resolve("unshare").toString(), "--mount", "--propagation", "slave", "--",
-                    tools.resolve("sh").toString(), "-c", TASK_INIT, "trellis-task",
-                    tools.resolve("mkdir").toString(), tools.resolve("mount").toString(), resolv, secretsDir));
-        } catch (IllegalStateException missing) {
+            Path envFile = TaskEnvironment.write(taskDir, environment(task, user));
+            TaskIdentity.of(user, capabilities).write(taskDir);
+            // The secrets tmpfs lives under /run/trellis, which the sandbox hides: the task sees only its own.
+            SandboxSpec spec = new SandboxSpec(false, user, capabilities, secretsDir, resolv, sandbox.hidden(),
+                    ClasspathView.exposed(self), envFile, ClasspathView.inside(self).resolve(task.command()));
+            argv = launch.start(ns, cgroup.procsFiles(), spec);
+        } catch (IOException | IllegalStateException e) {
             release(task.id());
-            throw new TaskStartException(missing.getMessage(), missing);
+            throw new TaskStartException(e.getMessage(), e);
         }
-        argv.addAll(self.resolve(task.command()));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(Path.of("/").toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dirs.outputLog(task.id()).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        environment(task, pb.environment());
+        // Only what the root-run launchers need: the task's own variables reach its command through a
+        // file, never the environment of programs that run as root (LD_PRELOAD, JAVA_TOOL_OPTIONS).
+        pb.environment().clear();
+        pb.environment().put("PATH", PATH);
         try {
             Process p = pb.start();
             ProcessIdentity id = ProcessIdentity.of(p.toHandle());
             dirs.writeProcess(task.id(), new TaskDirectory.ProcessRecord(id.pid(), id.startedAtMillis(), ns.toString()));
-            return new Child(p);
+            return new Child(p, task.id());
         } catch (IOException e) {
             release(task.id());
             throw new TaskStartException("starting " + task.command().get(0) + " failed: " + e.getMessage(), e);
         }
     }
 
-    private void environment(Task task, Map<String, String> env) {
-        env.clear(); // like a container: nothing leaks from the agent's own environment
+    private Map<String, String> environment(Task task, SandboxUser user) {
+        Map<String, String> env = new LinkedHashMap<>(); // like a container: nothing of the agent's own
         env.put("PATH", PATH);
-        env.put("HOME", "/root");
+        env.put("HOME", user.uid() == 0 ? "/root" : user.home());
         env.put("HOSTNAME", nodeHostname);
         env.put("TRELLIS_TASK_ID", task.id());
         env.put("TRELLIS_TASK_NAME", task.name());
@@ -166,6 +171,7 @@ public final class ProcessRuntime implements TaskRuntime {
             int eq = kv.indexOf('=');
             env.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
+        return env;
     }
 
     @Override
@@ -173,15 +179,24 @@ public final class ProcessRuntime implements TaskRuntime {
         if (argv.isEmpty()) {
             throw new TaskStartException("no command given", null);
         }
-        long pid = dirs.readProcess(taskId).flatMap(r -> r.identity().handle()).map(ProcessHandle::pid)
-                .orElseThrow(() -> new TaskStartException("task " + taskId + " is not running on this node", null));
+        TaskStartException notRunning = new TaskStartException("task " + taskId + " is not running on this node",
+                null);
+        ProcessHandle launcher = dirs.readProcess(taskId).flatMap(r -> r.identity().handle())
+                .orElseThrow(() -> notRunning);
+        ProcessHandle init = TaskInit.of(launcher).orElseThrow(() -> notRunning);
+        if (!TaskInit.sandboxed(init)) {
+            throw new TaskStartException("task " + taskId + " is still starting", null);
+        }
+        TaskIdentity identity = TaskIdentity.read(dirs.dir(taskId)).orElseThrow(() -> notRunning);
         try {
-            List<String> cmd = new ArrayList<>(List.of(tools.resolve("nsenter").toString(), "--target",
-                    Long.toString(pid), "--net", "--mount", "--"));
-            cmd.addAll(self.resolve(argv));
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(Path.of("/").toFile());
+            SandboxSpec spec = new SandboxSpec(true, identity.user(), Set.copyOf(identity.capabilities()), null,
+                    null, List.of(), List.of(), null, ClasspathView.inside(self).resolve(argv));
+            ProcessBuilder pb = new ProcessBuilder(launch.join(init.pid(), sandbox.cgroups().of(taskId).procsFiles(),
+                    spec)).directory(Path.of("/").toFile());
             pb.environment().clear();
             pb.environment().put("PATH", PATH);
+            pb.environment().put("HOME", identity.uid() == 0 ? "/root" : identity.home());
+            pb.environment().put("TRELLIS_TASK_ID", taskId);
             return pb.start();
         } catch (IOException | IllegalStateException e) {
             throw new TaskStartException("running " + argv.get(0) + " in task " + taskId + " failed: " + e.getMessage(),
@@ -191,13 +206,18 @@ public final class ProcessRuntime implements TaskRuntime {
 
     @Override
     public Optional<RunningTask> adopt(String taskId) {
-        return dirs.readProcess(taskId).flatMap(r -> r.identity().handle()).map(Adopted::new);
+        return dirs.readProcess(taskId).flatMap(r -> r.identity().handle()).map(h -> new Adopted(h, taskId));
     }
 
     @Override
     public void release(String taskId) {
         networking.detach(taskId);
         secrets.unmount(taskId);
+        try {
+            sandbox.cgroups().of(taskId).remove(); // kills a straggler first, if any
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("removing the cgroup of task {} failed: {}", taskId, e.getMessage());
+        }
         try {
             NetworkNamespace.delete(netnsDir.resolve(taskId));
             if (Files.isDirectory(dirs.dir(taskId))) {
@@ -236,11 +256,19 @@ public final class ProcessRuntime implements TaskRuntime {
         return dirs.taskIds();
     }
 
-    private void stop(ProcessHandle h, Duration grace) {
-        h.destroy();
+    /**
+     * SIGTERM to the task's command (its PID 1: the launcher in front of it passes no signals on),
+     * then after {@code grace} SIGKILL to everything in its cgroup; without a cgroup, SIGKILL to its
+     * PID 1 ends the whole PID namespace.
+     */
+    private void stop(ProcessHandle launcher, String taskId, Duration grace) {
+        Optional<ProcessHandle> init = TaskInit.of(launcher);
+        init.ifPresentOrElse(ProcessHandle::destroy, launcher::destroy);
         killer.schedule(() -> {
-            if (h.isAlive()) {
-                h.destroyForcibly();
+            if (launcher.isAlive()) {
+                sandbox.cgroups().of(taskId).kill();
+                init.ifPresent(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
             }
         }, grace.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -248,10 +276,12 @@ public final class ProcessRuntime implements TaskRuntime {
     /** A process this agent started: its exit status is known. */
     private final class Child implements RunningTask {
         private final Process process;
+        private final String taskId;
         private final CompletableFuture<Integer> exit;
 
-        Child(Process process) {
+        Child(Process process, String taskId) {
             this.process = process;
+            this.taskId = taskId;
             this.exit = process.onExit().thenApply(Process::exitValue);
         }
 
@@ -264,17 +294,19 @@ public final class ProcessRuntime implements TaskRuntime {
         }
 
         public void stop(Duration grace) {
-            ProcessRuntime.this.stop(process.toHandle(), grace);
+            ProcessRuntime.this.stop(process.toHandle(), taskId, grace);
         }
     }
 
     /** A process a previous run of the agent started: it can be watched and stopped, not reaped. */
     private final class Adopted implements RunningTask {
         private final ProcessHandle handle;
+        private final String taskId;
         private final CompletableFuture<Integer> exit;
 
-        Adopted(ProcessHandle handle) {
+        Adopted(ProcessHandle handle, String taskId) {
             this.handle = handle;
+            this.taskId = taskId;
             this.exit = handle.onExit().thenApply(h -> EXIT_UNKNOWN);
         }
 
@@ -287,7 +319,7 @@ public final class ProcessRuntime implements TaskRuntime {
         }
 
         public void stop(Duration grace) {
-            ProcessRuntime.this.stop(handle, grace);
+            ProcessRuntime.this.stop(handle, taskId, grace);
         }
     }
 }
