@@ -42,7 +42,7 @@ class DockerRuntimeTest {
     private final String taskId = "dockertest" + Long.toString(System.nanoTime(), 36);
 
     @BeforeEach
-    void engine() {
+    void engine() throws Exception {
         image = TestImage.build();
         engine = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
         dirs = new TaskDirectory(data.resolve("tasks"));
@@ -53,12 +53,16 @@ class DockerRuntimeTest {
     }
 
     @AfterEach
-    void clean() {
+    void clean() throws Exception {
         if (runtime != null) {
             runtime.remove(taskId);
         }
         if (engine != null) {
             engine.close();
+        }
+        if (netnsDir != null && Files.isDirectory(netnsDir)) {
+            // Pinning made the folder a shared mount point, as iproute2 does for /run/netns: undo it.
+            new ProcessBuilder("umount", "-l", netnsDir.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
