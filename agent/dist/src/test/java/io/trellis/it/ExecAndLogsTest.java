@@ -8,14 +8,11 @@ import io.trellis.api.Json;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,25 +71,25 @@ class ExecAndLogsTest {
         assertThat(TestAgents.cli(manager).ok("service", "logs", "--timestamps", "probe")).containsPattern(
                 "(?m)^20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z probe\\.1\\.[0-9a-z]{12}@w    \\| started probe\\.1$");
 
-        Cli out = exec(null, "probe.1", "--", "sh", "-c", "echo out $TRELLIS_TASK_NAME; echo err >&2; exit 7");
-        assertThat(out.status).as("%s", out).isEqualTo(7);
-        assertThat(out.stdout).isEqualTo("out\n");
-        assertThat(out.stderr).isEqualTo("err\n");
+        TestAgents.ExecResult out = exec(null, "probe.1", "--", "sh", "-c", "echo out $TRELLIS_TASK_NAME; echo err >&2; exit 7");
+        assertThat(out.status()).as("%s", out).isEqualTo(7);
+        assertThat(out.stdout()).isEqualTo("out\n");
+        assertThat(out.stderr()).isEqualTo("err\n");
 
-        Cli piped = exec("fed through the manager", "-i", "probe.1", "--", "cat");
-        assertThat(piped.status).isZero();
-        assertThat(piped.stdout).isEqualTo("fed through the manager");
+        TestAgents.ExecResult piped = exec("fed through the manager", "-i", "probe.1", "--", "cat");
+        assertThat(piped.status()).isZero();
+        assertThat(piped.stdout()).isEqualTo("fed through the manager");
 
         // The command runs in the task's network namespace, not the node's: it sees only the task's interfaces.
-        Cli links = exec(null, "probe.1", "--", "cat", "/proc/net/dev");
-        assertThat(links.stdout).contains("lo:").doesNotContain("eth0:");
+        TestAgents.ExecResult links = exec(null, "probe.1", "--", "cat", "/proc/net/dev");
+        assertThat(links.stdout()).contains("lo:").doesNotContain("eth0:");
 
-        Cli unknown = exec(null, "nosuch.1", "--", "true");
-        assertThat(unknown.status).isEqualTo(1);
-        assertThat(unknown.stderr.strip()).isEqualTo("error: no such task: nosuch.1");
-        Cli tty = exec(null, "-t", "probe.1", "--", "true");
-        assertThat(tty.status).isEqualTo(1);
-        assertThat(tty.stderr).contains("-t is not supported");
+        TestAgents.ExecResult unknown = exec(null, "nosuch.1", "--", "true");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.stderr().strip()).isEqualTo("error: no such task: nosuch.1");
+        TestAgents.ExecResult tty = exec(null, "-t", "probe.1", "--", "true");
+        assertThat(tty.status()).isEqualTo(1);
+        assertThat(tty.stderr()).contains("-t is not supported");
     }
 
     private List<TaskView> tasks() {
@@ -100,23 +97,7 @@ class ExecAndLogsTest {
                 .getBytes(StandardCharsets.UTF_8), new TypeReference<List<TaskView>>() { });
     }
 
-    private record Cli(int status, String stdout, String stderr) {
-    }
-
-    /** The CLI as its own process: exec writes the command's raw bytes to the process's stdout and stderr. */
-    private Cli exec(String stdin, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.trellis.dist.Main", "exec", "--host", manager.host));
-        argv.addAll(List.of(args));
-        Path out = dir.resolve("exec.out");
-        Path err = dir.resolve("exec.err");
-        Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("trellis exec ended").isTrue();
-        return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+    private TestAgents.ExecResult exec(String stdin, String... args) throws Exception {
+        return TestAgents.exec(manager, stdin, args);
     }
 }

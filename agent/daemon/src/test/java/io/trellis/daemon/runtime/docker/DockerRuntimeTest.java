@@ -17,6 +17,7 @@ import io.trellis.daemon.runtime.TaskRuntimes;
 import io.trellis.daemon.secrets.NodeSecrets;
 import io.trellis.daemon.secrets.SecretMounts;
 import io.trellis.process.TaskDirectory;
+import io.trellis.testing.docker.DockerTestImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class DockerRuntimeTest {
 
     @BeforeEach
     void engine() throws Exception {
-        image = TestImage.build();
+        image = DockerTestImage.build();
         engine = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
         dirs = new TaskDirectory(data.resolve("tasks"));
         netnsDir = data.resolve("netns");

@@ -1,4 +1,4 @@
-package io.trellis.daemon.runtime.docker;
+package io.trellis.testing.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -14,8 +14,8 @@ import org.testcontainers.DockerClientFactory;
  * The image the Docker tests run: busybox from this machine (the {@code busybox-static} package) on an
  * empty base, built through Testcontainers' Engine client without any registry, kept under a fixed tag.
  */
-final class TestImage {
-    static final String NAME = "trellis-test/busybox:1";
+public final class DockerTestImage {
+    public static final String NAME = "trellis-test/busybox:1";
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final String DOCKERFILE = String.join("\n",
             "FROM scratch",
@@ -24,11 +24,11 @@ final class TestImage {
             "RUN [\"/bin/busybox\", \"mkdir\", \"-p\", \"/tmp\", \"/etc\", \"/run\"]",
             "");
 
-    private TestImage() {
+    private DockerTestImage() {
     }
 
     /** Skips the calling test with one line unless Docker answers; builds the image once. */
-    static String build() throws IOException {
+    public static String build() throws IOException {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to pin container namespaces");
         Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "needs " + BUSYBOX + " (apt install busybox-static)");
         Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),

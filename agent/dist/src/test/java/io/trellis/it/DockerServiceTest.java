@@ -1,0 +1,93 @@
+package io.trellis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.github.dockerjava.api.DockerClient;
+import io.trellis.api.Json;
+import io.trellis.api.TaskView;
+import io.trellis.testing.agent.AgentCli;
+import io.trellis.testing.agent.AgentProcess;
+import io.trellis.testing.docker.DockerTestImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * A service on the docker runtime through a real agent: its task is a labelled container with the
+ * service's secret at /run/secrets, its output in {@code service logs}, and nothing of it left after
+ * {@code service rm}; an image the Engine lacks fails the task with Docker's words.
+ */
+class DockerServiceTest {
+    @TempDir
+    Path dir;
+    private AgentProcess agent;
+    private AgentCli cli;
+    private DockerClient docker;
+
+    @BeforeEach
+    void start() throws Exception {
+        TestAgents.assumeTaskNamespaces();
+        DockerTestImage.build();
+        docker = DockerClientFactory.instance().client();
+        agent = TestAgents.start(dir.resolve("agent"));
+        cli = TestAgents.cli(agent);
+        cli.ok("swarm", "init");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (agent != null && agent.isAlive()) {
+            cli.run("service", "rm", "box", "nosuch");
+            TestAgents.terminate(agent, Duration.ofSeconds(30));
+        }
+    }
+
+    private List<TaskView> tasks(String service) {
+        return Json.read(cli.ok("service", "ps", service, "--format", "json").getBytes(StandardCharsets.UTF_8),
+                new TypeReference<List<TaskView>>() { });
+    }
+
+    private List<com.github.dockerjava.api.model.Container> containers() {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("com.docker.swarm.service.name", "box")).exec();
+    }
+
+    @Test
+    void aDockerTaskGetsItsSecretItsLogsAndLeavesNothingBehind() throws Exception {
+        cli.runWithInput("docker-secret-value", "secret", "create", "pw", "-");
+        cli.ok("service", "create", "-d", "--name", "box", "--runtime", "docker", "--secret", "pw",
+                DockerTestImage.NAME, "sh", "-c", "echo started as $(id -u) in $TRELLIS_TASK_NAME; exec sleep 600");
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks("box").stream()
+                .anyMatch(t -> t.state().equals("Running")));
+        assertThat(containers()).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cli.ok("service", "logs", "box")
+                .contains("started as 0 in box.1"));
+
+        // What the Done-when of the executors work asks, on the docker runtime: the secret is there, read-only.
+        TestAgents.ExecResult secret = TestAgents.exec(agent, null, "box.1", "--", "cat", "/run/secrets/pw");
+        assertThat(secret.stdout()).isEqualTo("docker-secret-value");
+        TestAgents.ExecResult write = TestAgents.exec(agent, null, "box.1", "--", "sh", "-c", "echo x > /run/secrets/pw");
+        assertThat(write.status()).isNotZero();
+
+        cli.ok("service", "rm", "box");
+        await().atMost(Duration.ofSeconds(30)).until(() -> containers().isEmpty());
+    }
+
+    @Test
+    void anImageTheEngineLacksFailsTheTaskWithDockersWords() {
+        cli.ok("service", "create", "-d", "--name", "nosuch", "--runtime", "docker", "trellis-test/nosuch:404", "true");
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks("nosuch").stream()
+                .anyMatch(t -> t.error().equals("No such image: trellis-test/nosuch:404")));
+        assertThat(cli.run("service", "create", "--name", "bad", "--runtime", "vm", "img", "true").err())
+                .isEqualTo("error: invalid --runtime \"vm\": use process or docker\n");
+    }
+}
