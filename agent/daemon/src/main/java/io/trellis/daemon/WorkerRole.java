@@ -12,7 +12,6 @@ import io.trellis.daemon.runtime.ProcessRuntime;
 import io.trellis.daemon.runtime.SandboxSettings;
 import io.trellis.daemon.runtime.SystemTools;
 import io.trellis.daemon.runtime.TaskRuntime;
-import io.trellis.daemon.runtime.TaskRuntimes;
 import io.trellis.daemon.runtime.docker.DockerEngine;
 import io.trellis.daemon.runtime.docker.DockerRuntime;
 import io.trellis.daemon.secrets.NodeSecrets;

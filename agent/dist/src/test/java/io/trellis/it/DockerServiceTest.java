@@ -73,10 +73,10 @@ class DockerServiceTest {
                 .contains("started as 0 in box.1"));
 
         // What the Done-when of the executors work asks, on the docker runtime: the secret is there, read-only.
-        TestAgents.ExecResult secret = TestAgents.exec(agent, null, "box.1", "--", "cat", "/run/secrets/pw");
-        assertThat(secret.stdout()).isEqualTo("docker-secret-value");
-        TestAgents.ExecResult write = TestAgents.exec(agent, null, "box.1", "--", "sh", "-c", "echo x > /run/secrets/pw");
-        assertThat(write.status()).isNotZero();
+        AgentCli.Result secret = TestAgents.exec(agent, null, "box.1", "--", "cat", "/run/secrets/pw");
+        assertThat(secret.out()).isEqualTo("docker-secret-value");
+        AgentCli.Result write = TestAgents.exec(agent, null, "box.1", "--", "sh", "-c", "echo x > /run/secrets/pw");
+        assertThat(write.exitCode()).isNotZero();
 
         cli.ok("service", "rm", "box");
         await().atMost(Duration.ofSeconds(30)).until(() -> containers().isEmpty());

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.Json;
 import io.trellis.api.TaskView;
+import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -71,25 +72,25 @@ class ExecAndLogsTest {
         assertThat(TestAgents.cli(manager).ok("service", "logs", "--timestamps", "probe")).containsPattern(
                 "(?m)^20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z probe\\.1\\.[0-9a-z]{12}@w    \\| started probe\\.1$");
 
-        TestAgents.ExecResult out = exec(null, "probe.1", "--", "sh", "-c", "echo out $TRELLIS_TASK_NAME; echo err >&2; exit 7");
-        assertThat(out.status()).as("%s", out).isEqualTo(7);
-        assertThat(out.stdout()).isEqualTo("out\n");
-        assertThat(out.stderr()).isEqualTo("err\n");
+        AgentCli.Result out = exec(null, "probe.1", "--", "sh", "-c", "echo out $TRELLIS_TASK_NAME; echo err >&2; exit 7");
+        assertThat(out.exitCode()).as("%s", out).isEqualTo(7);
+        assertThat(out.out()).isEqualTo("out\n");
+        assertThat(out.err()).isEqualTo("err\n");
 
-        TestAgents.ExecResult piped = exec("fed through the manager", "-i", "probe.1", "--", "cat");
-        assertThat(piped.status()).isZero();
-        assertThat(piped.stdout()).isEqualTo("fed through the manager");
+        AgentCli.Result piped = exec("fed through the manager", "-i", "probe.1", "--", "cat");
+        assertThat(piped.exitCode()).isZero();
+        assertThat(piped.out()).isEqualTo("fed through the manager");
 
         // The command runs in the task's network namespace, not the node's: it sees only the task's interfaces.
-        TestAgents.ExecResult links = exec(null, "probe.1", "--", "cat", "/proc/net/dev");
-        assertThat(links.stdout()).contains("lo:").doesNotContain("eth0:");
+        AgentCli.Result links = exec(null, "probe.1", "--", "cat", "/proc/net/dev");
+        assertThat(links.out()).contains("lo:").doesNotContain("eth0:");
 
-        TestAgents.ExecResult unknown = exec(null, "nosuch.1", "--", "true");
-        assertThat(unknown.status()).isEqualTo(1);
-        assertThat(unknown.stderr().strip()).isEqualTo("error: no such task: nosuch.1");
-        TestAgents.ExecResult tty = exec(null, "-t", "probe.1", "--", "true");
-        assertThat(tty.status()).isEqualTo(1);
-        assertThat(tty.stderr()).contains("-t is not supported");
+        AgentCli.Result unknown = exec(null, "nosuch.1", "--", "true");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err().strip()).isEqualTo("error: no such task: nosuch.1");
+        AgentCli.Result tty = exec(null, "-t", "probe.1", "--", "true");
+        assertThat(tty.exitCode()).isEqualTo(1);
+        assertThat(tty.err()).contains("-t is not supported");
     }
 
     private List<TaskView> tasks() {
@@ -97,7 +98,7 @@ class ExecAndLogsTest {
                 .getBytes(StandardCharsets.UTF_8), new TypeReference<List<TaskView>>() { });
     }
 
-    private TestAgents.ExecResult exec(String stdin, String... args) throws Exception {
+    private AgentCli.Result exec(String stdin, String... args) throws Exception {
         return TestAgents.exec(manager, stdin, args);
     }
 }

@@ -80,7 +80,8 @@ class SecretsTest {
         assertThat(inspect).contains("\"name\" : \"db_pw\"").contains("\"size\" : " + marker.length());
         assertNoValue(inspect, marker);
 
-        cli.ok("service", "create", "--name", "probe", "--secret",
+        // The task runs as the secret's owner: mode 0440 keeps it from anyone else, the default nobody included.
+        cli.ok("service", "create", "--name", "probe", "--user", "1000:1000", "--secret",
                 "source=db_pw,target=password,uid=1000,gid=1000,mode=0440", "img", "sh", "-c", PROBE);
         TaskView first = awaitRunning("probe", null);
         String sha = sha256(marker);

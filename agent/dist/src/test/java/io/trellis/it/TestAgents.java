@@ -7,14 +7,10 @@ import io.trellis.ipvs.Privileges;
 import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 
@@ -55,32 +51,9 @@ final class TestAgents {
         return agent.exitValue();
     }
 
-    /** What {@code trellis exec} printed and exited with. */
-    record ExecResult(int status, String stdout, String stderr) {
-    }
-
-    /**
-     * {@code trellis exec ARGS} against {@code agent}, as its own process: exec writes the command's raw
-     * bytes to the process's stdout and stderr, which an in-JVM CLI cannot capture.
-     */
-    static ExecResult exec(AgentProcess agent, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.trellis.dist.Main", "exec", "--host", agent.host));
-        argv.addAll(List.of(args));
-        Path out = Files.createTempFile("trellis-exec", ".out");
-        Path err = Files.createTempFile("trellis-exec", ".err");
-        try {
-            Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            try (OutputStream in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("trellis exec ended").isTrue();
-            return new ExecResult(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    /** {@code trellis exec ARGS} against {@code agent}, as its own process (its raw output captured). */
+    static AgentCli.Result exec(AgentProcess agent, String stdin, String... args) throws IOException,
+            InterruptedException {
+        return AgentCli.execProcess(agent.host, stdin, args);
     }
 }

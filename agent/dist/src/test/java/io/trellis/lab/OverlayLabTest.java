@@ -235,7 +235,7 @@ class OverlayLabTest {
         return tasks.stream().filter(t -> t.node().equals(node)).findFirst().orElseThrow();
     }
 
-    /** {@code trellis workload fetch} in the task's network and mount namespaces (its resolv.conf). */
+    /** {@code trellis workload fetch} in the task's network, mount and PID namespaces (its resolv.conf). */
     private static List<String> fetch(TaskView task, String url, int count) throws Exception {
         Result r = run(task, SelfLauncher.current().resolve(List.of("trellis", "workload", "fetch", url,
                 "--count", Integer.toString(count))));
@@ -323,7 +323,11 @@ class OverlayLabTest {
     }
 
     private static Result run(TaskView task, List<String> command) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(task.pid()), "-n", "-m", "--"));
+        // The task's PID 1 (the launcher's child): its PID namespace too, since the task's /proc is that
+        // namespace's, where a process from outside has no /proc/self (the JVM's loader needs it).
+        long pid1 = ProcessHandle.of(task.pid()).flatMap(h -> h.children().findFirst()).map(ProcessHandle::pid)
+                .orElse(task.pid());
+        List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid1), "-n", "-m", "-p", "--"));
         argv.addAll(command);
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         p.getOutputStream().close();

@@ -1,12 +1,17 @@
 package io.trellis.testing.agent;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code trellis --host HOST ...} in this JVM (through the entry point the caller hands in,
@@ -59,5 +64,34 @@ public final class AgentCli {
                     + r.err().strip());
         }
         return r.out();
+    }
+
+    /**
+     * {@code trellis exec --host HOST ARGS} as its own process, from this JVM's class path: exec writes the
+     * command's raw bytes to the process's stdout and stderr, which an in-JVM CLI cannot capture.
+     */
+    public static Result execProcess(String host, String stdin, String... args) throws IOException,
+            InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.trellis.dist.Main", "exec", "--host", host));
+        argv.addAll(List.of(args));
+        Path out = Files.createTempFile("trellis-exec", ".out");
+        Path err = Files.createTempFile("trellis-exec", ".err");
+        try {
+            Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            try (OutputStream in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("trellis exec " + String.join(" ", args) + " did not end in 60 s");
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 }

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessRuntime implements TaskRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final long SANDBOX_WAIT_MILLIS = 10_000;
+    private static final long SANDBOX_POLL_MILLIS = 20;
     /** What a task on an overlay resolves with: the embedded DNS in its own namespace, as in Docker. */
     static final String RESOLV_CONF = "nameserver 127.0.0.11\noptions ndots:0\n";
 
@@ -174,6 +176,32 @@ public final class ProcessRuntime implements TaskRuntime {
         return env;
     }
 
+    /**
+     * The task's PID 1 once its sandbox is complete (filter loaded). A task is reported started when its
+     * launcher runs, a quarter of a second before that: an exec or health check then waits for it rather than
+     * failing, bounded by {@link #SANDBOX_WAIT_MILLIS}.
+     */
+    private static Optional<ProcessHandle> sandboxedInit(String taskId, ProcessHandle launcher)
+            throws TaskStartException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SANDBOX_WAIT_MILLIS);
+        while (launcher.isAlive()) {
+            Optional<ProcessHandle> init = TaskInit.of(launcher);
+            if (init.isPresent() && TaskInit.sandboxed(init.get())) {
+                return init;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TaskStartException("task " + taskId + " is still starting", null);
+            }
+            try {
+                Thread.sleep(SANDBOX_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TaskStartException("interrupted while task " + taskId + " was starting", e);
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public Process exec(String taskId, List<String> argv) throws TaskStartException {
         if (argv.isEmpty()) {
@@ -183,10 +211,7 @@ public final class ProcessRuntime implements TaskRuntime {
                 null);
         ProcessHandle launcher = dirs.readProcess(taskId).flatMap(r -> r.identity().handle())
                 .orElseThrow(() -> notRunning);
-        ProcessHandle init = TaskInit.of(launcher).orElseThrow(() -> notRunning);
-        if (!TaskInit.sandboxed(init)) {
-            throw new TaskStartException("task " + taskId + " is still starting", null);
-        }
+        ProcessHandle init = sandboxedInit(taskId, launcher).orElseThrow(() -> notRunning);
         TaskIdentity identity = TaskIdentity.read(dirs.dir(taskId)).orElseThrow(() -> notRunning);
         try {
             SandboxSpec spec = new SandboxSpec(true, identity.user(), Set.copyOf(identity.capabilities()), null,

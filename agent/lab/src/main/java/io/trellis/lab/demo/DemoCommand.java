@@ -115,6 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
         drain();
         new OverlayDemo(out, cluster, this::banner, this::run).show();
         new RoutingMeshDemo(out, cluster, this::banner, this::run).show();
+        new ExecutorsDemo(out, cluster, this::banner, this::run).show();
 
         banner("Logs and metrics of the leader " + cluster.leader() + " (excerpts; each agent serves its own tasks' logs)");
         run("service", "logs", "--tail", "1", SERVICE);

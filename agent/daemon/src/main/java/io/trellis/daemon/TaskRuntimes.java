@@ -1,6 +1,9 @@
-package io.trellis.daemon.runtime;
+package io.trellis.daemon;
 
 import io.trellis.controlplane.store.Task;
+import io.trellis.daemon.runtime.ProcessRuntime;
+import io.trellis.daemon.runtime.RunningTask;
+import io.trellis.daemon.runtime.TaskRuntime;
 import io.trellis.daemon.runtime.docker.DockerRuntime;
 import java.util.HashSet;
 import java.util.List;
