@@ -117,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
         new RoutingMeshDemo(out, cluster, this::banner, this::run).show();
         new ExecutorsDemo(out, cluster, this::banner, this::run).show();
 
-        banner("Logs and metrics of the leader " + cluster.leader() + " (excerpts; each agent serves its own tasks' logs)");
+        banner("Logs and metrics of the leader " + cluster.leader() + " (excerpts; service logs reads every node's tasks)");
         run("service", "logs", "--tail", "1", SERVICE);
         out.println("$ curl --unix-socket " + cluster.host().substring("unix://".length()) + " http://localhost/metrics");
         for (String line : AgentConnection.to(cluster.host()).text("/metrics").split("\n")) {

@@ -141,10 +141,10 @@ final class OverlayDemo {
                 new TypeReference<List<TaskView>>() { });
     }
 
-    /** {@code trellis workload fetch} inside the task's network and mount namespaces (so its resolv.conf). */
-    private static List<String> fetch(TaskView task, String url, int count) throws IOException {
-        List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(task.pid()), "-n", "-m", "--"));
-        argv.addAll(SelfLauncher.current().resolve(List.of("trellis", "workload", "fetch", url, "--count",
+    /** {@code trellis workload fetch} inside the task, through {@code trellis exec} (its namespaces, its resolver). */
+    private List<String> fetch(TaskView task, String url, int count) throws IOException {
+        List<String> argv = new ArrayList<>(SelfLauncher.current().resolve(List.of("trellis", "exec", "--host",
+                cluster.host(), task.id(), "--", "trellis", "workload", "fetch", url, "--count",
                 Integer.toString(count))));
         DemoProcess run = DemoProcess.run(argv, "fetching " + url + " from " + task.name(), FETCH_LIMIT);
         String output = run.output();
