@@ -266,14 +266,7 @@ public final class ProcessRuntime implements TaskRuntime {
     /** An adopted task lost its interfaces with the previous agent's TAP descriptors: make them again. */
     @Override
     public void reconnect(Task task) throws TaskStartException {
-        if (task.networks().isEmpty() || networking.attached(task.id())) {
-            return;
-        }
-        try {
-            networking.attach(task, netnsDir.resolve(task.id()));
-        } catch (IOException | RuntimeException e) {
-            throw new TaskStartException("re-attaching networks failed: " + e.getMessage(), e);
-        }
+        networking.reattach(task, netnsDir.resolve(task.id()));
     }
 
     @Override

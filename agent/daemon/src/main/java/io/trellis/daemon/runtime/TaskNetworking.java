@@ -28,4 +28,19 @@ public interface TaskNetworking {
     void detach(String taskId);
 
     boolean attached(String taskId);
+
+    /**
+     * Gives an adopted task back the interfaces the previous agent's TAP descriptors took with them, once the
+     * node knows its networks again; nothing to do for a task without networks or already attached.
+     */
+    default void reattach(Task task, Path netns) throws TaskRuntime.TaskStartException {
+        if (task.networks().isEmpty() || attached(task.id())) {
+            return;
+        }
+        try {
+            attach(task, netns);
+        } catch (IOException | RuntimeException e) {
+            throw new TaskRuntime.TaskStartException("re-attaching networks failed: " + e.getMessage(), e);
+        }
+    }
 }

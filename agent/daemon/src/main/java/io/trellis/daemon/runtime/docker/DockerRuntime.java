@@ -234,14 +234,7 @@ public final class DockerRuntime implements TaskRuntime {
 
     @Override
     public void reconnect(Task task) throws TaskStartException {
-        if (task.networks().isEmpty() || networking.attached(task.id())) {
-            return;
-        }
-        try {
-            networking.attach(task, netnsDir.resolve(task.id()));
-        } catch (IOException | RuntimeException e) {
-            throw new TaskStartException("re-attaching networks failed: " + e.getMessage(), e);
-        }
+        networking.reattach(task, netnsDir.resolve(task.id()));
     }
 
     /** {@code docker exec}: the Engine runs it with the container's user, capabilities and namespaces. */
