@@ -1,5 +1,6 @@
 package io.trellis.api;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,7 +10,14 @@ import java.util.Map;
  */
 public record NodeView(String id, String hostname, boolean self, String role, String status, String availability,
                        String managerStatus, String engineVersion, String address, Map<String, String> labels,
-                       long createdAt, long updatedAt, Resources resources) {
+                       long createdAt, long updatedAt, Resources resources, List<String> runtimes) {
+
+    public NodeView(String id, String hostname, boolean self, String role, String status, String availability,
+                    String managerStatus, String engineVersion, String address, Map<String, String> labels,
+                    long createdAt, long updatedAt, Resources resources) {
+        this(id, hostname, self, role, status, availability, managerStatus, engineVersion, address, labels,
+                createdAt, updatedAt, resources, null);
+    }
 
     public NodeView(String id, String hostname, boolean self, String role, String status, String availability,
                     String managerStatus, String engineVersion, String address, Map<String, String> labels,

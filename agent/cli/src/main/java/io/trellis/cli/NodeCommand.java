@@ -167,6 +167,9 @@ public final class NodeCommand {
             field(b, " CPUs:", HealthText.cpus(n.resources().nanoCpus()));
             field(b, " Memory:", HealthText.memory(n.resources().memoryBytes()));
         }
+        if (n.runtimes() != null) {
+            field(b, "Runtimes:", String.join(", ", n.runtimes()));
+        }
         field(b, "Engine Version:", n.engineVersion());
         return b.toString();
     }

@@ -42,7 +42,7 @@ final class ApiViews {
                 : n.id().equals(leaderId) ? "Leader" : up ? "Reachable" : "Unreachable";
         return new NodeView(n.id(), n.hostname(), n.id().equals(selfId), lower(n.role()), capital(n.status()),
                 capital(n.availability()), managerStatus, n.engineVersion(), n.address(), n.labels(),
-                n.createdAt(), n.updatedAt(), TaskHealthViews.resources(n.resources()));
+                n.createdAt(), n.updatedAt(), TaskHealthViews.resources(n.resources()), n.runtimes());
     }
 
     static TaskView task(Task t, ClusterSnapshot view) {

@@ -29,7 +29,12 @@ public final class TaskRuntimes implements TaskRuntime {
 
     @Override
     public String name() {
-        return docker != null && docker.unavailable().isEmpty() ? PROCESS + ", " + DOCKER : PROCESS;
+        return String.join(", ", available());
+    }
+
+    /** The runtimes this node can start tasks with now; each heartbeat tells the managers. */
+    public List<String> available() {
+        return docker != null && docker.unavailable().isEmpty() ? List.of(PROCESS, DOCKER) : List.of(PROCESS);
     }
 
     @Override

@@ -11,7 +11,6 @@ import io.trellis.daemon.node.OutputClock;
 import io.trellis.daemon.runtime.ProcessRuntime;
 import io.trellis.daemon.runtime.SandboxSettings;
 import io.trellis.daemon.runtime.SystemTools;
-import io.trellis.daemon.runtime.TaskRuntime;
 import io.trellis.daemon.runtime.docker.DockerEngine;
 import io.trellis.daemon.runtime.docker.DockerRuntime;
 import io.trellis.daemon.secrets.NodeSecrets;
@@ -71,9 +70,6 @@ final class WorkerRole implements AutoCloseable {
                     ingressChanged);
             w.network.addListener(w.ingress);
             w.network.addListener(networkChanged);
-            w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
-                    cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).onSecrets(w.secrets::apply).start();
-            w.reporter = new StatusReporter(w.session).start();
             SecretMounts mounts = new SecretMounts(SecretMounts.ROOT_DEFAULT, "trellis-secrets-" + id.nodeId(),
                     w.secrets, SystemTools.system()::resolve);
             TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
@@ -81,9 +77,13 @@ final class WorkerRole implements AutoCloseable {
                     w.network, mounts, SandboxSettings.of(cfg.dataDir(), cfg.netnsDir(), cfg.sandboxHide(),
                     Cgroups.detect()));
             w.docker = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
-            TaskRuntime runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, dirs, cfg.netnsDir(),
+            TaskRuntimes runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, dirs, cfg.netnsDir(),
                     cfg.hostname(), w.network, mounts));
             mounts.removeLeftovers(runtime.localTasks());
+            w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
+                    cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).onSecrets(w.secrets::apply)
+                    .onRuntimes(runtime::available).start();
+            w.reporter = new StatusReporter(w.session).start();
             w.readiness = new PortReadiness(w.network);
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
                     .start();

@@ -63,6 +63,9 @@ class DockerServiceTest {
 
     @Test
     void aDockerTaskGetsItsSecretItsLogsAndLeavesNothingBehind() throws Exception {
+        // The node's heartbeats say its Engine answers: the scheduler may place docker tasks on it.
+        await().atMost(Duration.ofSeconds(20)).until(() -> cli.ok("node", "inspect", "--pretty", "self")
+                .matches("(?s).*Runtimes:\\s+process, docker\n.*"));
         cli.runWithInput("docker-secret-value", "secret", "create", "pw", "-");
         cli.ok("service", "create", "-d", "--name", "box", "--runtime", "docker", "--secret", "pw",
                 DockerTestImage.NAME, "sh", "-c", "echo started as $(id -u) in $TRELLIS_TASK_NAME; exec sleep 600");

@@ -112,12 +112,24 @@ public final class Dispatcher implements AutoCloseable {
 
     /** A heartbeat from {@code nodeId}: it is alive; a node that was not Ready becomes Ready. */
     public ClusterMessages.HeartbeatResponse heartbeat(String nodeId) {
+        return heartbeat(nodeId, null);
+    }
+
+    /**
+     * As {@link #heartbeat(String)}, with the task runtimes the node can use now (null: not said); a change is
+     * recorded, so the scheduler stops placing Docker tasks on a node whose Engine went away, and resumes.
+     */
+    public ClusterMessages.HeartbeatResponse heartbeat(String nodeId, List<String> runtimes) {
         requireLeader();
         Node node = requireNode(nodeId);
         lastSeen.put(nodeId, clock.millis());
         if (node.status() != Node.Status.READY) {
             submit(StoreBatch.of(new StoreOp.SetNodeStatus(nodeId, Node.Status.READY, clock.millis())));
             LOG.info("node {} ({}) is ready", node.hostname(), nodeId);
+        }
+        if (runtimes != null && !runtimes.equals(node.runtimes())) {
+            submit(StoreBatch.of(new StoreOp.SetNodeRuntimes(nodeId, runtimes)));
+            LOG.info("node {} ({}) runs tasks with {}", node.hostname(), nodeId, String.join(", ", runtimes));
         }
         return new ClusterMessages.HeartbeatResponse(period.toMillis(), managers(store.view()),
                 node.role().name().toLowerCase(java.util.Locale.ROOT));

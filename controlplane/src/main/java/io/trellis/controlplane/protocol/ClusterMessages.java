@@ -48,6 +48,14 @@ public final class ClusterMessages {
     }
 
     /**
+     * A node's heartbeat.
+     *
+     * @param runtimes the task runtimes it can use now ({@code process}, {@code docker}); null from older nodes
+     */
+    public record HeartbeatRequest(List<String> runtimes) {
+    }
+
+    /**
      * The dispatcher's answer to a heartbeat.
      *
      * @param periodMillis when to send the next one

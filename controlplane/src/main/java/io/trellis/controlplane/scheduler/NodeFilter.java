@@ -45,6 +45,10 @@ interface NodeFilter {
         if (resources.reserves()) {
             filters.add(new Reservations(resources, placements));
         }
+        String runtime = service.spec().container().runtime();
+        if (runtime != null) {
+            filters.add(new Runtime(runtime));
+        }
         return filters;
     }
 
@@ -116,6 +120,17 @@ interface NodeFilter {
 
         public String explain(int n) {
             return "insufficient resources on " + nodes(n); // swarmkit's wording
+        }
+    }
+
+    /** {@code --runtime docker}: the node's last heartbeat said its Docker Engine answers. */
+    record Runtime(String runtime) implements NodeFilter {
+        public boolean accepts(Node node) {
+            return node.runs(runtime);
+        }
+
+        public String explain(int n) {
+            return runtime + " runtime unavailable on " + nodes(n);
         }
     }
 

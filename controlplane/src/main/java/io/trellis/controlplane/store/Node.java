@@ -1,5 +1,6 @@
 package io.trellis.controlplane.store;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Map;
  *                      nodes recorded before it was
  * @param resources     the CPUs and memory it reported at admission or registration; null for nodes recorded
  *                      before it did (the scheduler then counts no reservations against it)
+ * @param runtimes      the task runtimes the node said in its last heartbeat it can use ({@code process},
+ *                      {@code docker}); null until it said
  */
 public record Node(
         String id,
@@ -32,7 +35,8 @@ public record Node(
         String managerAddr,
         String ingressAddress,
         String publicKey,
-        NodeResources resources) {
+        NodeResources resources,
+        List<String> runtimes) {
 
     public enum Role { MANAGER, WORKER }
 
@@ -42,6 +46,14 @@ public record Node(
 
     public Node {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        runtimes = runtimes == null ? null : List.copyOf(runtimes);
+    }
+
+    public Node(String id, String hostname, Role role, Availability availability, Status status, String address,
+                String engineVersion, Map<String, String> labels, long createdAt, long updatedAt, String managerAddr,
+                String ingressAddress, String publicKey, NodeResources resources) {
+        this(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
+                managerAddr, ingressAddress, publicKey, resources, null);
     }
 
     public Node(String id, String hostname, Role role, Availability availability, Status status, String address,
@@ -66,27 +78,38 @@ public record Node(
 
     public Node withStatus(Status s, long now) {
         return new Node(id, hostname, role, availability, s, address, engineVersion, labels, createdAt, now, managerAddr,
-                ingressAddress, publicKey, resources);
+                ingressAddress, publicKey, resources, runtimes);
     }
 
     /** {@code node update}: what the user controls (role aside). */
     public Node withAvailabilityAndLabels(Availability a, Map<String, String> l, long now) {
         return new Node(id, hostname, role, a, status, address, engineVersion, l, createdAt, now, managerAddr,
-                ingressAddress, publicKey, resources);
+                ingressAddress, publicKey, resources, runtimes);
     }
 
     public Node withIngressAddress(String a) {
         return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
-                managerAddr, a, publicKey, resources);
+                managerAddr, a, publicKey, resources, runtimes);
     }
 
     public Node withPublicKey(String k) {
         return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
-                managerAddr, ingressAddress, k, resources);
+                managerAddr, ingressAddress, k, resources, runtimes);
+    }
+
+    /** What the node last said it can run tasks with ({@code process}, {@code docker}); null before it said. */
+    public Node withRuntimes(List<String> next) {
+        return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
+                managerAddr, ingressAddress, publicKey, resources, next);
+    }
+
+    /** Whether the node can run tasks of {@code runtime}; a node that never said is given the benefit of the doubt. */
+    public boolean runs(String runtime) {
+        return runtime == null || runtimes == null || runtimes.contains(runtime);
     }
 
     public Node withResources(NodeResources r) {
         return new Node(id, hostname, role, availability, status, address, engineVersion, labels, createdAt, updatedAt,
-                managerAddr, ingressAddress, publicKey, r);
+                managerAddr, ingressAddress, publicKey, r, runtimes);
     }
 }

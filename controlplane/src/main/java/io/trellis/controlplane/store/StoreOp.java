@@ -18,6 +18,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = StoreOp.SetUnlockKey.class, name = "set-unlock-key"),
     @JsonSubTypes.Type(value = StoreOp.PutNode.class, name = "put-node"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeStatus.class, name = "set-node-status"),
+    @JsonSubTypes.Type(value = StoreOp.SetNodeRuntimes.class, name = "set-node-runtimes"),
     @JsonSubTypes.Type(value = StoreOp.SetNodeKey.class, name = "set-node-key"),
     @JsonSubTypes.Type(value = StoreOp.DeleteNode.class, name = "delete-node"),
     @JsonSubTypes.Type(value = StoreOp.CreateService.class, name = "create-service"),
@@ -71,13 +72,14 @@ public sealed interface StoreOp {
 
     /**
      * A record without a node key keeps the one stored: only admission and renewal change it; one without
-     * resources (promotion, demotion) keeps the reported ones.
+     * resources or runtimes (promotion, demotion) keeps the reported ones.
      */
     record PutNode(Node node) implements StoreOp {
         public void applyTo(Transaction tx) {
             Node stored = tx.nodes().get(node.id());
             Node n = node.publicKey() == null && stored != null ? node.withPublicKey(stored.publicKey()) : node;
             n = n.resources() == null && stored != null ? n.withResources(stored.resources()) : n;
+            n = n.runtimes() == null && stored != null ? n.withRuntimes(stored.runtimes()) : n;
             tx.nodes().put(node.id(), NetworkAllocator.withIngressAddress(tx, n));
         }
     }
@@ -121,6 +123,17 @@ public sealed interface StoreOp {
                 throw new StoreException("node " + nodeId + " not found");
             }
             tx.nodes().put(nodeId, n.withStatus(status, now));
+        }
+    }
+
+    /** What a node's heartbeat says it can run tasks with; the scheduler places tasks accordingly. */
+    record SetNodeRuntimes(String nodeId, List<String> runtimes) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Node n = tx.nodes().get(nodeId);
+            if (n == null) {
+                throw new StoreException("node " + nodeId + " not found");
+            }
+            tx.nodes().put(nodeId, n.withRuntimes(runtimes));
         }
     }
 

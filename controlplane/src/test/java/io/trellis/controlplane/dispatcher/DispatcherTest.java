@@ -71,6 +71,18 @@ class DispatcherTest {
     }
 
     @Test
+    void aHeartbeatRecordsTheNodesRuntimesWhenTheyChangeOnly() {
+        dispatcher.heartbeat("w1", List.of("process", "docker"));
+        assertThat(store.view().nodes().get("w1").runtimes()).containsExactly("process", "docker");
+        long index = store.view().index();
+        dispatcher.heartbeat("w1", List.of("process", "docker"));
+        dispatcher.heartbeat("w1", null); // an older node says nothing: nothing changes
+        assertThat(store.view().index()).isEqualTo(index);
+        dispatcher.heartbeat("w1", List.of("process")); // its Engine went away
+        assertThat(store.view().nodes().get("w1").runtimes()).containsExactly("process");
+    }
+
+    @Test
     void threeMissedPeriodsMarkANodeDownAndNotBefore() {
         dispatcher.sweep();
         dispatcher.heartbeat("w1");

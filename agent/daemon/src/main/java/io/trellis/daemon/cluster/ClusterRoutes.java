@@ -76,7 +76,11 @@ public final class ClusterRoutes {
             m().addRaftMember(peer.nodeId(), body.raftAddr());
             return json(java.util.Map.of("added", peer.nodeId()));
         }));
-        r.post("/v1/heartbeat", req -> guard(req, "heartbeat", () -> json(m().dispatcher().heartbeat(peer(req).nodeId()))));
+        r.post("/v1/heartbeat", req -> guard(req, "heartbeat", () -> {
+            String nodeId = peer(req).nodeId();
+            var body = req.body().length == 0 ? null : req.bodyAs(ClusterMessages.HeartbeatRequest.class);
+            return json(m().dispatcher().heartbeat(nodeId, body == null ? null : body.runtimes()));
+        }));
         r.get("/v1/assignments", req -> guard(req, "assignments", () -> {
             String nodeId = peer(req).nodeId();
             Duration wait = ASSIGNMENT_WAIT_MAX;

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Consumer<ClusterMessages.Assignments> networks = a -> { };
     private volatile Consumer<ClusterMessages.Assignments> secrets = a -> { };
+    private volatile Supplier<List<String>> runtimes = () -> null;
     private final BiConsumer<String, ClusterMessages.HeartbeatResponse> onHeartbeat;
     private final Thread poller;
     private final Thread heart;
@@ -79,6 +81,12 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
     /** Who keeps the secret values of each answer; called before the task listeners, as {@link #onNetworks}. */
     public DispatcherSession onSecrets(Consumer<ClusterMessages.Assignments> sink) {
         this.secrets = sink;
+        return this;
+    }
+
+    /** What each heartbeat says the node can run tasks with, asked on the heartbeat thread before each beat. */
+    public DispatcherSession onRuntimes(Supplier<List<String>> available) {
+        this.runtimes = available;
         return this;
     }
 
@@ -174,8 +182,9 @@ public final class DispatcherSession implements TaskAssignments, StatusSink, Aut
             String to = target;
             long sleep;
             try {
-                ClusterMessages.HeartbeatResponse r = client.post(to, "/v1/heartbeat", Map.of(),
-                        ClusterMessages.HeartbeatResponse.class, REQUEST_TIMEOUT);
+                ClusterMessages.HeartbeatResponse r = client.post(to, "/v1/heartbeat",
+                        new ClusterMessages.HeartbeatRequest(runtimes.get()), ClusterMessages.HeartbeatResponse.class,
+                        REQUEST_TIMEOUT);
                 periodMillis = r.periodMillis();
                 if (!r.managers().isEmpty()) {
                     managers = List.copyOf(r.managers());
