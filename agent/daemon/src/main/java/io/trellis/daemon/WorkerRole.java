@@ -77,7 +77,7 @@ final class WorkerRole implements AutoCloseable {
                     w.network, mounts, SandboxSettings.of(cfg.dataDir(), cfg.netnsDir(), cfg.sandboxHide(),
                     Cgroups.detect()));
             w.docker = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
-            TaskRuntimes runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, dirs, cfg.netnsDir(),
+            TaskRuntimes runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, id.nodeId(), dirs, cfg.netnsDir(),
                     cfg.hostname(), w.network, mounts));
             mounts.removeLeftovers(runtime.localTasks());
             w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,

@@ -53,12 +53,15 @@ public final class DockerRuntime implements TaskRuntime {
     private final TaskDirectory dirs;
     private final Path netnsDir;
     private final String nodeHostname;
+    /** Labels every container; only containers of this node are adopted or removed (agents may share an Engine). */
+    private final String nodeId;
     private final TaskNetworking networking;
     private final SecretMounts secrets;
     private final Map<String, ContainerLogs> logs = new ConcurrentHashMap<>();
 
-    public DockerRuntime(DockerEngine engine, TaskDirectory dirs, Path netnsDir, String nodeHostname,
+    public DockerRuntime(DockerEngine engine, String nodeId, TaskDirectory dirs, Path netnsDir, String nodeHostname,
                          TaskNetworking networking, SecretMounts secrets) {
+        this.nodeId = nodeId;
         this.engine = engine;
         this.secrets = secrets;
         this.dirs = dirs;
@@ -157,8 +160,9 @@ public final class DockerRuntime implements TaskRuntime {
         return env;
     }
 
-    private static Map<String, String> labels(Task task) {
+    private Map<String, String> labels(Task task) {
         Map<String, String> labels = new HashMap<>();
+        labels.put(ContainerLabels.NODE_ID, nodeId);
         labels.put(ContainerLabels.TASK_ID, task.id());
         labels.put(ContainerLabels.TASK_NAME, task.name());
         labels.put(ContainerLabels.SERVICE_ID, task.serviceId());
@@ -295,7 +299,7 @@ public final class DockerRuntime implements TaskRuntime {
             return ids;
         }
         for (Container c : engine.client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(List.of(ContainerLabels.TASK_ID)).exec()) {
+                .withLabelFilter(Map.of(ContainerLabels.NODE_ID, nodeId)).exec()) {
             String id = c.getLabels().get(ContainerLabels.TASK_ID);
             if (id != null) {
                 ids.add(id);
@@ -312,7 +316,7 @@ public final class DockerRuntime implements TaskRuntime {
     private List<Container> containersOf(String taskId) {
         try {
             return engine.client().listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(ContainerLabels.TASK_ID, taskId)).exec();
+                    .withLabelFilter(Map.of(ContainerLabels.TASK_ID, taskId, ContainerLabels.NODE_ID, nodeId)).exec();
         } catch (RuntimeException e) {
             return List.of();
         }

@@ -40,6 +40,7 @@ class DockerRuntimeTest {
     private TaskDirectory dirs;
     private Path netnsDir;
     private SecretMounts secrets;
+    private static final String NODE = "dockertest-node";
     private final String taskId = "dockertest" + Long.toString(System.nanoTime(), 36);
 
     @BeforeEach
@@ -50,7 +51,7 @@ class DockerRuntimeTest {
         netnsDir = data.resolve("netns");
         secrets = new SecretMounts(data.resolve("secrets"), "trellis-secrets-dockertest", new NodeSecrets(),
                 SystemTools.system()::resolve);
-        runtime = new DockerRuntime(engine, dirs, netnsDir, "node1", TaskNetworking.NONE, secrets);
+        runtime = new DockerRuntime(engine, NODE, dirs, netnsDir, "node1", TaskNetworking.NONE, secrets);
     }
 
     @AfterEach
@@ -84,6 +85,7 @@ class DockerRuntimeTest {
                 .withLabelFilter(Map.of(ContainerLabels.TASK_ID, taskId)).exec();
         assertThat(containers).hasSize(1);
         assertThat(containers.get(0).getLabels()).containsEntry(ContainerLabels.SERVICE_NAME, "web")
+                .containsEntry(ContainerLabels.NODE_ID, NODE)
                 .containsEntry(ContainerLabels.SWARM_TASK_ID, taskId);
         // The container's own network namespace, pinned where the overlay and the routing mesh look for it.
         assertThat(Files.readAttributes(netnsDir.resolve(taskId), "unix:ino"))
@@ -95,8 +97,13 @@ class DockerRuntimeTest {
         assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("inside hello\n");
         assertThat(p.exitValue()).isEqualTo(3);
 
+        // Another node's agent on the same Engine neither counts nor adopts it.
+        DockerRuntime other = new DockerRuntime(engine, "another-node", dirs, netnsDir, "node2", TaskNetworking.NONE,
+                secrets);
+        assertThat(other.localTasks()).doesNotContain(taskId);
+        assertThat(other.adopt(taskId)).isEmpty();
         // A restarted agent finds the container by its labels.
-        DockerRuntime again = new DockerRuntime(engine, dirs, netnsDir, "node1", TaskNetworking.NONE, secrets);
+        DockerRuntime again = new DockerRuntime(engine, NODE, dirs, netnsDir, "node1", TaskNetworking.NONE, secrets);
         assertThat(again.adopt(taskId)).hasValueSatisfying(a -> assertThat(a.pid()).isEqualTo(rt.pid()));
 
         rt.stop(Duration.ofSeconds(1));
@@ -117,7 +124,7 @@ class DockerRuntimeTest {
     @Test
     void withoutAnEngineDockerTasksFailWithTheReasonAndOthersRunAsProcesses() {
         DockerEngine none = new DockerEngine(data.resolve("no-docker.sock"));
-        TaskRuntimes runtimes = new TaskRuntimes(null, new DockerRuntime(none, dirs, netnsDir, "node1",
+        TaskRuntimes runtimes = new TaskRuntimes(null, new DockerRuntime(none, NODE, dirs, netnsDir, "node1",
                 TaskNetworking.NONE, secrets));
         TaskRuntime.TaskStartException e = assertThrows(TaskRuntime.TaskStartException.class,
                 () -> runtimes.start(task(image, "docker", List.of("true"))));
