@@ -184,6 +184,7 @@ public final class DockerRuntime implements TaskRuntime {
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
                 .withBinds(binds)
+                .withMounts(DockerMounts.of(c.mounts()))
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withInit(false);
         if (!c.capAdd().isEmpty()) {
