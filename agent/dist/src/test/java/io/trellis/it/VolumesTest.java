@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class VolumesTest {
     @TempDir
     Path dataDir;
+    @TempDir
+    Path hostDir;
     private AgentProcess agent;
     private AgentCli cli;
 
@@ -47,7 +49,7 @@ class VolumesTest {
     }
 
     @Test
-    void aServiceWritesToItsVolumeWhichOutlivesItsTasksAndIsRemovedOnceUnused() {
+    void aServiceWritesToItsVolumeWhichOutlivesItsTasksAndIsRemovedOnceUnused() throws Exception {
         bad("error: invalid --mount \"type=volume,source=data,target=/run/secrets/x\": target /run/secrets/x is"
                 + " where the secrets go: choose another path", "service", "create", "--name", "db", "--mount",
                 "type=volume,source=data,target=/run/secrets/x", "img", "true");
@@ -55,7 +57,8 @@ class VolumesTest {
 
         cli.ok("service", "create", "--name", "db", "--mount", "type=volume,source=data,target=/tmp/data",
                 "--mount", "type=tmpfs,target=/tmp/cache,tmpfs-size=1m", "img", "sh", "-c",
-                "echo $TRELLIS_TASK_ID >> /tmp/data/starts; exec sleep 600");
+                "echo $TRELLIS_TASK_ID >> /tmp/data/starts; cat /tmp/seen/hello >> /tmp/data/starts 2>/dev/null;"
+                        + " exec sleep 600");
         TaskView first = running(null);
         Path volume = dataDir.resolve("volumes/data/_data");
         await().atMost(Duration.ofSeconds(10)).until(() -> read(volume.resolve("starts")).contains(first.id()));
@@ -65,11 +68,13 @@ class VolumesTest {
         bad("error: volume data is in use by task(s) " + first.id(), "volume", "rm", "data");
         bad("error: service db has no mount at /nope", "service", "update", "--mount-rm", "/nope", "db");
 
+        Files.writeString(hostDir.resolve("hello"), "from the host\n");
+        Files.setPosixFilePermissions(hostDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         assertThat(cli.ok("service", "update", "--mount-rm", "/tmp/cache", "--mount-add",
-                "type=bind,src=" + volume + ",dst=/tmp/seen,ro", "db")).contains("verify: Service converged");
+                "type=bind,src=" + hostDir + ",dst=/tmp/seen,ro", "db")).contains("verify: Service converged");
         TaskView second = running(first.id());
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(volume.resolve("starts")).contains(second.id()));
-        assertThat(read(volume.resolve("starts"))).startsWith(first.id() + "\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(volume.resolve("starts")).contains("from the host"));
+        assertThat(read(volume.resolve("starts"))).isEqualTo(first.id() + "\n" + second.id() + "\nfrom the host\n");
         assertThat(cli.ok("service", "inspect", "db")).doesNotContain("/tmp/cache").contains("\"/tmp/seen\"");
 
         cli.ok("service", "rm", "db");

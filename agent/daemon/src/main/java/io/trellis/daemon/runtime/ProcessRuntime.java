@@ -139,7 +139,7 @@ public final class ProcessRuntime implements TaskRuntime {
         }
         List<SandboxSpec.TaskMount> mounts;
         try {
-            mounts = ProcessMounts.of(task, user, volumes);
+            mounts = ProcessMounts.of(task, user, volumes, sandbox.hidden());
         } catch (TaskStartException e) {
             release(task.id());
             throw e;

@@ -143,13 +143,20 @@ class ProcessRuntimeVolumesTest {
     }
 
     @Test
-    void aMissingBindSourceFailsTheStartWithOneLine() {
+    void aMissingBindSourceOrOneThatWouldShowAHiddenDirectoryFailsTheStartWithOneLine() {
         Path missing = run.resolve("no-such-dir");
         Task task = task(ContainerSpec.DEFAULT.withMounts(List.of(Mount.bind(missing.toString(), "/x", false))),
                 "true");
-
         assertThatThrownBy(() -> runtime.start(task)).isInstanceOf(TaskRuntime.TaskStartException.class)
                 .hasMessage("invalid mount config for type \"bind\": bind source path does not exist: " + missing);
+
+        // The data dir itself, a directory inside it, or one holding it: each would bypass its hiding.
+        for (Path source : List.of(dataDir, dataDir.resolve("tasks"), run)) {
+            Task exposing = task(ContainerSpec.DEFAULT.withMounts(List.of(Mount.bind(source.toString(), "/tmp/x",
+                    true))), "true");
+            assertThatThrownBy(() -> runtime.start(exposing)).isInstanceOf(TaskRuntime.TaskStartException.class)
+                    .hasMessage("bind source " + source + " would show " + dataDir + ", which tasks may not see");
+        }
     }
 
     @Test
