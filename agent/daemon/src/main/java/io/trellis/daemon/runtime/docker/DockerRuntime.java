@@ -184,9 +184,11 @@ public final class DockerRuntime implements TaskRuntime {
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
                 .withBinds(binds)
-                .withMounts(DockerMounts.of(c.mounts()))
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withInit(false);
+        if (!c.mounts().isEmpty()) {
+            host = host.withMounts(DockerMounts.of(c.mounts()));
+        }
         if (!c.capAdd().isEmpty()) {
             host = host.withCapAdd(capabilities(c.capAdd()));
         }
