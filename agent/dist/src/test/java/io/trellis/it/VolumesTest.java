@@ -8,9 +8,11 @@ import io.trellis.api.Json;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +71,7 @@ class VolumesTest {
         bad("error: service db has no mount at /nope", "service", "update", "--mount-rm", "/nope", "db");
 
         Files.writeString(hostDir.resolve("hello"), "from the host\n");
-        Files.setPosixFilePermissions(hostDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(hostDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertThat(cli.ok("service", "update", "--mount-rm", "/tmp/cache", "--mount-add",
                 "type=bind,src=" + hostDir + ",dst=/tmp/seen,ro", "db")).contains("verify: Service converged");
         TaskView second = running(first.id());
@@ -105,7 +107,7 @@ class VolumesTest {
     private static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "";
         }
     }
