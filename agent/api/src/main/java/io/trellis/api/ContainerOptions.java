@@ -21,30 +21,48 @@ import java.util.List;
  * @param healthRetries     {@code --health-retries}
  * @param noHealthcheck     {@code --no-healthcheck}
  * @param secrets           {@code --secret NAME} or {@code source=NAME,target=ALIAS,uid=,gid=,mode=}
+ * @param mounts            {@code --mount type=volume|bind|tmpfs,source=...,target=...[,readonly]}
  */
 public record ContainerOptions(String runtime, String user, List<String> capAdd, List<String> capDrop,
                                String limitCpu, String limitMemory, String reserveCpu, String reserveMemory,
                                String healthCmd, String healthInterval, String healthTimeout,
                                String healthStartPeriod, Integer healthRetries, Boolean noHealthcheck,
-                               List<String> secrets) {
+                               List<String> secrets, List<String> mounts) {
 
     public static final ContainerOptions NONE = new ContainerOptions(null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null);
 
     public ContainerOptions {
         capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
         capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    }
+
+    public ContainerOptions(String runtime, String user, List<String> capAdd, List<String> capDrop, String limitCpu,
+                            String limitMemory, String reserveCpu, String reserveMemory, String healthCmd,
+                            String healthInterval, String healthTimeout, String healthStartPeriod,
+                            Integer healthRetries, Boolean noHealthcheck, List<String> secrets) {
+        this(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory, healthCmd,
+                healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets, null);
     }
 
     /** These options with the runtime and the tasks' identity and capabilities of {@code service create}. */
     public ContainerOptions withSandbox(String nextRuntime, String nextUser, List<String> add, List<String> drop) {
         return new ContainerOptions(nextRuntime, nextUser, add, drop, limitCpu, limitMemory, reserveCpu, reserveMemory,
-                healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets);
+                healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets,
+                mounts);
     }
 
     public ContainerOptions withSecrets(List<String> next) {
         return new ContainerOptions(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory,
-                healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, next);
+                healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, next,
+                mounts);
+    }
+
+    public ContainerOptions withMounts(List<String> next) {
+        return new ContainerOptions(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory,
+                healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets,
+                next);
     }
 }

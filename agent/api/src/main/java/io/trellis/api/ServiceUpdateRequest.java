@@ -14,10 +14,13 @@ import java.util.List;
  * @param container   task options to change (null fields are kept; {@code secrets} is unused here)
  * @param secretAdd   {@code --secret-add}, as {@code --secret}
  * @param secretRm    {@code --secret-rm}: secret names or targets
+ * @param mountAdd    {@code --mount-add}, as {@code --mount}
+ * @param mountRm     {@code --mount-rm}: mount targets
  */
 public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
                                    List<String> publishRm, String lbAlgorithm, boolean force,
-                                   ContainerOptions container, List<String> secretAdd, List<String> secretRm) {
+                                   ContainerOptions container, List<String> secretAdd, List<String> secretRm,
+                                   List<String> mountAdd, List<String> mountRm) {
 
     public ServiceUpdateRequest {
         networkAdd = networkAdd == null ? List.of() : List.copyOf(networkAdd);
@@ -27,6 +30,15 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
         container = container == null ? ContainerOptions.NONE : container;
         secretAdd = secretAdd == null ? List.of() : List.copyOf(secretAdd);
         secretRm = secretRm == null ? List.of() : List.copyOf(secretRm);
+        mountAdd = mountAdd == null ? List.of() : List.copyOf(mountAdd);
+        mountRm = mountRm == null ? List.of() : List.copyOf(mountRm);
+    }
+
+    public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
+                                List<String> publishRm, String lbAlgorithm, boolean force, ContainerOptions container,
+                                List<String> secretAdd, List<String> secretRm) {
+        this(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, container, secretAdd, secretRm, null,
+                null);
     }
 
     public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
@@ -44,5 +56,9 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
 
     public boolean changesPorts() {
         return !publishAdd.isEmpty() || !publishRm.isEmpty() || lbAlgorithm != null;
+    }
+
+    public boolean changesMounts() {
+        return !mountAdd.isEmpty() || !mountRm.isEmpty();
     }
 }

@@ -67,6 +67,11 @@ public final class ServiceCommand {
                 description = "Give the tasks a secret as the file /run/secrets/TARGET (target defaults to the name;"
                         + " mode octal, default 0444). Repeat for several.")
         List<String> secrets = new ArrayList<>();
+        @Option(names = "--mount", paramLabel = "type=volume|bind|tmpfs,source=SRC,target=DST[,readonly]",
+                description = "Mount a named volume (local to each node), a host path (bind) or a tmpfs into the"
+                        + " tasks; fields: type (default volume), source/src, target/dst, readonly/ro, tmpfs-size."
+                        + " Repeat for several.")
+        List<String> mounts = new ArrayList<>();
         @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]|NAME",
                 description = "Run the tasks as this user, a name resolved on each node (default nobody, 65534:65534).")
         String user;
@@ -93,7 +98,8 @@ public final class ServiceCommand {
             ServiceView s = agent().post("/services",
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
                             networks, endpointMode, publish, lbAlgorithm,
-                            taskFlags.options().withSecrets(secrets).withSandbox(runtime, user, capAdd, capDrop)),
+                            taskFlags.options().withSecrets(secrets).withSandbox(runtime, user, capAdd, capDrop)
+                                    .withMounts(mounts)),
                     ServiceView.class);
             out().println(s.id());
             out().flush();
@@ -273,6 +279,12 @@ public final class ServiceCommand {
         @Option(names = "--secret-rm", paramLabel = "NAME|TARGET",
                 description = "Take a secret away, by its name or target; replaces the tasks.")
         List<String> secretRm = new ArrayList<>();
+        @Option(names = "--mount-add", paramLabel = "type=volume|bind|tmpfs,source=SRC,target=DST[,readonly]",
+                description = "Add a mount, as --mount of service create; replaces the tasks.")
+        List<String> mountAdd = new ArrayList<>();
+        @Option(names = "--mount-rm", paramLabel = "TARGET",
+                description = "Remove the mount at this target path; replaces the tasks.")
+        List<String> mountRm = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for convergence.")
         boolean detach;
         @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
@@ -280,12 +292,12 @@ public final class ServiceCommand {
 
         @Override
         public Integer call() {
-            // A health or resource change replaces the tasks as --force does.
+            // A health, resource or mount change replaces the tasks as --force does.
             FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm,
-                    force || taskFlags.given(), secretAdd, secretRm);
+                    force || taskFlags.given() || !mountAdd.isEmpty() || !mountRm.isEmpty(), secretAdd, secretRm);
             ServiceView s = agent().post(path(service) + "/update",
                     new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force,
-                            taskFlags.options(), secretAdd, secretRm),
+                            taskFlags.options(), secretAdd, secretRm, mountAdd, mountRm),
                     ServiceView.class);
             out().println(service);
             out().flush();

@@ -15,10 +15,12 @@ import io.trellis.api.ServiceUpdateRequest;
 import io.trellis.api.VipView;
 import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.api.JoinTokens;
+import io.trellis.controlplane.api.MountOption;
 import io.trellis.controlplane.api.PublishOption;
 import io.trellis.controlplane.api.RuntimeOption;
 import io.trellis.controlplane.api.SandboxOptions;
 import io.trellis.controlplane.api.SecretOption;
+import io.trellis.controlplane.api.ServiceMounts;
 import io.trellis.controlplane.api.ServiceSpecValidator;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Network;
@@ -118,12 +120,15 @@ public final class AdminEndpoints {
             List<PortConfig> publishAdd = publishOptions("--publish-add", u.publishAdd());
             boolean secrets = !u.secretAdd().isEmpty() || !u.secretRm().isEmpty();
             if (!u.changesNetworks() && !u.changesPorts() && !u.force() && !secrets
-                    && !HealthResourceRequests.changes(u.container())) {
+                    && !HealthResourceRequests.changes(u.container()) && !u.changesMounts()) {
                 throw ApiException.invalid("nothing to update: give --network-add, --network-rm, --publish-add,"
-                        + " --publish-rm, --lb-algorithm, --secret-add, --secret-rm, a --health-* or --limit-*/--reserve-*"
-                        + " flag, or --force");
+                        + " --publish-rm, --lb-algorithm, --secret-add, --secret-rm, --mount-add, --mount-rm,"
+                        + " a --health-* or --limit-*/--reserve-* flag, or --force");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
+            if (u.changesMounts()) { // checked before anything else changes: one bad --mount-add changes nothing
+                MountOption.update(s.name(), s.spec().container().mounts(), u.mountAdd(), u.mountRm());
+            }
             if (HealthResourceRequests.changes(u.container())) { // first: its bad input must find nothing changed
                 s = HealthResourceRequests.update(daemon.manager(), s, u.container());
             }
@@ -135,6 +140,9 @@ public final class AdminEndpoints {
             }
             if (secrets) {
                 s = SecretRoutes.api(daemon).updateService(s, u.secretAdd(), u.secretRm());
+            }
+            if (u.changesMounts()) {
+                s = VolumeRoutes.mounts(daemon).update(s, u.mountAdd(), u.mountRm());
             }
             if (u.force()) {
                 s = daemon.manager().api().forceUpdate(s.id());
@@ -154,6 +162,7 @@ public final class AdminEndpoints {
         registerNodeRoutes(r);
         registerNetworkRoutes(r);
         SecretRoutes.register(r, daemon);
+        VolumeRoutes.register(r, daemon);
         r.get("/vips", req -> guard(() -> {
             NetworkAgent network = daemon.network();
             if (network == null) {
@@ -256,6 +265,7 @@ public final class AdminEndpoints {
         spec = spec.withContainer(spec.container().withSecrets(
                 SecretOption.references(daemon.manager().store().view(), "--secret", r.container().secrets())));
         spec = HealthResourceRequests.create(daemon.manager().store().view(), spec, r.container());
+        spec = spec.withContainer(ServiceMounts.create(spec.container(), r.container().mounts()));
         spec = spec.withContainer(SandboxOptions.apply(spec.container(), r.container().user(), r.container().capAdd(),
                 r.container().capDrop()).withRuntime(RuntimeOption.parse(r.container().runtime())));
         Service s = daemon.manager().api().createService(spec);

@@ -15,6 +15,7 @@ import io.trellis.daemon.metrics.IngressMetrics;
 import io.trellis.daemon.metrics.OverlayMetrics;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.node.NodeClient;
+import io.trellis.daemon.volumes.LocalVolumes;
 import io.trellis.process.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,7 @@ public final class AgentDaemon implements AutoCloseable {
     private X509Certificate nodeClientCa; // guarded by nodeClientLock
     private final DataKeySealer dataKeys;
     private final RoleChange roleChange;
+    private final LocalVolumes volumes;
     private volatile ManagerRole managerSide;
     private volatile WorkerRole workerSide;
     /** True while a restarted agent replays its log; the API says so instead of "not a manager". */
@@ -64,6 +66,7 @@ public final class AgentDaemon implements AutoCloseable {
         this.identity = new IdentityFile(cfg.identityFile());
         this.dataKeys = new DataKeySealer(cfg.keysDir());
         this.roleChange = new RoleChange(this, new RoleChangeTarget(), identity, credentials, cfg, dataKeys, clock);
+        this.volumes = LocalVolumes.under(cfg.dataDir());
         // Set before the admin API answers, so nobody is told "not a manager" while the log replays.
         this.resuming = Files.exists(cfg.identityFile());
         metrics.bindTasks(this::clusterView);
@@ -235,7 +238,12 @@ public final class AgentDaemon implements AutoCloseable {
 
     private void startWorkerSide() {
         workerSide = WorkerRole.start(identity.get(), credentials, cfg, clock, this::heard, overlayMetrics::update,
-                ingressMetrics::update);
+                ingressMetrics::update, volumes);
+    }
+
+    /** This node's named volumes (process runtime), in a swarm or not: they outlive both. */
+    public LocalVolumes volumes() {
+        return volumes;
     }
 
     /** This node's published ports, or null when it is in no swarm. */

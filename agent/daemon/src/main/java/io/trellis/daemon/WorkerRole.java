@@ -15,6 +15,7 @@ import io.trellis.daemon.runtime.docker.DockerEngine;
 import io.trellis.daemon.runtime.docker.DockerRuntime;
 import io.trellis.daemon.secrets.NodeSecrets;
 import io.trellis.daemon.secrets.SecretMounts;
+import io.trellis.daemon.volumes.LocalVolumes;
 import io.trellis.daemon.worker.DispatcherSession;
 import io.trellis.daemon.worker.StatusReporter;
 import io.trellis.daemon.worker.Worker;
@@ -55,7 +56,8 @@ final class WorkerRole implements AutoCloseable {
      */
     static WorkerRole start(SwarmIdentity id, NodeCredentials credentials, AgentConfiguration cfg, Clock clock,
                             BiConsumer<String, ClusterMessages.HeartbeatResponse> heard,
-                            Consumer<NetworkAgent> networkChanged, Consumer<IngressAgent> ingressChanged) {
+                            Consumer<NetworkAgent> networkChanged, Consumer<IngressAgent> ingressChanged,
+                            LocalVolumes volumes) {
         List<String> managers = new ArrayList<>(id.managers());
         if (id.isManager() && id.managerAddr() != null) {
             managers.remove(id.managerAddr());
@@ -75,7 +77,7 @@ final class WorkerRole implements AutoCloseable {
             TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
             ProcessRuntime processes = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
                     w.network, mounts, SandboxSettings.of(cfg.dataDir(), cfg.netnsDir(), cfg.sandboxHide(),
-                    Cgroups.detect()));
+                    Cgroups.detect()), volumes);
             w.docker = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
             TaskRuntimes runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, id.nodeId(), dirs, cfg.netnsDir(),
                     cfg.hostname(), w.network, mounts));

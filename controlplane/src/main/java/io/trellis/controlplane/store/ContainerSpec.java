@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * How each task of a service runs on its node, beyond image, command and environment (Docker's
  * {@code ContainerSpec} plus {@code Resources}): the runtime, the identity and privileges of its
- * processes, its resources, its health check and the secrets mounted into it. Copied into every task.
+ * processes, its resources, its health check, the secrets mounted into it and its other mounts. Copied into every task.
  *
  * @param runtime     {@code process} or {@code docker}; null lets the node choose ({@code process})
  * @param user        {@code UID[:GID]} or a user name from the node's passwd; null means the default
@@ -15,12 +15,14 @@ import java.util.List;
  * @param resources   limits and reservations; {@link Resources#NONE} when not given
  * @param healthCheck the task's health check; {@link HealthCheck#NONE} when the service has none
  * @param secrets     secrets mounted at {@code /run/secrets/<target>}
+ * @param mounts      volumes, bind mounts and tmpfs mounts ({@code --mount}), each at its own target
  */
 public record ContainerSpec(String runtime, String user, List<String> capAdd, List<String> capDrop,
-                            Resources resources, HealthCheck healthCheck, List<SecretReference> secrets) {
+                            Resources resources, HealthCheck healthCheck, List<SecretReference> secrets,
+                            List<Mount> mounts) {
 
     /** A service created without any of these options. */
-    public static final ContainerSpec DEFAULT = new ContainerSpec(null, null, null, null, null, null, null);
+    public static final ContainerSpec DEFAULT = new ContainerSpec(null, null, null, null, null, null, null, null);
 
     public ContainerSpec {
         capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
@@ -28,29 +30,39 @@ public record ContainerSpec(String runtime, String user, List<String> capAdd, Li
         resources = resources == null ? Resources.NONE : resources;
         healthCheck = healthCheck == null ? HealthCheck.NONE : healthCheck;
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    }
+
+    public ContainerSpec(String runtime, String user, List<String> capAdd, List<String> capDrop, Resources resources,
+                         HealthCheck healthCheck, List<SecretReference> secrets) {
+        this(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, null);
     }
 
     public ContainerSpec withSecrets(List<SecretReference> next) {
-        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, next);
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, next, mounts);
     }
 
     public ContainerSpec withResources(Resources next) {
-        return new ContainerSpec(runtime, user, capAdd, capDrop, next, healthCheck, secrets);
+        return new ContainerSpec(runtime, user, capAdd, capDrop, next, healthCheck, secrets, mounts);
     }
 
     public ContainerSpec withHealthCheck(HealthCheck next) {
-        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, next, secrets);
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, next, secrets, mounts);
     }
 
     public ContainerSpec withUser(String next) {
-        return new ContainerSpec(runtime, next, capAdd, capDrop, resources, healthCheck, secrets);
+        return new ContainerSpec(runtime, next, capAdd, capDrop, resources, healthCheck, secrets, mounts);
     }
 
     public ContainerSpec withCapabilities(List<String> add, List<String> drop) {
-        return new ContainerSpec(runtime, user, add, drop, resources, healthCheck, secrets);
+        return new ContainerSpec(runtime, user, add, drop, resources, healthCheck, secrets, mounts);
     }
 
     public ContainerSpec withRuntime(String next) {
-        return new ContainerSpec(next, user, capAdd, capDrop, resources, healthCheck, secrets);
+        return new ContainerSpec(next, user, capAdd, capDrop, resources, healthCheck, secrets, mounts);
+    }
+
+    public ContainerSpec withMounts(List<Mount> next) {
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, next);
     }
 }

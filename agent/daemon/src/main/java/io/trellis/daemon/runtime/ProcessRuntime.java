@@ -3,6 +3,7 @@ package io.trellis.daemon.runtime;
 import io.trellis.controlplane.store.Task;
 import io.trellis.daemon.cgroup.TaskCgroup;
 import io.trellis.daemon.secrets.SecretMounts;
+import io.trellis.daemon.volumes.LocalVolumes;
 import io.trellis.ipvs.link.InterfaceFlags;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import io.trellis.process.ProcessIdentity;
@@ -53,6 +54,7 @@ public final class ProcessRuntime implements TaskRuntime {
     private final TaskNetworking networking;
     private final SecretMounts secrets;
     private final SandboxSettings sandbox;
+    private final LocalVolumes volumes;
     private final SystemTools tools = SystemTools.system();
     private final SandboxLaunch launch;
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -61,11 +63,19 @@ public final class ProcessRuntime implements TaskRuntime {
         return t;
     });
 
+    /** Without volumes: a task that mounts one fails. */
     public ProcessRuntime(TaskDirectory dirs, Path netnsDir, String nodeHostname, SelfLauncher self,
                           TaskNetworking networking, SecretMounts secrets, SandboxSettings sandbox) {
+        this(dirs, netnsDir, nodeHostname, self, networking, secrets, sandbox, null);
+    }
+
+    public ProcessRuntime(TaskDirectory dirs, Path netnsDir, String nodeHostname, SelfLauncher self,
+                          TaskNetworking networking, SecretMounts secrets, SandboxSettings sandbox,
+                          LocalVolumes volumes) {
         this.networking = networking;
         this.secrets = secrets;
         this.sandbox = sandbox;
+        this.volumes = volumes;
         this.launch = new SandboxLaunch(tools, self);
         this.dirs = dirs;
         this.netnsDir = netnsDir;
@@ -127,6 +137,13 @@ public final class ProcessRuntime implements TaskRuntime {
             release(task.id());
             throw new TaskStartException("mounting secrets failed: " + e.getMessage(), e);
         }
+        List<SandboxSpec.TaskMount> mounts;
+        try {
+            mounts = ProcessMounts.of(task, user, volumes, sandbox.hidden());
+        } catch (TaskStartException e) {
+            release(task.id());
+            throw e;
+        }
         Path taskDir = dirs.dir(task.id());
         List<String> argv;
         try {
@@ -134,7 +151,7 @@ public final class ProcessRuntime implements TaskRuntime {
             TaskIdentity.of(user, capabilities).write(taskDir);
             // The secrets tmpfs lives under /run/trellis, which the sandbox hides: the task sees only its own.
             SandboxSpec spec = new SandboxSpec(false, user, capabilities, secretsDir, resolv, sandbox.hidden(),
-                    ClasspathView.exposed(self), envFile, ClasspathView.inside(self).resolve(task.command()));
+                    ClasspathView.exposed(self), envFile, ClasspathView.inside(self).resolve(task.command()), mounts);
             argv = launch.start(ns, cgroup.procsFiles(), spec);
         } catch (IOException | IllegalStateException e) {
             release(task.id());
@@ -238,6 +255,13 @@ public final class ProcessRuntime implements TaskRuntime {
     public void release(String taskId) {
         networking.detach(taskId);
         secrets.unmount(taskId);
+        if (volumes != null) {
+            try {
+                volumes.release(taskId);
+            } catch (RuntimeException e) {
+                LOG.warn("releasing the volumes of task {} failed: {}", taskId, e.getMessage());
+            }
+        }
         try {
             sandbox.cgroups().of(taskId).remove(); // kills a straggler first, if any
         } catch (IOException | RuntimeException e) {

@@ -31,6 +31,9 @@ public interface SandboxLibC {
     @SaveError
     int mount(String source, String target, String filesystemType, long flags, String data);
 
+    @SaveError
+    int umount2(String target, int flags);
+
     /**
      * For mount_setattr(2) and close_range(2), which older glibc versions do not wrap; pointers are
      * passed as the addresses of direct memory.

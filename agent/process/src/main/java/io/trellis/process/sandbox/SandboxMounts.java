@@ -1,6 +1,7 @@
 package io.trellis.process.sandbox;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.ffi.Memory;
@@ -10,19 +11,20 @@ import jnr.ffi.Pointer;
  * The task's view of the file system, made in its new mount namespace (slave of the host's, so
  * nothing here leaks back) before the root goes read-only. Order matters: paths are bound while
  * their host location is still visible, then the agent's directories are covered, then every mount
- * becomes read-only, then the writable tmpfs ({@code /tmp}, {@code /dev/shm}) are added.
+ * becomes read-only, then the writable tmpfs ({@code /tmp}, {@code /dev/shm}) and the task's own
+ * mounts ({@link TaskMounts}) are added.
  */
 final class SandboxMounts {
     /** Where exposed host paths appear, on a tmpfs that also hides the agent's own run directory. */
     static final Path RUN_DIR = Path.of("/run/trellis");
     static final Path SECRETS = Path.of("/run/secrets");
 
-    private static final long MS_RDONLY = 1;
-    private static final long MS_NOSUID = 2;
-    private static final long MS_NODEV = 4;
+    static final long MS_RDONLY = 1;
+    static final long MS_NOSUID = 2;
+    static final long MS_NODEV = 4;
     private static final long MS_NOEXEC = 8;
-    private static final long MS_BIND = 4096;
-    private static final long MS_REC = 16384;
+    static final long MS_BIND = 4096;
+    static final long MS_REC = 16384;
     private static final long SYS_MOUNT_SETATTR = 442; // the same on every architecture (added in 5.12)
     private static final int AT_FDCWD = -100;
     private static final int AT_RECURSIVE = 0x8000;
@@ -36,6 +38,8 @@ final class SandboxMounts {
         // Mount points are made on the host while / is still writable; they stay empty there.
         mkdirs(SECRETS);
         mkdirs(RUN_DIR);
+        TaskMounts mounts = new TaskMounts(spec.mounts());
+        mounts.makeMountPoints();
         if (spec.secretsDir() != null) {
             mount(spec.secretsDir().toString(), SECRETS, null, MS_BIND | MS_REC, null);
         } else {
@@ -45,6 +49,7 @@ final class SandboxMounts {
             mount(spec.resolvConf().toString(), Path.of("/etc/resolv.conf"), null, MS_BIND, null);
         }
         mount("tmpfs", RUN_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755");
+        mounts.stage(RUN_DIR.resolve("mounts"));
         for (SandboxSpec.Exposed e : spec.exposed()) {
             expose(e);
         }
@@ -54,11 +59,12 @@ final class SandboxMounts {
                 mount("tmpfs", hidden, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0755");
             }
         }
-        readOnlyEverywhere();
+        setReadOnly(Path.of("/"), true);
         mount("tmpfs", Path.of("/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
         if (Files.isDirectory(Path.of("/dev/shm"))) {
             mount("tmpfs", Path.of("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64m,mode=1777");
         }
+        mounts.mount();
     }
 
     private static void expose(SandboxSpec.Exposed e) throws SandboxException {
@@ -79,23 +85,27 @@ final class SandboxMounts {
         mount(e.host().toString(), inside, null, MS_BIND | MS_REC, null);
     }
 
-    /** mount_setattr(2) on the whole tree at once: bind mounts, /proc and /sys included. */
-    private static void readOnlyEverywhere() throws SandboxException {
+    /**
+     * mount_setattr(2) on the whole tree under {@code top} at once (for {@code /}: bind mounts, /proc and /sys
+     * included): read-only, or writable again.
+     */
+    static void setReadOnly(Path top, boolean readOnly) throws SandboxException {
         Pointer attr = Memory.allocateDirect(Native.runtime(), MOUNT_ATTR_SIZE, true);
-        attr.putLong(0, MOUNT_ATTR_RDONLY);
-        Pointer path = Memory.allocateDirect(Native.runtime(), 2, true);
-        path.putByte(0, (byte) '/');
+        attr.putLong(readOnly ? 0 : 8, MOUNT_ATTR_RDONLY); // attr_set, or attr_clr
+        byte[] name = top.toString().getBytes(StandardCharsets.UTF_8);
+        Pointer path = Memory.allocateDirect(Native.runtime(), name.length + 1, true);
+        path.put(0, name, 0, name.length);
         Native.check(Native.libc().syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.address(), AT_RECURSIVE, attr.address(),
                         MOUNT_ATTR_SIZE),
-                "making / read-only (mount_setattr, Linux 5.12 or newer)");
+                "making " + top + (readOnly ? " read-only" : " writable") + " (mount_setattr, Linux 5.12 or newer)");
     }
 
-    private static void mount(String source, Path target, String type, long flags, String data)
+    static void mount(String source, Path target, String type, long flags, String data)
             throws SandboxException {
         Native.check(Native.libc().mount(source, target.toString(), type, flags, data), "mounting " + target);
     }
 
-    private static void mkdirs(Path dir) throws SandboxException {
+    static void mkdirs(Path dir) throws SandboxException {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

@@ -20,12 +20,32 @@ import java.util.TreeSet;
  *                     (the trellis classpath), each bound at its {@link Exposed#inside} path
  * @param envFile      the command's environment, {@code KEY=VALUE} entries separated by NUL; null: inherit
  * @param command      the command and its arguments
+ * @param mounts       the task's volumes, bind mounts and tmpfs mounts, made in this order
  */
 public record SandboxSpec(boolean join, SandboxUser user, Set<String> capabilities, Path secretsDir, Path resolvConf,
-                          List<Path> hide, List<Exposed> exposed, Path envFile, List<String> command) {
+                          List<Path> hide, List<Exposed> exposed, Path envFile, List<String> command,
+                          List<TaskMount> mounts) {
 
     /** A host path and where the task sees it. */
     public record Exposed(Path host, Path inside) {
+    }
+
+    /**
+     * A file system at {@code target} in the task.
+     *
+     * @param source     the host path bound there (a volume's directory or a bind mount's source); null: a tmpfs
+     * @param target     absolute path in the task
+     * @param readOnly   mounted read-only
+     * @param tmpfsBytes a tmpfs's size; 0: the kernel's default (half the RAM)
+     */
+    public record TaskMount(Path source, Path target, boolean readOnly, long tmpfsBytes) {
+        public static TaskMount bind(Path source, Path target, boolean readOnly) {
+            return new TaskMount(source, target, readOnly, 0);
+        }
+
+        public static TaskMount tmpfs(Path target, boolean readOnly, long bytes) {
+            return new TaskMount(null, target, readOnly, bytes);
+        }
     }
 
     public SandboxSpec {
@@ -33,6 +53,12 @@ public record SandboxSpec(boolean join, SandboxUser user, Set<String> capabiliti
         hide = List.copyOf(hide);
         exposed = List.copyOf(exposed);
         command = List.copyOf(command);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    }
+
+    public SandboxSpec(boolean join, SandboxUser user, Set<String> capabilities, Path secretsDir, Path resolvConf,
+                       List<Path> hide, List<Exposed> exposed, Path envFile, List<String> command) {
+        this(join, user, capabilities, secretsDir, resolvConf, hide, exposed, envFile, command, null);
     }
 
     /** The arguments after the main class. */
@@ -57,6 +83,14 @@ public record SandboxSpec(boolean join, SandboxUser user, Set<String> capabiliti
         if (envFile != null) {
             a.addAll(List.of("--env-file", envFile.toString()));
         }
+        for (TaskMount m : mounts) {
+            String mode = m.readOnly() ? "ro" : "rw";
+            if (m.source() != null) {
+                a.addAll(List.of("--bind", m.source().toString(), m.target().toString(), mode));
+            } else {
+                a.addAll(List.of("--tmpfs", m.target().toString(), Long.toString(m.tmpfsBytes()), mode));
+            }
+        }
         a.add("--");
         a.addAll(command);
         return a;
@@ -75,6 +109,7 @@ public record SandboxSpec(boolean join, SandboxUser user, Set<String> capabiliti
         Path envFile = null;
         List<Path> hide = new ArrayList<>();
         List<Exposed> exposed = new ArrayList<>();
+        List<TaskMount> mounts = new ArrayList<>();
         int i = 1;
         for (; i < args.size() && !args.get(i).equals("--"); i++) {
             String flag = args.get(i);
@@ -89,6 +124,14 @@ public record SandboxSpec(boolean join, SandboxUser user, Set<String> capabiliti
                 case "--hide" -> hide.add(Path.of(value));
                 case "--expose" -> exposed.add(new Exposed(Path.of(value), Path.of(value(args, ++i, flag))));
                 case "--env-file" -> envFile = Path.of(value);
+                case "--bind" -> {
+                    Path target = Path.of(value(args, ++i, flag));
+                    mounts.add(TaskMount.bind(Path.of(value), target, readOnly(value(args, ++i, flag))));
+                }
+                case "--tmpfs" -> {
+                    long bytes = size(value(args, ++i, flag));
+                    mounts.add(TaskMount.tmpfs(Path.of(value), readOnly(value(args, ++i, flag)), bytes));
+                }
                 default -> throw new SandboxException("unknown option " + flag);
             }
         }
@@ -96,7 +139,23 @@ public record SandboxSpec(boolean join, SandboxUser user, Set<String> capabiliti
             throw new SandboxException("no command after --");
         }
         return new SandboxSpec(args.get(0).equals("join"), new SandboxUser(uid, gid, home), caps, secrets, resolv,
-                hide, exposed, envFile, args.subList(i + 1, args.size()));
+                hide, exposed, envFile, args.subList(i + 1, args.size()), mounts);
+    }
+
+    private static boolean readOnly(String mode) throws SandboxException {
+        return switch (mode) {
+            case "ro" -> true;
+            case "rw" -> false;
+            default -> throw new SandboxException("a mount is ro or rw, not " + mode);
+        };
+    }
+
+    private static long size(String bytes) throws SandboxException {
+        try {
+            return Long.parseLong(bytes);
+        } catch (NumberFormatException e) {
+            throw new SandboxException("a tmpfs size is a number of bytes, not " + bytes);
+        }
     }
 
     private static String value(List<String> args, int i, String flag) throws SandboxException {

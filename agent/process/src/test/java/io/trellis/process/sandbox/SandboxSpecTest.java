@@ -20,7 +20,10 @@ class SandboxSpecTest {
                 Set.of("CAP_NET_BIND_SERVICE", "CAP_CHOWN"), Path.of("/run/trellis/secrets/t1"), Path.of("/d/resolv"),
                 List.of(Path.of("/var/lib/trellis"), Path.of("/run/trellis")),
                 List.of(new SandboxSpec.Exposed(Path.of("/opt/t.jar"), Path.of("/run/trellis/classpath/0-t.jar"))),
-                Path.of("/d/env"), List.of("sh", "-c", "echo -- --uid 0", "--cap"));
+                Path.of("/d/env"), List.of("sh", "-c", "echo -- --uid 0", "--cap"),
+                List.of(SandboxSpec.TaskMount.bind(Path.of("/var/lib/trellis/volumes/db/_data"), Path.of("/data"), false),
+                        SandboxSpec.TaskMount.tmpfs(Path.of("/cache"), false, 64L << 20),
+                        SandboxSpec.TaskMount.bind(Path.of("/etc/ssl"), Path.of("/ssl"), true)));
 
         assertThat(SandboxSpec.parse(spec.toArgs())).isEqualTo(spec);
     }
@@ -32,6 +35,8 @@ class SandboxSpecTest {
         assertThatThrownBy(() -> SandboxSpec.parse(List.of("join", "--uid", "0", "--")))
                 .hasMessage("no command after --");
         assertThatThrownBy(() -> SandboxSpec.parse(List.of("run", "--", "true"))).hasMessageStartingWith("usage:");
+        assertThatThrownBy(() -> SandboxSpec.parse(List.of("start", "--bind", "/a", "/b", "rx", "--", "true")))
+                .hasMessage("a mount is ro or rw, not rx");
     }
 
     @Test

@@ -190,6 +190,9 @@ public final class DockerRuntime implements TaskRuntime {
                 .withBinds(binds)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withInit(false);
+        if (!c.mounts().isEmpty()) {
+            host = host.withMounts(DockerMounts.of(c.mounts()));
+        }
         if (!c.capAdd().isEmpty()) {
             host = host.withCapAdd(capabilities(c.capAdd()));
         }

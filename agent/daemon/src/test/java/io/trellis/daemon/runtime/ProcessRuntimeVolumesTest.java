@@ -1,0 +1,196 @@
+package io.trellis.daemon.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.store.ContainerSpec;
+import io.trellis.controlplane.store.Mount;
+import io.trellis.controlplane.store.Task;
+import io.trellis.controlplane.store.TaskState;
+import io.trellis.controlplane.store.TaskStatus;
+import io.trellis.daemon.cgroup.Cgroups;
+import io.trellis.daemon.secrets.NodeSecrets;
+import io.trellis.daemon.secrets.SecretMounts;
+import io.trellis.daemon.volumes.LocalVolumes;
+import io.trellis.ipvs.libc.LibCHolder;
+import io.trellis.ipvs.libc.LinuxConstants;
+import io.trellis.process.FileTree;
+import io.trellis.process.SelfLauncher;
+import io.trellis.process.TaskDirectory;
+import io.trellis.process.sandbox.Native;
+import io.trellis.process.sandbox.SandboxException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --mount} in the process runtime's sandbox, driven directly (no cluster): a named volume's data
+ * outlives its task, read-only mounts refuse writes, tmpfs and bind mounts, and {@code volume rm} waits
+ * for the volume's tasks. Needs root, util-linux and libseccomp; skipped with one line otherwise.
+ */
+class ProcessRuntimeVolumesTest {
+    private static final Duration TASK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<String> started = new ArrayList<>();
+    private Path run;
+    private Path dataDir;
+    private Path netnsDir;
+    private LocalVolumes volumes;
+    private ProcessRuntime runtime;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+                "needs root to make namespaces and mounts");
+        for (String tool : List.of("nsenter", "unshare", "sh")) {
+            try {
+                SystemTools.system().resolve(tool);
+            } catch (IllegalStateException e) {
+                Assumptions.abort(e.getMessage());
+            }
+        }
+        try {
+            Native.seccomp();
+        } catch (SandboxException e) {
+            Assumptions.abort(e.getMessage());
+        }
+        // Not under /tmp, which every task replaces with its own: the data dir must be hidden, and the
+        // volume reached all the same.
+        String name = "volumes-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        run = Files.createDirectories(Path.of("target", name).toAbsolutePath());
+        dataDir = Files.createDirectories(run.resolve("data"));
+        netnsDir = Files.createDirectories(run.resolve("netns"));
+        volumes = LocalVolumes.under(dataDir);
+        runtime = new ProcessRuntime(new TaskDirectory(dataDir.resolve("tasks")), netnsDir, "volumes-test",
+                SelfLauncher.current(), TaskNetworking.NONE, new SecretMounts(dataDir.resolve("secrets"),
+                "trellis-secrets-volumestest", new NodeSecrets(), SystemTools.system()::resolve),
+                SandboxSettings.of(dataDir, netnsDir, List.of(), Cgroups.detect()), volumes);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        if (runtime == null) {
+            return;
+        }
+        for (String id : started) {
+            runtime.remove(id);
+        }
+        LibCHolder.LIBC.umount2(netnsDir.toString(), LinuxConstants.MNT_DETACH);
+        FileTree.delete(run);
+    }
+
+    @Test
+    void aVolumeKeepsWhatOneTaskWroteForTheNextAndLivesUnderTheDataDir() throws Exception {
+        String target = run.resolve("mnt/db").toString(); // missing on the host: its mount point is made
+        Mount data = Mount.volume("data", target, false);
+
+        // As nobody (the default): the volume's directory was made for the task's user.
+        String first = runToEnd(ContainerSpec.DEFAULT.withMounts(List.of(data)), """
+                echo "written by $(id -u)" > %1$s/greeting && echo wrote
+                ls %2$s 2>&1 | head -1 | sed 's/^/data dir: /'
+                grep -c ' /run/trellis/mounts' /proc/self/mountinfo | sed 's/^/staged: /'
+                """.formatted(target, dataDir));
+        String second = runToEnd(ContainerSpec.DEFAULT.withMounts(List.of(data)), "cat " + target + "/greeting");
+
+        assertThat(first).contains("wrote", "staged: 0").doesNotContain("data dir: tasks", "data dir: volumes");
+        assertThat(second).isEqualTo("written by 65534\n");
+        Path host = dataDir.resolve("volumes/data/_data");
+        assertThat(volumes.dataDir("data")).isEqualTo(host);
+        assertThat(host.resolve("greeting")).hasContent("written by 65534");
+        assertThat(Files.getAttribute(host, "unix:uid")).isEqualTo(65534);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(host))).isEqualTo("rwxr-xr-x");
+        assertThat(volumes.list()).singleElement().satisfies(v -> {
+            assertThat(v.name()).isEqualTo("data");
+            assertThat(v.usedBy()).isEmpty(); // both tasks ended
+        });
+    }
+
+    @Test
+    void readOnlyMountsRefuseWritesTmpfsIsPrivateAndSizedAndABindShowsTheHostPath() throws Exception {
+        Path site = Files.createDirectories(run.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "hello");
+        runToEnd(ContainerSpec.DEFAULT.withMounts(List.of(Mount.volume("cfg", "/tmp/cfg", false))),
+                "echo v1 > /tmp/cfg/version");
+
+        String out = runToEnd(ContainerSpec.DEFAULT.withMounts(List.of(
+                new Mount(Mount.Type.VOLUME, "cfg", "/tmp/cfg", true, 0),
+                Mount.bind(site.toString(), "/tmp/www", true),
+                Mount.tmpfs("/tmp/cache", 1L << 20))), """
+                cat /tmp/cfg/version
+                if echo x > /tmp/cfg/version 2>/dev/null; then echo "volume-ro: allowed"; else echo "volume-ro: denied"; fi
+                cat /tmp/www/index.html; echo
+                if touch /tmp/www/new 2>/dev/null; then echo "bind-ro: allowed"; else echo "bind-ro: denied"; fi
+                if echo x > /tmp/cache/f; then echo "tmpfs: writable"; fi
+                grep ' /tmp/cache ' /proc/self/mountinfo
+                """);
+
+        assertThat(out).contains("v1\n", "volume-ro: denied", "hello\n", "bind-ro: denied", "tmpfs: writable")
+                .containsPattern("/tmp/cache .* - tmpfs tmpfs .*size=1024k");
+        assertThat(site.resolve("new")).doesNotExist();
+        assertThat(dataDir.resolve("volumes/cfg/_data/version")).hasContent("v1");
+    }
+
+    @Test
+    void aMissingBindSourceOrOneThatWouldShowAHiddenDirectoryFailsTheStartWithOneLine() {
+        Path missing = run.resolve("no-such-dir");
+        Task task = task(ContainerSpec.DEFAULT.withMounts(List.of(Mount.bind(missing.toString(), "/x", false))),
+                "true");
+        assertThatThrownBy(() -> runtime.start(task)).isInstanceOf(TaskRuntime.TaskStartException.class)
+                .hasMessage("invalid mount config for type \"bind\": bind source path does not exist: " + missing);
+
+        // The data dir itself, a directory inside it, or one holding it: each would bypass its hiding.
+        for (Path source : List.of(dataDir, dataDir.resolve("tasks"), run)) {
+            Task exposing = task(ContainerSpec.DEFAULT.withMounts(List.of(Mount.bind(source.toString(), "/tmp/x",
+                    true))), "true");
+            assertThatThrownBy(() -> runtime.start(exposing)).isInstanceOf(TaskRuntime.TaskStartException.class)
+                    .hasMessage("bind source " + source + " would show " + dataDir + ", which tasks may not see");
+        }
+    }
+
+    @Test
+    void aVolumeARunningTaskUsesIsNotRemovedAndIsOnceTheTaskEnded() throws Exception {
+        Task task = task(ContainerSpec.DEFAULT.withMounts(List.of(Mount.volume("busy", "/tmp/busy", false))),
+                "sleep", "600");
+        RunningTask rt = runtime.start(task);
+        await().atMost(TASK_TIMEOUT).until(() -> Files.isDirectory(volumes.dataDir("busy")));
+
+        assertThat(volumes.list()).singleElement().satisfies(v -> assertThat(v.usedBy()).containsExactly(task.id()));
+        assertThatThrownBy(() -> volumes.remove(List.of("busy"))).isInstanceOf(ApiException.class)
+                .hasMessage("volume busy is in use by task(s) " + task.id());
+        assertThatThrownBy(() -> volumes.remove(List.of("nope"))).hasMessage("no such volume: nope");
+
+        rt.stop(Duration.ZERO);
+        rt.exit().get(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        runtime.release(task.id());
+        assertThat(volumes.remove(List.of("busy"))).containsExactly("busy");
+        assertThat(dataDir.resolve("volumes/busy")).doesNotExist();
+        assertThat(volumes.list()).isEmpty();
+    }
+
+    private String runToEnd(ContainerSpec container, String script) throws Exception {
+        Task task = task(container, "sh", "-c", script);
+        RunningTask rt = runtime.start(task);
+        rt.exit().get(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        runtime.release(task.id()); // as the worker does once a task ended
+        return Files.readString(dataDir.resolve("tasks").resolve(task.id()).resolve("output.log"));
+    }
+
+    private Task task(ContainerSpec container, String... command) {
+        String id = "vol" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        started.add(id);
+        return new Task(id, "svc", "volumes", 1, "node", "img", List.of(command), List.of(), 1, TaskState.RUNNING,
+                TaskStatus.of(TaskState.ASSIGNED, 0, "scheduled"), 0, List.of(), container);
+    }
+}
