@@ -1,7 +1,6 @@
 package io.trellis.stack.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trellis.stack.compose.DeployDef.Limits;
 import io.trellis.stack.compose.ServiceDef.MountDef;
