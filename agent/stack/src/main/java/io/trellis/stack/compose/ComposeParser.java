@@ -96,7 +96,8 @@ public final class ComposeParser {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
             throw new ComposeException((mark == null ? shown : shown + ":" + (mark.getLine() + 1)) + ": invalid YAML: "
                     + oneLine(e.getProblem() == null ? e.getContext() : e.getProblem()));
-        } catch (YamlEngineException e) {
+        } catch (YamlEngineException | IllegalArgumentException | IllegalStateException e) {
+            // snakeyaml-engine refuses some malformed input (a tag with spaces) with plain runtime exceptions.
             throw new ComposeException(shown + ": invalid YAML: " + oneLine(e.getMessage()));
         }
         if (root.isEmpty()) {

@@ -332,6 +332,7 @@ class ComposeParserTest {
                 .endsWith("unterminated single quote");
         assertThat(error("services:\n  w:\n   image: w\n  - x\n")).startsWith("docker-compose.yml:4: invalid YAML: ");
         assertThat(error("")).isEqualTo("docker-compose.yml: the file is empty");
+        assertThat(error("services: !a%20 {}\n")).startsWith("docker-compose.yml: invalid YAML: ");
         assertThat(error("services:\n  \"bad name\": {image: x}\n")).startsWith("docker-compose.yml:2: services.bad"
                 + " name: invalid name");
     }
