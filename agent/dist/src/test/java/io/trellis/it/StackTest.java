@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code trellis stack} end to end on a real agent: a stack of two services on an overlay network with a file
  * secret deployed, redeployed with more replicas (a scale, nothing else), refused where a change has no route
- * yet or an external network is missing (nothing created), and removed without a trace.
+ * yet or an external network is missing (nothing created), pruned, and removed without a trace.
  */
 @Tag("netns")
 class StackTest {
@@ -126,8 +126,15 @@ class StackTest {
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("network shared is declared as external, but could not be found");
 
+        // --prune removes what the file no longer has.
+        Files.writeString(file, STACK.replace("${WEB_REPLICAS:-2}", "3")
+                .replace("  worker:\n    image: img\n    command: sleep 600\n    networks: [appnet]\n", ""));
+        assertThat(cli.ok("stack", "deploy", "--prune", "-c", file.toString(), "demo").lines().toList())
+                .containsExactly("Removing service demo_worker");
+        assertThat(cli.ok("stack", "services", "-q", "demo").lines()).hasSize(1);
+
         assertThat(cli.ok("stack", "rm", "demo").lines().toList()).containsExactly("Removing service demo_web",
-                "Removing service demo_worker", "Removing network demo_appnet", "Removing secret demo_pw");
+                "Removing network demo_appnet", "Removing secret demo_pw");
         assertThat(services()).isEmpty();
         assertThat(networks()).extracting(NetworkView::name).containsExactly("ingress");
         assertThat(secrets()).isEmpty();
