@@ -1,6 +1,9 @@
 package io.trellis.api;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Body of {@code POST /services}.
@@ -14,14 +17,24 @@ import java.util.List;
  * @param publish            {@code --publish}: {@code [P:]T[/PROTO]} or {@code published=P,target=T,...}
  * @param lbAlgorithm        {@code --lb-algorithm}: rr (default), least-conn or maglev
  * @param container          runtime, user, capabilities, resources, health check and secrets
+ * @param labels             the service's labels; {@code null}: none
  */
 public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
                                    String mode, List<String> constraints, Integer maxReplicasPerNode,
                                    List<String> networks, String endpointMode, List<String> publish,
-                                   String lbAlgorithm, ContainerOptions container) {
+                                   String lbAlgorithm, ContainerOptions container, Map<String, String> labels) {
 
     public ServiceCreateRequest {
         container = container == null ? ContainerOptions.NONE : container;
+        labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode, List<String> publish,
+                                String lbAlgorithm, ContainerOptions container) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                publish, lbAlgorithm, container, null);
     }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
@@ -29,7 +42,7 @@ public record ServiceCreateRequest(String name, String image, List<String> comma
                                 List<String> networks, String endpointMode, List<String> publish,
                                 String lbAlgorithm) {
         this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
-                publish, lbAlgorithm, null);
+                publish, lbAlgorithm, (ContainerOptions) null);
     }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,

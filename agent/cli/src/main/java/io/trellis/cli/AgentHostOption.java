@@ -21,4 +21,9 @@ public final class AgentHostOption {
     public String resolve() {
         return AgentConnection.resolveHost(host);
     }
+
+    /** The agent these flags name, for commands of other modules (such as {@code stack}). */
+    public AgentConnection connect() {
+        return AgentConnection.to(host, tls);
+    }
 }

@@ -133,7 +133,7 @@ public final class ServiceCommand {
     }
 
     /** Docker's REPLICAS column: {@code 2/3}, or {@code 2/3 (max 1 per node)}. */
-    static String replicas(ServiceView s) {
+    public static String replicas(ServiceView s) {
         int max = s.maxReplicasPerNode();
         return s.running() + "/" + s.desired() + (max > 0 ? " (max " + max + " per node)" : "");
     }
@@ -162,7 +162,7 @@ public final class ServiceCommand {
     }
 
     /** Docker's task table: the newest task of a slot first, its history below it marked {@code \_}. */
-    static void printTasks(List<TaskView> tasks, boolean noTrunc, PrintWriter out) {
+    public static void printTasks(List<TaskView> tasks, boolean noTrunc, PrintWriter out) {
         long now = System.currentTimeMillis();
         Table t = new Table("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS");
         String lastSlot = null;

@@ -261,7 +261,7 @@ public final class AdminEndpoints {
                 r.networks());
         ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
                 r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode,
-                publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0);
+                publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0).withLabels(r.labels());
         spec = spec.withContainer(spec.container().withSecrets(
                 SecretOption.references(daemon.manager().store().view(), "--secret", r.container().secrets())));
         spec = HealthResourceRequests.create(daemon.manager().store().view(), spec, r.container());

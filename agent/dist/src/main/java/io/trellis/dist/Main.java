@@ -5,6 +5,7 @@ import io.trellis.daemon.AgentCommand;
 import io.trellis.lab.LabCommand;
 import io.trellis.lab.demo.DemoCommand;
 import io.trellis.loadtest.LoadtestCommand;
+import io.trellis.stack.StackCommand;
 import io.trellis.tunnel.VxlanTunnelCommand;
 import io.trellis.workload.WorkloadCommand;
 import java.io.PrintWriter;
@@ -25,6 +26,6 @@ public final class Main {
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         // Classes, not instances: a line builds (and instantiates) only the command it names.
         return Cli.execute(out, err, args, AgentCommand.class, LabCommand.class, DemoCommand.class,
-                WorkloadCommand.class, LoadtestCommand.class, VxlanTunnelCommand.class);
+                WorkloadCommand.class, LoadtestCommand.class, VxlanTunnelCommand.class, StackCommand.class);
     }
 }

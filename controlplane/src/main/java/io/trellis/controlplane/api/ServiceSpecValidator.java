@@ -29,6 +29,12 @@ public final class ServiceSpecValidator {
             validateEnv(e);
         }
         validatePlacement(spec);
+        spec.labels().forEach((key, value) -> {
+            if (key.isEmpty() || key.chars().anyMatch(c -> Character.isWhitespace(c) || c == 0) || value == null) {
+                throw ApiException.invalid("invalid label \"" + key + "\": expected a key that is not empty and has"
+                        + " no whitespace, and a value");
+            }
+        });
     }
 
     /** Mode, {@code --constraint} and {@code --replicas-max-per-node}, as {@code docker service create} checks them. */

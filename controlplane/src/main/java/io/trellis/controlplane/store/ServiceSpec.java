@@ -1,6 +1,9 @@
 package io.trellis.controlplane.store;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the user asked for when creating or updating a service.
@@ -23,11 +26,13 @@ import java.util.List;
  * @param forceUpdate        {@code service update --force}: the service version from which tasks count as
  *                           current; older ones are replaced one at a time (Docker's {@code ForceUpdate})
  * @param container          runtime, user, capabilities, resources, health check and secrets of each task
+ * @param labels             the service's labels ({@code com.docker.stack.namespace} marks a stack's services)
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                           Mode mode, List<String> constraints, int maxReplicasPerNode,
                           List<NetworkAttachmentSpec> networks, EndpointMode endpointMode,
-                          List<PortConfig> ports, String lbAlgorithm, long forceUpdate, ContainerSpec container) {
+                          List<PortConfig> ports, String lbAlgorithm, long forceUpdate, ContainerSpec container,
+                          Map<String, String> labels) {
 
     /** The balancing algorithm when none is asked for. */
     public static final String DEFAULT_LB_ALGORITHM = "rr";
@@ -48,6 +53,15 @@ public record ServiceSpec(String name, String image, List<String> command, List<
         ports = ports == null ? List.of() : List.copyOf(ports);
         lbAlgorithm = lbAlgorithm == null ? DEFAULT_LB_ALGORITHM : lbAlgorithm;
         container = container == null ? ContainerSpec.DEFAULT : container;
+        labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                       Mode mode, List<String> constraints, int maxReplicasPerNode,
+                       List<NetworkAttachmentSpec> networks, EndpointMode endpointMode, List<PortConfig> ports,
+                       String lbAlgorithm, long forceUpdate, ContainerSpec container) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                ports, lbAlgorithm, forceUpdate, container, Map.of());
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -89,32 +103,37 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels);
     }
 
     public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels);
     }
 
     public ServiceSpec withPorts(List<PortConfig> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, next, lbAlgorithm, forceUpdate, container);
+                endpointMode, next, lbAlgorithm, forceUpdate, container, labels);
     }
 
     public ServiceSpec withLbAlgorithm(String algorithm) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, algorithm, forceUpdate, container);
+                endpointMode, ports, algorithm, forceUpdate, container, labels);
     }
 
     public ServiceSpec withForceUpdate(long version) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, version, container);
+                endpointMode, ports, lbAlgorithm, version, container, labels);
+    }
+
+    public ServiceSpec withLabels(Map<String, String> next) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, next);
     }
 
     public ServiceSpec withContainer(ContainerSpec next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, next);
+                endpointMode, ports, lbAlgorithm, forceUpdate, next, labels);
     }
 
     /**

@@ -39,6 +39,17 @@ class ClusterApiTest {
     }
 
     @Test
+    void keepsLabelsThroughLaterChangesAndRefusesABadKey() {
+        var s = api.createService(spec("web", 1).withLabels(Map.of("com.docker.stack.namespace", "demo")));
+        api.scale(Map.of("web", 3));
+        assertThat(api.service(s.id()).spec().labels()).containsExactly(Map.entry("com.docker.stack.namespace", "demo"));
+        assertThat(api.service(s.id()).spec().replicas()).isEqualTo(3);
+        assertThatThrownBy(() -> api.createService(spec("api", 1).withLabels(Map.of("a b", "x"))))
+                .hasMessageStartingWith("invalid label \"a b\"");
+        assertThat(api.view().serviceByName("api")).isEmpty();
+    }
+
+    @Test
     void rejectsBadInputWithOneLineAndChangesNothing() {
         api.createService(spec("web", 1));
         ClusterSnapshot before = store.view();

@@ -47,7 +47,7 @@ class DockerRuntimeVolumesTest {
         engine = new DockerEngine(DockerEngine.DEFAULT_SOCKET);
         dirs = new TaskDirectory(data.resolve("tasks"));
         netnsDir = data.resolve("netns");
-        runtime = new DockerRuntime(engine, dirs, netnsDir, "node1", TaskNetworking.NONE, new SecretMounts(
+        runtime = new DockerRuntime(engine, "volumetest-node", dirs, netnsDir, "node1", TaskNetworking.NONE, new SecretMounts(
                 data.resolve("secrets"), "trellis-secrets-dockervolumetest", new NodeSecrets(),
                 SystemTools.system()::resolve));
     }
