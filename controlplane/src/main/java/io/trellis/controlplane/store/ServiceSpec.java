@@ -21,13 +21,18 @@ import java.util.List;
  *                           port)
  * @param lbAlgorithm        how published ports and VIPs pick a task: {@code rr}, {@code least-conn} or {@code maglev}
  * @param forceUpdate        {@code service update --force}: the service version from which tasks count as
- *                           current; older ones are replaced one at a time (Docker's {@code ForceUpdate})
+ *                           current; older ones are replaced like tasks of another template (Docker's
+ *                           {@code ForceUpdate}; see {@code orchestrator.TaskTemplate})
  * @param container          runtime, user, capabilities, resources, health check and secrets of each task
+ * @param updateConfig       how a change to the task template is rolled out ({@link UpdateConfig#DEFAULT} when not
+ *                           given)
+ * @param rollbackConfig     how a rollback is rolled out
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                           Mode mode, List<String> constraints, int maxReplicasPerNode,
                           List<NetworkAttachmentSpec> networks, EndpointMode endpointMode,
-                          List<PortConfig> ports, String lbAlgorithm, long forceUpdate, ContainerSpec container) {
+                          List<PortConfig> ports, String lbAlgorithm, long forceUpdate, ContainerSpec container,
+                          UpdateConfig updateConfig, UpdateConfig rollbackConfig) {
 
     /** The balancing algorithm when none is asked for. */
     public static final String DEFAULT_LB_ALGORITHM = "rr";
@@ -48,6 +53,16 @@ public record ServiceSpec(String name, String image, List<String> command, List<
         ports = ports == null ? List.of() : List.copyOf(ports);
         lbAlgorithm = lbAlgorithm == null ? DEFAULT_LB_ALGORITHM : lbAlgorithm;
         container = container == null ? ContainerSpec.DEFAULT : container;
+        updateConfig = updateConfig == null ? UpdateConfig.DEFAULT : updateConfig;
+        rollbackConfig = rollbackConfig == null ? UpdateConfig.DEFAULT : rollbackConfig;
+    }
+
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                       Mode mode, List<String> constraints, int maxReplicasPerNode,
+                       List<NetworkAttachmentSpec> networks, EndpointMode endpointMode, List<PortConfig> ports,
+                       String lbAlgorithm, long forceUpdate, ContainerSpec container) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                ports, lbAlgorithm, forceUpdate, container, null, null);
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -89,32 +104,43 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withPorts(List<PortConfig> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, next, lbAlgorithm, forceUpdate, container);
+                endpointMode, next, lbAlgorithm, forceUpdate, container, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withLbAlgorithm(String algorithm) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, algorithm, forceUpdate, container);
+                endpointMode, ports, algorithm, forceUpdate, container, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withForceUpdate(long version) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, version, container);
+                endpointMode, ports, lbAlgorithm, version, container, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withContainer(ContainerSpec next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, next);
+                endpointMode, ports, lbAlgorithm, forceUpdate, next, updateConfig, rollbackConfig);
+    }
+
+    public ServiceSpec withUpdateConfigs(UpdateConfig update, UpdateConfig rollback) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, update, rollback);
+    }
+
+    /** {@code service update --image/--args/--env-*}: the parts of the task template a task carries as its own. */
+    public ServiceSpec withTask(String nextImage, List<String> nextCommand, List<String> nextEnv) {
+        return new ServiceSpec(name, nextImage, nextCommand, nextEnv, replicas, mode, constraints, maxReplicasPerNode,
+                networks, endpointMode, ports, lbAlgorithm, forceUpdate, container, updateConfig, rollbackConfig);
     }
 
     /**
