@@ -68,12 +68,13 @@ public final class GlobalOrchestrator implements Reconciler {
             }
         }
         // One node is one slot: a rolling update replaces parallelism nodes' tasks at a time.
-        RollingUpdate.Plan<String> update = RollingUpdate.plan(service, tasks, alive, now,
+        RollingUpdate.Plan<String> update = RollingUpdate.plan(service, tasks, alive,
+                nodes.stream().filter(rules::mayStart).allMatch(n -> alive.containsKey(n.id())), now,
                 nodeId -> newTask(service, state.nodes().get(nodeId), now));
         ops.addAll(update.ops());
         update.vacated().forEach(alive::remove);
         for (Node n : nodes) {
-            if (alive.containsKey(n.id()) || !rules.mayStart(n)) {
+            if (alive.containsKey(n.id()) || !rules.mayStart(n) || update.rollingBack()) {
                 continue;
             }
             List<Task> history = tasks.stream().filter(t -> n.id().equals(t.nodeId())).toList(); // newest first

@@ -74,11 +74,12 @@ public final class ReplicatedOrchestrator implements Reconciler {
                 live.subList(1, live.size()).clear();
             }
         }
-        RollingUpdate.Plan<Integer> update = RollingUpdate.plan(service, tasks, alive, now,
+        RollingUpdate.Plan<Integer> update = RollingUpdate.plan(service, tasks, alive,
+                alive.size() == replicas, now,
                 slot -> newTask(service, slot, now));
         ops.addAll(update.ops());
         update.vacated().forEach(alive::remove);
-        for (int slot = 1; slot <= replicas; slot++) {
+        for (int slot = 1; slot <= replicas && !update.rollingBack(); slot++) {
             if (!alive.containsKey(slot) && now >= restartAllowedAt(tasks, slot, now)) {
                 ops.add(new StoreOp.CreateTask(newTask(service, slot, now)));
             }

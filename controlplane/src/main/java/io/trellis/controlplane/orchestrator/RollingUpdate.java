@@ -35,9 +35,13 @@ final class RollingUpdate {
     }
 
     /**
-     * What the orchestrator does besides {@code ops}: the slots whose task was stopped for a new one.
+     * What the orchestrator does besides {@code ops}: the slots whose task was stopped for a new one, and
+     * whether the service is being rolled back in this round (then it starts nothing from the spec it leaves).
      */
-    record Plan<K>(List<StoreOp> ops, Set<K> vacated) {
+    record Plan<K>(List<StoreOp> ops, Set<K> vacated, boolean rollingBack) {
+        Plan(List<StoreOp> ops, Set<K> vacated) {
+            this(ops, vacated, false);
+        }
     }
 
     /**
@@ -51,9 +55,10 @@ final class RollingUpdate {
     /**
      * @param history every task of the service
      * @param alive   per slot, in the order batches take them, its live tasks (desired running, not ended)
+     * @param full    whether every slot that should have a task has a live one: a rollout is complete only then
      * @param starter a new task for a slot, for start-first
      */
-    static <K> Plan<K> plan(Service service, List<Task> history, Map<K, List<Task>> alive, long now,
+    static <K> Plan<K> plan(Service service, List<Task> history, Map<K, List<Task>> alive, boolean full, long now,
                             Function<K, Task> starter) {
         ServiceSpec spec = service.spec();
         List<StoreOp> ops = new ArrayList<>();
@@ -90,16 +95,20 @@ final class RollingUpdate {
         Progress p = Progress.of(history, spec, status.startedAt(), config.monitorMillis());
         if (p.failures > config.maxFailureRatio() * p.updatedSlots
                 && config.failureAction() != UpdateConfig.FailureAction.CONTINUE) {
-            ops.add(failureAction(service, status, config, p.lastFailure, now));
-            return new Plan<>(ops, vacated);
+            StoreOp action = failureAction(service, status, config, p.lastFailure, now);
+            ops.add(action);
+            return new Plan<>(ops, vacated, action instanceof StoreOp.RollbackService);
         }
-        if (pairStarting || p.starting > 0 || now < p.lastSettled + config.delayMillis()) {
+        if (pairStarting || p.starting > 0) {
             return new Plan<>(ops, vacated);
         }
         if (outdated.isEmpty()) {
-            if (now >= p.lastSettled + config.monitorMillis()) {
+            if (full && now >= p.lastSettled + config.monitorMillis()) {
                 ops.add(new StoreOp.SetUpdateStatus(service.id(), service.version(), status.completed(now)));
             }
+            return new Plan<>(ops, vacated);
+        }
+        if (now < p.lastSettled + config.delayMillis()) {
             return new Plan<>(ops, vacated);
         }
         for (K slot : outdated.subList(0, config.batchSize(outdated.size()))) {
@@ -147,8 +156,6 @@ final class RollingUpdate {
                 }
                 firstPerSlot.merge(t.slotKey(), t, (a, b) -> a.createdAt() <= b.createdAt() ? a : b);
                 TaskState s = t.status().state();
-                long settled = t.startedAt() > 0 ? t.startedAt() : s.isTerminal() ? t.status().timestamp() : 0;
-                p.lastSettled = Math.max(p.lastSettled, settled);
                 boolean endedOnItsOwn = s == TaskState.FAILED || s == TaskState.REJECTED || s == TaskState.COMPLETE;
                 if (endedOnItsOwn && (t.startedAt() == 0 || t.status().timestamp() - t.startedAt() <= monitorMillis)) {
                     p.failures++;
@@ -159,6 +166,10 @@ final class RollingUpdate {
             }
             p.updatedSlots = firstPerSlot.size();
             for (Task first : firstPerSlot.values()) {
+                // A slot's first new task is the one the rollout made; later ones are restarts, not batches.
+                TaskState s = first.status().state();
+                long settled = first.startedAt() > 0 ? first.startedAt() : s.isTerminal() ? first.status().timestamp() : 0;
+                p.lastSettled = Math.max(p.lastSettled, settled);
                 if (first.desiredState() == TaskState.RUNNING && !first.status().state().isTerminal()
                         && first.status().state() != TaskState.RUNNING) {
                     p.starting++;
