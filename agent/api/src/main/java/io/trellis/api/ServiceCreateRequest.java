@@ -14,14 +14,27 @@ import java.util.List;
  * @param publish            {@code --publish}: {@code [P:]T[/PROTO]} or {@code published=P,target=T,...}
  * @param lbAlgorithm        {@code --lb-algorithm}: rr (default), least-conn or maglev
  * @param container          runtime, user, capabilities, resources, health check and secrets
+ * @param updateConfig       the {@code --update-*} flags
+ * @param rollbackConfig     the {@code --rollback-*} flags
  */
 public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
                                    String mode, List<String> constraints, Integer maxReplicasPerNode,
                                    List<String> networks, String endpointMode, List<String> publish,
-                                   String lbAlgorithm, ContainerOptions container) {
+                                   String lbAlgorithm, ContainerOptions container, UpdateConfigOptions updateConfig,
+                                   UpdateConfigOptions rollbackConfig) {
 
     public ServiceCreateRequest {
         container = container == null ? ContainerOptions.NONE : container;
+        updateConfig = updateConfig == null ? UpdateConfigOptions.NONE : updateConfig;
+        rollbackConfig = rollbackConfig == null ? UpdateConfigOptions.NONE : rollbackConfig;
+    }
+
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode, List<String> publish,
+                                String lbAlgorithm, ContainerOptions container) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                publish, lbAlgorithm, container, null, null);
     }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,

@@ -14,10 +14,21 @@ import java.util.List;
  * @param container   task options to change (null fields are kept; {@code secrets} is unused here)
  * @param secretAdd   {@code --secret-add}, as {@code --secret}
  * @param secretRm    {@code --secret-rm}: secret names or targets
+ * @param image       {@code --image}, or null to keep it
+ * @param args        {@code --args}, split into words; null keeps the command, empty resets it to the image's
+ * @param envAdd      {@code --env-add KEY=VALUE}
+ * @param envRm       {@code --env-rm KEY}
+ * @param replicas    {@code --replicas}, or null to keep it
+ * @param updateConfig   the {@code --update-*} flags
+ * @param rollbackConfig the {@code --rollback-*} flags
+ * @param rollback    {@code --rollback} ({@code service rollback}): back to the previous spec; no other flag with it
  */
 public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
                                    List<String> publishRm, String lbAlgorithm, boolean force,
-                                   ContainerOptions container, List<String> secretAdd, List<String> secretRm) {
+                                   ContainerOptions container, List<String> secretAdd, List<String> secretRm,
+                                   String image, List<String> args, List<String> envAdd, List<String> envRm,
+                                   Integer replicas, UpdateConfigOptions updateConfig,
+                                   UpdateConfigOptions rollbackConfig, boolean rollback) {
 
     public ServiceUpdateRequest {
         networkAdd = networkAdd == null ? List.of() : List.copyOf(networkAdd);
@@ -27,6 +38,24 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
         container = container == null ? ContainerOptions.NONE : container;
         secretAdd = secretAdd == null ? List.of() : List.copyOf(secretAdd);
         secretRm = secretRm == null ? List.of() : List.copyOf(secretRm);
+        args = args == null ? null : List.copyOf(args);
+        envAdd = envAdd == null ? List.of() : List.copyOf(envAdd);
+        envRm = envRm == null ? List.of() : List.copyOf(envRm);
+        updateConfig = updateConfig == null ? UpdateConfigOptions.NONE : updateConfig;
+        rollbackConfig = rollbackConfig == null ? UpdateConfigOptions.NONE : rollbackConfig;
+    }
+
+    public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
+                                List<String> publishRm, String lbAlgorithm, boolean force,
+                                ContainerOptions container, List<String> secretAdd, List<String> secretRm) {
+        this(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, container, secretAdd, secretRm, null,
+                null, null, null, null, null, null, false);
+    }
+
+    /** {@code service rollback}. */
+    public static ServiceUpdateRequest rollbackRequest() {
+        return new ServiceUpdateRequest(null, null, null, null, null, false, null, null, null, null, null, null, null,
+                null, null, null, true);
     }
 
     public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
@@ -40,6 +69,12 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
 
     public boolean changesNetworks() {
         return !networkAdd.isEmpty() || !networkRm.isEmpty();
+    }
+
+    /** Whether a flag of the task template, the replicas or the update configs was given. */
+    public boolean changesSpec() {
+        return image != null || args != null || !envAdd.isEmpty() || !envRm.isEmpty() || replicas != null
+                || updateConfig.given() || rollbackConfig.given();
     }
 
     public boolean changesPorts() {
