@@ -8,6 +8,7 @@ import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.UpdateConfig;
 import io.trellis.controlplane.store.UpdateStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +150,7 @@ final class RollingUpdate {
 
         static Progress of(List<Task> history, ServiceSpec spec, long startedAt, long monitorMillis) {
             Progress p = new Progress();
-            Map<String, Task> firstPerSlot = new java.util.HashMap<>();
+            Map<String, Task> firstPerSlot = new HashMap<>();
             for (Task t : history) {
                 if (t.createdAt() < startedAt || !TaskTemplate.current(t, spec)) {
                     continue;
