@@ -18,15 +18,37 @@ import java.util.TreeMap;
  * @param lbAlgorithm        {@code --lb-algorithm}: rr (default), least-conn or maglev
  * @param container          runtime, user, capabilities, resources, health check and secrets
  * @param labels             the service's labels; {@code null}: none
+ * @param updateConfig       the {@code --update-*} flags
+ * @param rollbackConfig     the {@code --rollback-*} flags
  */
 public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
                                    String mode, List<String> constraints, Integer maxReplicasPerNode,
                                    List<String> networks, String endpointMode, List<String> publish,
-                                   String lbAlgorithm, ContainerOptions container, Map<String, String> labels) {
+                                   String lbAlgorithm, ContainerOptions container, Map<String, String> labels,
+                                   UpdateConfigOptions updateConfig, UpdateConfigOptions rollbackConfig) {
 
     public ServiceCreateRequest {
         container = container == null ? ContainerOptions.NONE : container;
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+        updateConfig = updateConfig == null ? UpdateConfigOptions.NONE : updateConfig;
+        rollbackConfig = rollbackConfig == null ? UpdateConfigOptions.NONE : rollbackConfig;
+    }
+
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode, List<String> publish,
+                                String lbAlgorithm, ContainerOptions container, UpdateConfigOptions updateConfig,
+                                UpdateConfigOptions rollbackConfig) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                publish, lbAlgorithm, container, null, updateConfig, rollbackConfig);
+    }
+
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode, List<String> publish,
+                                String lbAlgorithm, ContainerOptions container, Map<String, String> labels) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                publish, lbAlgorithm, container, labels, null, null);
     }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
@@ -34,7 +56,7 @@ public record ServiceCreateRequest(String name, String image, List<String> comma
                                 List<String> networks, String endpointMode, List<String> publish,
                                 String lbAlgorithm, ContainerOptions container) {
         this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
-                publish, lbAlgorithm, container, null);
+                publish, lbAlgorithm, container, null, null, null);
     }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
@@ -42,7 +64,7 @@ public record ServiceCreateRequest(String name, String image, List<String> comma
                                 List<String> networks, String endpointMode, List<String> publish,
                                 String lbAlgorithm) {
         this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
-                publish, lbAlgorithm, (ContainerOptions) null);
+                publish, lbAlgorithm, null);
     }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,

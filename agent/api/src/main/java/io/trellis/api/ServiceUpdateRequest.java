@@ -16,11 +16,21 @@ import java.util.List;
  * @param secretRm    {@code --secret-rm}: secret names or targets
  * @param mountAdd    {@code --mount-add}, as {@code --mount}
  * @param mountRm     {@code --mount-rm}: mount targets
+ * @param image       {@code --image}, or null to keep it
+ * @param args        {@code --args}, split into words; null keeps the command, empty resets it to the image's
+ * @param envAdd      {@code --env-add KEY=VALUE}
+ * @param envRm       {@code --env-rm KEY}
+ * @param replicas    {@code --replicas}, or null to keep it
+ * @param updateConfig   the {@code --update-*} flags
+ * @param rollbackConfig the {@code --rollback-*} flags
+ * @param rollback    {@code --rollback} ({@code service rollback}): back to the previous spec; no other flag with it
  */
 public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
                                    List<String> publishRm, String lbAlgorithm, boolean force,
                                    ContainerOptions container, List<String> secretAdd, List<String> secretRm,
-                                   List<String> mountAdd, List<String> mountRm) {
+                                   List<String> mountAdd, List<String> mountRm, String image, List<String> args, List<String> envAdd, List<String> envRm,
+                                   Integer replicas, UpdateConfigOptions updateConfig,
+                                   UpdateConfigOptions rollbackConfig, boolean rollback) {
 
     public ServiceUpdateRequest {
         networkAdd = networkAdd == null ? List.of() : List.copyOf(networkAdd);
@@ -32,13 +42,32 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
         secretRm = secretRm == null ? List.of() : List.copyOf(secretRm);
         mountAdd = mountAdd == null ? List.of() : List.copyOf(mountAdd);
         mountRm = mountRm == null ? List.of() : List.copyOf(mountRm);
+        args = args == null ? null : List.copyOf(args);
+        envAdd = envAdd == null ? List.of() : List.copyOf(envAdd);
+        envRm = envRm == null ? List.of() : List.copyOf(envRm);
+        updateConfig = updateConfig == null ? UpdateConfigOptions.NONE : updateConfig;
+        rollbackConfig = rollbackConfig == null ? UpdateConfigOptions.NONE : rollbackConfig;
+    }
+
+    public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
+                                List<String> publishRm, String lbAlgorithm, boolean force,
+                                ContainerOptions container, List<String> secretAdd, List<String> secretRm) {
+        this(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, container, secretAdd, secretRm, null,
+                null, null, null, null, null, null, null, null, false);
     }
 
     public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
                                 List<String> publishRm, String lbAlgorithm, boolean force, ContainerOptions container,
-                                List<String> secretAdd, List<String> secretRm) {
-        this(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, container, secretAdd, secretRm, null,
-                null);
+                                List<String> secretAdd, List<String> secretRm, List<String> mountAdd,
+                                List<String> mountRm) {
+        this(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, container, secretAdd, secretRm, mountAdd,
+                mountRm, null, null, null, null, null, null, null, false);
+    }
+
+    /** {@code service rollback}. */
+    public static ServiceUpdateRequest rollbackRequest() {
+        return new ServiceUpdateRequest(null, null, null, null, null, false, null, null, null, null, null, null, null,
+                null, null, null, null, null, true);
     }
 
     public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
@@ -54,11 +83,17 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
         return !networkAdd.isEmpty() || !networkRm.isEmpty();
     }
 
-    public boolean changesPorts() {
-        return !publishAdd.isEmpty() || !publishRm.isEmpty() || lbAlgorithm != null;
+    /** Whether a flag of the task template, the replicas or the update configs was given. */
+    public boolean changesSpec() {
+        return image != null || args != null || !envAdd.isEmpty() || !envRm.isEmpty() || replicas != null
+                || updateConfig.given() || rollbackConfig.given();
     }
 
     public boolean changesMounts() {
         return !mountAdd.isEmpty() || !mountRm.isEmpty();
+    }
+
+    public boolean changesPorts() {
+        return !publishAdd.isEmpty() || !publishRm.isEmpty() || lbAlgorithm != null;
     }
 }

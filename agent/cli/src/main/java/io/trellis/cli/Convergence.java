@@ -1,19 +1,16 @@
 package io.trellis.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.trellis.api.NetworkAddress;
 import io.trellis.api.ServiceView;
-import io.trellis.api.TaskView;
+import io.trellis.api.UpdateStatusView;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Waits for services to reach their replica count, printing progress like {@code docker service create}. */
+/** Waits for services to reach their replica count, or a rollout to complete, printing progress as Docker does. */
 final class Convergence {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final long POLL_MILLIS = 200;
-    private static final String RUNNING = "Running";
 
     private Convergence() {
     }
@@ -36,29 +33,48 @@ final class Convergence {
         converged(out);
     }
 
-    /** After {@code service update --network-add/--network-rm}: until the replaced tasks run ({@link #networkProgress}). */
-    static void awaitNetworks(AgentConnection agent, PrintWriter out, String name) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        waitFor(out, name, deadline, () -> networkProgress(agent.get(ServiceCommand.path(name), ServiceView.class),
-                agent.get(ServiceCommand.path(name) + "/tasks", new TypeReference<List<TaskView>>() { })));
-        converged(out);
-    }
-
     /**
-     * Only a running task attached to exactly the service's networks counts: right after the
-     * update, before the orchestrator acted, the old tasks all run and the service's own count
-     * would say it converged.
+     * After {@code service update} or {@code service rollback}: until every task meant to run is made from the
+     * current spec and runs, and the rollout says it completed (after its monitor period). A paused rollout ends
+     * it with the manager's message; so does an update the manager rolled back, unless a rollback was asked for.
      */
-    static Progress networkProgress(ServiceView s, List<TaskView> tasks) {
-        int current = 0;
-        for (TaskView t : tasks) {
-            if (t.desiredState().equals(RUNNING) && t.state().equals(RUNNING)
-                    && t.networks().stream().map(NetworkAddress::network).toList().equals(s.networks())) {
-                current++;
+    static void awaitUpdate(AgentConnection agent, PrintWriter out, String name, boolean rollbackAsked) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String last = "";
+        String rollbackWhy = null;
+        while (true) {
+            ServiceView s = agent.get(ServiceCommand.path(name), ServiceView.class);
+            UpdateStatusView status = s.updateStatus();
+            if (status != null && status.rollback() && rollbackWhy == null) {
+                rollbackWhy = status.message();
+                if (!rollbackAsked) {
+                    out.println(name + ": rollback: " + rollbackWhy);
+                }
             }
+            String progress = name + ": " + (rollbackWhy != null ? "rolling back, " : "") + "overall progress: "
+                    + s.upToDate() + " out of " + s.desired() + " tasks";
+            if (!progress.equals(last)) {
+                out.println(progress);
+                out.flush();
+                last = progress;
+            }
+            if (status != null && status.paused()) {
+                throw CliException.user("service " + name + (status.rollback() ? " rollback" : " update") + " paused: "
+                        + status.message());
+            }
+            if (s.outdated() == 0 && s.upToDate() == s.desired() && (status == null || status.completed())) {
+                if (rollbackWhy != null && !rollbackAsked) {
+                    throw CliException.user("service " + name + " rolled back: " + rollbackWhy);
+                }
+                converged(out);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CliException(CliException.USER_ERROR, name + " did not converge within "
+                        + TIMEOUT.toSeconds() + " s; see trellis service ps " + name);
+            }
+            sleep();
         }
-        // A forced update is done when no task it replaces is left.
-        return new Progress(Math.max(0, current - s.outdated()), s.desired());
     }
 
     private static void waitFor(PrintWriter out, String name, long deadline, Supplier<Progress> poll) {

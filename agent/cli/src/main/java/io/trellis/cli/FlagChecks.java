@@ -54,15 +54,24 @@ final class FlagChecks {
         }
     }
 
-    static void serviceUpdate(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
-                              List<String> publishRm, String lbAlgorithm, boolean force, List<String> secretAdd,
-                              List<String> secretRm) {
-        if (networkAdd.isEmpty() && networkRm.isEmpty() && publishAdd.isEmpty() && publishRm.isEmpty()
-                && lbAlgorithm == null && !force && secretAdd.isEmpty() && secretRm.isEmpty()) {
-            throw CliException.user("nothing to update: give --network-add, --network-rm, --publish-add,"
-                    + " --publish-rm, --lb-algorithm, --secret-add, --secret-rm or --force");
-        }
+    /**
+     * {@code service update}. Without any flag it goes to the agent all the same: that resumes a paused update,
+     * and the agent says "nothing to update" otherwise.
+     */
+    static void serviceUpdate(List<String> networkAdd, String service, Integer replicas, List<String> envAdd) {
         networkOptions("--network-add", networkAdd);
+        if (replicas != null) {
+            replicas(service, replicas);
+        }
+        for (String e : envAdd) {
+            int eq = e.indexOf('=');
+            if (eq <= 0) {
+                throw CliException.user("invalid --env \"" + e + "\": expected KEY=VALUE");
+            }
+            if (hasWhitespaceOrNul(e.substring(0, eq))) {
+                throw CliException.user("invalid --env \"" + e + "\": the key may not contain whitespace");
+            }
+        }
     }
 
     private static void networkOptions(String flag, List<String> values) {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 /** {@code trellis service ...}: the Docker service verbs. */
 @Command(name = "service", description = "Manage services.", subcommands = {
     ServiceCommand.Create.class, ServiceCommand.Ls.class, ServiceCommand.Ps.class, ServiceCommand.Inspect.class,
-    ServiceCommand.Logs.class, ServiceCommand.Scale.class, ServiceCommand.Update.class, ServiceCommand.Rm.class})
+    ServiceCommand.Logs.class, ServiceCommand.Scale.class, ServiceCommand.Update.class, ServiceCommand.Rollback.class,
+    ServiceCommand.Rm.class})
 public final class ServiceCommand {
 
     public static String path(String ref) {
@@ -88,6 +89,8 @@ public final class ServiceCommand {
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
         @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
+        @Mixin UpdateConfigFlags updateFlags = new UpdateConfigFlags();
+        @Mixin RollbackConfigFlags rollbackFlags = new RollbackConfigFlags();
         @Parameters(index = "0", paramLabel = "IMAGE") String image;
         @Parameters(index = "1..*", paramLabel = "CMD") List<String> command = new ArrayList<>();
 
@@ -99,7 +102,8 @@ public final class ServiceCommand {
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
                             networks, endpointMode, publish, lbAlgorithm,
                             taskFlags.options().withSecrets(secrets).withSandbox(runtime, user, capAdd, capDrop)
-                                    .withMounts(mounts)),
+                                    .withMounts(mounts),
+                            updateFlags.options(), rollbackFlags.options()),
                     ServiceView.class);
             out().println(s.id());
             out().flush();
@@ -253,11 +257,24 @@ public final class ServiceCommand {
     }
 
     /**
-     * Changes a service's networks in one commit; the orchestrator replaces its tasks, and the
-     * command waits until the replacements run unless {@code --detach}.
+     * Changes a service; a change of its task template (image, command, environment, networks, secrets, health,
+     * resources, or {@code --force}) rolls over its tasks as its update config says, and the command follows the
+     * rollout until it completes unless {@code --detach}. Without flags it resumes a paused update.
      */
-    @Command(name = "update", description = "Update a service's networks, published ports, health check and resources.")
+    @Command(name = "update", description = "Update a service: its image, command, environment, replicas, networks,"
+            + " published ports, secrets, health check, resources and update configs; roll back with --rollback.")
     static final class Update extends ClientCommand {
+        @Option(names = "--image", paramLabel = "IMAGE", description = "Run the tasks from this image.")
+        String image;
+        @Option(names = "--args", paramLabel = "\"CMD ARG...\"",
+                description = "The tasks' command, split as a shell would (\"\" for the image's own).")
+        String args;
+        @Option(names = "--env-add", paramLabel = "KEY=VALUE", description = "Add or change an environment variable.")
+        List<String> envAdd = new ArrayList<>();
+        @Option(names = "--env-rm", paramLabel = "KEY", description = "Remove an environment variable.")
+        List<String> envRm = new ArrayList<>();
+        @Option(names = "--replicas", paramLabel = "N", description = "Number of tasks (replicated mode only).")
+        Integer replicas;
         @Option(names = "--network-add", paramLabel = "NAME|name=NAME,alias=A", description = "Attach to a network.")
         List<String> networkAdd = new ArrayList<>();
         @Option(names = "--network-rm", paramLabel = "NETWORK", description = "Detach from a network.")
@@ -271,8 +288,10 @@ public final class ServiceCommand {
         @Option(names = "--lb-algorithm", paramLabel = "rr|least-conn|maglev",
                 description = "How published ports and the VIP pick a task.")
         String lbAlgorithm;
-        @Option(names = "--force", description = "Replace every task, one at a time, even if nothing else changes.")
+        @Option(names = "--force", description = "Replace every task, as an update does, even if nothing else changes.")
         boolean force;
+        @Option(names = "--rollback", description = "Go back to the spec before the last update; no other flag with it.")
+        boolean rollback;
         @Option(names = "--secret-add", paramLabel = "NAME|source=NAME,target=ALIAS,...",
                 description = "Give the tasks a secret, as --secret of service create; replaces the tasks.")
         List<String> secretAdd = new ArrayList<>();
@@ -285,24 +304,46 @@ public final class ServiceCommand {
         @Option(names = "--mount-rm", paramLabel = "TARGET",
                 description = "Remove the mount at this target path; replaces the tasks.")
         List<String> mountRm = new ArrayList<>();
-        @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for convergence.")
+        @Option(names = {"-d", "--detach"}, description = "Return at once instead of following the rollout.")
         boolean detach;
         @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
+        @Mixin UpdateConfigFlags updateFlags = new UpdateConfigFlags();
+        @Mixin RollbackConfigFlags rollbackFlags = new RollbackConfigFlags();
         @Parameters(index = "0", paramLabel = "SERVICE") String service;
 
         @Override
         public Integer call() {
-            // A health, resource or mount change replaces the tasks as --force does.
-            FlagChecks.serviceUpdate(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm,
-                    force || taskFlags.given() || !mountAdd.isEmpty() || !mountRm.isEmpty(), secretAdd, secretRm);
+            FlagChecks.serviceUpdate(networkAdd, service, replicas, envAdd);
             ServiceView s = agent().post(path(service) + "/update",
                     new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force,
-                            taskFlags.options(), secretAdd, secretRm, mountAdd, mountRm),
+                            taskFlags.options(), secretAdd, secretRm, mountAdd, mountRm, image,
+                            args == null ? null : ShellWords.split("--args", args), envAdd, envRm, replicas,
+                            updateFlags.options(), rollbackFlags.options(), rollback),
                     ServiceView.class);
             out().println(service);
             out().flush();
             if (!detach) {
-                Convergence.awaitNetworks(agent(), out(), s.name());
+                Convergence.awaitUpdate(agent(), out(), s.name(), rollback);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code service rollback}: the spec before the last update, rolled out with the rollback config. */
+    @Command(name = "rollback", description = "Revert a service to the spec before its last update.")
+    static final class Rollback extends ClientCommand {
+        @Option(names = {"-d", "--detach"}, description = "Return at once instead of following the rollback.")
+        boolean detach;
+        @Parameters(index = "0", paramLabel = "SERVICE") String service;
+
+        @Override
+        public Integer call() {
+            ServiceView s = agent().post(path(service) + "/update", ServiceUpdateRequest.rollbackRequest(),
+                    ServiceView.class);
+            out().println(service);
+            out().flush();
+            if (!detach) {
+                Convergence.awaitUpdate(agent(), out(), s.name(), true);
             }
             return 0;
         }

@@ -117,15 +117,26 @@ public final class AdminEndpoints {
         }));
         r.post("/services/{ref}/update", req -> guard(() -> {
             ServiceUpdateRequest u = body(req, ServiceUpdateRequest.class);
+            if (u.rollback()) {
+                Service s = ServiceUpdateRequests.rollback(daemon.manager(), req.pathParam("ref"), u);
+                return json(ApiViews.service(s, daemon.manager().store().view()));
+            }
             List<PortConfig> publishAdd = publishOptions("--publish-add", u.publishAdd());
             boolean secrets = !u.secretAdd().isEmpty() || !u.secretRm().isEmpty();
             if (!u.changesNetworks() && !u.changesPorts() && !u.force() && !secrets
-                    && !HealthResourceRequests.changes(u.container()) && !u.changesMounts()) {
-                throw ApiException.invalid("nothing to update: give --network-add, --network-rm, --publish-add,"
-                        + " --publish-rm, --lb-algorithm, --secret-add, --secret-rm, --mount-add, --mount-rm,"
-                        + " a --health-* or --limit-*/--reserve-* flag, or --force");
+                    && !HealthResourceRequests.changes(u.container()) && !u.changesMounts() && !u.changesSpec()) {
+                Service resumed = ServiceUpdateRequests.updates(daemon.manager()).resume(req.pathParam("ref"));
+                if (resumed != null) {
+                    return json(ApiViews.service(resumed, daemon.manager().store().view()));
+                }
+                throw ApiException.invalid("nothing to update: give --image, --args, --env-add, --env-rm, --replicas,"
+                        + " --network-add, --network-rm, --publish-add, --publish-rm, --lb-algorithm, --secret-add,"
+                        + " --secret-rm, --mount-add, --mount-rm, a --health-*, --limit-*/--reserve-*, --update-* or"
+                        + " --rollback-* flag, --force or --rollback");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
+            Service before = s;
+            ServiceUpdateRequests.updates(daemon.manager()).check(s, ServiceUpdateRequests.changes(u));
             if (u.changesMounts()) { // checked before anything else changes: one bad --mount-add changes nothing
                 MountOption.update(s.name(), s.spec().container().mounts(), u.mountAdd(), u.mountRm());
             }
@@ -147,6 +158,7 @@ public final class AdminEndpoints {
             if (u.force()) {
                 s = daemon.manager().api().forceUpdate(s.id());
             }
+            s = ServiceUpdateRequests.updates(daemon.manager()).finish(before, ServiceUpdateRequests.changes(u));
             return json(ApiViews.service(s, daemon.manager().store().view()));
         }));
         r.get("/services/{ref}/tasks", req -> guard(() -> tasks(req.pathParam("ref"))));
@@ -266,6 +278,7 @@ public final class AdminEndpoints {
                 SecretOption.references(daemon.manager().store().view(), "--secret", r.container().secrets())));
         spec = HealthResourceRequests.create(daemon.manager().store().view(), spec, r.container());
         spec = spec.withContainer(ServiceMounts.create(spec.container(), r.container().mounts()));
+        spec = ServiceUpdateRequests.create(spec, r);
         spec = spec.withContainer(SandboxOptions.apply(spec.container(), r.container().user(), r.container().capAdd(),
                 r.container().capDrop()).withRuntime(RuntimeOption.parse(r.container().runtime())));
         Service s = daemon.manager().api().createService(spec);

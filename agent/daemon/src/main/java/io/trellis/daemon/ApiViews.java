@@ -6,7 +6,9 @@ import io.trellis.api.NetworkView;
 import io.trellis.api.NodeView;
 import io.trellis.api.ServiceView;
 import io.trellis.api.TaskView;
+import io.trellis.api.UpdateStatusView;
 import io.trellis.controlplane.orchestrator.NodeEligibility;
+import io.trellis.controlplane.orchestrator.TaskTemplate;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Network;
 import io.trellis.controlplane.store.NetworkAllocator;
@@ -17,6 +19,7 @@ import io.trellis.controlplane.store.PortConfig;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
+import io.trellis.controlplane.store.UpdateStatus;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -64,11 +67,19 @@ final class ApiViews {
         List<NetworkAddress> vips = s.virtualIps().stream()
                 .map(v -> new NetworkAddress(networkName(v.networkId(), view), v.address())).toList();
         int outdated = (int) tasks.stream().filter(t -> t.desiredState() == TaskState.RUNNING
-                && t.serviceVersion() < s.spec().forceUpdate()).count();
+                && !t.status().state().isTerminal() && TaskTemplate.outdated(t, s.spec())).count();
+        int upToDate = (int) tasks.stream().filter(t -> TaskHealthViews.up(t) && TaskTemplate.current(t, s.spec()))
+                .count();
         String ports = s.spec().ports().stream().map(PortConfig::display).collect(Collectors.joining(", "));
         return new ServiceView(s.id(), s.name(), lower(s.spec().mode()), running, desired, s.spec().image(), ports,
                 s.spec().maxReplicasPerNode(), s.version(), s.createdAt(), s.updatedAt(),
-                Json.MAPPER.valueToTree(s.spec()), networks, vips, outdated);
+                Json.MAPPER.valueToTree(s.spec()), networks, vips, outdated,
+                s.previousSpec() == null ? null : Json.MAPPER.valueToTree(s.previousSpec()),
+                updateStatus(s.updateStatus()), upToDate);
+    }
+
+    private static UpdateStatusView updateStatus(UpdateStatus u) {
+        return u == null ? null : new UpdateStatusView(lower(u.state()), u.startedAt(), u.completedAt(), u.message());
     }
 
     /**

@@ -158,7 +158,8 @@ class NetworkTest {
 
         // Off network b: the tasks are replaced by ones attached to a only; the VIP on a stays.
         String update = cli.ok("service", "update", "--network-rm", "b", "web");
-        assertThat(update).startsWith("web\n").contains("web: 2/2 running").endsWith("verify: Service converged\n");
+        assertThat(update).startsWith("web\n").contains("web: overall progress: 2 out of 2 tasks")
+                .endsWith("verify: Service converged\n");
         List<TaskView> after = liveTasks();
         assertThat(after).hasSize(2).allSatisfy(t -> {
             assertThat(t.state()).isEqualTo("Running");

@@ -253,15 +253,11 @@ public final class ClusterApi {
     }
 
     /**
-     * {@code service update --force}: every task running now is replaced, one at a time (the orchestrator
-     * waits for each replacement to run before stopping the next), with no change to the spec otherwise.
+     * {@code service update --force}: every task running now is replaced as the update config says (a rolling
+     * update; global services node by node), with no change to the spec otherwise.
      */
     public Service forceUpdate(String ref) {
         Service s = service(ref);
-        if (s.spec().global()) {
-            throw ApiException.invalid("--force replaces the tasks of replicated services only; " + s.name()
-                    + " is global");
-        }
         // Tasks created from the version this update makes on are current.
         ServiceSpec spec = s.spec().withForceUpdate(s.version() + 1);
         commit(StoreBatch.of(new StoreOp.UpdateService(s.id(), s.version(), spec, clock.millis())));

@@ -108,16 +108,12 @@ public final class SecretApi {
 
     /**
      * {@code service update --secret-rm/--secret-add}: removals (by secret name or target) first, then
-     * additions, in one commit that also replaces the tasks one at a time (as {@code --force}): a task
+     * additions, in one commit that also replaces the tasks as a rolling update (as {@code --force}): a task
      * sees its secrets as they were when it started.
      */
     public Service updateService(Service s, List<String> add, List<String> rm) {
         if (add.isEmpty() && rm.isEmpty()) {
             throw ApiException.invalid("nothing to update: give --secret-add or --secret-rm");
-        }
-        if (s.spec().global()) {
-            throw ApiException.invalid("--secret-add and --secret-rm replace the tasks of replicated services only; "
-                    + s.name() + " is global");
         }
         List<SecretReference> next = new ArrayList<>(s.spec().container().secrets());
         for (String r : rm) {

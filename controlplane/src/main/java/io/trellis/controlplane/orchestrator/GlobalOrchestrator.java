@@ -11,16 +11,17 @@ import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.TaskStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Keeps exactly one live task of each global service on every eligible node (swarmkit
  * {@code orchestrator/global}): a node that becomes ready and active (and meets the constraints)
  * gets a task; a task whose node is drained, removed or no longer meets the constraints is shut
  * down and not replaced; an ended task is replaced on the same node, with the replicated back-off.
- * A paused node keeps its task but gets no new one. Tasks are created already placed on their node
+ * A paused node keeps its task but gets no new one. A change of the task template rolls over the nodes
+ * through {@link RollingUpdate}, each node a slot. Tasks are created already placed on their node
  * ({@code assigned}), so the scheduler never sees them; they are named {@code service.nodeId}.
  */
 public final class GlobalOrchestrator implements Reconciler {
@@ -45,19 +46,35 @@ public final class GlobalOrchestrator implements Reconciler {
     private static void reconcileService(Service service, List<Task> tasks, ClusterSnapshot state, List<Node> nodes,
                                          long now, List<StoreOp> ops) {
         NodeEligibility rules = NodeEligibility.of(service);
-        Set<String> covered = new HashSet<>();
+        Map<String, List<Task>> alive = new TreeMap<>();
         for (Task t : tasks) {
             if (t.desiredState().compareTo(TaskState.RUNNING) > 0) {
                 continue;
             }
             boolean ended = t.status().state().isTerminal();
             boolean evicted = t.nodeId() == null || !rules.mayKeep(state.nodes().get(t.nodeId()));
-            if (ended || evicted || NodeEligibility.networksChanged(service, t) || !covered.add(t.nodeId())) {
+            if (ended || evicted) {
                 ops.add(new StoreOp.SetDesiredState(t.id(), TaskState.SHUTDOWN));
+            } else {
+                alive.computeIfAbsent(t.nodeId(), k -> new ArrayList<>()).add(t);
             }
         }
+        for (List<Task> live : alive.values()) {
+            if (live.size() > 1 && !RollingUpdate.startFirstPair(live, service.spec())) {
+                for (Task extra : live.subList(1, live.size())) {
+                    ops.add(new StoreOp.SetDesiredState(extra.id(), TaskState.SHUTDOWN));
+                }
+                live.subList(1, live.size()).clear();
+            }
+        }
+        // One node is one slot: a rolling update replaces parallelism nodes' tasks at a time.
+        RollingUpdate.Plan<String> update = RollingUpdate.plan(service, tasks, alive,
+                nodes.stream().filter(rules::mayStart).allMatch(n -> alive.containsKey(n.id())), now,
+                nodeId -> newTask(service, state.nodes().get(nodeId), now));
+        ops.addAll(update.ops());
+        update.vacated().forEach(alive::remove);
         for (Node n : nodes) {
-            if (covered.contains(n.id()) || !rules.mayStart(n)) {
+            if (alive.containsKey(n.id()) || !rules.mayStart(n) || update.rollingBack()) {
                 continue;
             }
             List<Task> history = tasks.stream().filter(t -> n.id().equals(t.nodeId())).toList(); // newest first

@@ -65,13 +65,4 @@ public final class NodeEligibility {
         }
         return false;
     }
-
-    /**
-     * Whether a live task was made for another network list than the service's now: it is replaced,
-     * and its successor gets addresses on the new networks. A task rejected for want of an address
-     * has none, but it has ended anyway.
-     */
-    public static boolean networksChanged(Service service, Task t) {
-        return !t.status().state().isTerminal() && !t.networkIds().equals(service.spec().networkIds());
-    }
 }

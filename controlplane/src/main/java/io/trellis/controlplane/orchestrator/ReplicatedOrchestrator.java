@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * {@code orchestrator/replicated}): a slot whose task ended is given a new task, the old one is told
  * to shut down and stays in history; slots above the replica count are shut down, highest first.
  * Tasks on a drained node, or on one that no longer meets the service's constraints, are shut down
- * and replaced the same way, as are tasks whose networks are no longer the service's
- * ({@code service update --network-add/--network-rm}). Global services are the {@link GlobalOrchestrator}'s.
+ * and replaced the same way. Tasks of an older task template ({@code service update}, {@code --force}) are
+ * replaced by {@link RollingUpdate}. Global services are the {@link GlobalOrchestrator}'s.
  */
 public final class ReplicatedOrchestrator implements Reconciler {
     /** The first replacement is immediate; a slot that keeps failing backs off up to this. */
@@ -49,7 +49,7 @@ public final class ReplicatedOrchestrator implements Reconciler {
                                          List<StoreOp> ops) {
         int replicas = service.spec().replicas();
         NodeEligibility rules = NodeEligibility.of(service);
-        Map<Integer, Boolean> slotAlive = new TreeMap<>();
+        Map<Integer, List<Task>> alive = new TreeMap<>();
         for (Task t : tasks) {
             if (t.desiredState().compareTo(TaskState.RUNNING) > 0) {
                 continue; // already on its way out
@@ -58,50 +58,31 @@ public final class ReplicatedOrchestrator implements Reconciler {
             // A drained node (or one that no longer meets the constraints) gives its tasks up: each is
             // shut down and its slot gets a new task, which the scheduler places elsewhere.
             boolean evicted = t.nodeId() != null && !rules.mayKeep(nodes.get(t.nodeId()));
-            if (ended || evicted || t.slot() > replicas || NodeEligibility.networksChanged(service, t)) {
+            if (ended || evicted || t.slot() > replicas) {
                 // restart condition "any" (Swarm's default): an ended task is always replaced.
                 ops.add(new StoreOp.SetDesiredState(t.id(), TaskState.SHUTDOWN));
                 continue;
             }
-            if (slotAlive.putIfAbsent(t.slot(), Boolean.TRUE) != null) {
-                // Two live tasks in one slot cannot come from this loop, but never leave one behind.
-                ops.add(new StoreOp.SetDesiredState(t.id(), TaskState.SHUTDOWN));
+            alive.computeIfAbsent(t.slot(), k -> new ArrayList<>()).add(t);
+        }
+        for (List<Task> live : alive.values()) {
+            if (live.size() > 1 && !RollingUpdate.startFirstPair(live, service.spec())) {
+                // Two live tasks in one slot come only from a start-first update; never leave another behind.
+                for (Task extra : live.subList(1, live.size())) {
+                    ops.add(new StoreOp.SetDesiredState(extra.id(), TaskState.SHUTDOWN));
+                }
+                live.subList(1, live.size()).clear();
             }
         }
-        rollOne(service, tasks, slotAlive, ops);
-        for (int slot = 1; slot <= replicas; slot++) {
-            if (!slotAlive.containsKey(slot) && now >= restartAllowedAt(tasks, slot, now)) {
+        RollingUpdate.Plan<Integer> update = RollingUpdate.plan(service, tasks, alive,
+                alive.size() == replicas, now,
+                slot -> newTask(service, slot, now));
+        ops.addAll(update.ops());
+        update.vacated().forEach(alive::remove);
+        for (int slot = 1; slot <= replicas && !update.rollingBack(); slot++) {
+            if (!alive.containsKey(slot) && now >= restartAllowedAt(tasks, slot, now)) {
                 ops.add(new StoreOp.CreateTask(newTask(service, slot, now)));
             }
-        }
-    }
-
-    /**
-     * {@code service update --force}: replaces the lowest slot whose task predates the forced version, one
-     * at a time, and only while every other slot has a running task, so the service keeps serving with at
-     * most one task fewer (Swarm's default update: parallelism 1, stop-first).
-     */
-    private static void rollOne(Service service, List<Task> tasks, Map<Integer, Boolean> slotAlive,
-                                List<StoreOp> ops) {
-        long forced = service.spec().forceUpdate();
-        if (forced == 0 || slotAlive.size() < service.spec().replicas()) {
-            return;
-        }
-        Task oldest = null;
-        for (Task t : tasks) {
-            if (t.desiredState() != TaskState.RUNNING || !slotAlive.containsKey(t.slot())) {
-                continue;
-            }
-            if (t.status().state() != TaskState.RUNNING) {
-                return; // a replacement is still starting: wait for it
-            }
-            if (t.serviceVersion() < forced && (oldest == null || t.slot() < oldest.slot())) {
-                oldest = t;
-            }
-        }
-        if (oldest != null) {
-            ops.add(new StoreOp.SetDesiredState(oldest.id(), TaskState.SHUTDOWN));
-            slotAlive.remove(oldest.slot());
         }
     }
 

@@ -24,15 +24,19 @@ import java.util.TreeMap;
  *                           port)
  * @param lbAlgorithm        how published ports and VIPs pick a task: {@code rr}, {@code least-conn} or {@code maglev}
  * @param forceUpdate        {@code service update --force}: the service version from which tasks count as
- *                           current; older ones are replaced one at a time (Docker's {@code ForceUpdate})
+ *                           current; older ones are replaced like tasks of another template (Docker's
+ *                           {@code ForceUpdate}; see {@code orchestrator.TaskTemplate})
  * @param container          runtime, user, capabilities, resources, health check and secrets of each task
  * @param labels             the service's labels ({@code com.docker.stack.namespace} marks a stack's services)
+ * @param updateConfig       how a change to the task template is rolled out ({@link UpdateConfig#DEFAULT} when not
+ *                           given)
+ * @param rollbackConfig     how a rollback is rolled out
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                           Mode mode, List<String> constraints, int maxReplicasPerNode,
                           List<NetworkAttachmentSpec> networks, EndpointMode endpointMode,
                           List<PortConfig> ports, String lbAlgorithm, long forceUpdate, ContainerSpec container,
-                          Map<String, String> labels) {
+                          Map<String, String> labels, UpdateConfig updateConfig, UpdateConfig rollbackConfig) {
 
     /** The balancing algorithm when none is asked for. */
     public static final String DEFAULT_LB_ALGORITHM = "rr";
@@ -54,6 +58,8 @@ public record ServiceSpec(String name, String image, List<String> command, List<
         lbAlgorithm = lbAlgorithm == null ? DEFAULT_LB_ALGORITHM : lbAlgorithm;
         container = container == null ? ContainerSpec.DEFAULT : container;
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+        updateConfig = updateConfig == null ? UpdateConfig.DEFAULT : updateConfig;
+        rollbackConfig = rollbackConfig == null ? UpdateConfig.DEFAULT : rollbackConfig;
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -61,7 +67,7 @@ public record ServiceSpec(String name, String image, List<String> command, List<
                        List<NetworkAttachmentSpec> networks, EndpointMode endpointMode, List<PortConfig> ports,
                        String lbAlgorithm, long forceUpdate, ContainerSpec container) {
         this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
-                ports, lbAlgorithm, forceUpdate, container, Map.of());
+                ports, lbAlgorithm, forceUpdate, container, Map.of(), null, null);
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -103,37 +109,49 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withPorts(List<PortConfig> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, next, lbAlgorithm, forceUpdate, container, labels);
+                endpointMode, next, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withLbAlgorithm(String algorithm) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, algorithm, forceUpdate, container, labels);
+                endpointMode, ports, algorithm, forceUpdate, container, labels, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withForceUpdate(long version) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, version, container, labels);
-    }
-
-    public ServiceSpec withLabels(Map<String, String> next) {
-        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, next);
+                endpointMode, ports, lbAlgorithm, version, container, labels, updateConfig, rollbackConfig);
     }
 
     public ServiceSpec withContainer(ContainerSpec next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, next, labels);
+                endpointMode, ports, lbAlgorithm, forceUpdate, next, labels, updateConfig, rollbackConfig);
+    }
+
+    public ServiceSpec withLabels(Map<String, String> next) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, next, updateConfig, rollbackConfig);
+    }
+
+    public ServiceSpec withUpdateConfigs(UpdateConfig update, UpdateConfig rollback) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, update, rollback);
+    }
+
+    /** {@code service update --image/--args/--env-*}: the parts of the task template a task carries as its own. */
+    public ServiceSpec withTask(String nextImage, List<String> nextCommand, List<String> nextEnv) {
+        return new ServiceSpec(name, nextImage, nextCommand, nextEnv, replicas, mode, constraints, maxReplicasPerNode,
+                networks, endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig,
+                rollbackConfig);
     }
 
     /**

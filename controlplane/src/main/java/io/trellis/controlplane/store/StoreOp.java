@@ -24,6 +24,8 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = StoreOp.CreateService.class, name = "create-service"),
     @JsonSubTypes.Type(value = StoreOp.UpdateService.class, name = "update-service"),
     @JsonSubTypes.Type(value = StoreOp.DeleteService.class, name = "delete-service"),
+    @JsonSubTypes.Type(value = StoreOp.SetUpdateStatus.class, name = "set-update-status"),
+    @JsonSubTypes.Type(value = StoreOp.RollbackService.class, name = "rollback-service"),
     @JsonSubTypes.Type(value = StoreOp.CreateTask.class, name = "create-task"),
     @JsonSubTypes.Type(value = StoreOp.SetDesiredState.class, name = "set-desired-state"),
     @JsonSubTypes.Type(value = StoreOp.AssignTask.class, name = "assign-task"),
@@ -152,9 +154,24 @@ public sealed interface StoreOp {
         }
     }
 
-    /** Replaces a service's spec when its version is still {@code expectedVersion}. */
-    record UpdateService(String serviceId, long expectedVersion, ServiceSpec spec, long now) implements StoreOp {
+    /**
+     * Replaces a service's spec when its version is still {@code expectedVersion}. The spec replaced becomes the
+     * one a rollback returns to, unless {@code previousSpec} names another (a request made of several commits
+     * keeps the spec from before the first); the update status is cleared, which resumes a paused update.
+     */
+    record UpdateService(String serviceId, long expectedVersion, ServiceSpec spec, long now, ServiceSpec previousSpec)
+            implements StoreOp {
+        public UpdateService(String serviceId, long expectedVersion, ServiceSpec spec, long now) {
+            this(serviceId, expectedVersion, spec, now, null);
+        }
+
         public void applyTo(Transaction tx) {
+            Service s = current(tx, serviceId, expectedVersion);
+            Service next = s.withSpec(spec, previousSpec == null ? s.spec() : previousSpec, now);
+            put(tx, next);
+        }
+
+        static Service current(Transaction tx, String serviceId, long expectedVersion) {
             Service s = tx.services().get(serviceId);
             if (s == null) {
                 throw new StoreException("service " + serviceId + " not found");
@@ -163,10 +180,40 @@ public sealed interface StoreOp {
                 throw new StoreException("service " + s.name() + " was changed concurrently (version "
                         + s.version() + ", expected " + expectedVersion + "); retry");
             }
-            Service next = s.withSpec(spec, now);
+            return s;
+        }
+
+        static void put(Transaction tx, Service next) {
             PublishedPorts.check(tx, next);
             SecretUsage.checkReferences(tx.secrets(), next);
-            tx.services().put(serviceId, next.withVirtualIps(NetworkAllocator.virtualIps(tx, next)));
+            tx.services().put(next.id(), next.withVirtualIps(NetworkAllocator.virtualIps(tx, next)));
+        }
+    }
+
+    /**
+     * The orchestrator's progress on a rolling update. Dropped when the service changed since it was judged
+     * (the status belongs to the change it judged), so a late write never marks a newer update.
+     */
+    record SetUpdateStatus(String serviceId, long expectedVersion, UpdateStatus status) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Service s = tx.services().get(serviceId);
+            if (s != null && s.version() == expectedVersion) {
+                tx.services().put(serviceId, s.withUpdateStatus(status));
+            }
+        }
+    }
+
+    /**
+     * {@code service rollback}, or an update's failure action: the previous spec becomes the spec again (and the
+     * one rolled back from its previous), with a rollback status.
+     */
+    record RollbackService(String serviceId, long expectedVersion, UpdateStatus status, long now) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Service s = UpdateService.current(tx, serviceId, expectedVersion);
+            if (s.previousSpec() == null) {
+                throw new StoreException("service " + s.name() + " has no previous spec to roll back to");
+            }
+            UpdateService.put(tx, s.rolledBack(status, now));
         }
     }
 
