@@ -106,14 +106,14 @@ class StackTest {
                 .containsExactly("Scaling service demo_web to 3");
         awaitRunning(Map.of("demo_web", 3, "demo_worker", 1));
 
-        // No route changes an image yet: refused whole, nothing changed.
-        Files.writeString(file, STACK.replace("image: img\n    command: [sleep", "image: img:2\n    command: [sleep"));
-        AgentCli.Result refused = cli.run("stack", "deploy", "-c", file.toString(), "demo");
-        assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.err().strip()).isEqualTo("error: service demo_web: changing the image of an existing"
-                + " service is not supported yet; remove the service first (trellis service rm demo_web)");
+        // A new image is a rolling update of that service only.
+        Files.writeString(file, STACK.replace("${WEB_REPLICAS:-2}", "3")
+                .replace("image: img\n    command: [sleep", "image: img:2\n    command: [sleep"));
+        assertThat(cli.ok("stack", "deploy", "-c", file.toString(), "demo").lines().toList())
+                .containsExactly("Updating service demo_web");
         assertThat(services()).filteredOn(s -> s.name().equals("demo_web")).singleElement()
-                .satisfies(s -> assertThat(s.image()).isEqualTo("img"));
+                .satisfies(s -> assertThat(s.image()).isEqualTo("img:2"));
+        awaitRunning(Map.of("demo_web", 3, "demo_worker", 1));
 
         // A missing external network: refused before anything is created.
         Path other = Files.writeString(project.resolve("other.yml"), """

@@ -20,8 +20,9 @@ import java.util.TreeMap;
 /**
  * What a redeploy changes in a service that exists: the service as the cluster stores it (its
  * {@code service inspect} spec) against the request the compose file makes now. Replicas go through
- * {@code service scale}; networks, ports, secrets, health check and resources through {@code service update};
- * any other difference is listed in {@link #unsupported} (no route changes it yet), which refuses the deploy.
+ * {@code service scale}; image, command, environment, networks, ports, secrets, mounts, health check and
+ * resources through {@code service update} (a rolling update by the service's update_config); any other
+ * difference is listed in {@link #unsupported} (no route changes it yet), which refuses the deploy.
  *
  * @param scaleTo     the new replica count, or null
  * @param update      the {@code service update} to send, or null
@@ -46,10 +47,10 @@ public record ServiceChanges(Integer scaleTo, ServiceUpdateRequest update, List<
         JsonNode spec = current.spec();
         JsonNode container = spec.path("container");
         List<String> unsupported = new ArrayList<>();
-        compare(unsupported, "image", spec.path("image").asText(), wanted.image());
-        compare(unsupported, "command", texts(spec.path("command")), wanted.command() == null ? List.of()
-                : wanted.command());
-        compare(unsupported, "environment", texts(spec.path("env")), wanted.env() == null ? List.of() : wanted.env());
+        String image = spec.path("image").asText().equals(wanted.image()) ? null : wanted.image();
+        List<String> wantedCommand = wanted.command() == null ? List.of() : wanted.command();
+        List<String> args = texts(spec.path("command")).equals(wantedCommand) ? null : wantedCommand;
+        Diff env = environment(texts(spec.path("env")), wanted.env() == null ? List.of() : wanted.env());
         boolean global = "global".equalsIgnoreCase(wanted.mode());
         compare(unsupported, "deploy.mode", spec.path("mode").asText().toLowerCase(Locale.ROOT),
                 global ? "global" : "replicated");
@@ -74,13 +75,16 @@ public record ServiceChanges(Integer scaleTo, ServiceUpdateRequest update, List<
         Diff networks = networks(spec.path("networks"), wanted.networks(), networkNames, ingressIds);
         Diff ports = ports(spec.path("ports"), wanted.publish());
         Diff secrets = secrets(container.path("secrets"), wanted.container().secrets());
+        Diff mounts = mounts(container.path("mounts"), wanted.container().mounts());
         ContainerOptions health = health(container.path("healthCheck"), wanted.container());
         ContainerOptions resources = resources(container.path("resources"), wanted.container(), unsupported);
         ContainerOptions options = merge(health, resources);
         ServiceUpdateRequest update = null;
-        if (!networks.none() || !ports.none() || !secrets.none() || options != null) {
+        if (!networks.none() || !ports.none() || !secrets.none() || !mounts.none() || options != null || image != null
+                || args != null || !env.none()) {
             update = new ServiceUpdateRequest(networks.add, networks.remove, ports.add, ports.remove, null, false,
-                    options, secrets.add, secrets.remove);
+                    options, secrets.add, secrets.remove, mounts.add, mounts.remove, image, args, env.add, env.remove,
+                    null, null, null, false);
         }
         return new ServiceChanges(scaleTo, update, unsupported);
     }
@@ -198,6 +202,56 @@ public record ServiceChanges(Integer scaleTo, ServiceUpdateRequest update, List<
         haveByKey.forEach((key, name) -> {
             if (!want.contains(key) && !remove.contains(name)) {
                 remove.add(name);
+            }
+        });
+        return new Diff(add, remove);
+    }
+
+    /** {@code KEY=VALUE} entries: a key whose value changed or that went is removed, then the wanted ones added. */
+    private static Diff environment(List<String> current, List<String> wanted) {
+        Map<String, String> have = new LinkedHashMap<>();
+        current.forEach(e -> have.put(e.substring(0, Math.max(0, e.indexOf('='))), e));
+        Set<String> wantedKeys = new HashSet<>();
+        List<String> add = new ArrayList<>();
+        for (String w : wanted) {
+            String key = w.substring(0, Math.max(0, w.indexOf('=')));
+            wantedKeys.add(key);
+            if (!w.equals(have.get(key))) {
+                add.add(w);
+            }
+        }
+        List<String> remove = new ArrayList<>();
+        have.keySet().forEach(k -> {
+            if (!wantedKeys.contains(k)) {
+                remove.add(k);
+            }
+        });
+        return new Diff(add, remove);
+    }
+
+    /** Mounts compared in the long form the converter writes; removed by target, then added. */
+    private static Diff mounts(JsonNode current, List<String> wanted) {
+        Map<String, String> have = new LinkedHashMap<>();
+        for (JsonNode m : current) {
+            String type = m.path("type").asText().toLowerCase(Locale.ROOT);
+            String source = textOrNull(m.path("source"));
+            have.put(m.path("target").asText(), StackConverter.mount(type, source, m.path("target").asText(),
+                    m.path("readOnly").asBoolean()));
+        }
+        List<String> add = new ArrayList<>();
+        Set<String> keep = new HashSet<>();
+        for (String w : wanted) {
+            String target = fields(w).get("target");
+            if (w.equals(have.get(target))) {
+                keep.add(target);
+            } else {
+                add.add(w);
+            }
+        }
+        List<String> remove = new ArrayList<>();
+        have.keySet().forEach(t -> {
+            if (!keep.contains(t)) {
+                remove.add(t);
             }
         });
         return new Diff(add, remove);

@@ -3,6 +3,7 @@ package io.trellis.stack;
 import io.trellis.api.ContainerOptions;
 import io.trellis.api.NetworkCreateRequest;
 import io.trellis.api.ServiceCreateRequest;
+import io.trellis.api.UpdateConfigOptions;
 import io.trellis.cli.CliException;
 import io.trellis.stack.compose.ComposeFile;
 import io.trellis.stack.compose.DeployDef;
@@ -10,8 +11,10 @@ import io.trellis.stack.compose.HealthcheckDef;
 import io.trellis.stack.compose.NetworkDef;
 import io.trellis.stack.compose.SecretDef;
 import io.trellis.stack.compose.ServiceDef;
+import io.trellis.stack.compose.ServiceDef.MountDef;
 import io.trellis.stack.compose.ServiceDef.PortDef;
 import io.trellis.stack.compose.ServiceDef.SecretUse;
+import io.trellis.stack.compose.VolumeDef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +62,7 @@ public final class StackConverter {
                     secrets.computeIfAbsent(u.source(), k -> secret(stack, k, file.secrets().get(k)));
                 }
             }
-            services.add(new StackPlan.Service(e.getKey(), service(stack, e.getKey(), s, networks, secrets)));
+            services.add(new StackPlan.Service(e.getKey(), service(stack, file, e.getKey(), s, networks, secrets)));
             for (String item : notApplied(s)) {
                 warnings.add("services." + e.getKey() + "." + item + ": not applied yet (kept in the file)");
             }
@@ -71,18 +74,12 @@ public final class StackConverter {
     /**
      * The seam for what the admin API does not take yet: each compose key here is parsed and kept in the model,
      * but {@link #service} does not send it. Wire it into the request and drop it from this list as the API gains
-     * it (update_config/rollback_config: rolling updates; volumes: mounts).
+     * it.
      */
     static List<String> notApplied(ServiceDef s) {
         List<String> out = new ArrayList<>();
         DeployDef d = s.deploy();
         if (d != null) {
-            if (d.updateConfig() != null) {
-                out.add("deploy.update_config");
-            }
-            if (d.rollbackConfig() != null) {
-                out.add("deploy.rollback_config");
-            }
             if (d.restartPolicy() != null) {
                 out.add("deploy.restart_policy");
             }
@@ -90,9 +87,6 @@ public final class StackConverter {
                     && !d.placement().preferences().isEmpty()) {
                 out.add("deploy.placement.preferences");
             }
-        }
-        if (s.volumes() != null && !s.volumes().isEmpty()) {
-            out.add("volumes");
         }
         if (s.stopGracePeriod() != null) {
             out.add("stop_grace_period");
@@ -147,7 +141,7 @@ public final class StackConverter {
         return new StackPlan.Secret(key, name, data, labelList(stack, d.labels()));
     }
 
-    private static ServiceCreateRequest service(String stack, String key, ServiceDef s,
+    private static ServiceCreateRequest service(String stack, ComposeFile file, String key, ServiceDef s,
                                                 Map<String, StackPlan.Network> networks,
                                                 Map<String, StackPlan.Secret> secrets) {
         String name = checkedName("service", StackLabels.scoped(stack, key));
@@ -210,8 +204,42 @@ public final class StackConverter {
             labels.putAll(d.labels());
         }
         labels.put(StackLabels.NAMESPACE, stack);
+        List<String> mounts = new ArrayList<>();
+        for (MountDef m : s.volumes() == null ? List.<MountDef>of() : s.volumes()) {
+            mounts.add(mount(stack, file, m));
+        }
         return new ServiceCreateRequest(name, s.image(), command, env, replicas, mode, constraints, maxPerNode, attach,
-                endpointMode, publish, null, container(at, s).withSecrets(secretOptions), labels);
+                endpointMode, publish, null, container(at, s).withSecrets(secretOptions).withMounts(mounts), labels,
+                updateOptions(d == null ? null : d.updateConfig()), updateOptions(d == null ? null : d.rollbackConfig()));
+    }
+
+    private static UpdateConfigOptions updateOptions(DeployDef.UpdateConfig u) {
+        return u == null ? null : new UpdateConfigOptions(u.parallelism(), u.delay(), u.failureAction(), u.monitor(),
+                u.maxFailureRatio(), u.order());
+    }
+
+    /**
+     * {@code --mount} for a service's volume: a named volume is the stack's ({@code STACK_NAME}) unless the file
+     * says it is external or names it, as {@code docker stack deploy} does.
+     */
+    private static String mount(String stack, ComposeFile file, MountDef m) {
+        String type = m.type() == null ? "volume" : m.type();
+        String source = m.source();
+        if (type.equals("volume") && source != null) {
+            VolumeDef v = file.volumes().get(source);
+            if (v != null && v.name() != null) {
+                source = v.name();
+            } else if (v == null || !Boolean.TRUE.equals(v.external())) {
+                source = StackLabels.scoped(stack, source);
+            }
+        }
+        return mount(type, source, m.target(), m.readOnly());
+    }
+
+    /** The long form of {@code --mount}, as {@link ServiceChanges} compares it with the stored mounts. */
+    static String mount(String type, String source, String target, boolean readOnly) {
+        return "type=" + type + (source == null || type.equals("tmpfs") ? "" : ",source=" + source) + ",target="
+                + target + (readOnly ? ",readonly" : "");
     }
 
     /** {@code published=P,target=T,protocol=tcp,mode=ingress}, the long form of {@code --publish}. */

@@ -92,7 +92,18 @@ class ServiceChangesTest {
     void whatNoRouteChangesIsListed() {
         ServiceChanges c = changes(wanted("img:2", List.of("A=2"), 2, NETWORKS, PORTS,
                 container(null, "true", SECRETS)));
-        assertThat(c.unsupported()).containsExactly("image", "environment",
-                "deploy.resources (taking a limit or reservation away)");
+        assertThat(c.unsupported()).containsExactly("deploy.resources (taking a limit or reservation away)");
+    }
+
+    @Test
+    void aNewImageAndEnvironmentAreOneRollingUpdate() {
+        ServiceChanges c = changes(wanted("img:2", List.of("A=2", "B=1"), 2, NETWORKS, PORTS,
+                container("0.5", "true", SECRETS)));
+        assertThat(c.unsupported()).isEmpty();
+        assertThat(c.update().image()).isEqualTo("img:2");
+        assertThat(c.update().envAdd()).containsExactly("A=2", "B=1");
+        assertThat(c.update().envRm()).isEmpty();
+        assertThat(c.update().args()).isNull();
+        assertThat(c.update().container().healthCmd()).isNull(); // unchanged: not sent
     }
 }
