@@ -93,7 +93,9 @@ class ProcessRuntimeVolumesTest {
 
     @Test
     void aVolumeKeepsWhatOneTaskWroteForTheNextAndLivesUnderTheDataDir() throws Exception {
-        String target = run.resolve("mnt/db").toString(); // missing on the host: its mount point is made
+        // In the task's own /tmp: a path under this checkout may sit below a directory nobody cannot enter
+        // (a clone in a 0700 temporary directory), which would keep the task's user from its own volume.
+        String target = "/tmp/db";
         Mount data = Mount.volume("data", target, false);
 
         // As nobody (the default): the volume's directory was made for the task's user.
