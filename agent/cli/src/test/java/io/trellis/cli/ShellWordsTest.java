@@ -22,10 +22,10 @@ class ShellWordsTest {
     @Test
     void anOpenQuoteIsOneLine() {
         assertThatThrownBy(() -> ShellWords.split("--args", "sh -c 'exit 1"))
-                .hasMessage("invalid --args \"sh -c 'exit 1\": a quote is not closed");
+                .hasMessage("invalid --args \"sh -c 'exit 1\": unterminated single quote");
         assertThatThrownBy(() -> ShellWords.split("--args", "echo \"hi"))
-                .hasMessage("invalid --args \"echo \"hi\": a quote is not closed");
+                .hasMessage("invalid --args \"echo \"hi\": unterminated double quote");
         assertThatThrownBy(() -> ShellWords.split("--args", "echo \\"))
-                .hasMessage("invalid --args \"echo \\\": it ends with a backslash");
+                .hasMessage("invalid --args \"echo \\\": trailing backslash");
     }
 }

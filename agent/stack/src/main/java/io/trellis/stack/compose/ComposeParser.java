@@ -1,5 +1,6 @@
 package io.trellis.stack.compose;
 
+import io.trellis.api.ShellWords;
 import io.trellis.stack.compose.DeployDef.Limits;
 import io.trellis.stack.compose.DeployDef.Placement;
 import io.trellis.stack.compose.DeployDef.Resources;

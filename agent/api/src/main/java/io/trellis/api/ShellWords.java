@@ -1,18 +1,20 @@
-package io.trellis.stack.compose;
+package io.trellis.api;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code command:} or {@code entrypoint:} given as one string, split into words as compose does (POSIX shell
- * quoting: single quotes, double quotes with backslash escapes, backslash outside quotes; no expansion).
+ * A command given as one string ({@code service update --args}, a compose {@code command:}) split into words as a
+ * POSIX shell would, without expanding anything (Docker's {@code shlex}): blanks separate words, single quotes keep
+ * everything, double quotes keep everything but a backslash before {@code "}, {@code \}, {@code $} or a backquote,
+ * and a backslash outside quotes keeps the next character.
  */
-final class ShellWords {
+public final class ShellWords {
     private ShellWords() {
     }
 
     /** @throws IllegalArgumentException an unterminated quote or a trailing backslash */
-    static List<String> split(String text) {
+    public static List<String> split(String text) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
