@@ -8,46 +8,21 @@ import io.trellis.api.Json;
 import io.trellis.api.NodeView;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
-import io.trellis.testing.agent.AgentProcess;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A health check run inside a real task: healthy while its file exists, then unhealthy, and the task is replaced;
  * resources reported by the node and reservations judged against them.
  */
 @Tag("netns")
-class HealthCheckTest {
-    @TempDir
-    Path dataDir;
-    private AgentProcess agent;
-    private AgentCli cli;
-
-    @BeforeEach
-    void startAgent() throws Exception {
-        TestAgents.assumeTaskNamespaces();
-        agent = TestAgents.start(dataDir);
-        cli = TestAgents.cli(agent);
-        cli.ok("swarm", "init");
-    }
-
-    @AfterEach
-    void stopAgent() throws Exception {
-        if (agent != null && agent.isAlive()) {
-            TestAgents.terminate(agent, Duration.ofSeconds(30));
-        }
-    }
-
+class HealthCheckTest extends SwarmOfOneTest {
     private List<TaskView> tasks(String service) {
         return Json.read(cli.ok("service", "ps", service, "--format", "json").getBytes(StandardCharsets.UTF_8),
                 new TypeReference<List<TaskView>>() { });

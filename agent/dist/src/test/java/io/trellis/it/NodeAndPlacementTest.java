@@ -8,16 +8,11 @@ import io.trellis.api.Json;
 import io.trellis.api.NodeView;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
-import io.trellis.testing.agent.AgentProcess;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code node update/ps/inspect} and service placement (global mode, constraints, max replicas per
@@ -25,27 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * control-plane scenario tests.
  */
 @Tag("netns")
-class NodeAndPlacementTest {
-    @TempDir
-    Path dataDir;
-    private AgentProcess agent;
-    private AgentCli cli;
-
-    @BeforeEach
-    void startAgent() throws Exception {
-        TestAgents.assumeTaskNamespaces();
-        agent = TestAgents.start(dataDir);
-        cli = TestAgents.cli(agent);
-        cli.ok("swarm", "init");
-    }
-
-    @AfterEach
-    void stopAgent() throws Exception {
-        if (agent != null && agent.isAlive()) {
-            TestAgents.terminate(agent, Duration.ofSeconds(30));
-        }
-    }
-
+class NodeAndPlacementTest extends SwarmOfOneTest {
     private List<TaskView> tasks(String... args) {
         return Json.read(cli.ok(args).getBytes(StandardCharsets.UTF_8), new TypeReference<List<TaskView>>() { });
     }

@@ -8,41 +8,16 @@ import io.trellis.api.Json;
 import io.trellis.api.ServiceView;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
-import io.trellis.testing.agent.AgentProcess;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code service update} rolls real tasks over one at a time; a bad update rolls itself back. */
 @Tag("netns")
-class RollingUpdateTest {
-    @TempDir
-    Path dataDir;
-    private AgentProcess agent;
-    private AgentCli cli;
-
-    @BeforeEach
-    void startAgent() throws Exception {
-        TestAgents.assumeTaskNamespaces();
-        agent = TestAgents.start(dataDir);
-        cli = TestAgents.cli(agent);
-        cli.ok("swarm", "init");
-    }
-
-    @AfterEach
-    void stopAgent() throws Exception {
-        if (agent != null && agent.isAlive()) {
-            TestAgents.terminate(agent, Duration.ofSeconds(30));
-        }
-    }
-
+class RollingUpdateTest extends SwarmOfOneTest {
     private List<TaskView> tasks(String service) {
         return Json.read(cli.ok("service", "ps", service, "--format", "json").getBytes(StandardCharsets.UTF_8),
                 new TypeReference<List<TaskView>>() { });

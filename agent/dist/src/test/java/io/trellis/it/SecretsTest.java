@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.Json;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
-import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +22,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A secret end to end on a real agent: created from stdin, mounted into a task at /run/secrets with
@@ -35,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * value, and no tmpfs is left mounted.
  */
 @Tag("netns")
-class SecretsTest {
+class SecretsTest extends SwarmOfOneTest {
     private static final Path SECRETS_ROOT = Path.of("/run/trellis/secrets");
     private static final long SCAN_FILE_MAX = 50L << 20;
     private static final int SCAN_FILES_MAX = 1_000_000;
@@ -47,25 +43,6 @@ class SecretsTest {
             + " echo \"others=$(ls -A /run/trellis/secrets | wc -l)\"; grep ' /run/secrets ' /proc/self/mounts;"
             + " exec sleep 600";
 
-    @TempDir
-    Path dataDir;
-    private AgentProcess agent;
-    private AgentCli cli;
-
-    @BeforeEach
-    void startAgent() throws Exception {
-        TestAgents.assumeTaskNamespaces();
-        agent = TestAgents.start(dataDir);
-        cli = TestAgents.cli(agent);
-        cli.ok("swarm", "init");
-    }
-
-    @AfterEach
-    void stopAgent() throws Exception {
-        if (agent != null && agent.isAlive()) {
-            TestAgents.terminate(agent, Duration.ofSeconds(30));
-        }
-    }
 
     @Test
     void aTaskReadsItsSecretsAndNoValueIsLeftOnDiskOrMounted() throws Exception {

@@ -9,7 +9,6 @@ import io.trellis.api.NetworkView;
 import io.trellis.api.SecretView;
 import io.trellis.api.ServiceView;
 import io.trellis.testing.agent.AgentCli;
-import io.trellis.testing.agent.AgentProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * yet or an external network is missing (nothing created), pruned, and removed without a trace.
  */
 @Tag("netns")
-class StackTest {
+class StackTest extends SwarmOfOneTest {
     private static final String STACK = """
             services:
               web:
@@ -53,26 +50,7 @@ class StackTest {
             """;
 
     @TempDir
-    Path dataDir;
-    @TempDir
     Path project;
-    private AgentProcess agent;
-    private AgentCli cli;
-
-    @BeforeEach
-    void startAgent() throws Exception {
-        TestAgents.assumeTaskNamespaces();
-        agent = TestAgents.start(dataDir);
-        cli = TestAgents.cli(agent);
-        cli.ok("swarm", "init");
-    }
-
-    @AfterEach
-    void stopAgent() throws Exception {
-        if (agent != null && agent.isAlive()) {
-            TestAgents.terminate(agent, Duration.ofSeconds(30));
-        }
-    }
 
     @Test
     void deployRedeployAndRemoveAStack() throws Exception {

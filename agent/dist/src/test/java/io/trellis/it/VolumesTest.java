@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.Json;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
-import io.trellis.testing.agent.AgentProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,28 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the task, and bad input that changes nothing.
  */
 @Tag("netns")
-class VolumesTest {
-    @TempDir
-    Path dataDir;
+class VolumesTest extends SwarmOfOneTest {
     @TempDir
     Path hostDir;
-    private AgentProcess agent;
-    private AgentCli cli;
-
-    @BeforeEach
-    void startAgent() throws Exception {
-        TestAgents.assumeTaskNamespaces();
-        agent = TestAgents.start(dataDir);
-        cli = TestAgents.cli(agent);
-        cli.ok("swarm", "init");
-    }
-
-    @AfterEach
-    void stopAgent() throws Exception {
-        if (agent != null && agent.isAlive()) {
-            TestAgents.terminate(agent, Duration.ofSeconds(30));
-        }
-    }
 
     @Test
     void aServiceWritesToItsVolumeWhichOutlivesItsTasksAndIsRemovedOnceUnused() throws Exception {
