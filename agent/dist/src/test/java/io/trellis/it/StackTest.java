@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code trellis stack} end to end on a real agent: a stack of two services on an overlay network with a file
- * secret deployed, redeployed with more replicas (a scale, nothing else), refused where a change has no route
- * yet or an external network is missing (nothing created), pruned, and removed without a trace.
+ * secret deployed, redeployed with more replicas (a scale, nothing else) and a new image (a rolling update of that
+ * service only), refused where an external network is missing (nothing created), pruned, and removed without a
+ * trace.
  */
 @Tag("netns")
 class StackTest extends SwarmOfOneTest {
@@ -106,6 +107,7 @@ class StackTest extends SwarmOfOneTest {
 
         // --prune removes what the file no longer has.
         Files.writeString(file, STACK.replace("${WEB_REPLICAS:-2}", "3")
+                .replace("image: img\n    command: [sleep", "image: img:2\n    command: [sleep")
                 .replace("  worker:\n    image: img\n    command: sleep 600\n    networks: [appnet]\n", ""));
         assertThat(cli.ok("stack", "deploy", "--prune", "-c", file.toString(), "demo").lines().toList())
                 .containsExactly("Removing service demo_worker");
