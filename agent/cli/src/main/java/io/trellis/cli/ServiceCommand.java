@@ -298,6 +298,14 @@ public final class ServiceCommand {
         @Option(names = "--secret-rm", paramLabel = "NAME|TARGET",
                 description = "Take a secret away, by its name or target; replaces the tasks.")
         List<String> secretRm = new ArrayList<>();
+        @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]|NAME", description = "Run the tasks as this user.")
+        String user;
+        @Option(names = "--cap-add", paramLabel = "CAP", description = "Keep this Linux capability as well.")
+        List<String> capAdd = new ArrayList<>();
+        @Option(names = "--cap-drop", paramLabel = "CAP", description = "Drop this capability (or ALL).")
+        List<String> capDrop = new ArrayList<>();
+        @Option(names = "--runtime", paramLabel = "process|docker", description = "Run the tasks with this runtime.")
+        String runtime;
         @Option(names = "--mount-add", paramLabel = "type=volume|bind|tmpfs,source=SRC,target=DST[,readonly]",
                 description = "Add a mount, as --mount of service create; replaces the tasks.")
         List<String> mountAdd = new ArrayList<>();
@@ -316,7 +324,8 @@ public final class ServiceCommand {
             FlagChecks.serviceUpdate(networkAdd, service, replicas, envAdd);
             ServiceView s = agent().post(path(service) + "/update",
                     new ServiceUpdateRequest(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force,
-                            taskFlags.options(), secretAdd, secretRm, mountAdd, mountRm, image,
+                            taskFlags.options().withSandbox(runtime, user, capAdd, capDrop), secretAdd, secretRm,
+                            mountAdd, mountRm, image,
                             args == null ? null : ShellWords.split("--args", args), envAdd, envRm, replicas,
                             updateFlags.options(), rollbackFlags.options(), rollback),
                     ServiceView.class);

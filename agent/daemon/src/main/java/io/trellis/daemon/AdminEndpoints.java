@@ -6,6 +6,7 @@ import io.trellis.admin.AdminRequest;
 import io.trellis.admin.AdminResponse;
 import io.trellis.admin.AdminServer;
 import io.trellis.admin.Router;
+import io.trellis.api.ContainerOptions;
 import io.trellis.api.Json;
 import io.trellis.api.NetworkCreateRequest;
 import io.trellis.api.NodeUpdateRequest;
@@ -19,6 +20,7 @@ import io.trellis.controlplane.api.MountOption;
 import io.trellis.controlplane.api.PublishOption;
 import io.trellis.controlplane.api.RuntimeOption;
 import io.trellis.controlplane.api.SandboxOptions;
+import io.trellis.controlplane.api.SandboxUpdates;
 import io.trellis.controlplane.api.SecretOption;
 import io.trellis.controlplane.api.ServiceMounts;
 import io.trellis.controlplane.api.ServiceSpecValidator;
@@ -34,6 +36,7 @@ import io.trellis.daemon.network.IngressView;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.network.VipListing;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -124,21 +127,26 @@ public final class AdminEndpoints {
             List<PortConfig> publishAdd = publishOptions("--publish-add", u.publishAdd());
             boolean secrets = !u.secretAdd().isEmpty() || !u.secretRm().isEmpty();
             if (!u.changesNetworks() && !u.changesPorts() && !u.force() && !secrets
-                    && !HealthResourceRequests.changes(u.container()) && !u.changesMounts() && !u.changesSpec()) {
+                    && !HealthResourceRequests.changes(u.container()) && !u.changesMounts() && !u.changesSpec()
+                    && !sandboxChanges(u)) {
                 Service resumed = ServiceUpdateRequests.updates(daemon.manager()).resume(req.pathParam("ref"));
                 if (resumed != null) {
                     return json(ApiViews.service(resumed, daemon.manager().store().view()));
                 }
                 throw ApiException.invalid("nothing to update: give --image, --args, --env-add, --env-rm, --replicas,"
                         + " --network-add, --network-rm, --publish-add, --publish-rm, --lb-algorithm, --secret-add,"
-                        + " --secret-rm, --mount-add, --mount-rm, a --health-*, --limit-*/--reserve-*, --update-* or"
-                        + " --rollback-* flag, --force or --rollback");
+                        + " --secret-rm, --mount-add, --mount-rm, --user, --cap-add, --cap-drop, --runtime, a --health-*,"
+                        + " --limit-*/--reserve-*, --update-* or --rollback-* flag, --force or --rollback");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
             Service before = s;
             ServiceUpdateRequests.updates(daemon.manager()).check(s, ServiceUpdateRequests.changes(u));
             if (u.changesMounts()) { // checked before anything else changes: one bad --mount-add changes nothing
                 MountOption.update(s.name(), s.spec().container().mounts(), u.mountAdd(), u.mountRm());
+            }
+            ContainerOptions c = u.container();
+            if (sandboxChanges(u)) { // likewise: a bad --user or capability changes nothing
+                SandboxUpdates.apply(s.spec().container(), c.user(), c.capAdd(), c.capDrop(), c.runtime());
             }
             if (HealthResourceRequests.changes(u.container())) { // first: its bad input must find nothing changed
                 s = HealthResourceRequests.update(daemon.manager(), s, u.container());
@@ -154,6 +162,10 @@ public final class AdminEndpoints {
             }
             if (u.changesMounts()) {
                 s = VolumeRoutes.mounts(daemon).update(s, u.mountAdd(), u.mountRm());
+            }
+            if (sandboxChanges(u)) {
+                s = new SandboxUpdates(daemon.manager().store(), daemon.manager().writer(), Clock.systemUTC())
+                        .update(s.id(), c.user(), c.capAdd(), c.capDrop(), c.runtime());
             }
             if (u.force()) {
                 s = daemon.manager().api().forceUpdate(s.id());
@@ -283,6 +295,11 @@ public final class AdminEndpoints {
                 r.container().capDrop()).withRuntime(RuntimeOption.parse(r.container().runtime())));
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
+    }
+
+    private static boolean sandboxChanges(ServiceUpdateRequest u) {
+        ContainerOptions c = u.container();
+        return SandboxUpdates.changes(c.user(), c.capAdd(), c.capDrop(), c.runtime());
     }
 
     private static List<PortConfig> publishOptions(String flag, List<String> values) {

@@ -88,6 +88,10 @@ class ExecAndLogsTest {
         AgentCli.Result unknown = exec(null, "nosuch.1", "--", "true");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err().strip()).isEqualTo("error: no such task: nosuch.1");
+        // service update --user rolls the task; the new one runs as that user.
+        TestAgents.cli(manager).ok("service", "update", "--user", "1000:1000", "probe");
+        await().atMost(Duration.ofSeconds(30)).until(() -> exec(null, "probe.1", "--", "id", "-u").out().equals("1000\n"));
+
         AgentCli.Result tty = exec(null, "-t", "probe.1", "--", "true");
         assertThat(tty.exitCode()).isEqualTo(1);
         assertThat(tty.err()).contains("-t is not supported");

@@ -43,11 +43,7 @@ public final class SandboxOptions {
     public static ContainerSpec apply(ContainerSpec base, String user, List<String> capAdd, List<String> capDrop) {
         List<String> add = capabilities("--cap-add", capAdd, false);
         List<String> drop = capabilities("--cap-drop", capDrop, true);
-        for (String c : add) {
-            if (drop.contains(c)) {
-                throw ApiException.invalid("invalid --cap-add/--cap-drop: " + c + " is both added and dropped");
-            }
-        }
+        notBoth(add, drop);
         ContainerSpec out = base;
         if (user != null) {
             out = out.withUser(user(user));
@@ -56,6 +52,15 @@ public final class SandboxOptions {
             out = out.withCapabilities(add, drop);
         }
         return out;
+    }
+
+    /** Refuses a capability both added and dropped in one request. */
+    static void notBoth(List<String> add, List<String> drop) {
+        for (String c : add) {
+            if (drop.contains(c)) {
+                throw ApiException.invalid("invalid --cap-add/--cap-drop: " + c + " is both added and dropped");
+            }
+        }
     }
 
     /** {@code UID[:GID]} or a user name, trimmed. */
