@@ -361,7 +361,7 @@ public final class AgentDaemon implements AutoCloseable {
         String swarm = resuming ? "starting" : locked ? "locked" : id == null ? "inactive" : "active";
         return new InfoView(swarm, id == null ? "" : id.nodeId(),
                 id == null ? "" : id.clusterId(), cfg.hostname(), m != null, m != null && m.isLeader(),
-                Version.current(), "process");
+                Version.current(), workerSide == null ? TaskRuntimes.PROCESS : workerSide.runtimes());
     }
 
     /** The manager, or a 503 that tells the user what to do. */

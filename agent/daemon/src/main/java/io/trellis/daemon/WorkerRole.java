@@ -44,6 +44,7 @@ final class WorkerRole implements AutoCloseable {
     private NodePort nodePort;
     private OutputClock outputClock;
     private DockerEngine docker;
+    private TaskRuntimes runtimes;
     private final NodeSecrets secrets = new NodeSecrets();
 
     private WorkerRole() {
@@ -82,6 +83,7 @@ final class WorkerRole implements AutoCloseable {
             TaskRuntimes runtime = new TaskRuntimes(processes, new DockerRuntime(w.docker, id.nodeId(), dirs, cfg.netnsDir(),
                     cfg.hostname(), w.network, mounts));
             mounts.removeLeftovers(runtime.localTasks());
+            w.runtimes = runtime;
             w.session = new DispatcherSession(ClusterClient.member(credentials.keys(), credentials.tls()), managers,
                     cfg.heartbeatPeriod(), heard).onNetworks(w.network::apply).onSecrets(w.secrets::apply)
                     .onRuntimes(runtime::available).start();
@@ -108,6 +110,11 @@ final class WorkerRole implements AutoCloseable {
 
     private static String hostPort(String address, int port) {
         return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** The runtimes this node can start tasks with now ({@code process, docker}). */
+    String runtimes() {
+        return runtimes == null ? TaskRuntimes.PROCESS : runtimes.name();
     }
 
     /** The manager the session talks to now. */
