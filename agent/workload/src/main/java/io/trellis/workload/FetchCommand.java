@@ -2,6 +2,7 @@ package io.trellis.workload;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
  * balanced on its own; one line per answer says which task served it.
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
-        description = "GET a URL several times, one connection each, and print which task answered.")
+        description = "GET (or --post) a URL several times, one connection each, and print which task answered.")
 public final class FetchCommand implements Callable<Integer> {
     private static final int MAX_BODY = 64 * 1024;
 
@@ -36,6 +37,10 @@ public final class FetchCommand implements Callable<Integer> {
 
     @Option(names = "--timeout-ms", defaultValue = "2000", description = "Connect and read timeout (default ${DEFAULT-VALUE}).")
     int timeoutMillis;
+
+    @Option(names = "--post", paramLabel = "FORM",
+            description = "POST this form (application/x-www-form-urlencoded, e.g. option=a) instead of a GET.")
+    String post;
 
     @Override
     public Integer call() {
@@ -70,6 +75,18 @@ public final class FetchCommand implements Callable<Integer> {
         c.setConnectTimeout(timeoutMillis);
         c.setReadTimeout(timeoutMillis);
         c.setRequestProperty("Connection", "close"); // one connection per request: each is balanced anew
+        // As curl: a page that answers browsers in HTML gives plain text here.
+        c.setRequestProperty("Accept", "*/*");
+        if (post != null) {
+            byte[] form = post.getBytes(StandardCharsets.UTF_8);
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+            c.setFixedLengthStreamingMode(form.length);
+            try (OutputStream body = c.getOutputStream()) {
+                body.write(form);
+            }
+        }
         try (InputStream in = c.getInputStream()) {
             if (c.getResponseCode() != 200) {
                 throw new IOException("HTTP " + c.getResponseCode());

@@ -3,6 +3,7 @@ package io.trellis.workload;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -22,11 +23,13 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The http workload: HTTP/1.1 with keep-alive on Netty, one event loop per core on the best
  * transport here. Each connection may begin with a PROXY protocol header ({@link ProxyHeaderDetector});
- * every request gets a {@link WhoamiReply} ({@link WhoamiHandler}).
+ * every request gets a {@link WhoamiReply} ({@link WhoamiHandler}). The voting app's pages serve their
+ * own handler on the same server ({@link #serve}).
  *
  * <p>{@link #close} stops gracefully within {@link #STOP_LIMIT}: it stops accepting, closes idle
  * connections, lets requests already begun be answered ({@code Connection: close}), then cuts what
@@ -67,9 +70,20 @@ final class WhoamiHttpServer implements Workload {
     /** As {@link #start(InetSocketAddress, WorkloadIdentity)}, on {@code transport}, stopping within {@code stopLimit}. */
     static WhoamiHttpServer start(InetSocketAddress address, WorkloadIdentity identity, ServerTransport transport,
                                   Duration stopLimit) throws IOException {
+        return start(address, transport, stopLimit, "whoami", () -> new WhoamiHandler(identity));
+    }
+
+    /** Serves a new {@code handler} per connection, with the same limits, PROXY headers and graceful stop. */
+    static WhoamiHttpServer serve(InetSocketAddress address, String name, Supplier<ChannelHandler> handler)
+            throws IOException {
+        return start(address, ServerTransport.auto(), STOP_LIMIT, name, handler);
+    }
+
+    private static WhoamiHttpServer start(InetSocketAddress address, ServerTransport transport, Duration stopLimit,
+                                          String name, Supplier<ChannelHandler> handler) throws IOException {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                new DefaultThreadFactory("whoami", true), transport.ioHandlerFactory());
-        ChannelGroup connections = new DefaultChannelGroup("whoami", GlobalEventExecutor.INSTANCE);
+                new DefaultThreadFactory(name, true), transport.ioHandlerFactory());
+        ChannelGroup connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         AtomicBoolean stopping = new AtomicBoolean();
         HttpDecoderConfig limits = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_REQUEST_LINE)
@@ -91,7 +105,7 @@ final class WhoamiHttpServer implements Workload {
                                 new HttpServerCodec(limits),
                                 new DrainingConnection(stopping::get),
                                 new HttpObjectAggregator(MAX_BODY_BYTES),
-                                new WhoamiHandler(identity));
+                                handler.get());
                     }
                 });
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();

@@ -32,6 +32,6 @@ class WorkloadCommandTest {
     @Test
     void workloadNeedsASubcommand() {
         assertThat(run()).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("Missing workload: use http, echo or fetch");
+        assertThat(err.toString()).contains("Missing workload: use http, echo, fetch, vote, queue, worker, store or result");
     }
 }
