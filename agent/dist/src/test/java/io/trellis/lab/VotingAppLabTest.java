@@ -10,6 +10,7 @@ import io.trellis.testing.agent.AgentCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,13 +36,17 @@ class VotingAppLabTest {
     private static final Pattern CATS = Pattern.compile("Cats: (\\d+)");
     private static final List<String> SERVICES = List.of("vote", "redis", "worker", "db", "result");
 
+    /** The store's volume target in the example: the sandbox makes a missing mount point on the host. */
+    private static final Path MOUNT_POINT = Path.of("/var/lib/votes");
     private static Lab lab;
     private static List<LabState.LabNode> nodes;
     private static AgentCli cli;
+    private static boolean mountPointWasThere;
 
     @BeforeAll
     static void up() throws Exception {
         Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
+        mountPointWasThere = Files.exists(MOUNT_POINT);
         lab = new Lab(new PrintWriter(new StringWriter(), true));
         lab.down(); // a lab left up by hand would be reused as it is
         nodes = lab.up(new LabPlan(3, 1));
@@ -55,6 +60,9 @@ class VotingAppLabTest {
     static void down() throws Exception {
         if (lab != null) {
             lab.down();
+        }
+        if (!mountPointWasThere) {
+            Files.deleteIfExists(MOUNT_POINT); // empty: the votes are in the volume under the lab's data dirs
         }
     }
 
