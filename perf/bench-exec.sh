@@ -33,7 +33,7 @@ trap cleanup EXIT INT TERM
 
 "$root/trellis" --version >/dev/null # builds the jar first when stale
 start_agent
-t() { "$root/trellis" "$@" -H "$agent_host"; }
+t() { local noun=$1 verb=$2; shift 2; "$root/trellis" "$noun" "$verb" -H "$agent_host" "$@"; } # -H before IMAGE
 
 median_ms() { # median_ms COMMAND...: one warm-up, then $runs runs; the median wall time in ms
   local i start times=()
