@@ -235,7 +235,9 @@ class OverlayLabTest {
     }
 
     private static TaskView onNode(List<TaskView> tasks, String node) {
-        return tasks.stream().filter(t -> t.node().equals(node)).findFirst().orElseThrow();
+        // An assertion, so that an await retries while a task is being replaced (a restarted node's, say).
+        return tasks.stream().filter(t -> t.node().equals(node)).findFirst()
+                .orElseThrow(() -> new AssertionError("no running task on " + node + " yet"));
     }
 
     /** {@code trellis workload fetch} inside the task (its resolv.conf). */
