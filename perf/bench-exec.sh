@@ -25,8 +25,15 @@ image=trellis-test/busybox:1
 docker_ok=0
 docker image inspect "$image" >/dev/null 2>&1 && docker_ok=1
 peer=""
-cleanup() {
+cleanup() { # the services' containers first: an agent leaves its tasks running when it stops
   [[ -n $peer ]] && docker rm -f "$peer" >/dev/null 2>&1
+  if [[ -n $agent_pid ]]; then
+    "$root/trellis" service rm -H "$agent_host" proc started box >/dev/null 2>&1 || true
+    for _ in $(seq 1 100); do
+      [[ -z $(docker ps -aq --filter label=io.trellis.service.name=box 2>/dev/null) ]] && break
+      sleep 0.1
+    done
+  fi
   stop_agent
 }
 trap cleanup EXIT INT TERM

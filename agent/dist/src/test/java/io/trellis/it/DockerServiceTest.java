@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.github.dockerjava.api.DockerClient;
 import io.trellis.api.Json;
+import io.trellis.api.NodeView;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
 import io.trellis.testing.agent.AgentProcess;
@@ -46,7 +47,10 @@ class DockerServiceTest {
     @AfterEach
     void stop() throws Exception {
         if (agent != null && agent.isAlive()) {
-            cli.run("service", "rm", "box", "nosuch");
+            // One at a time: an unknown name would reject the whole removal and leave containers behind.
+            cli.run("service", "rm", "box");
+            cli.run("service", "rm", "nosuch");
+            await().atMost(Duration.ofSeconds(30)).until(() -> containers().isEmpty());
             TestAgents.terminate(agent, Duration.ofSeconds(30));
         }
     }
@@ -56,9 +60,12 @@ class DockerServiceTest {
                 new TypeReference<List<TaskView>>() { });
     }
 
+    /** This agent's containers of the service: other agents on the Engine (other runs) have their own. */
     private List<com.github.dockerjava.api.model.Container> containers() {
+        String nodeId = Json.read(cli.ok("node", "inspect", "self").getBytes(StandardCharsets.UTF_8),
+                new TypeReference<List<NodeView>>() { }).get(0).id();
         return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("com.docker.swarm.service.name", "box")).exec();
+                .withLabelFilter(Map.of("com.docker.swarm.service.name", "box", "io.trellis.node.id", nodeId)).exec();
     }
 
     @Test
