@@ -28,9 +28,12 @@ peer=""
 cleanup() { # the services' containers first: an agent leaves its tasks running when it stops
   [[ -n $peer ]] && docker rm -f "$peer" >/dev/null 2>&1
   if [[ -n $agent_pid ]]; then
-    "$root/trellis" service rm -H "$agent_host" proc started box >/dev/null 2>&1 || true
-    for _ in $(seq 1 100); do
-      [[ -z $(docker ps -aq --filter label=io.trellis.service.name=box 2>/dev/null) ]] && break
+    for s in proc started box; do # one by one: an unknown name would refuse the whole removal
+      "$root/trellis" service rm -H "$agent_host" "$s" >/dev/null 2>&1 || true
+    done
+    for _ in $(seq 1 100); do # tasks stop within their grace period
+      [[ -z $(docker ps -aq --filter label=io.trellis.service.name=box 2>/dev/null) ]] \
+        && ! pgrep -f 'exec sleep 600' >/dev/null && break
       sleep 0.1
     done
   fi
