@@ -20,18 +20,42 @@ import java.util.TreeMap;
  * @param labels             the service's labels; {@code null}: none
  * @param updateConfig       the {@code --update-*} flags
  * @param rollbackConfig     the {@code --rollback-*} flags
+ * @param restartPolicy      the {@code --restart-*} flags
+ * @param stopGracePeriod    {@code --stop-grace-period}, a duration; null leaves it to the node
  */
 public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
                                    String mode, List<String> constraints, Integer maxReplicasPerNode,
                                    List<String> networks, String endpointMode, List<String> publish,
                                    String lbAlgorithm, ContainerOptions container, Map<String, String> labels,
-                                   UpdateConfigOptions updateConfig, UpdateConfigOptions rollbackConfig) {
+                                   UpdateConfigOptions updateConfig, UpdateConfigOptions rollbackConfig,
+                                   RestartPolicyOptions restartPolicy, String stopGracePeriod) {
 
     public ServiceCreateRequest {
         container = container == null ? ContainerOptions.NONE : container;
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
         updateConfig = updateConfig == null ? UpdateConfigOptions.NONE : updateConfig;
         rollbackConfig = rollbackConfig == null ? UpdateConfigOptions.NONE : rollbackConfig;
+        restartPolicy = restartPolicy == null ? RestartPolicyOptions.NONE : restartPolicy;
+    }
+
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode, List<String> publish,
+                                String lbAlgorithm, ContainerOptions container, Map<String, String> labels,
+                                UpdateConfigOptions updateConfig, UpdateConfigOptions rollbackConfig) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                publish, lbAlgorithm, container, labels, updateConfig, rollbackConfig, null, null);
+    }
+
+    /** {@code service create} with its update configs, restart policy and stop grace period. */
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode, List<String> publish,
+                                String lbAlgorithm, ContainerOptions container, UpdateConfigOptions updateConfig,
+                                UpdateConfigOptions rollbackConfig, RestartPolicyOptions restartPolicy,
+                                String stopGracePeriod) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                publish, lbAlgorithm, container, null, updateConfig, rollbackConfig, restartPolicy, stopGracePeriod);
     }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,

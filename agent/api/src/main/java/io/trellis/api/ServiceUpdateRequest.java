@@ -24,13 +24,16 @@ import java.util.List;
  * @param updateConfig   the {@code --update-*} flags
  * @param rollbackConfig the {@code --rollback-*} flags
  * @param rollback    {@code --rollback} ({@code service rollback}): back to the previous spec; no other flag with it
+ * @param restartPolicy   the {@code --restart-*} flags
+ * @param stopGracePeriod {@code --stop-grace-period}, or null to keep it
  */
 public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
                                    List<String> publishRm, String lbAlgorithm, boolean force,
                                    ContainerOptions container, List<String> secretAdd, List<String> secretRm,
                                    List<String> mountAdd, List<String> mountRm, String image, List<String> args, List<String> envAdd, List<String> envRm,
                                    Integer replicas, UpdateConfigOptions updateConfig,
-                                   UpdateConfigOptions rollbackConfig, boolean rollback) {
+                                   UpdateConfigOptions rollbackConfig, boolean rollback,
+                                   RestartPolicyOptions restartPolicy, String stopGracePeriod) {
 
     public ServiceUpdateRequest {
         networkAdd = networkAdd == null ? List.of() : List.copyOf(networkAdd);
@@ -47,6 +50,18 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
         envRm = envRm == null ? List.of() : List.copyOf(envRm);
         updateConfig = updateConfig == null ? UpdateConfigOptions.NONE : updateConfig;
         rollbackConfig = rollbackConfig == null ? UpdateConfigOptions.NONE : rollbackConfig;
+        restartPolicy = restartPolicy == null ? RestartPolicyOptions.NONE : restartPolicy;
+    }
+
+    public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
+                                List<String> publishRm, String lbAlgorithm, boolean force,
+                                ContainerOptions container, List<String> secretAdd, List<String> secretRm,
+                                List<String> mountAdd, List<String> mountRm, String image, List<String> args,
+                                List<String> envAdd, List<String> envRm, Integer replicas,
+                                UpdateConfigOptions updateConfig, UpdateConfigOptions rollbackConfig,
+                                boolean rollback) {
+        this(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, container, secretAdd, secretRm, mountAdd,
+                mountRm, image, args, envAdd, envRm, replicas, updateConfig, rollbackConfig, rollback, null, null);
     }
 
     public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
@@ -83,10 +98,10 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
         return !networkAdd.isEmpty() || !networkRm.isEmpty();
     }
 
-    /** Whether a flag of the task template, the replicas or the update configs was given. */
+    /** Whether a flag of the task template, the replicas, the update configs or the restart policy was given. */
     public boolean changesSpec() {
         return image != null || args != null || !envAdd.isEmpty() || !envRm.isEmpty() || replicas != null
-                || updateConfig.given() || rollbackConfig.given();
+                || updateConfig.given() || rollbackConfig.given() || restartPolicy.given() || stopGracePeriod != null;
     }
 
     public boolean changesMounts() {

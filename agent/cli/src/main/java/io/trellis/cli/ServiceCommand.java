@@ -91,6 +91,7 @@ public final class ServiceCommand {
         @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
         @Mixin UpdateConfigFlags updateFlags = new UpdateConfigFlags();
         @Mixin RollbackConfigFlags rollbackFlags = new RollbackConfigFlags();
+        @Mixin RestartFlags restartFlags = new RestartFlags();
         @Parameters(index = "0", paramLabel = "IMAGE") String image;
         @Parameters(index = "1..*", paramLabel = "CMD") List<String> command = new ArrayList<>();
 
@@ -103,7 +104,8 @@ public final class ServiceCommand {
                             networks, endpointMode, publish, lbAlgorithm,
                             taskFlags.options().withSecrets(secrets).withSandbox(runtime, user, capAdd, capDrop)
                                     .withMounts(mounts),
-                            updateFlags.options(), rollbackFlags.options()),
+                            updateFlags.options(), rollbackFlags.options(), restartFlags.options(),
+                            restartFlags.stopGracePeriod),
                     ServiceView.class);
             out().println(s.id());
             out().flush();
@@ -317,6 +319,7 @@ public final class ServiceCommand {
         @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
         @Mixin UpdateConfigFlags updateFlags = new UpdateConfigFlags();
         @Mixin RollbackConfigFlags rollbackFlags = new RollbackConfigFlags();
+        @Mixin RestartFlags restartFlags = new RestartFlags();
         @Parameters(index = "0", paramLabel = "SERVICE") String service;
 
         @Override
@@ -327,7 +330,8 @@ public final class ServiceCommand {
                             taskFlags.options().withSandbox(runtime, user, capAdd, capDrop), secretAdd, secretRm,
                             mountAdd, mountRm, image,
                             args == null ? null : ShellWords.split("--args", args), envAdd, envRm, replicas,
-                            updateFlags.options(), rollbackFlags.options(), rollback),
+                            updateFlags.options(), rollbackFlags.options(), rollback, restartFlags.options(),
+                            restartFlags.stopGracePeriod),
                     ServiceView.class);
             out().println(service);
             out().flush();

@@ -136,7 +136,8 @@ public final class AdminEndpoints {
                 throw ApiException.invalid("nothing to update: give --image, --args, --env-add, --env-rm, --replicas,"
                         + " --network-add, --network-rm, --publish-add, --publish-rm, --lb-algorithm, --secret-add,"
                         + " --secret-rm, --mount-add, --mount-rm, --user, --cap-add, --cap-drop, --runtime, a --health-*,"
-                        + " --limit-*/--reserve-*, --update-* or --rollback-* flag, --force or --rollback");
+                        + " --limit-*/--reserve-*, --update-*, --rollback-* or --restart-* flag, --stop-grace-period,"
+                        + " --force or --rollback");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
             Service before = s;

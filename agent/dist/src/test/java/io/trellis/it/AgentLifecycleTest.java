@@ -70,8 +70,9 @@ class AgentLifecycleTest {
         assertThat(cli.ok("swarm", "init")).contains("is now a manager");
         assertThat(cli.ok("node", "ls")).contains("itest").contains("Ready").contains("Leader").contains(" * ");
 
+        // No restart delay: a crashed task is replaced at once (the default waits Docker's 5 s).
         String created = cli.ok("service", "create", "--name", "web", "--replicas", "2", "--env", "GREETING=hi",
-                "trellis/http", "trellis", "workload", "http", "--port", "8080");
+                "--restart-delay", "0s", "trellis/http", "trellis", "workload", "http", "--port", "8080");
         assertThat(created).contains("verify: Service converged");
         assertThat(cli.ok("service", "ls")).containsPattern("web\\s+replicated\\s+2/2\\s+trellis/http");
 

@@ -3,6 +3,7 @@ package io.trellis.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trellis.api.ContainerOptions;
 import io.trellis.api.NetworkOption;
+import io.trellis.api.RestartPolicyOptions;
 import io.trellis.api.ServiceCreateRequest;
 import io.trellis.api.ServiceUpdateRequest;
 import io.trellis.api.ServiceView;
@@ -18,11 +19,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What a redeploy changes in a service that exists: the service as the cluster stores it (its
- * {@code service inspect} spec) against the request the compose file makes now. Replicas go through
- * {@code service scale}; image, command, environment, networks, ports, secrets, mounts, health check and
- * resources through {@code service update} (a rolling update by the service's update_config); any other
- * difference is listed in {@link #unsupported} (no route changes it yet), which refuses the deploy.
+ * What a redeploy changes in a service that exists: the service as the cluster stores it (its {@code service inspect}
+ * spec) against the request the compose file makes now. Replicas go through {@code service scale}; image, command,
+ * environment, networks, ports, secrets, mounts, health check, resources, restart policy and stop grace period through
+ * {@code service update} (a rolling update by the service's update_config, except for the restart policy, which no
+ * task carries); any other difference is listed in {@link #unsupported} (no route changes it yet), which refuses the
+ * deploy.
  *
  * @param scaleTo     the new replica count, or null
  * @param update      the {@code service update} to send, or null
@@ -32,6 +34,7 @@ public record ServiceChanges(Integer scaleTo, ServiceUpdateRequest update, List<
 
     private static final long DEFAULT_HEALTH_MILLIS = 30_000;
     private static final int DEFAULT_RETRIES = 3;
+    private static final long DEFAULT_RESTART_DELAY_MILLIS = 5_000;
 
     public boolean none() {
         return scaleTo == null && update == null && unsupported.isEmpty();
@@ -79,12 +82,14 @@ public record ServiceChanges(Integer scaleTo, ServiceUpdateRequest update, List<
         ContainerOptions health = health(container.path("healthCheck"), wanted.container());
         ContainerOptions resources = resources(container.path("resources"), wanted.container(), unsupported);
         ContainerOptions options = merge(health, resources);
+        RestartPolicyOptions restart = restart(spec.path("restartPolicy"), wanted.restartPolicy());
+        String stopGrace = stopGrace(container.path("stopGracePeriodMillis"), wanted.stopGracePeriod());
         ServiceUpdateRequest update = null;
         if (!networks.none() || !ports.none() || !secrets.none() || !mounts.none() || options != null || image != null
-                || args != null || !env.none()) {
+                || args != null || !env.none() || restart != null || stopGrace != null) {
             update = new ServiceUpdateRequest(networks.add, networks.remove, ports.add, ports.remove, null, false,
                     options, secrets.add, secrets.remove, mounts.add, mounts.remove, image, args, env.add, env.remove,
-                    null, null, null, false);
+                    null, null, null, false, restart, stopGrace);
         }
         return new ServiceChanges(scaleTo, update, unsupported);
     }
@@ -281,6 +286,26 @@ public record ServiceChanges(Integer scaleTo, ServiceUpdateRequest update, List<
         }
         return new ContainerOptions(null, null, null, null, null, null, null, null, wanted.healthCmd(),
                 interval + "ms", timeout + "ms", start + "ms", retries, null, null);
+    }
+
+    /** The whole restart policy to send when it differs (defaults spelled out, as Docker's), else null. */
+    private static RestartPolicyOptions restart(JsonNode current, RestartPolicyOptions wanted) {
+        String condition = wanted.condition() == null ? "any" : wanted.condition().toLowerCase(Locale.ROOT);
+        long delay = millis(wanted.delay(), DEFAULT_RESTART_DELAY_MILLIS);
+        int attempts = wanted.maxAttempts() == null ? 0 : wanted.maxAttempts();
+        long window = millis(wanted.window(), 0);
+        String have = current.path("condition").asText("ANY").toLowerCase(Locale.ROOT).replace('_', '-');
+        if (have.equals(condition) && current.path("delayMillis").asLong(DEFAULT_RESTART_DELAY_MILLIS) == delay
+                && current.path("maxAttempts").asInt() == attempts && current.path("windowMillis").asLong() == window) {
+            return null;
+        }
+        return new RestartPolicyOptions(condition, delay + "ms", attempts, window + "ms");
+    }
+
+    /** {@code stop_grace_period} to send when it differs ({@code 0s}: back to the node's), else null. */
+    private static String stopGrace(JsonNode current, String wanted) {
+        long want = millis(wanted, 0);
+        return current.asLong() == want ? null : want + "ms";
     }
 
     /** The resource options to send when they differ, else null; taking one away has no route yet. */

@@ -2,6 +2,7 @@ package io.trellis.stack;
 
 import io.trellis.api.ContainerOptions;
 import io.trellis.api.NetworkCreateRequest;
+import io.trellis.api.RestartPolicyOptions;
 import io.trellis.api.ServiceCreateRequest;
 import io.trellis.api.UpdateConfigOptions;
 import io.trellis.cli.CliException;
@@ -30,9 +31,8 @@ import java.util.regex.Pattern;
 /**
  * A compose file in the admin API's terms: the stack's networks, secrets and services as {@code network
  * create}, {@code secret create} and {@code service create} requests, named {@code STACK_KEY} and labelled
- * {@value StackLabels#NAMESPACE}. What the API takes today is converted; what it does not yet take (update and
- * rollback configs, restart policy, mounts, placement preferences, stop grace period, container labels) is
- * listed by {@link #notApplied}, the one place to extend when the API grows them.
+ * {@value StackLabels#NAMESPACE}. What the API takes today is converted; what it does not yet take (placement
+ * preferences, container labels) is listed by {@link #notApplied}, the one place to extend when the API grows them.
  */
 public final class StackConverter {
     /** The secret size limit of {@code secret create} (500 KiB). */
@@ -80,16 +80,10 @@ public final class StackConverter {
         List<String> out = new ArrayList<>();
         DeployDef d = s.deploy();
         if (d != null) {
-            if (d.restartPolicy() != null) {
-                out.add("deploy.restart_policy");
-            }
             if (d.placement() != null && d.placement().preferences() != null
                     && !d.placement().preferences().isEmpty()) {
                 out.add("deploy.placement.preferences");
             }
-        }
-        if (s.stopGracePeriod() != null) {
-            out.add("stop_grace_period");
         }
         if (s.labels() != null && !s.labels().isEmpty()) {
             out.add("labels");
@@ -210,7 +204,13 @@ public final class StackConverter {
         }
         return new ServiceCreateRequest(name, s.image(), command, env, replicas, mode, constraints, maxPerNode, attach,
                 endpointMode, publish, null, container(at, s).withSecrets(secretOptions).withMounts(mounts), labels,
-                updateOptions(d == null ? null : d.updateConfig()), updateOptions(d == null ? null : d.rollbackConfig()));
+                updateOptions(d == null ? null : d.updateConfig()),
+                updateOptions(d == null ? null : d.rollbackConfig()),
+                restartOptions(d == null ? null : d.restartPolicy()), s.stopGracePeriod());
+    }
+
+    private static RestartPolicyOptions restartOptions(DeployDef.RestartPolicy r) {
+        return r == null ? null : new RestartPolicyOptions(r.condition(), r.delay(), r.maxAttempts(), r.window());
     }
 
     private static UpdateConfigOptions updateOptions(DeployDef.UpdateConfig u) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trellis.api.ContainerOptions;
 import io.trellis.api.Json;
+import io.trellis.api.RestartPolicyOptions;
 import io.trellis.api.ServiceCreateRequest;
 import io.trellis.api.ServiceView;
 import java.util.List;
@@ -105,5 +106,41 @@ class ServiceChangesTest {
         assertThat(c.update().envRm()).isEmpty();
         assertThat(c.update().args()).isNull();
         assertThat(c.update().container().healthCmd()).isNull(); // unchanged: not sent
+    }
+
+    @Test
+    void aRestartPolicyOrStopGracePeriodChangeIsOneUpdate() {
+        ServiceCreateRequest base = wanted("img", List.of("A=1"), 2, NETWORKS, PORTS,
+                container("0.5", "true", SECRETS));
+        ServiceChanges c = changes(withRestart(base, new RestartPolicyOptions("on-failure", null, 3, "1m"), "20s"));
+        assertThat(c.unsupported()).isEmpty();
+        assertThat(c.scaleTo()).isNull();
+        assertThat(c.update().restartPolicy())
+                .isEqualTo(new RestartPolicyOptions("on-failure", "5000ms", 3, "60000ms"));
+        assertThat(c.update().stopGracePeriod()).isEqualTo("20000ms");
+        assertThat(c.update().image()).isNull();
+
+        // Docker's defaults written out are what the cluster stores without them: nothing to change.
+        assertThat(changes(withRestart(base, new RestartPolicyOptions("any", "5s", 0, "0s"), "0s")).none()).isTrue();
+    }
+
+    @Test
+    void aStoredPolicyTheFileNoLongerSetsIsPutBack() {
+        String stored = SPEC.replace("\"labels\":", "\"restartPolicy\": {\"condition\": \"NONE\","
+                + " \"delayMillis\": 5000, \"maxAttempts\": 0, \"windowMillis\": 0}, \"labels\":");
+        JsonNode spec = Json.read(stored.getBytes(java.nio.charset.StandardCharsets.UTF_8), JsonNode.class);
+        ServiceView view = new ServiceView("id", "s_web", "replicated", 2, 2, "img", "", 0, 3, 0, 0, spec, List.of(),
+                List.of());
+        ServiceChanges c = ServiceChanges.of(view, wanted("img", List.of("A=1"), 2, NETWORKS, PORTS,
+                container("0.5", "true", SECRETS)), NAMES, Set.of("ing"));
+        assertThat(c.update().restartPolicy()).isEqualTo(new RestartPolicyOptions("any", "5000ms", 0, "0ms"));
+        assertThat(c.update().stopGracePeriod()).isNull();
+    }
+
+    private static ServiceCreateRequest withRestart(ServiceCreateRequest r, RestartPolicyOptions restart,
+                                                    String stopGrace) {
+        return new ServiceCreateRequest(r.name(), r.image(), r.command(), r.env(), r.replicas(), r.mode(),
+                r.constraints(), r.maxReplicasPerNode(), r.networks(), r.endpointMode(), r.publish(), r.lbAlgorithm(),
+                r.container(), r.labels(), r.updateConfig(), r.rollbackConfig(), restart, stopGrace);
     }
 }

@@ -2,6 +2,7 @@ package io.trellis.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trellis.api.RestartPolicyOptions;
 import io.trellis.stack.compose.ComposeLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +32,23 @@ class StackConverterTest {
 
     private static StackPlan.Service service(StackPlan plan, String key) {
         return plan.services().stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void restartPolicyAndStopGracePeriodAreSentAsTheFlagsWouldBe() throws IOException {
+        StackPlan p = plan("""
+                services:
+                  job:
+                    image: trellis/job
+                    stop_grace_period: 20s
+                    deploy:
+                      restart_policy: {condition: on-failure, delay: 2s, max_attempts: 3, window: 2m}
+                """);
+
+        assertThat(service(p, "job").request().restartPolicy())
+                .isEqualTo(new RestartPolicyOptions("on-failure", "2s", 3, "2m"));
+        assertThat(service(p, "job").request().stopGracePeriod()).isEqualTo("20s");
+        assertThat(p.warnings()).isEmpty();
     }
 
     @Test

@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code service update} with {@code --image}, {@code --args}, {@code --env-add/--env-rm}, {@code --replicas} and the
- * {@code --update-*} and {@code --rollback-*} flags; rollback and resume. A request's
- * other flags commit on their own (networks, ports, secrets, health, resources, force); this class checks its own
- * flags before any of them and commits last, naming the spec from before the first commit as the one a rollback
- * returns to, so one {@code service update} is one step back however many commits it made.
+ * {@code service update} with {@code --image}, {@code --args}, {@code --env-add/--env-rm}, {@code --replicas}, the
+ * {@code --update-*}, {@code --rollback-*} and {@code --restart-*} flags and {@code --stop-grace-period}; rollback and
+ * resume. A request's other flags commit on their own (networks, ports, secrets, health, resources, force); this class
+ * checks its own flags before any of them and commits last, naming the spec from before the first commit as the one a
+ * rollback returns to, so one {@code service update} is one step back however many commits it made.
  */
 public final class ServiceUpdates {
     private final ClusterStore store;
@@ -29,8 +29,8 @@ public final class ServiceUpdates {
      * @param args {@code --args}, already split into words; an empty list resets the command to the image's
      */
     public record Changes(String image, List<String> args, List<String> envAdd, List<String> envRm, Integer replicas,
-                          UpdateOptions update, UpdateOptions rollback) {
-        public static final Changes NONE = new Changes(null, null, null, null, null, null, null);
+                          UpdateOptions update, UpdateOptions rollback, RestartOptions restart) {
+        public static final Changes NONE = new Changes(null, null, null, null, null, null, null, null);
 
         public Changes {
             envAdd = envAdd == null ? List.of() : List.copyOf(envAdd);
@@ -38,11 +38,17 @@ public final class ServiceUpdates {
             args = args == null ? null : List.copyOf(args);
             update = update == null ? UpdateOptions.NONE : update;
             rollback = rollback == null ? UpdateOptions.NONE : rollback;
+            restart = restart == null ? RestartOptions.NONE : restart;
+        }
+
+        public Changes(String image, List<String> args, List<String> envAdd, List<String> envRm, Integer replicas,
+                       UpdateOptions update, UpdateOptions rollback) {
+            this(image, args, envAdd, envRm, replicas, update, rollback, null);
         }
 
         public boolean given() {
             return image != null || args != null || !envAdd.isEmpty() || !envRm.isEmpty() || replicas != null
-                    || update.given() || rollback.given();
+                    || update.given() || rollback.given() || restart.given();
         }
     }
 
@@ -54,8 +60,14 @@ public final class ServiceUpdates {
 
     /** {@code service create}: {@code spec} with the update and rollback configs the flags give. */
     public static ServiceSpec create(ServiceSpec spec, UpdateOptions update, UpdateOptions rollback) {
-        return spec.withUpdateConfigs(update.applyTo(spec.updateConfig(), false),
-                rollback.applyTo(spec.rollbackConfig(), true));
+        return create(spec, update, rollback, RestartOptions.NONE);
+    }
+
+    /** {@code service create}: {@code spec} with the update configs, restart policy and stop grace the flags give. */
+    public static ServiceSpec create(ServiceSpec spec, UpdateOptions update, UpdateOptions rollback,
+                                     RestartOptions restart) {
+        return restart.applyTo(spec.withUpdateConfigs(update.applyTo(spec.updateConfig(), false),
+                rollback.applyTo(spec.rollbackConfig(), true)));
     }
 
     /** Refuses bad flags before anything of the request is committed. */
@@ -125,6 +137,7 @@ public final class ServiceUpdates {
         ServiceSpec next = spec.withTask(image, c.args() != null ? c.args() : spec.command(), env)
                 .withUpdateConfigs(c.update().applyTo(spec.updateConfig(), false),
                         c.rollback().applyTo(spec.rollbackConfig(), true));
+        next = c.restart().applyTo(next);
         if (c.replicas() != null) {
             if (spec.global()) {
                 throw ApiException.invalid("--replicas can only be used with --mode replicated; " + s.name()

@@ -16,13 +16,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Keeps exactly one live task of each global service on every eligible node (swarmkit
- * {@code orchestrator/global}): a node that becomes ready and active (and meets the constraints)
- * gets a task; a task whose node is drained, removed or no longer meets the constraints is shut
- * down and not replaced; an ended task is replaced on the same node, with the replicated back-off.
- * A paused node keeps its task but gets no new one. A change of the task template rolls over the nodes
- * through {@link RollingUpdate}, each node a slot. Tasks are created already placed on their node
- * ({@code assigned}), so the scheduler never sees them; they are named {@code service.nodeId}.
+ * Keeps exactly one live task of each global service on every eligible node (swarmkit {@code orchestrator/global}): a
+ * node that becomes ready and active (and meets the constraints) gets a task; a task whose node is drained, removed or
+ * no longer meets the constraints is shut down and not replaced; an ended task is replaced on the same node as the
+ * restart policy says ({@link RestartSupervisor}). A paused node keeps its task but gets no new one. A change of the
+ * task template rolls over the nodes through {@link RollingUpdate}, each node a slot. Tasks are created already placed
+ * on their node ({@code assigned}), so the scheduler never sees them; they are named {@code service.nodeId}.
  */
 public final class GlobalOrchestrator implements Reconciler {
 
@@ -67,9 +66,17 @@ public final class GlobalOrchestrator implements Reconciler {
                 live.subList(1, live.size()).clear();
             }
         }
-        // One node is one slot: a rolling update replaces parallelism nodes' tasks at a time.
+        Map<String, RestartSupervisor.Decision> empty = new TreeMap<>();
+        for (Node n : nodes) {
+            if (!alive.containsKey(n.id()) && rules.mayStart(n)) {
+                List<Task> history = tasks.stream().filter(t -> n.id().equals(t.nodeId())).toList(); // newest first
+                empty.put(n.id(), RestartSupervisor.next(history, service.spec(), now));
+            }
+        }
+        // One node is one slot: a rolling update replaces parallelism nodes' tasks at a time. A node whose ended
+        // task the restart policy keeps counts as having its task.
         RollingUpdate.Plan<String> update = RollingUpdate.plan(service, tasks, alive,
-                nodes.stream().filter(rules::mayStart).allMatch(n -> alive.containsKey(n.id())), now,
+                empty.values().stream().allMatch(RestartSupervisor.Decision::held), now,
                 nodeId -> newTask(service, state.nodes().get(nodeId), now));
         ops.addAll(update.ops());
         update.vacated().forEach(alive::remove);
@@ -77,8 +84,10 @@ public final class GlobalOrchestrator implements Reconciler {
             if (alive.containsKey(n.id()) || !rules.mayStart(n) || update.rollingBack()) {
                 continue;
             }
-            List<Task> history = tasks.stream().filter(t -> n.id().equals(t.nodeId())).toList(); // newest first
-            if (now >= ReplicatedOrchestrator.restartAllowedAt(history, now)) {
+            RestartSupervisor.Decision next = empty.getOrDefault(n.id(), RestartSupervisor.Decision.NOW);
+            if (next.held()) {
+                ReplicatedOrchestrator.noteOnce(next, ops);
+            } else if (now >= next.allowedAt()) {
                 ops.add(new StoreOp.CreateTask(newTask(service, n, now)));
             }
         }

@@ -15,19 +15,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Keeps each replicated service at its desired number of slots (swarmkit
- * {@code orchestrator/replicated}): a slot whose task ended is given a new task, the old one is told
- * to shut down and stays in history; slots above the replica count are shut down, highest first.
- * Tasks on a drained node, or on one that no longer meets the service's constraints, are shut down
- * and replaced the same way. Tasks of an older task template ({@code service update}, {@code --force}) are
- * replaced by {@link RollingUpdate}. Global services are the {@link GlobalOrchestrator}'s.
+ * Keeps each replicated service at its desired number of slots (swarmkit {@code orchestrator/replicated}): a slot
+ * whose task ended is given a new task (as its restart policy says), the old one is told to shut down and stays in
+ * history; slots above the replica count are shut down, highest first. Tasks on a drained node, or on one that no
+ * longer meets the service's constraints, are shut down and replaced the same way. Whether and when a task that ended
+ * on its own is replaced is the service's restart policy ({@link RestartSupervisor}). Tasks of an older task template
+ * ({@code service update}, {@code --force}) are replaced by {@link RollingUpdate}. Global services are the {@link
+ * GlobalOrchestrator}'s.
  */
 public final class ReplicatedOrchestrator implements Reconciler {
-    /** The first replacement is immediate; a slot that keeps failing backs off up to this. */
-    public static final long RESTART_DELAY_MAX_MILLIS = 5_000;
-    private static final long RESTART_DELAY_BASE_MILLIS = 500;
-    /** Failures older than this no longer count towards the back-off. */
-    private static final long FAILURE_WINDOW_MILLIS = 60_000;
 
     @Override
     public String name() {
@@ -59,7 +55,7 @@ public final class ReplicatedOrchestrator implements Reconciler {
             // shut down and its slot gets a new task, which the scheduler places elsewhere.
             boolean evicted = t.nodeId() != null && !rules.mayKeep(nodes.get(t.nodeId()));
             if (ended || evicted || t.slot() > replicas) {
-                // restart condition "any" (Swarm's default): an ended task is always replaced.
+                // An ended task stays in history; whether its slot gets a new one is the restart policy's call.
                 ops.add(new StoreOp.SetDesiredState(t.id(), TaskState.SHUTDOWN));
                 continue;
             }
@@ -74,44 +70,40 @@ public final class ReplicatedOrchestrator implements Reconciler {
                 live.subList(1, live.size()).clear();
             }
         }
+        Map<Integer, RestartSupervisor.Decision> empty = new TreeMap<>();
+        for (int slot = 1; slot <= replicas; slot++) {
+            if (!alive.containsKey(slot)) {
+                int s = slot;
+                empty.put(slot, RestartSupervisor.next(tasks.stream().filter(t -> t.slot() == s).toList(),
+                        service.spec(), now));
+            }
+        }
+        // A slot the restart policy keeps empty counts as filled: its service is as complete as it will get.
+        long held = empty.values().stream().filter(RestartSupervisor.Decision::held).count();
         RollingUpdate.Plan<Integer> update = RollingUpdate.plan(service, tasks, alive,
-                alive.size() == replicas, now,
+                alive.size() + held == replicas, now,
                 slot -> newTask(service, slot, now));
         ops.addAll(update.ops());
         update.vacated().forEach(alive::remove);
         for (int slot = 1; slot <= replicas && !update.rollingBack(); slot++) {
-            if (!alive.containsKey(slot) && now >= restartAllowedAt(tasks, slot, now)) {
+            if (alive.containsKey(slot)) {
+                continue;
+            }
+            RestartSupervisor.Decision next = empty.getOrDefault(slot, RestartSupervisor.Decision.NOW);
+            if (next.held()) {
+                noteOnce(next, ops);
+            } else if (now >= next.allowedAt()) {
                 ops.add(new StoreOp.CreateTask(newTask(service, slot, now)));
             }
         }
     }
 
-    /**
-     * When a slot may get its next task: at once after one failure (a crash is replaced within the
-     * tick), then backing off exponentially while it keeps failing, so a command that cannot start
-     * does not spin the log and the node (like Kubernetes' CrashLoopBackOff; Swarm waits 5 s always).
-     */
-    static long restartAllowedAt(List<Task> tasks, int slot, long now) {
-        return restartAllowedAt(tasks.stream().filter(t -> t.slot() == slot).toList(), now);
-    }
-
-    /** {@link #restartAllowedAt(List, int, long)} over one slot's tasks, newest first. */
-    static long restartAllowedAt(List<Task> history, long now) {
-        int failures = 0;
-        long lastEnd = 0;
-        for (Task t : history) {
-            TaskState s = t.status().state();
-            if ((s != TaskState.FAILED && s != TaskState.REJECTED) || now - t.status().timestamp() > FAILURE_WINDOW_MILLIS) {
-                break;
-            }
-            lastEnd = Math.max(lastEnd, t.status().timestamp());
-            failures++;
+    /** Says why a slot's ended task is not restarted, in the round that shuts it down. */
+    static void noteOnce(RestartSupervisor.Decision held, List<StoreOp> ops) {
+        Task ended = held.ended();
+        if (!held.note().isEmpty() && ended.desiredState() == TaskState.RUNNING) {
+            ops.add(new StoreOp.NoteEndedTask(ended.id(), held.note()));
         }
-        if (failures <= 1) {
-            return 0;
-        }
-        long delay = Math.min(RESTART_DELAY_MAX_MILLIS, RESTART_DELAY_BASE_MILLIS << Math.min(failures - 2, 10));
-        return lastEnd + delay;
     }
 
     static Task newTask(Service s, int slot, long now) {

@@ -2,6 +2,7 @@ package io.trellis.controlplane.orchestrator;
 
 import io.trellis.controlplane.reconcile.Reconciler;
 import io.trellis.controlplane.store.ClusterSnapshot;
+import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
@@ -14,7 +15,8 @@ import java.util.Map;
 
 /**
  * Deletes tasks nobody needs any more (swarmkit {@code taskreaper}): tasks of removed services once
- * they stopped, and history beyond {@link #HISTORY_LIMIT_DEFAULT} tasks per slot. Tasks that were
+ * they stopped, and history beyond {@link #HISTORY_LIMIT_DEFAULT} tasks per slot (more when a restart policy's
+ * {@code max_attempts} needs them to count restarts). Tasks that were
  * told to stop before any node took them are marked shut down here, as no worker will report them.
  */
 public final class TaskReaper implements Reconciler {
@@ -25,6 +27,15 @@ public final class TaskReaper implements Reconciler {
 
     public TaskReaper(int historyLimit) {
         this.historyLimit = historyLimit;
+    }
+
+    /**
+     * The history a slot keeps: the limit, or every end the restart policy's {@code max_attempts} counts
+     * ({@link RestartSupervisor}), whichever is more.
+     */
+    private int keep(Service service) {
+        int attempts = service == null ? 0 : service.spec().restartPolicy().maxAttempts();
+        return attempts > 0 ? Math.max(historyLimit, attempts + 1) : historyLimit;
     }
 
     @Override
@@ -48,11 +59,12 @@ public final class TaskReaper implements Reconciler {
             }
         }
         for (List<Task> slot : bySlot.values()) {
-            if (slot.size() <= historyLimit) {
+            int keep = keep(state.services().get(slot.get(0).serviceId()));
+            if (slot.size() <= keep) {
                 continue;
             }
             slot.sort(Comparator.comparingLong(Task::createdAt).reversed());
-            for (Task old : slot.subList(historyLimit, slot.size())) {
+            for (Task old : slot.subList(keep, slot.size())) {
                 if (old.status().state().isTerminal() && old.desiredState().compareTo(TaskState.RUNNING) > 0) {
                     ops.add(new StoreOp.DeleteTask(old.id()));
                 }

@@ -16,13 +16,15 @@ import java.util.List;
  * @param healthCheck the task's health check; {@link HealthCheck#NONE} when the service has none
  * @param secrets     secrets mounted at {@code /run/secrets/<target>}
  * @param mounts      volumes, bind mounts and tmpfs mounts ({@code --mount}), each at its own target
+ * @param stopGracePeriodMillis SIGTERM to SIGKILL when the task is stopped ({@code --stop-grace-period}); 0 leaves it
+ *                    to the node's {@code agent --stop-grace-period}
  */
 public record ContainerSpec(String runtime, String user, List<String> capAdd, List<String> capDrop,
                             Resources resources, HealthCheck healthCheck, List<SecretReference> secrets,
-                            List<Mount> mounts) {
+                            List<Mount> mounts, long stopGracePeriodMillis) {
 
     /** A service created without any of these options. */
-    public static final ContainerSpec DEFAULT = new ContainerSpec(null, null, null, null, null, null, null, null);
+    public static final ContainerSpec DEFAULT = new ContainerSpec(null, null, null, null, null, null, null, null, 0);
 
     public ContainerSpec {
         capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
@@ -34,35 +36,51 @@ public record ContainerSpec(String runtime, String user, List<String> capAdd, Li
     }
 
     public ContainerSpec(String runtime, String user, List<String> capAdd, List<String> capDrop, Resources resources,
+                         HealthCheck healthCheck, List<SecretReference> secrets, List<Mount> mounts) {
+        this(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, mounts, 0);
+    }
+
+    public ContainerSpec(String runtime, String user, List<String> capAdd, List<String> capDrop, Resources resources,
                          HealthCheck healthCheck, List<SecretReference> secrets) {
-        this(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, null);
+        this(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, null, 0);
     }
 
     public ContainerSpec withSecrets(List<SecretReference> next) {
-        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, next, mounts);
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, next, mounts,
+                stopGracePeriodMillis);
     }
 
     public ContainerSpec withResources(Resources next) {
-        return new ContainerSpec(runtime, user, capAdd, capDrop, next, healthCheck, secrets, mounts);
+        return new ContainerSpec(runtime, user, capAdd, capDrop, next, healthCheck, secrets, mounts,
+                stopGracePeriodMillis);
     }
 
     public ContainerSpec withHealthCheck(HealthCheck next) {
-        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, next, secrets, mounts);
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, next, secrets, mounts,
+                stopGracePeriodMillis);
     }
 
     public ContainerSpec withUser(String next) {
-        return new ContainerSpec(runtime, next, capAdd, capDrop, resources, healthCheck, secrets, mounts);
+        return new ContainerSpec(runtime, next, capAdd, capDrop, resources, healthCheck, secrets, mounts,
+                stopGracePeriodMillis);
     }
 
     public ContainerSpec withCapabilities(List<String> add, List<String> drop) {
-        return new ContainerSpec(runtime, user, add, drop, resources, healthCheck, secrets, mounts);
+        return new ContainerSpec(runtime, user, add, drop, resources, healthCheck, secrets, mounts,
+                stopGracePeriodMillis);
     }
 
     public ContainerSpec withRuntime(String next) {
-        return new ContainerSpec(next, user, capAdd, capDrop, resources, healthCheck, secrets, mounts);
+        return new ContainerSpec(next, user, capAdd, capDrop, resources, healthCheck, secrets, mounts,
+                stopGracePeriodMillis);
     }
 
     public ContainerSpec withMounts(List<Mount> next) {
-        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, next);
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, next,
+                stopGracePeriodMillis);
+    }
+
+    public ContainerSpec withStopGracePeriod(long millis) {
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, mounts, millis);
     }
 }

@@ -31,12 +31,15 @@ import java.util.TreeMap;
  * @param updateConfig       how a change to the task template is rolled out ({@link UpdateConfig#DEFAULT} when not
  *                           given)
  * @param rollbackConfig     how a rollback is rolled out
+ * @param restartPolicy      when a task that ended on its own is replaced ({@link RestartPolicy#DEFAULT} when not
+ *                           given)
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                           Mode mode, List<String> constraints, int maxReplicasPerNode,
                           List<NetworkAttachmentSpec> networks, EndpointMode endpointMode,
                           List<PortConfig> ports, String lbAlgorithm, long forceUpdate, ContainerSpec container,
-                          Map<String, String> labels, UpdateConfig updateConfig, UpdateConfig rollbackConfig) {
+                          Map<String, String> labels, UpdateConfig updateConfig, UpdateConfig rollbackConfig,
+                          RestartPolicy restartPolicy) {
 
     /** The balancing algorithm when none is asked for. */
     public static final String DEFAULT_LB_ALGORITHM = "rr";
@@ -60,6 +63,16 @@ public record ServiceSpec(String name, String image, List<String> command, List<
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
         updateConfig = updateConfig == null ? UpdateConfig.DEFAULT : updateConfig;
         rollbackConfig = rollbackConfig == null ? UpdateConfig.DEFAULT : rollbackConfig;
+        restartPolicy = restartPolicy == null ? RestartPolicy.DEFAULT : restartPolicy;
+    }
+
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                       Mode mode, List<String> constraints, int maxReplicasPerNode,
+                       List<NetworkAttachmentSpec> networks, EndpointMode endpointMode, List<PortConfig> ports,
+                       String lbAlgorithm, long forceUpdate, ContainerSpec container, Map<String, String> labels,
+                       UpdateConfig updateConfig, UpdateConfig rollbackConfig) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig, null);
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -109,49 +122,61 @@ public record ServiceSpec(String name, String image, List<String> command, List<
 
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
+                restartPolicy);
     }
 
     public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
+                restartPolicy);
     }
 
     public ServiceSpec withPorts(List<PortConfig> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, next, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig);
+                endpointMode, next, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
+                restartPolicy);
     }
 
     public ServiceSpec withLbAlgorithm(String algorithm) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, algorithm, forceUpdate, container, labels, updateConfig, rollbackConfig);
+                endpointMode, ports, algorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
+                restartPolicy);
     }
 
     public ServiceSpec withForceUpdate(long version) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, version, container, labels, updateConfig, rollbackConfig);
+                endpointMode, ports, lbAlgorithm, version, container, labels, updateConfig, rollbackConfig,
+                restartPolicy);
     }
 
     public ServiceSpec withContainer(ContainerSpec next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, next, labels, updateConfig, rollbackConfig);
+                endpointMode, ports, lbAlgorithm, forceUpdate, next, labels, updateConfig, rollbackConfig,
+                restartPolicy);
     }
 
     public ServiceSpec withLabels(Map<String, String> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, next, updateConfig, rollbackConfig);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, next, updateConfig, rollbackConfig,
+                restartPolicy);
     }
 
     public ServiceSpec withUpdateConfigs(UpdateConfig update, UpdateConfig rollback) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, update, rollback);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, update, rollback, restartPolicy);
+    }
+
+    public ServiceSpec withRestartPolicy(RestartPolicy next) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig, next);
     }
 
     /** {@code service update --image/--args/--env-*}: the parts of the task template a task carries as its own. */
     public ServiceSpec withTask(String nextImage, List<String> nextCommand, List<String> nextEnv) {
         return new ServiceSpec(name, nextImage, nextCommand, nextEnv, replicas, mode, constraints, maxReplicasPerNode,
                 networks, endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig,
-                rollbackConfig);
+                rollbackConfig, restartPolicy);
     }
 
     /**

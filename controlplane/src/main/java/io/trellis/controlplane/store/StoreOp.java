@@ -31,6 +31,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = StoreOp.AssignTask.class, name = "assign-task"),
     @JsonSubTypes.Type(value = StoreOp.ReportTaskStatus.class, name = "report-task-status"),
     @JsonSubTypes.Type(value = StoreOp.DeleteTask.class, name = "delete-task"),
+    @JsonSubTypes.Type(value = StoreOp.NoteEndedTask.class, name = "note-ended-task"),
     @JsonSubTypes.Type(value = StoreOp.UpdateNodeSpec.class, name = "update-node-spec"),
     @JsonSubTypes.Type(value = StoreOp.CreateNetwork.class, name = "create-network"),
     @JsonSubTypes.Type(value = StoreOp.DeleteNetwork.class, name = "delete-network"),
@@ -270,6 +271,20 @@ public sealed interface StoreOp {
      * Status from a worker or the scheduler. Ignored when the task is gone or the report would move
      * the task backwards (reports can arrive late and out of order).
      */
+    /**
+     * The orchestrator's word on a task that ended, added to its status message ("not restarted: ..."): an ended
+     * status is final for the worker, so this is the only change it takes.
+     */
+    record NoteEndedTask(String taskId, String note) implements StoreOp {
+        public void applyTo(Transaction tx) {
+            Task t = tx.tasks().get(taskId);
+            if (t != null && t.status().state().isTerminal() && !t.status().message().contains(note)) {
+                String message = t.status().message().isEmpty() ? note : t.status().message() + "; " + note;
+                tx.tasks().put(taskId, t.withStatus(t.status().withMessage(message)));
+            }
+        }
+    }
+
     record ReportTaskStatus(String taskId, TaskStatus status) implements StoreOp {
         public void applyTo(Transaction tx) {
             Task t = tx.tasks().get(taskId);

@@ -32,6 +32,10 @@ public record TaskStatus(TaskState state, long timestamp, String message, String
         return new TaskStatus(state, timestamp, message, err, exitCode, pid, health);
     }
 
+    public TaskStatus withMessage(String m) {
+        return new TaskStatus(state, timestamp, m, error, exitCode, pid, health);
+    }
+
     public TaskStatus withHealth(TaskHealth h) {
         return new TaskStatus(state, timestamp, message, error, exitCode, pid, h);
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trellis.controlplane.store.ClusterStore;
 import io.trellis.controlplane.store.Fixtures;
+import io.trellis.controlplane.store.RestartPolicy;
+import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
 import io.trellis.controlplane.store.Task;
@@ -21,8 +23,12 @@ class ReplicatedOrchestratorTest {
     private long index = 100;
 
     private void converge() {
+        converge(T0);
+    }
+
+    private void converge(long from) {
         for (int i = 0; i < 10; i++) {
-            List<StoreOp> ops = orchestrator.reconcile(store.view(), T0 + i);
+            List<StoreOp> ops = orchestrator.reconcile(store.view(), from + i);
             if (ops.isEmpty()) {
                 return;
             }
@@ -50,7 +56,7 @@ class ReplicatedOrchestratorTest {
         Task victim = live("s1").get(0);
         store.applyBatch(index++, StoreBatch.of(new StoreOp.ReportTaskStatus(victim.id(),
                 TaskStatus.of(TaskState.FAILED, T0 + 5, "failed"))));
-        converge();
+        converge(T0 + 5 + RestartPolicy.DEFAULT_DELAY_MILLIS);
         Task old = store.view().tasks().get(victim.id());
         assertThat(old.desiredState()).isEqualTo(TaskState.SHUTDOWN);
         assertThat(old.status().state()).isEqualTo(TaskState.FAILED);
@@ -113,8 +119,11 @@ class ReplicatedOrchestratorTest {
     }
 
     @Test
-    void backsOffWhenASlotKeepsFailing() {
-        store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(Fixtures.service("s1", "web", 1))));
+    void backsOffWhenASlotKeepsFailingWithoutARestartDelay() {
+        Service s = Fixtures.service("s1", "web", 1);
+        RestartPolicy noDelay = new RestartPolicy(RestartPolicy.Condition.ANY, 0, 0, 0);
+        store.applyBatch(index++, StoreBatch.of(new StoreOp.CreateService(new Service(s.id(),
+                s.spec().withRestartPolicy(noDelay), s.version(), s.createdAt(), s.updatedAt()))));
         converge();
         long now = T0;
         // First failure: replaced in the same round.

@@ -8,6 +8,7 @@ import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.ClusterStore;
 import io.trellis.controlplane.store.Fixtures;
 import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.RestartPolicy;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
@@ -68,8 +69,11 @@ final class SimulatedCluster {
         settle();
     }
 
+    /** The task fails and the default restart delay passes: the next {@link #settle} replaces it. */
     void fail(Task t) {
         apply(new StoreOp.ReportTaskStatus(t.id(), TaskStatus.of(TaskState.FAILED, now, "failed").withError("boom")));
+        settle();
+        now += RestartPolicy.DEFAULT_DELAY_MILLIS;
     }
 
     /** Runs every loop and the workers until nothing changes; fails on a write loop. */

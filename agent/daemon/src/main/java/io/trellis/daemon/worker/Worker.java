@@ -71,9 +71,12 @@ public final class Worker implements AutoCloseable {
         TaskStatus reported;
         /** Why it failed while running (unhealthy), reported again when it exits. */
         TaskStatus failure;
+        /** SIGTERM to SIGKILL for this task: its own {@code --stop-grace-period}, else the node's. */
+        Duration grace;
 
-        Slot(RunningTask task) {
+        Slot(RunningTask task, Duration grace) {
             this.task = task;
+            this.grace = grace;
         }
     }
 
@@ -128,8 +131,14 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** A task's stop grace period: its service's when set, else this node's default. */
+    private Duration graceOf(Task t) {
+        long millis = t.container().stopGracePeriodMillis();
+        return millis > 0 ? Duration.ofMillis(millis) : stopGrace;
+    }
+
     private Slot track(String id, RunningTask rt) {
-        Slot slot = new Slot(rt);
+        Slot slot = new Slot(rt, stopGrace);
         slot.connected = true;
         running.put(id, slot);
         rt.exit().thenAccept(code -> {
@@ -270,6 +279,7 @@ public final class Worker implements AutoCloseable {
                             .withError("task process was gone when the agent restarted"));
                 }
             } else if (slot != null && !slot.stopping) {
+                slot.grace = graceOf(t); // an adopted task learns its own grace here
                 stop(t.id(), slot);
             } else if (slot == null && !current.isTerminal()) {
                 reporter.report(t.id(), TaskStatus.of(TaskState.SHUTDOWN, now, "shutdown"));
@@ -292,6 +302,7 @@ public final class Worker implements AutoCloseable {
         try {
             RunningTask rt = runtime.start(t);
             Slot slot = track(t.id(), rt);
+            slot.grace = graceOf(t);
             CompletableFuture<String> ready = readiness.await(t);
             slot.monitor = watch(t, slot);
             if (slot.monitor != null) {
@@ -315,6 +326,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void reconnect(Task t, Slot slot) {
+        slot.grace = graceOf(t);
         try {
             runtime.reconnect(t);
             slot.connected = true;
@@ -333,7 +345,7 @@ public final class Worker implements AutoCloseable {
         if (slot.monitor != null) {
             slot.monitor.close();
         }
-        slot.task.stop(stopGrace);
+        slot.task.stop(slot.grace);
     }
 
     /**
@@ -353,10 +365,12 @@ public final class Worker implements AutoCloseable {
                 }
             }
             health.close();
+            Duration longest = stopGrace;
             for (Slot slot : running.values()) {
-                slot.task.stop(stopGrace);
+                slot.task.stop(slot.grace);
+                longest = slot.grace.compareTo(longest) > 0 ? slot.grace : longest;
             }
-            long deadline = System.nanoTime() + stopGrace.toNanos() + 1_000_000_000L;
+            long deadline = System.nanoTime() + longest.toNanos() + 1_000_000_000L;
             for (Map.Entry<String, Slot> e : running.entrySet()) {
                 long left = Math.max(0, deadline - System.nanoTime());
                 try {

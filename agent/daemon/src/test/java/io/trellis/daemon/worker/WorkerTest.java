@@ -12,6 +12,7 @@ import io.trellis.controlplane.store.ContainerSpec;
 import io.trellis.controlplane.store.HealthCheck;
 import io.trellis.controlplane.store.HealthResult;
 import io.trellis.controlplane.store.Node;
+import io.trellis.controlplane.store.RestartPolicy;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
 import io.trellis.controlplane.store.StoreBatch;
@@ -99,6 +100,24 @@ class WorkerTest {
     }
 
     @Test
+    void aTaskIsStoppedWithItsOwnGracePeriodElseTheNodes() {
+        assignOneTask();
+        ContainerSpec patient = ContainerSpec.DEFAULT.withStopGracePeriod(2_500);
+        apply(List.of(new StoreOp.CreateTask(new Task("t2", "s", "web", 2, "me", "img", List.of("run"), List.of(), 1,
+                TaskState.RUNNING, TaskStatus.of(TaskState.ASSIGNED, T0, "scheduled"), T0, List.of(), patient))));
+        worker = new Worker("me", new StoreAssignments(store, "me"), runtime, reporter, Clock.systemUTC(),
+                Duration.ofSeconds(1)).start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.view().tasks().values().stream()
+                .allMatch(t -> t.status().state() == TaskState.RUNNING));
+
+        apply(List.of(new StoreOp.SetDesiredState("t1", TaskState.SHUTDOWN),
+                new StoreOp.SetDesiredState("t2", TaskState.SHUTDOWN)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.stopped.containsAll(Set.of("t1", "t2")));
+        assertThat(runtime.graces).containsEntry("t1", Duration.ofSeconds(1))
+                .containsEntry("t2", Duration.ofMillis(2_500));
+    }
+
+    @Test
     void aTaskIsStartingUntilItsReadinessCompletesThenRunning() {
         assignOneTask();
         CompletableFuture<String> ready = new CompletableFuture<>();
@@ -152,8 +171,10 @@ class WorkerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> runtime.stopped.contains("t1") && worker.runningCount() == 0);
         assertThat(task().status().state()).as("its exit does not turn it into a shutdown").isEqualTo(TaskState.FAILED);
 
-        // The orchestrator replaces it at once: a first failure is not backed off.
+        // The orchestrator shuts it down and replaces it once the restart delay has passed.
         run(new ReplicatedOrchestrator());
+        apply(new ReplicatedOrchestrator().reconcile(store.view(),
+                Clock.systemUTC().millis() + RestartPolicy.DEFAULT_DELAY_MILLIS));
         assertThat(store.view().tasksOf("s")).filteredOn(t -> !t.id().equals("t1")).hasSize(1)
                 .allMatch(t -> t.slot() == 1 && t.desiredState() == TaskState.RUNNING);
     }
@@ -209,6 +230,7 @@ class WorkerTest {
     /** Starts nothing real: each task is a future that completes when it is told to stop. */
     private static final class FakeRuntime implements TaskRuntime {
         final Set<String> stopped = ConcurrentHashMap.newKeySet();
+        final Map<String, Duration> graces = new ConcurrentHashMap<>();
         private final AtomicLong pids = new AtomicLong(1000);
 
         public String name() {
@@ -228,6 +250,7 @@ class WorkerTest {
                 }
 
                 public void stop(Duration grace) {
+                    graces.put(task.id(), grace);
                     stopped.add(task.id());
                     exit.complete(143);
                 }
