@@ -9,6 +9,7 @@ import io.trellis.controlplane.store.ContainerSpec;
 import io.trellis.controlplane.store.Fixtures;
 import io.trellis.controlplane.store.NodeResources;
 import io.trellis.controlplane.store.Resources;
+import io.trellis.controlplane.store.RestartPolicy;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
 import io.trellis.controlplane.store.StoreBatch;
@@ -71,8 +72,10 @@ class ReservationPlacementTest {
     }
 
     private static Service service(String id, String name, int replicas, Resources resources) {
+        // Restarted at once (no restart delay): the test is about the reservation the ended task gives back.
         ServiceSpec spec = new ServiceSpec(name, "img", List.of("run"), List.of(), replicas)
-                .withContainer(ContainerSpec.DEFAULT.withResources(resources));
+                .withContainer(ContainerSpec.DEFAULT.withResources(resources))
+                .withRestartPolicy(new RestartPolicy(RestartPolicy.Condition.ANY, 0, 0, 0));
         return new Service(id, spec, 1, T0, T0);
     }
 
