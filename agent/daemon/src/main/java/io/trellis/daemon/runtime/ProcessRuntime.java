@@ -53,6 +53,7 @@ public final class ProcessRuntime implements TaskRuntime {
     private final SelfLauncher self;
     private final TaskNetworking networking;
     private final SecretMounts secrets;
+    private final TaskTraces traces;
     private final SandboxSettings sandbox;
     private final LocalVolumes volumes;
     private final SystemTools tools = SystemTools.system();
@@ -74,6 +75,7 @@ public final class ProcessRuntime implements TaskRuntime {
                           LocalVolumes volumes) {
         this.networking = networking;
         this.secrets = secrets;
+        this.traces = new TaskTraces(dirs, netnsDir, networking, secrets);
         this.sandbox = sandbox;
         this.volumes = volumes;
         this.launch = new SandboxLaunch(tools, self);
@@ -253,8 +255,6 @@ public final class ProcessRuntime implements TaskRuntime {
 
     @Override
     public void release(String taskId) {
-        networking.detach(taskId);
-        secrets.unmount(taskId);
         if (volumes != null) {
             try {
                 volumes.release(taskId);
@@ -267,14 +267,7 @@ public final class ProcessRuntime implements TaskRuntime {
         } catch (IOException | RuntimeException e) {
             LOG.warn("removing the cgroup of task {} failed: {}", taskId, e.getMessage());
         }
-        try {
-            NetworkNamespace.delete(netnsDir.resolve(taskId));
-            if (Files.isDirectory(dirs.dir(taskId))) {
-                dirs.clearProcess(taskId);
-            }
-        } catch (IOException e) {
-            LOG.warn("releasing task {} failed: {}", taskId, e.getMessage());
-        }
+        traces.release(taskId); // after the cgroup: its processes are gone before their interfaces
     }
 
     @Override

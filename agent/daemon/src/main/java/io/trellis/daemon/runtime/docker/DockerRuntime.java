@@ -18,6 +18,7 @@ import io.trellis.daemon.runtime.RunningTask;
 import io.trellis.daemon.runtime.SystemTools;
 import io.trellis.daemon.runtime.TaskNetworking;
 import io.trellis.daemon.runtime.TaskRuntime;
+import io.trellis.daemon.runtime.TaskTraces;
 import io.trellis.daemon.secrets.SecretMounts;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import io.trellis.process.ProcessIdentity;
@@ -57,6 +58,7 @@ public final class DockerRuntime implements TaskRuntime {
     private final String nodeId;
     private final TaskNetworking networking;
     private final SecretMounts secrets;
+    private final TaskTraces traces;
     private final Map<String, ContainerLogs> logs = new ConcurrentHashMap<>();
 
     public DockerRuntime(DockerEngine engine, String nodeId, TaskDirectory dirs, Path netnsDir, String nodeHostname,
@@ -68,6 +70,7 @@ public final class DockerRuntime implements TaskRuntime {
         this.netnsDir = netnsDir;
         this.nodeHostname = nodeHostname;
         this.networking = networking;
+        this.traces = new TaskTraces(dirs, netnsDir, networking, secrets);
     }
 
     @Override
@@ -277,16 +280,7 @@ public final class DockerRuntime implements TaskRuntime {
                 // the stream ended with the container
             }
         }
-        networking.detach(taskId);
-        secrets.unmount(taskId);
-        try {
-            NetworkNamespace.delete(netnsDir.resolve(taskId));
-            if (Files.isDirectory(dirs.dir(taskId))) {
-                dirs.clearProcess(taskId);
-            }
-        } catch (IOException e) {
-            LOG.warn("releasing task {} failed: {}", taskId, e.getMessage());
-        }
+        traces.release(taskId);
     }
 
     @Override
