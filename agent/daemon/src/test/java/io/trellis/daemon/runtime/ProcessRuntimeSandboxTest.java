@@ -7,32 +7,18 @@ import static org.awaitility.Awaitility.await;
 import io.trellis.controlplane.store.ContainerSpec;
 import io.trellis.controlplane.store.Resources;
 import io.trellis.controlplane.store.Task;
-import io.trellis.controlplane.store.TaskState;
-import io.trellis.controlplane.store.TaskStatus;
 import io.trellis.daemon.cgroup.Cgroups;
 import io.trellis.daemon.cgroup.TaskCgroup;
-import io.trellis.daemon.secrets.NodeSecrets;
-import io.trellis.daemon.secrets.SecretMounts;
-import io.trellis.ipvs.libc.LibCHolder;
-import io.trellis.ipvs.libc.LinuxConstants;
-import io.trellis.process.FileTree;
-import io.trellis.process.SelfLauncher;
-import io.trellis.process.TaskDirectory;
-import io.trellis.process.sandbox.Native;
-import io.trellis.process.sandbox.SandboxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,55 +26,7 @@ import org.junit.jupiter.api.Test;
  * that stopping it leaves nothing behind, its cgroup limits, and exec into it. Needs root,
  * util-linux and libseccomp; skipped with one line otherwise.
  */
-class ProcessRuntimeSandboxTest {
-    private static final Duration TASK_TIMEOUT = Duration.ofSeconds(30);
-
-    private final List<String> started = new ArrayList<>();
-    private Path dataDir;
-    private Path netnsDir;
-    private ProcessRuntime runtime;
-    private Cgroups cgroups;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
-                "needs root to make namespaces and cgroups");
-        for (String tool : List.of("nsenter", "unshare", "sh")) {
-            try {
-                SystemTools.system().resolve(tool);
-            } catch (IllegalStateException e) {
-                Assumptions.abort(e.getMessage());
-            }
-        }
-        try {
-            Native.seccomp();
-        } catch (SandboxException e) {
-            Assumptions.abort(e.getMessage());
-        }
-        // Not under /tmp, which every task replaces with its own: hiding must be what keeps it out.
-        String run = "sandbox-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        dataDir = Files.createDirectories(Path.of("target", run, "data").toAbsolutePath());
-        netnsDir = Files.createDirectories(Path.of("target", run, "netns").toAbsolutePath());
-        cgroups = Cgroups.detect();
-        runtime = new ProcessRuntime(new TaskDirectory(dataDir.resolve("tasks")), netnsDir, "sandbox-test",
-                SelfLauncher.current(), TaskNetworking.NONE, new SecretMounts(dataDir.resolve("secrets"),
-                "trellis-secrets-sandboxtest", new NodeSecrets(), SystemTools.system()::resolve),
-                SandboxSettings.of(dataDir, netnsDir, List.of(), cgroups));
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (runtime == null) {
-            return;
-        }
-        for (String id : started) {
-            runtime.remove(id);
-        }
-        // NetworkNamespace made the pin directory a mount point of its own.
-        LibCHolder.LIBC.umount2(netnsDir.toString(), LinuxConstants.MNT_DETACH);
-        FileTree.delete(dataDir.getParent());
-    }
-
+class ProcessRuntimeSandboxTest extends SandboxedRuntimeTest {
     @Test
     void aTaskCannotReadTheAgentsKeysSeeItsProcessesOrLeaveItsSandbox() throws Exception {
         Path nodeKey = secret(dataDir.resolve("certs/node-key.pem"));
@@ -197,20 +135,6 @@ class ProcessRuntimeSandboxTest {
         }
         rt.stop(Duration.ZERO);
         rt.exit().get(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    private String runToEnd(ContainerSpec container, String script) throws Exception {
-        Task task = task(container, "sh", "-c", script);
-        RunningTask rt = runtime.start(task);
-        rt.exit().get(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        return Files.readString(dataDir.resolve("tasks").resolve(task.id()).resolve("output.log"));
-    }
-
-    private Task task(ContainerSpec container, String... command) {
-        String id = "sbx" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        started.add(id);
-        return new Task(id, "svc", "sandboxed", 1, "node", "img", List.of(command), List.of(), 1, TaskState.RUNNING,
-                TaskStatus.of(TaskState.ASSIGNED, 0, "scheduled"), 0, List.of(), container);
     }
 
     private static Path secret(Path file) throws IOException {

@@ -8,31 +8,12 @@ import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.store.ContainerSpec;
 import io.trellis.controlplane.store.Mount;
 import io.trellis.controlplane.store.Task;
-import io.trellis.controlplane.store.TaskState;
-import io.trellis.controlplane.store.TaskStatus;
-import io.trellis.daemon.cgroup.Cgroups;
-import io.trellis.daemon.secrets.NodeSecrets;
-import io.trellis.daemon.secrets.SecretMounts;
-import io.trellis.daemon.volumes.LocalVolumes;
-import io.trellis.ipvs.libc.LibCHolder;
-import io.trellis.ipvs.libc.LinuxConstants;
-import io.trellis.process.FileTree;
-import io.trellis.process.SelfLauncher;
-import io.trellis.process.TaskDirectory;
-import io.trellis.process.sandbox.Native;
-import io.trellis.process.sandbox.SandboxException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,57 +21,7 @@ import org.junit.jupiter.api.Test;
  * outlives its task, read-only mounts refuse writes, tmpfs and bind mounts, and {@code volume rm} waits
  * for the volume's tasks. Needs root, util-linux and libseccomp; skipped with one line otherwise.
  */
-class ProcessRuntimeVolumesTest {
-    private static final Duration TASK_TIMEOUT = Duration.ofSeconds(30);
-
-    private final List<String> started = new ArrayList<>();
-    private Path run;
-    private Path dataDir;
-    private Path netnsDir;
-    private LocalVolumes volumes;
-    private ProcessRuntime runtime;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
-                "needs root to make namespaces and mounts");
-        for (String tool : List.of("nsenter", "unshare", "sh")) {
-            try {
-                SystemTools.system().resolve(tool);
-            } catch (IllegalStateException e) {
-                Assumptions.abort(e.getMessage());
-            }
-        }
-        try {
-            Native.seccomp();
-        } catch (SandboxException e) {
-            Assumptions.abort(e.getMessage());
-        }
-        // Not under /tmp, which every task replaces with its own: the data dir must be hidden, and the
-        // volume reached all the same.
-        String name = "volumes-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        run = Files.createDirectories(Path.of("target", name).toAbsolutePath());
-        dataDir = Files.createDirectories(run.resolve("data"));
-        netnsDir = Files.createDirectories(run.resolve("netns"));
-        volumes = LocalVolumes.under(dataDir);
-        runtime = new ProcessRuntime(new TaskDirectory(dataDir.resolve("tasks")), netnsDir, "volumes-test",
-                SelfLauncher.current(), TaskNetworking.NONE, new SecretMounts(dataDir.resolve("secrets"),
-                "trellis-secrets-volumestest", new NodeSecrets(), SystemTools.system()::resolve),
-                SandboxSettings.of(dataDir, netnsDir, List.of(), Cgroups.detect()), volumes);
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (runtime == null) {
-            return;
-        }
-        for (String id : started) {
-            runtime.remove(id);
-        }
-        LibCHolder.LIBC.umount2(netnsDir.toString(), LinuxConstants.MNT_DETACH);
-        FileTree.delete(run);
-    }
-
+class ProcessRuntimeVolumesTest extends SandboxedRuntimeTest {
     @Test
     void aVolumeKeepsWhatOneTaskWroteForTheNextAndLivesUnderTheDataDir() throws Exception {
         // In the task's own /tmp: a path under this checkout may sit below a directory nobody cannot enter
@@ -179,20 +110,5 @@ class ProcessRuntimeVolumesTest {
         assertThat(volumes.remove(List.of("busy"))).containsExactly("busy");
         assertThat(dataDir.resolve("volumes/busy")).doesNotExist();
         assertThat(volumes.list()).isEmpty();
-    }
-
-    private String runToEnd(ContainerSpec container, String script) throws Exception {
-        Task task = task(container, "sh", "-c", script);
-        RunningTask rt = runtime.start(task);
-        rt.exit().get(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        runtime.release(task.id()); // as the worker does once a task ended
-        return Files.readString(dataDir.resolve("tasks").resolve(task.id()).resolve("output.log"));
-    }
-
-    private Task task(ContainerSpec container, String... command) {
-        String id = "vol" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        started.add(id);
-        return new Task(id, "svc", "volumes", 1, "node", "img", List.of(command), List.of(), 1, TaskState.RUNNING,
-                TaskStatus.of(TaskState.ASSIGNED, 0, "scheduled"), 0, List.of(), container);
     }
 }
