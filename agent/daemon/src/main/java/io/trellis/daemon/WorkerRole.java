@@ -92,7 +92,7 @@ final class WorkerRole implements AutoCloseable {
             w.worker = new Worker(id.nodeId(), w.session, runtime, w.reporter, clock, cfg.stopGrace(), w.readiness)
                     .start();
             w.outputClock = new OutputClock(dirs, clock).start();
-            w.nodePort = NodePort.open(hostPort(id.advertiseAddr(), cfg.nodePort()), credentials.keys(),
+            w.nodePort = NodePort.open(NodeAddresses.hostPort(id.advertiseAddr(), cfg.nodePort()), credentials.keys(),
                     credentials::tls, runtime, dirs);
             return w;
         } catch (java.net.UnknownHostException e) {
@@ -106,10 +106,6 @@ final class WorkerRole implements AutoCloseable {
             w.close();
             throw e;
         }
-    }
-
-    private static String hostPort(String address, int port) {
-        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
     }
 
     /** The runtimes this node can start tasks with now ({@code process, docker}). */
