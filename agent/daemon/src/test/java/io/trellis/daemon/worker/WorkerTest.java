@@ -135,8 +135,10 @@ class WorkerTest {
     private void assignOneCheckedTask() {
         Node me = new Node("me", "me", Node.Role.MANAGER, Node.Availability.ACTIVE, Node.Status.READY, "", "",
                 Map.of(), T0, T0, null);
+        // A second apart: the test switches the check's outcome after seeing one result, before the next one
+        // runs even on a loaded machine (at 100 ms a second failure could make it unhealthy while starting).
         ContainerSpec checked = ContainerSpec.DEFAULT.withHealthCheck(
-                new HealthCheck(List.of("CMD-SHELL", "check"), 100, 5_000, 0, 2));
+                new HealthCheck(List.of("CMD-SHELL", "check"), 1_000, 5_000, 0, 2));
         ServiceSpec spec = new ServiceSpec("web", "img", List.of("run"), List.of(), 1).withContainer(checked);
         apply(List.of(new StoreOp.InitCluster(new ClusterInfo("c", T0)), new StoreOp.PutNode(me),
                 new StoreOp.CreateService(new Service("s", spec, 1, T0, T0)),
