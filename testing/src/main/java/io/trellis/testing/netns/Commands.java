@@ -10,14 +10,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The shell side of the namespace fixtures: bounded command runs, tool look-up, the effective uid. */
-final class Commands {
+public final class Commands {
     private static final long TIMEOUT_SECONDS = 30;
 
     private Commands() {
     }
 
     /** Runs {@code argv}; returns its output (stderr included), or fails with it unless {@code mayFail}. */
-    static String run(List<String> argv, boolean mayFail) throws IOException {
+    public static String run(List<String> argv, boolean mayFail) throws IOException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         try {
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -36,7 +36,7 @@ final class Commands {
         return out;
     }
 
-    static Optional<Path> which(String tool) {
+    public static Optional<Path> which(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, tool);
             if (Files.isExecutable(candidate)) {
@@ -47,7 +47,7 @@ final class Commands {
     }
 
     /** Effective uid 0, read from /proc so this module needs no native binding. */
-    static boolean isRoot() {
+    public static boolean isRoot() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .filter(l -> l.startsWith("Uid:"))
