@@ -290,11 +290,6 @@ public final class KernelOverlay implements OverlayPath {
         }
     }
 
-    /** The networks this path carries, by ID (its devices' names follow from their VNIs). */
-    public synchronized List<OverlayNetwork> networks() {
-        return networks.values().stream().map(d -> d.network).toList();
-    }
-
     @Override
     public synchronized void close() {
         for (String id : List.copyOf(networks.keySet())) {

@@ -163,6 +163,14 @@ class KernelOverlayTest {
         assertThat(ours()).isEmpty();
     }
 
+    @Test
+    void theProbeFindsVxlanAndLeavesNoDevice() throws Exception {
+        overlay.close();
+        overlay = null;
+        assertThat(NetworkNamespace.open(netns.path("node")).call(KernelVxlanProbe::missing)).isEmpty();
+        assertThat(netns.sh("node", "ip -o link").strip().split("\n")).hasSize(1); // lo alone
+    }
+
     private static EndpointInfo remote(String id, String ip, int vtep) {
         int v4 = Ipv4Address.parse(ip);
         return new EndpointInfo(id, NET.id(), v4, EndpointAddress.macOf(v4), vtep);

@@ -2,9 +2,6 @@ package io.trellis.dataplane.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trellis.dataplane.kernel.RemoteEntries.Changes;
-import io.trellis.dataplane.kernel.RemoteEntries.Fdb;
-import io.trellis.dataplane.kernel.RemoteEntries.Neighbour;
 import io.trellis.dataplane.model.EndpointAddress;
 import io.trellis.dataplane.model.EndpointInfo;
 import java.util.List;
@@ -33,18 +30,21 @@ class RemoteEntriesTest {
 
     @Test
     void oneLeavingAndOneComingTouchOnlyThem() {
-        Changes c = of(ep("2", IP2, VTEP_B), ep("3", IP3, VTEP_C)).changesTo(of(ep("2", IP2, VTEP_B), ep("4", IP4, VTEP_C)));
-        assertThat(c.fdbRemoved()).containsExactly(new Fdb(EndpointAddress.macOf(IP3), VTEP_C));
-        assertThat(c.neighboursRemoved()).containsExactly(new Neighbour(IP3, EndpointAddress.macOf(IP3)));
-        assertThat(c.fdbAdded()).containsExactly(new Fdb(EndpointAddress.macOf(IP4), VTEP_C));
-        assertThat(c.neighboursAdded()).containsExactly(new Neighbour(IP4, EndpointAddress.macOf(IP4)));
+        RemoteEntries.Changes c = of(ep("2", IP2, VTEP_B), ep("3", IP3, VTEP_C))
+                .changesTo(of(ep("2", IP2, VTEP_B), ep("4", IP4, VTEP_C)));
+        assertThat(c.fdbRemoved()).containsExactly(new RemoteEntries.Fdb(EndpointAddress.macOf(IP3), VTEP_C));
+        assertThat(c.neighboursRemoved())
+                .containsExactly(new RemoteEntries.Neighbour(IP3, EndpointAddress.macOf(IP3)));
+        assertThat(c.fdbAdded()).containsExactly(new RemoteEntries.Fdb(EndpointAddress.macOf(IP4), VTEP_C));
+        assertThat(c.neighboursAdded())
+                .containsExactly(new RemoteEntries.Neighbour(IP4, EndpointAddress.macOf(IP4)));
     }
 
     @Test
     void aMovedEndpointIsDeletedThenAddedWithItsNewVtepButKeepsItsNeighbour() {
-        Changes c = of(ep("2", IP2, VTEP_B)).changesTo(of(ep("2", IP2, VTEP_C)));
-        assertThat(c.fdbRemoved()).containsExactly(new Fdb(EndpointAddress.macOf(IP2), VTEP_B));
-        assertThat(c.fdbAdded()).containsExactly(new Fdb(EndpointAddress.macOf(IP2), VTEP_C));
+        RemoteEntries.Changes c = of(ep("2", IP2, VTEP_B)).changesTo(of(ep("2", IP2, VTEP_C)));
+        assertThat(c.fdbRemoved()).containsExactly(new RemoteEntries.Fdb(EndpointAddress.macOf(IP2), VTEP_B));
+        assertThat(c.fdbAdded()).containsExactly(new RemoteEntries.Fdb(EndpointAddress.macOf(IP2), VTEP_C));
         assertThat(c.neighboursRemoved()).isEmpty();
         assertThat(c.neighboursAdded()).isEmpty();
     }
