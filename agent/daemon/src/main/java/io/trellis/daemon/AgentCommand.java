@@ -9,6 +9,9 @@ import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
 import io.trellis.cli.DurationText;
 import io.trellis.cli.TlsOptions;
+import io.trellis.daemon.network.Capability;
+import io.trellis.daemon.network.DataPathChoice;
+import io.trellis.dataplane.kernel.KernelVxlanProbe;
 import io.trellis.process.StopSignals;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -28,6 +32,8 @@ import picocli.CommandLine.Option;
 public final class AgentCommand implements Callable<Integer> {
     /** Stopping tasks (their grace period) and closing Raft; past this an exit not caused by a signal goes ahead. */
     private static final Duration SHUTDOWN_LIMIT_AT_EXIT = Duration.ofSeconds(60);
+    /** Whether VIPs can be balanced by IPVS on this host: what the kernel data path needs besides VXLAN. */
+    static final Supplier<Capability> IPVS_USABLE = () -> Capability.no("IPVS support is not built yet");
 
     @Option(names = {"-H", "--host"}, paramLabel = "URL",
             description = "Where the agent listens for the CLI: unix:///path or tcp://host:port (default: $TRELLIS_HOST, then "
@@ -72,6 +78,12 @@ public final class AgentCommand implements Callable<Integer> {
             description = "UDP port of encrypted overlays (ESP), the same on every node (default ${DEFAULT-VALUE}).")
     int espPort;
 
+    @Option(names = "--dataplane", defaultValue = "userspace", paramLabel = "PATH",
+            description = "What switches the overlay: userspace (the agent's own switch), kernel (a bridge and a"
+                    + " kernel VXLAN device per network; VIPs by IPVS, no encrypted networks) or auto (kernel when"
+                    + " the host has VXLAN and IPVS; default ${DEFAULT-VALUE}).")
+    String dataplane;
+
     @Option(names = "--network-key-rotation", defaultValue = "12h", paramLabel = "DURATION",
             description = "As leader, replace each encrypted network's key this often (at least 10s; default ${DEFAULT-VALUE}).")
     String networkKeyRotation;
@@ -113,8 +125,10 @@ public final class AgentCommand implements Callable<Integer> {
         if (ingressIdle.compareTo(Duration.ofSeconds(1)) < 0) {
             throw CliException.user("invalid --ingress-idle-timeout " + ingressIdleTimeout + ": must be 1s or more");
         }
+        DataPathChoice dataPath = resolveDataPath();
         // Not a static field: Main builds this command for every call, and a CLI call must not start logging.
         Logger log = LoggerFactory.getLogger(AgentCommand.class);
+        log.info(dataPath.why());
         Path data = dataDir.toAbsolutePath();
         try {
             Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -132,7 +146,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
-                espPort, keyRotation, ingressIdle, nodePort, sandboxHide);
+                espPort, keyRotation, ingressIdle, nodePort, sandboxHide, dataPath.path());
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {
@@ -155,5 +169,15 @@ public final class AgentCommand implements Callable<Integer> {
         }
         signals.await();
         return 0;
+    }
+
+    /** Probes the kernel once, here in the agent's namespace, and only when {@code --dataplane} asks. */
+    private DataPathChoice resolveDataPath() {
+        try {
+            return DataPathChoice.resolve(DataPathChoice.Requested.parse(dataplane),
+                    () -> Capability.ofMissing(KernelVxlanProbe.missing()), IPVS_USABLE);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw CliException.user(e.getMessage());
+        }
     }
 }

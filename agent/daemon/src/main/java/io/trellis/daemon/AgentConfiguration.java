@@ -1,5 +1,6 @@
 package io.trellis.daemon;
 
+import io.trellis.daemon.network.DataPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.List;
  * @param nodePort      TCP port of the node port (exec, task logs) on the advertise address (the same on every node)
  * @param sandboxHide   directories every task sees as empty, besides the data and run directories
  *                      ({@code --sandbox-hide})
+ * @param dataPath      which code switches the overlay ({@code --dataplane}, resolved at start)
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -39,10 +41,12 @@ public record AgentConfiguration(
         Duration networkKeyRotation,
         Duration ingressIdleTimeout,
         int nodePort,
-        List<Path> sandboxHide) {
+        List<Path> sandboxHide,
+        DataPath dataPath) {
 
     public AgentConfiguration {
         sandboxHide = sandboxHide == null ? List.of() : List.copyOf(sandboxHide);
+        dataPath = dataPath == null ? DataPath.USERSPACE : dataPath;
     }
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");

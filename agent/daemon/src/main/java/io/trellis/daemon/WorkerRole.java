@@ -67,7 +67,7 @@ final class WorkerRole implements AutoCloseable {
         WorkerRole w = new WorkerRole();
         try {
             w.network = new NetworkAgent(id.nodeId(), InetAddress.getByName(id.advertiseAddr()), cfg.dataPathPort(),
-                    cfg.espPort());
+                    cfg.espPort(), cfg.dataPath());
             w.ingress = new IngressAgent(id.nodeId(), cfg.netnsDir(),
                     TcpProxyOptions.defaults().withIdleTimeout(cfg.ingressIdleTimeout()), UdpProxyOptions.defaults(),
                     ingressChanged);

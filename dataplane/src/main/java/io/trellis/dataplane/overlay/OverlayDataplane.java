@@ -63,7 +63,7 @@ import java.util.Map;
  * <p>Call it from a thread in the node's network namespace: TAPs and the VTEP sockets are created in
  * the caller's namespace.
  */
-public final class OverlayDataplane implements AutoCloseable {
+public final class OverlayDataplane implements OverlayPath {
     /** Inside the task: the overlay interface's name when the task has one network. */
     public static final String ENDPOINT_IFNAME_PREFIX = "eth";
 
@@ -145,6 +145,7 @@ public final class OverlayDataplane implements AutoCloseable {
      *
      * @throws UncheckedIOException if the ESP socket cannot be bound
      */
+    @Override
     public synchronized void addNetwork(OverlayNetwork n) {
         if (networks.containsKey(n.id())) {
             return;
@@ -190,6 +191,7 @@ public final class OverlayDataplane implements AutoCloseable {
      * @throws IllegalArgumentException if the network is unknown or not encrypted, or the list is empty
      * @throws IllegalStateException    if a key's id or SPIs collide with another installed key's
      */
+    @Override
     public synchronized void setNetworkKeys(String networkId, List<MasterKey> keys) {
         OverlayNetwork n = state(networkId).network;
         if (!n.encrypted()) {
@@ -199,6 +201,7 @@ public final class OverlayDataplane implements AutoCloseable {
     }
 
     /** Removes a network and detaches its local endpoints. */
+    @Override
     public synchronized void removeNetwork(String networkId) {
         for (LocalEndpoint e : List.copyOf(endpoints.values())) {
             if (e.networkId().equals(networkId)) {
@@ -213,6 +216,7 @@ public final class OverlayDataplane implements AutoCloseable {
     }
 
     /** The control plane's view of endpoints on other nodes for one network; replaces the previous list. */
+    @Override
     public synchronized void setRemoteEndpoints(String networkId, List<EndpointInfo> remotes) {
         state(networkId).remotes = List.copyOf(remotes);
         rebuild();
@@ -268,6 +272,7 @@ public final class OverlayDataplane implements AutoCloseable {
      * Gives a task an interface on the network: a TAP created here, moved into {@code taskNetns},
      * renamed {@code ifName}, with the endpoint's MAC, address and the network's MTU, up.
      */
+    @Override
     public synchronized void attach(String networkId, String endpointId, Path taskNetns, String ifName, int ipv4,
                                     long mac) throws IOException {
         NetworkState net = state(networkId);
@@ -315,6 +320,7 @@ public final class OverlayDataplane implements AutoCloseable {
     }
 
     /** Stops the endpoint's port; its TAP disappears with the task's namespace or now, whichever is first. */
+    @Override
     public synchronized void detach(String endpointId) {
         LocalEndpoint e = endpoints.remove(endpointId);
         if (e != null) {

@@ -36,6 +36,7 @@ final class LinkCodec {
     static final int IFLA_VXLAN_LINK = 3;
     static final int IFLA_VXLAN_LOCAL = 4;
     static final int IFLA_VXLAN_LEARNING = 7;
+    static final int IFLA_VXLAN_PROXY = 11;
     static final int IFLA_VXLAN_PORT = 15; // __be16
     static final int IFLA_VXLAN_UDP_CSUM = 18;
 
@@ -94,7 +95,8 @@ final class LinkCodec {
                 .putAddress(IFLA_VXLAN_LOCAL, spec.local())
                 .putBe16(IFLA_VXLAN_PORT, spec.dstPort())
                 .putU8(IFLA_VXLAN_LEARNING, spec.learning() ? 1 : 0)
-                .putU8(IFLA_VXLAN_UDP_CSUM, spec.udpChecksumTx() ? 1 : 0);
+                .putU8(IFLA_VXLAN_UDP_CSUM, spec.udpChecksumTx() ? 1 : 0)
+                .putU8(IFLA_VXLAN_PROXY, spec.arpProxy() ? 1 : 0);
         if (spec.remote() != null) {
             message.putAddress(IFLA_VXLAN_GROUP, spec.remote());
         }

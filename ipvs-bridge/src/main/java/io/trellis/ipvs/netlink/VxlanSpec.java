@@ -17,9 +17,11 @@ import java.net.Inet4Address;
  *     RFC 7348 §5 allows zero. On receive over IPv4 the kernel always accepts a zero checksum and
  *     verifies any other, so there is no receive switch: linux/if_link.h only has IPv6 ones
  *     (IFLA_VXLAN_UDP_ZERO_CSUM6_RX)
+ * @param arpProxy whether the device answers ARP requests itself from its neighbour table
+ *     (IFLA_VXLAN_PROXY, {@code ip link add ... proxy}) instead of sending them to remote VTEPs
  */
 public record VxlanSpec(int vni, Inet4Address local, Inet4Address remote, int dstPort, String underlay,
-        boolean learning, boolean udpChecksumTx) {
+        boolean learning, boolean udpChecksumTx, boolean arpProxy) {
 
     private static final int MAX_VNI = (1 << 24) - 1;
 
@@ -35,24 +37,28 @@ public record VxlanSpec(int vni, Inet4Address local, Inet4Address remote, int ds
         }
     }
 
-    /** No remote, no underlay; learning and transmit checksums on, as the kernel defaults them. */
+    /** No remote, no underlay; learning and transmit checksums on, ARP proxy off, as the kernel defaults them. */
     public static VxlanSpec of(int vni, Inet4Address local, int dstPort) {
-        return new VxlanSpec(vni, local, null, dstPort, null, true, true);
+        return new VxlanSpec(vni, local, null, dstPort, null, true, true, false);
     }
 
     public VxlanSpec withRemote(Inet4Address newRemote) {
-        return new VxlanSpec(vni, local, newRemote, dstPort, underlay, learning, udpChecksumTx);
+        return new VxlanSpec(vni, local, newRemote, dstPort, underlay, learning, udpChecksumTx, arpProxy);
     }
 
     public VxlanSpec withUnderlay(String newUnderlay) {
-        return new VxlanSpec(vni, local, remote, dstPort, newUnderlay, learning, udpChecksumTx);
+        return new VxlanSpec(vni, local, remote, dstPort, newUnderlay, learning, udpChecksumTx, arpProxy);
     }
 
     public VxlanSpec withLearning(boolean newLearning) {
-        return new VxlanSpec(vni, local, remote, dstPort, underlay, newLearning, udpChecksumTx);
+        return new VxlanSpec(vni, local, remote, dstPort, underlay, newLearning, udpChecksumTx, arpProxy);
     }
 
     public VxlanSpec withUdpChecksumTx(boolean newUdpChecksumTx) {
-        return new VxlanSpec(vni, local, remote, dstPort, underlay, learning, newUdpChecksumTx);
+        return new VxlanSpec(vni, local, remote, dstPort, underlay, learning, newUdpChecksumTx, arpProxy);
+    }
+
+    public VxlanSpec withArpProxy(boolean newArpProxy) {
+        return new VxlanSpec(vni, local, remote, dstPort, underlay, learning, udpChecksumTx, newArpProxy);
     }
 }

@@ -55,6 +55,7 @@ class NetlinkMessageTest {
 
         assertThat(hex).contains("05000700" + "01000000") // IFLA_VXLAN_LEARNING 1, padded
                 .contains("05001200" + "01000000")        // IFLA_VXLAN_UDP_CSUM 1, padded
+                .contains("05000b00" + "00000000")        // IFLA_VXLAN_PROXY 0, padded
                 .contains("08000400" + "0a000001")        // IFLA_VXLAN_LOCAL 10.0.0.1
                 .doesNotContain("08000200");              // no IFLA_VXLAN_GROUP without a remote
     }

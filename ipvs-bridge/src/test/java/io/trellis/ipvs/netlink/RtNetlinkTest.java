@@ -230,13 +230,13 @@ class RtNetlinkTest {
     void vxlanReportsVniAddressesPortUnderlayAndSwitches() throws Exception {
         rt.createVeth("v0", "v1", null);
         VxlanSpec spec = VxlanSpec.of(42, ipv4("10.0.0.1"), 4789).withRemote(ipv4("10.0.0.2")).withUnderlay("v0")
-                .withLearning(false).withUdpChecksumTx(false);
+                .withLearning(false).withUdpChecksumTx(false).withArpProxy(true);
 
         rt.createVxlan("vx0", spec);
 
         assertThat(ip(ns, "-d", "-j", "link", "show", "vx0")).contains("\"info_kind\":\"vxlan\"", "\"id\":42",
                 "\"remote\":\"10.0.0.2\"", "\"local\":\"10.0.0.1\"", "\"link\":\"v0\"", "\"port\":4789",
-                "\"learning\":false", "\"udp_csum\":false");
+                "\"learning\":false", "\"udp_csum\":false", "\"proxy\":true");
         assertThat(rt.link("vx0").orElseThrow().kind()).isEqualTo("vxlan");
     }
 

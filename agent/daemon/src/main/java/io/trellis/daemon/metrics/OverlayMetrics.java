@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@code trellis_overlay_*{network}}), the VTEP's and the ESP socket's counters once they exist,
  * {@code trellis_vip_backends{service,network}}, {@code trellis_conntrack_entries} and
  * {@code trellis_dns_queries_total{result}} once the embedded DNS serves a task. Networks are
- * bound when the node joins them and their meters removed when it leaves. Called by the
- * {@link NetworkAgent} after each change it programmed.
+ * bound when the node joins them and their meters removed when it leaves. On the kernel data path
+ * only the DNS counters exist: the kernel switches the frames and keeps no counters of ours. Called
+ * by the {@link NetworkAgent} after each change it programmed.
  */
 public final class OverlayMetrics {
     private final MeterRegistry registry;
@@ -45,9 +46,18 @@ public final class OverlayMetrics {
 
     /** Brings the meters in line with what the agent now programs. */
     public synchronized void update(NetworkAgent agent) {
+        EmbeddedDns dns = agent.dnsIfStarted();
+        if (dns != null && !dnsBound) {
+            for (DnsResult r : DnsResult.values()) {
+                FunctionCounter.builder("trellis.dns.queries", dns.counters().adder(r), LongAdder::sum)
+                        .tag("result", r.label())
+                        .description("Queries to the embedded DNS of this node's tasks, by result").register(registry);
+            }
+            dnsBound = true;
+        }
         OverlayDataplane dp = agent.dataplaneIfStarted();
         if (dp == null) {
-            return;
+            return; // not started yet, or the kernel path: no user-space switch, so no switch counters
         }
         Map<String, String> names = agent.networkNames();
         for (Map.Entry<String, String> e : names.entrySet()) {
@@ -76,15 +86,6 @@ public final class OverlayMetrics {
                 return d == null ? 0 : d.conntrackEntries();
             }).description("Flows the VIP load balancer tracks on this node").register(registry);
             tablesBound = true;
-        }
-        EmbeddedDns dns = agent.dnsIfStarted();
-        if (dns != null && !dnsBound) {
-            for (DnsResult r : DnsResult.values()) {
-                FunctionCounter.builder("trellis.dns.queries", dns.counters().adder(r), LongAdder::sum)
-                        .tag("result", r.label())
-                        .description("Queries to the embedded DNS of this node's tasks, by result").register(registry);
-            }
-            dnsBound = true;
         }
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         dp.vipStats().forEach(v -> rows.add(MultiGauge.Row.of(

@@ -11,6 +11,7 @@ import io.trellis.controlplane.store.Task;
 import io.trellis.daemon.network.NetworkTables.NetworkState;
 import io.trellis.daemon.runtime.TaskNetworking;
 import io.trellis.dataplane.dns.EmbeddedDns;
+import io.trellis.dataplane.kernel.KernelOverlay;
 import io.trellis.dataplane.model.EndpointAddress;
 import io.trellis.dataplane.model.EndpointInfo;
 import io.trellis.dataplane.model.OverlayNetwork;
@@ -18,6 +19,7 @@ import io.trellis.dataplane.model.VipBackend;
 import io.trellis.dataplane.model.VipService;
 import io.trellis.dataplane.offload.OffloadMode;
 import io.trellis.dataplane.overlay.OverlayDataplane;
+import io.trellis.dataplane.overlay.OverlayPath;
 import io.trellis.dataplane.vtep.Transport;
 import io.trellis.ipsec.keyring.MasterKey;
 import io.trellis.ipvs.netlink.IpPrefix;
@@ -25,6 +27,7 @@ import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.netns.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,10 +44,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the control plane meets the data plane on a node: turns the endpoint maps the dispatcher
- * sends into {@link OverlayDataplane} state (networks, keys, remote endpoints for the FDB and ARP
- * proxy, VIP tables) and gives each local task its interfaces and the embedded DNS
- * ({@link ServiceNames}) on 127.0.0.11 in its namespace. The VTEP binds this node's
- * advertise address when the first network arrives, so a node with no overlay task opens no port.
+ * sends into the state of its {@link OverlayPath} (networks, keys, remote endpoints for the FDB and
+ * ARP proxy) and its VIP tables, and gives each local task its interfaces and the embedded DNS
+ * ({@link ServiceNames}) on 127.0.0.11 in its namespace. The data path starts when the first network
+ * arrives, so a node with no overlay task opens no port and makes no device: {@link DataPath#USERSPACE}
+ * binds the VTEP on this node's advertise address ({@link OverlayDataplane}), {@link DataPath#KERNEL}
+ * makes a bridge and a kernel VXLAN device per network ({@link KernelOverlay}).
  *
  * <p>Endpoint IDs in the data plane are {@code <network>/<task>}: a task has one per network.
  */
@@ -58,10 +63,13 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     private final InetAddress advertise;
     private final int vxlanPort;
     private final int espPort;
+    private final DataPath dataPath;
     private final NetworkTables tables = new NetworkTables();
     private final Map<String, LocalTask> local = new LinkedHashMap<>();
     private final List<Consumer<NetworkAgent>> listeners = new ArrayList<>();
     private final ServiceNames names = new ServiceNames();
+    private OverlayPath path;
+    /** The user-space path when it is the one running: its switch balances VIPs and has counters. */
     private OverlayDataplane dataplane;
     private EmbeddedDns dns;
 
@@ -69,11 +77,12 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     private record LocalTask(String taskId, Path netns, List<String> networkIds) {
     }
 
-    public NetworkAgent(String nodeId, InetAddress advertise, int vxlanPort, int espPort) {
+    public NetworkAgent(String nodeId, InetAddress advertise, int vxlanPort, int espPort, DataPath dataPath) {
         this.nodeId = nodeId;
         this.advertise = advertise;
         this.vxlanPort = vxlanPort;
         this.espPort = espPort;
+        this.dataPath = dataPath;
     }
 
     /** Called after each change was programmed (metrics bind new networks' counters). */
@@ -113,7 +122,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
 
     private void program(NetworkState s, boolean definitionChanged) {
         NetworkInfo info = s.info;
-        OverlayDataplane dp = dataplane();
+        OverlayPath dp = path();
         if (definitionChanged) {
             Ipv4Subnet subnet = Ipv4Subnet.parse(info.subnet());
             dp.addNetwork(new OverlayNetwork(info.id(), info.name(), info.vni(), subnet.network(), subnet.prefixLength(),
@@ -137,7 +146,19 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
             }
         }
         dp.setRemoteEndpoints(info.id(), remotes);
-        dp.setServices(info.id(), vipServices(s));
+        programVips(info.id(), vipServices(s));
+    }
+
+    /**
+     * The one place a network's VIP tables are handed to what balances them: the user-space switch on
+     * the user-space path; on the kernel path, which has no switch, IPVS.
+     */
+    private void programVips(String networkId, List<VipService> services) {
+        if (dataPath == DataPath.USERSPACE) {
+            dataplane.setServices(networkId, services);
+        } else {
+            // KERNEL: IPVS (--lb ipvs) takes this network's VIP services here; until it does, VIPs are not served.
+        }
     }
 
     /** The VIP table of one network: each VIP service with the endpoints that are running backends. */
@@ -162,8 +183,8 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
 
     private void removeNetwork(String networkId) {
         NetworkState s = tables.remove(networkId);
-        if (s != null && dataplane != null) {
-            dataplane.removeNetwork(networkId);
+        if (s != null && path != null) {
+            path.removeNetwork(networkId);
             LOG.info("left network {}: no task of this node is on it any more", s.info.name());
         }
     }
@@ -191,7 +212,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
                     throw new IOException("network " + a.networkId() + " is not known on this node yet");
                 }
                 int ip = Ipv4Subnet.parseAddress(a.address());
-                dataplane().attach(a.networkId(), endpointId(a.networkId(), task.id()), netns,
+                path().attach(a.networkId(), endpointId(a.networkId(), task.id()), netns,
                         OverlayDataplane.ENDPOINT_IFNAME_PREFIX + i, ip, EndpointAddress.macOf(ip));
                 attached.add(a.networkId());
                 i++;
@@ -200,7 +221,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
             dns().attach(task.id(), netns);
         } catch (IOException | RuntimeException e) {
             for (String n : attached) {
-                dataplane.detach(endpointId(n, task.id()));
+                path.detach(endpointId(n, task.id()));
             }
             throw e;
         }
@@ -246,9 +267,9 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     @Override
     public synchronized void detach(String taskId) {
         LocalTask t = local.remove(taskId);
-        if (t != null && dataplane != null) {
+        if (t != null && path != null) {
             for (String n : t.networkIds()) {
-                dataplane.detach(endpointId(n, taskId));
+                path.detach(endpointId(n, taskId));
             }
         }
         if (t != null) {
@@ -307,19 +328,27 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     public synchronized void attachSandbox(String networkId, String address, Path netns) throws IOException {
         detachSandbox(networkId);
         int ip = Ipv4Subnet.parseAddress(address);
-        dataplane().attach(networkId, endpointId(networkId, SANDBOX), netns, OverlayDataplane.ENDPOINT_IFNAME_PREFIX + 0,
+        path().attach(networkId, endpointId(networkId, SANDBOX), netns, OverlayDataplane.ENDPOINT_IFNAME_PREFIX + 0,
                 ip, EndpointAddress.macOf(ip));
     }
 
     public synchronized void detachSandbox(String networkId) {
-        if (dataplane != null) {
-            dataplane.detach(endpointId(networkId, SANDBOX));
+        if (path != null) {
+            path.detach(endpointId(networkId, SANDBOX));
         }
     }
 
-    /** The data plane, once the first network arrived; null before. */
+    /**
+     * The user-space data plane (its counters and VIP tables), once the first network arrived; null
+     * before, and always null on the kernel path, which has neither.
+     */
     public synchronized OverlayDataplane dataplaneIfStarted() {
         return dataplane;
+    }
+
+    /** The data path this agent runs ({@code --dataplane}). */
+    public DataPath dataPath() {
+        return dataPath;
     }
 
     /** Task names of every endpoint this node knows, by task ID. */
@@ -336,18 +365,38 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
         return names;
     }
 
-    private OverlayDataplane dataplane() {
-        if (dataplane == null) {
-            try {
-                dataplane = OverlayDataplane.start(advertise, vxlanPort, espPort, Transport.parse("auto", true),
-                        OffloadMode.AUTO);
-            } catch (IOException e) {
-                throw new UncheckedIOException("binding the VTEP on " + advertise.getHostAddress() + ":" + vxlanPort
-                        + " failed: " + e.getMessage(), e);
-            }
-            LOG.info("VTEP bound on {}:{} (UDP)", advertise.getHostAddress(), vxlanPort);
+    private OverlayPath path() {
+        if (path == null) {
+            path = dataPath == DataPath.KERNEL ? startKernelPath() : startUserSpacePath();
         }
+        return path;
+    }
+
+    private OverlayPath startUserSpacePath() {
+        try {
+            dataplane = OverlayDataplane.start(advertise, vxlanPort, espPort, Transport.parse("auto", true),
+                    OffloadMode.AUTO);
+        } catch (IOException e) {
+            throw new UncheckedIOException("binding the VTEP on " + advertise.getHostAddress() + ":" + vxlanPort
+                    + " failed: " + e.getMessage(), e);
+        }
+        LOG.info("VTEP bound on {}:{} (UDP)", advertise.getHostAddress(), vxlanPort);
         return dataplane;
+    }
+
+    private OverlayPath startKernelPath() {
+        if (!(advertise instanceof Inet4Address v4)) {
+            throw new IllegalStateException("the kernel data path needs an IPv4 advertise address, not "
+                    + advertise.getHostAddress());
+        }
+        try {
+            KernelOverlay kernel = KernelOverlay.start(v4, vxlanPort);
+            LOG.info("kernel data path: a bridge and a VXLAN device per network, from {} to UDP port {}",
+                    advertise.getHostAddress(), vxlanPort);
+            return kernel;
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting the kernel data path failed: " + e.getMessage(), e);
+        }
     }
 
     static String endpointId(String networkId, String taskId) {
@@ -361,8 +410,9 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
             dns.close();
             dns = null;
         }
-        if (dataplane != null) {
-            dataplane.close();
+        if (path != null) {
+            path.close();
+            path = null;
             dataplane = null;
         }
     }
