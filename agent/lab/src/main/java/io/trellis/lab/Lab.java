@@ -62,7 +62,7 @@ public final class Lab {
     /** Builds the lab {@code plan} describes, replacing any other lab; keeps a running lab of that shape. */
     public List<LabState.LabNode> up(LabPlan plan) throws IOException {
         Optional<LabState> existing = LabState.load();
-        if (existing.isPresent() && existing.get().nodes().size() == plan.nodes()
+        if (existing.isPresent() && plan.agentFlags().isEmpty() && existing.get().nodes().size() == plan.nodes()
                 && existing.get().managers() == plan.managers()
                 && existing.get().nodes().stream().allMatch(n -> n.agent().alive())) {
             out.println("lab is already up with " + plan.nodes() + " node" + (plan.nodes() == 1 ? "" : "s")
@@ -78,7 +78,7 @@ public final class Lab {
             for (int i = 1; i <= plan.nodes(); i++) {
                 String name = "node" + i;
                 LabNetwork.createNode(name, i);
-                started.add(launch(name, i, plan.roleOf(i)));
+                started.add(launch(name, i, plan.roleOf(i), plan.flagsOf(i)));
                 new LabState(plan.managers(), started).save(); // so down() finds a half-built lab
             }
             for (LabState.LabNode n : started) {
@@ -97,7 +97,8 @@ public final class Lab {
     /** Shorter than Swarm's 5 s: in a lab (demos, failure drills) a dead node should show within seconds. */
     static final String HEARTBEAT_PERIOD = "1s";
 
-    private static LabState.LabNode launch(String name, int index, String role) throws IOException {
+    private static LabState.LabNode launch(String name, int index, String role, List<String> flags)
+            throws IOException {
         Path dataDir = DATA_ROOT.resolve(name);
         Files.createDirectories(dataDir);
         Files.createDirectories(SOCKET_DIR);
@@ -112,6 +113,7 @@ public final class Lab {
                 "--hostname", name, "--advertise-addr", address, "--heartbeat-period", HEARTBEAT_PERIOD,
                 // One node's tasks must not see the other nodes' data directories.
                 "--sandbox-hide", DATA_ROOT.toString()));
+        command.addAll(flags);
         AgentProcess agent = AgentProcess.launch(command, logOf(dataDir.toString()));
         return new LabState.LabNode(name, ns, address, socket, dataDir.toString(), role, command, agent);
     }

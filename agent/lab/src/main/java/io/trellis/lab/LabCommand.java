@@ -4,6 +4,7 @@ import io.trellis.cli.CliException;
 import io.trellis.cli.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -63,9 +64,14 @@ public final class LabCommand {
                 description = "How many of the nodes are managers, node1 first (default ${DEFAULT-VALUE}); keep it odd.")
         int managers;
 
+        @Option(names = "--agent-flag", paramLabel = "[nodeN:]FLAG",
+                description = "An extra agent flag for every node (--lb=ipvs) or one (node3:--dataplane=kernel);"
+                        + " repeatable.")
+        List<String> agentFlags = new ArrayList<>();
+
         @Override
         int run() throws IOException {
-            LabPlan plan = new LabPlan(nodes, managers);
+            LabPlan plan = new LabPlan(nodes, managers, agentFlags);
             plan.quorumWarning().ifPresent(w -> {
                 spec.commandLine().getErr().println(w);
                 spec.commandLine().getErr().flush();

@@ -1,12 +1,19 @@
 package io.trellis.lab;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The shape of a lab cluster: {@code nodes} nodes, of which the first {@code managers} are swarm
  * managers and the rest workers. Checked before anything is touched, so bad input changes nothing.
+ *
+ * @param agentFlags extra {@code trellis agent} flags ({@code --agent-flag}): {@code --lb=ipvs} for every node, or
+ *                   {@code node3:--dataplane=kernel} for one (a mixed cluster)
  */
-public record LabPlan(int nodes, int managers) {
+public record LabPlan(int nodes, int managers, List<String> agentFlags) {
     public static final int NODES_MAX = 9;
     public static final String MANAGER = "manager";
     public static final String WORKER = "worker";
@@ -20,6 +27,34 @@ public record LabPlan(int nodes, int managers) {
             throw new IllegalArgumentException("invalid --managers " + managers + ": must be between 1 and --nodes ("
                     + nodes + ")");
         }
+        agentFlags = agentFlags == null ? List.of() : List.copyOf(agentFlags);
+        for (String f : agentFlags) {
+            Matcher m = NODE_FLAG.matcher(f);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("invalid --agent-flag " + f + ": must be --flag[=value] or nodeN:--flag[=value]");
+            }
+            if (m.group(1) != null && Integer.parseInt(m.group(1)) > nodes) {
+                throw new IllegalArgumentException("invalid --agent-flag " + f + ": the lab has only " + nodes + " nodes");
+            }
+        }
+    }
+
+    public LabPlan(int nodes, int managers) {
+        this(nodes, managers, List.of());
+    }
+
+    private static final Pattern NODE_FLAG = Pattern.compile("(?:node([1-9]):)?(--[a-z][a-z-]*(?:=.*)?)");
+
+    /** The extra agent flags of node {@code index} (1-based), in the order given. */
+    public List<String> flagsOf(int index) {
+        List<String> out = new ArrayList<>();
+        for (String f : agentFlags) {
+            Matcher m = NODE_FLAG.matcher(f);
+            if (m.matches() && (m.group(1) == null || Integer.parseInt(m.group(1)) == index)) {
+                out.add(m.group(2));
+            }
+        }
+        return out;
     }
 
     /** "manager" or "worker" for node {@code index} (1-based): node1 initialises, so it is always a manager. */

@@ -3,6 +3,7 @@ package io.trellis.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LabPlanTest {
@@ -38,5 +39,16 @@ class LabPlanTest {
                         + " use an odd number of managers");
         assertThat(new LabPlan(4, 4).quorumWarning().orElseThrow())
                 .startsWith("warning: 4 managers keep quorum through at most 1 manager failure, no more than 3 would");
+    }
+
+    @Test
+    void givesEachNodeTheAgentFlagsMeantForIt() {
+        LabPlan plan = new LabPlan(3, 1, List.of("--lb=ipvs", "node3:--dataplane=kernel"));
+        assertThat(plan.flagsOf(1)).containsExactly("--lb=ipvs");
+        assertThat(plan.flagsOf(3)).containsExactly("--lb=ipvs", "--dataplane=kernel");
+        assertThatThrownBy(() -> new LabPlan(2, 1, List.of("node3:--lb=ipvs")))
+                .hasMessage("invalid --agent-flag node3:--lb=ipvs: the lab has only 2 nodes");
+        assertThatThrownBy(() -> new LabPlan(2, 1, List.of("lb=ipvs")))
+                .hasMessage("invalid --agent-flag lb=ipvs: must be --flag[=value] or nodeN:--flag[=value]");
     }
 }

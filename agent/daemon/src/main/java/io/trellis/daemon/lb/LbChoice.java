@@ -1,0 +1,39 @@
+package io.trellis.daemon.lb;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What {@code --lb ipvs|userspace|auto} comes to on this node. {@code ipvs} insists: without IPVS the agent refuses
+ * to start. {@code auto} takes IPVS where it answers and says once, in {@link #reason}, why it did not.
+ *
+ * @param reason the log line explaining the choice
+ */
+public record LbChoice(LbMode mode, String reason) {
+    public static final String DEFAULT = "auto";
+
+    /**
+     * @param ipvsMissing why IPVS cannot be used here, or empty if it can; asked only when it matters
+     * @throws IllegalArgumentException one line: an unknown value, or {@code ipvs} where IPVS is missing
+     */
+    public static LbChoice resolve(String requested, Supplier<Optional<String>> ipvsMissing) {
+        switch (requested) {
+            case "userspace":
+                return new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space (--lb userspace)");
+            case "ipvs": {
+                Optional<String> missing = ipvsMissing.get();
+                if (missing.isPresent()) {
+                    throw new IllegalArgumentException("--lb ipvs: " + missing.get());
+                }
+                return new LbChoice(LbMode.IPVS, "VIPs are balanced by IPVS (--lb ipvs)");
+            }
+            case "auto": {
+                Optional<String> missing = ipvsMissing.get();
+                return missing.map(why -> new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space: " + why))
+                        .orElseGet(() -> new LbChoice(LbMode.IPVS, "VIPs are balanced by IPVS (--lb auto found it)"));
+            }
+            default:
+                throw new IllegalArgumentException("--lb must be ipvs, userspace or auto, not '" + requested + "'");
+        }
+    }
+}
