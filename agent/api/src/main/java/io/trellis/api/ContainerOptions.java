@@ -22,21 +22,31 @@ import java.util.List;
  * @param noHealthcheck     {@code --no-healthcheck}
  * @param secrets           {@code --secret NAME} or {@code source=NAME,target=ALIAS,uid=,gid=,mode=}
  * @param mounts            {@code --mount type=volume|bind|tmpfs,source=...,target=...[,readonly]}
+ * @param labels            {@code --container-label KEY=VALUE} (a key alone: an empty value)
  */
 public record ContainerOptions(String runtime, String user, List<String> capAdd, List<String> capDrop,
                                String limitCpu, String limitMemory, String reserveCpu, String reserveMemory,
                                String healthCmd, String healthInterval, String healthTimeout,
                                String healthStartPeriod, Integer healthRetries, Boolean noHealthcheck,
-                               List<String> secrets, List<String> mounts) {
+                               List<String> secrets, List<String> mounts, List<String> labels) {
 
     public static final ContainerOptions NONE = new ContainerOptions(null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null);
 
     public ContainerOptions {
         capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
         capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    public ContainerOptions(String runtime, String user, List<String> capAdd, List<String> capDrop, String limitCpu,
+                            String limitMemory, String reserveCpu, String reserveMemory, String healthCmd,
+                            String healthInterval, String healthTimeout, String healthStartPeriod,
+                            Integer healthRetries, Boolean noHealthcheck, List<String> secrets, List<String> mounts) {
+        this(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory, healthCmd,
+                healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets, mounts, null);
     }
 
     public ContainerOptions(String runtime, String user, List<String> capAdd, List<String> capDrop, String limitCpu,
@@ -51,18 +61,24 @@ public record ContainerOptions(String runtime, String user, List<String> capAdd,
     public ContainerOptions withSandbox(String nextRuntime, String nextUser, List<String> add, List<String> drop) {
         return new ContainerOptions(nextRuntime, nextUser, add, drop, limitCpu, limitMemory, reserveCpu, reserveMemory,
                 healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets,
-                mounts);
+                mounts, labels);
     }
 
     public ContainerOptions withSecrets(List<String> next) {
         return new ContainerOptions(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory,
                 healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, next,
-                mounts);
+                mounts, labels);
     }
 
     public ContainerOptions withMounts(List<String> next) {
         return new ContainerOptions(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory,
                 healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets,
-                next);
+                next, labels);
+    }
+
+    public ContainerOptions withLabels(List<String> next) {
+        return new ContainerOptions(runtime, user, capAdd, capDrop, limitCpu, limitMemory, reserveCpu, reserveMemory,
+                healthCmd, healthInterval, healthTimeout, healthStartPeriod, healthRetries, noHealthcheck, secrets,
+                mounts, next);
     }
 }

@@ -22,13 +22,15 @@ import java.util.TreeMap;
  * @param rollbackConfig     the {@code --rollback-*} flags
  * @param restartPolicy      the {@code --restart-*} flags
  * @param stopGracePeriod    {@code --stop-grace-period}, a duration; null leaves it to the node
+ * @param placementPreferences {@code --placement-pref spread=node.labels.NAME}, in order; null: none
  */
 public record ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
                                    String mode, List<String> constraints, Integer maxReplicasPerNode,
                                    List<String> networks, String endpointMode, List<String> publish,
                                    String lbAlgorithm, ContainerOptions container, Map<String, String> labels,
                                    UpdateConfigOptions updateConfig, UpdateConfigOptions rollbackConfig,
-                                   RestartPolicyOptions restartPolicy, String stopGracePeriod) {
+                                   RestartPolicyOptions restartPolicy, String stopGracePeriod,
+                                   List<String> placementPreferences) {
 
     public ServiceCreateRequest {
         container = container == null ? ContainerOptions.NONE : container;
@@ -36,6 +38,18 @@ public record ServiceCreateRequest(String name, String image, List<String> comma
         updateConfig = updateConfig == null ? UpdateConfigOptions.NONE : updateConfig;
         rollbackConfig = rollbackConfig == null ? UpdateConfigOptions.NONE : rollbackConfig;
         restartPolicy = restartPolicy == null ? RestartPolicyOptions.NONE : restartPolicy;
+        placementPreferences = placementPreferences == null ? List.of() : List.copyOf(placementPreferences);
+    }
+
+    public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,
+                                String mode, List<String> constraints, Integer maxReplicasPerNode,
+                                List<String> networks, String endpointMode, List<String> publish,
+                                String lbAlgorithm, ContainerOptions container, Map<String, String> labels,
+                                UpdateConfigOptions updateConfig, UpdateConfigOptions rollbackConfig,
+                                RestartPolicyOptions restartPolicy, String stopGracePeriod) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                publish, lbAlgorithm, container, labels, updateConfig, rollbackConfig, restartPolicy, stopGracePeriod,
+                null);
     }
 
     public ServiceCreateRequest(String name, String image, List<String> command, List<String> env, Integer replicas,

@@ -26,6 +26,10 @@ import java.util.List;
  * @param rollback    {@code --rollback} ({@code service rollback}): back to the previous spec; no other flag with it
  * @param restartPolicy   the {@code --restart-*} flags
  * @param stopGracePeriod {@code --stop-grace-period}, or null to keep it
+ * @param placementPrefAdd {@code --placement-pref-add spread=node.labels.NAME}, appended after the removals
+ * @param placementPrefRm  {@code --placement-pref-rm spread=node.labels.NAME}
+ * @param containerLabelAdd {@code --container-label-add KEY=VALUE}
+ * @param containerLabelRm  {@code --container-label-rm KEY}
  */
 public record ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
                                    List<String> publishRm, String lbAlgorithm, boolean force,
@@ -33,7 +37,9 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
                                    List<String> mountAdd, List<String> mountRm, String image, List<String> args, List<String> envAdd, List<String> envRm,
                                    Integer replicas, UpdateConfigOptions updateConfig,
                                    UpdateConfigOptions rollbackConfig, boolean rollback,
-                                   RestartPolicyOptions restartPolicy, String stopGracePeriod) {
+                                   RestartPolicyOptions restartPolicy, String stopGracePeriod,
+                                   List<String> placementPrefAdd, List<String> placementPrefRm,
+                                   List<String> containerLabelAdd, List<String> containerLabelRm) {
 
     public ServiceUpdateRequest {
         networkAdd = networkAdd == null ? List.of() : List.copyOf(networkAdd);
@@ -51,6 +57,22 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
         updateConfig = updateConfig == null ? UpdateConfigOptions.NONE : updateConfig;
         rollbackConfig = rollbackConfig == null ? UpdateConfigOptions.NONE : rollbackConfig;
         restartPolicy = restartPolicy == null ? RestartPolicyOptions.NONE : restartPolicy;
+        placementPrefAdd = placementPrefAdd == null ? List.of() : List.copyOf(placementPrefAdd);
+        placementPrefRm = placementPrefRm == null ? List.of() : List.copyOf(placementPrefRm);
+        containerLabelAdd = containerLabelAdd == null ? List.of() : List.copyOf(containerLabelAdd);
+        containerLabelRm = containerLabelRm == null ? List.of() : List.copyOf(containerLabelRm);
+    }
+
+    public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
+                                List<String> publishRm, String lbAlgorithm, boolean force,
+                                ContainerOptions container, List<String> secretAdd, List<String> secretRm,
+                                List<String> mountAdd, List<String> mountRm, String image, List<String> args,
+                                List<String> envAdd, List<String> envRm, Integer replicas,
+                                UpdateConfigOptions updateConfig, UpdateConfigOptions rollbackConfig,
+                                boolean rollback, RestartPolicyOptions restartPolicy, String stopGracePeriod) {
+        this(networkAdd, networkRm, publishAdd, publishRm, lbAlgorithm, force, container, secretAdd, secretRm, mountAdd,
+                mountRm, image, args, envAdd, envRm, replicas, updateConfig, rollbackConfig, rollback, restartPolicy,
+                stopGracePeriod, null, null, null, null);
     }
 
     public ServiceUpdateRequest(List<String> networkAdd, List<String> networkRm, List<String> publishAdd,
@@ -98,10 +120,15 @@ public record ServiceUpdateRequest(List<String> networkAdd, List<String> network
         return !networkAdd.isEmpty() || !networkRm.isEmpty();
     }
 
-    /** Whether a flag of the task template, the replicas, the update configs or the restart policy was given. */
+    /**
+     * Whether a flag of the task template, the replicas, the update configs, the restart policy or the placement
+     * preferences was given.
+     */
     public boolean changesSpec() {
         return image != null || args != null || !envAdd.isEmpty() || !envRm.isEmpty() || replicas != null
-                || updateConfig.given() || rollbackConfig.given() || restartPolicy.given() || stopGracePeriod != null;
+                || updateConfig.given() || rollbackConfig.given() || restartPolicy.given() || stopGracePeriod != null
+                || !placementPrefAdd.isEmpty() || !placementPrefRm.isEmpty() || !containerLabelAdd.isEmpty()
+                || !containerLabelRm.isEmpty();
     }
 
     public boolean changesMounts() {

@@ -44,6 +44,10 @@ public final class ServiceCommand {
                 description = "Placement constraint, KEY==VALUE or KEY!=VALUE (node.id, node.hostname, node.role,"
                         + " node.labels.NAME); repeat for several, all must hold.")
         List<String> constraints = new ArrayList<>();
+        @Option(names = "--placement-pref", paramLabel = "spread=node.labels.NAME",
+                description = "Spread the tasks evenly over the values of a node label (nodes without it are one more"
+                        + " group); repeat for several, each splitting the groups of the one before.")
+        List<String> placementPrefs = new ArrayList<>();
         @Option(names = "--replicas-max-per-node", paramLabel = "N",
                 description = "At most N tasks of the service per node (default 0: no limit).")
         Integer maxReplicasPerNode;
@@ -86,6 +90,9 @@ public final class ServiceCommand {
                 description = "Where the tasks run: a sandboxed process, or a container of the node's Docker Engine"
                         + " (default: docker when the node's Engine has the image, else process).")
         String runtime;
+        @Option(names = "--container-label", paramLabel = "KEY=VALUE",
+                description = "Set a label on each task's container (docker runtime); repeat for several.")
+        List<String> containerLabels = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of waiting for the tasks to run.")
         boolean detach;
         @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
@@ -103,9 +110,9 @@ public final class ServiceCommand {
                     new ServiceCreateRequest(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode,
                             networks, endpointMode, publish, lbAlgorithm,
                             taskFlags.options().withSecrets(secrets).withSandbox(runtime, user, capAdd, capDrop)
-                                    .withMounts(mounts),
-                            updateFlags.options(), rollbackFlags.options(), restartFlags.options(),
-                            restartFlags.stopGracePeriod),
+                                    .withMounts(mounts).withLabels(containerLabels),
+                            null, updateFlags.options(), rollbackFlags.options(), restartFlags.options(),
+                            restartFlags.stopGracePeriod, placementPrefs),
                     ServiceView.class);
             out().println(s.id());
             out().flush();
@@ -314,6 +321,18 @@ public final class ServiceCommand {
         @Option(names = "--mount-rm", paramLabel = "TARGET",
                 description = "Remove the mount at this target path; replaces the tasks.")
         List<String> mountRm = new ArrayList<>();
+        @Option(names = "--placement-pref-add", paramLabel = "spread=node.labels.NAME",
+                description = "Add a placement preference (after the others); new tasks follow it, running ones stay.")
+        List<String> placementPrefAdd = new ArrayList<>();
+        @Option(names = "--placement-pref-rm", paramLabel = "spread=node.labels.NAME",
+                description = "Remove a placement preference; running tasks stay where they are.")
+        List<String> placementPrefRm = new ArrayList<>();
+        @Option(names = "--container-label-add", paramLabel = "KEY=VALUE",
+                description = "Add or change a container label; replaces the tasks.")
+        List<String> containerLabelAdd = new ArrayList<>();
+        @Option(names = "--container-label-rm", paramLabel = "KEY",
+                description = "Remove a container label; replaces the tasks.")
+        List<String> containerLabelRm = new ArrayList<>();
         @Option(names = {"-d", "--detach"}, description = "Return at once instead of following the rollout.")
         boolean detach;
         @Mixin HealthResourceFlags taskFlags = new HealthResourceFlags();
@@ -331,7 +350,8 @@ public final class ServiceCommand {
                             mountAdd, mountRm, image,
                             args == null ? null : ShellWords.split("--args", args), envAdd, envRm, replicas,
                             updateFlags.options(), rollbackFlags.options(), rollback, restartFlags.options(),
-                            restartFlags.stopGracePeriod),
+                            restartFlags.stopGracePeriod, placementPrefAdd, placementPrefRm, containerLabelAdd,
+                            containerLabelRm),
                     ServiceView.class);
             out().println(service);
             out().flush();

@@ -15,6 +15,7 @@ import io.trellis.api.ServiceCreateRequest;
 import io.trellis.api.ServiceUpdateRequest;
 import io.trellis.api.VipView;
 import io.trellis.controlplane.api.ApiException;
+import io.trellis.controlplane.api.ContainerLabelOptions;
 import io.trellis.controlplane.api.JoinTokens;
 import io.trellis.controlplane.api.MountOption;
 import io.trellis.controlplane.api.PublishOption;
@@ -137,6 +138,7 @@ public final class AdminEndpoints {
                         + " --network-add, --network-rm, --publish-add, --publish-rm, --lb-algorithm, --secret-add,"
                         + " --secret-rm, --mount-add, --mount-rm, --user, --cap-add, --cap-drop, --runtime, a --health-*,"
                         + " --limit-*/--reserve-*, --update-*, --rollback-* or --restart-* flag, --stop-grace-period,"
+                        + " --placement-pref-add, --placement-pref-rm, --container-label-add, --container-label-rm,"
                         + " --force or --rollback");
             }
             Service s = daemon.manager().api().service(req.pathParam("ref"));
@@ -286,14 +288,16 @@ public final class AdminEndpoints {
                 r.networks());
         ServiceSpec spec = new ServiceSpec(r.name(), r.image(), r.command(), r.env(), replicas, mode, r.constraints(),
                 r.maxReplicasPerNode() == null ? 0 : r.maxReplicasPerNode(), networks, endpointMode,
-                publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0).withLabels(r.labels());
+                publishOptions("--publish", r.publish()), r.lbAlgorithm(), 0).withLabels(r.labels())
+                .withPreferences(ServiceSpecValidator.preferences(r.placementPreferences()));
         spec = spec.withContainer(spec.container().withSecrets(
                 SecretOption.references(daemon.manager().store().view(), "--secret", r.container().secrets())));
         spec = HealthResourceRequests.create(daemon.manager().store().view(), spec, r.container());
         spec = spec.withContainer(ServiceMounts.create(spec.container(), r.container().mounts()));
         spec = ServiceUpdateRequests.create(spec, r);
         spec = spec.withContainer(SandboxOptions.apply(spec.container(), r.container().user(), r.container().capAdd(),
-                r.container().capDrop()).withRuntime(RuntimeOption.parse(r.container().runtime())));
+                r.container().capDrop()).withRuntime(RuntimeOption.parse(r.container().runtime()))
+                .withLabels(ContainerLabelOptions.parse("--container-label", r.container().labels())));
         Service s = daemon.manager().api().createService(spec);
         return json(ApiViews.service(s, daemon.manager().store().view()));
     }

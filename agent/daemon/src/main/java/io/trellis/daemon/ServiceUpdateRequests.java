@@ -32,7 +32,8 @@ final class ServiceUpdateRequests {
     static ServiceUpdates.Changes changes(ServiceUpdateRequest u) {
         return new ServiceUpdates.Changes(u.image(), u.args(), u.envAdd(), u.envRm(), u.replicas(),
                 options(u.updateConfig()), options(u.rollbackConfig()),
-                restart(u.restartPolicy(), u.stopGracePeriod()));
+                restart(u.restartPolicy(), u.stopGracePeriod()), u.placementPrefAdd(), u.placementPrefRm(),
+                u.containerLabelAdd(), u.containerLabelRm());
     }
 
     static ServiceUpdates updates(ControlPlane m) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trellis.api.Json;
 import io.trellis.api.NodeView;
+import io.trellis.api.ServiceView;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +124,52 @@ class NodeAndPlacementTest extends SwarmOfOneTest {
 
         assertThat(cli.ok("service", "ls", "--format", "json")).isEqualTo(services);
         assertThat(cli.ok("node", "ls", "--format", "json")).isEqualTo(nodes);
+    }
+
+    @Test
+    void placementPreferencesAndContainerLabelsAreKeptShownAndUpdated() {
+        cli.ok("node", "update", "--label-add", "zone=east", "self");
+        cli.ok("service", "create", "-d", "--name", "web", "--placement-pref", "spread=node.labels.zone",
+                "--container-label", "tier=front", "--container-label", "team=a", "img", "sleep", "600");
+        JsonNode spec = inspect("web");
+        assertThat(spec.path("preferences").toString()).isEqualTo("[{\"spread\":\"node.labels.zone\"}]");
+        assertThat(spec.path("container").path("labels").toString())
+                .isEqualTo("{\"team\":\"a\",\"tier\":\"front\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> tasks("service", "ps", "web", "--format", "json").stream()
+                .anyMatch(t -> t.state().equals("Running")));
+
+        cli.ok("service", "update", "-d", "--placement-pref-rm", "spread=node.labels.zone", "--placement-pref-add",
+                "spread=node.labels.rack", "--placement-pref-add", "spread=node.labels.zone", "--container-label-rm",
+                "team", "--container-label-add", "tier=back", "web");
+        spec = inspect("web");
+        assertThat(spec.path("preferences").toString())
+                .isEqualTo("[{\"spread\":\"node.labels.rack\"},{\"spread\":\"node.labels.zone\"}]");
+        assertThat(spec.path("container").path("labels").toString()).isEqualTo("{\"tier\":\"back\"}");
+
+        // One line, exit 1, nothing changed.
+        long version = view("web").version();
+        assertBad(cli.run("service", "create", "--name", "x", "--placement-pref", "spread=node.hostname", "img"),
+                "invalid placement preference \"spread=node.hostname\": expected spread=node.labels.NAME");
+        assertBad(cli.run("service", "create", "--name", "x", "--placement-pref", "pack=node.labels.zone", "img"),
+                "expected spread=node.labels.NAME");
+        assertBad(cli.run("service", "update", "--placement-pref-add", "spread=engine.labels.dc", "--replicas",
+                "2", "web"), "engine labels are not supported");
+        assertBad(cli.run("service", "update", "--container-label-add", "com.docker.swarm.task.id=x",
+                "--replicas", "2", "web"), "keys under com.docker.swarm. are set by the runtime");
+        assertBad(cli.run("service", "create", "--name", "x", "--container-label", "io.trellis.task.id=x", "img"),
+                "keys under io.trellis. are set by the runtime");
+        assertThat(view("web").version()).isEqualTo(version);
+        assertThat(inspect("web")).isEqualTo(spec);
+        assertThat(cli.run("service", "inspect", "x").exitCode()).isEqualTo(1);
+    }
+
+    private ServiceView view(String service) {
+        return Json.read(cli.ok("service", "inspect", service).getBytes(StandardCharsets.UTF_8),
+                new TypeReference<List<ServiceView>>() { }).get(0);
+    }
+
+    private JsonNode inspect(String service) {
+        return view(service).spec();
     }
 
     private static void assertBad(AgentCli.Result r, String mentions) {

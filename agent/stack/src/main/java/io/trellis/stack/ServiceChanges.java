@@ -21,10 +21,10 @@ import java.util.TreeMap;
 /**
  * What a redeploy changes in a service that exists: the service as the cluster stores it (its {@code service inspect}
  * spec) against the request the compose file makes now. Replicas go through {@code service scale}; image, command,
- * environment, networks, ports, secrets, mounts, health check, resources, restart policy and stop grace period through
- * {@code service update} (a rolling update by the service's update_config, except for the restart policy, which no
- * task carries); any other difference is listed in {@link #unsupported} (no route changes it yet), which refuses the
- * deploy.
+ * environment, networks, ports, secrets, mounts, health check, resources, restart policy, stop grace period, placement
+ * preferences and container labels through {@code service update} (a rolling update by the service's update_config,
+ * except for the restart policy and the placement preferences, which no task carries); any other difference is listed
+ * in {@link #unsupported} (no route changes it yet), which refuses the deploy.
  *
  * @param scaleTo     the new replica count, or null
  * @param update      the {@code service update} to send, or null
@@ -84,12 +84,16 @@ public record ServiceChanges(Integer scaleTo, ServiceUpdateRequest update, List<
         ContainerOptions options = merge(health, resources);
         RestartPolicyOptions restart = restart(spec.path("restartPolicy"), wanted.restartPolicy());
         String stopGrace = stopGrace(container.path("stopGracePeriodMillis"), wanted.stopGracePeriod());
+        Diff preferences = preferences(spec.path("preferences"), wanted.placementPreferences());
+        Diff containerLabels = environment(labelEntries(container.path("labels")), wanted.container().labels());
         ServiceUpdateRequest update = null;
         if (!networks.none() || !ports.none() || !secrets.none() || !mounts.none() || options != null || image != null
-                || args != null || !env.none() || restart != null || stopGrace != null) {
+                || args != null || !env.none() || restart != null || stopGrace != null || !preferences.none()
+                || !containerLabels.none()) {
             update = new ServiceUpdateRequest(networks.add, networks.remove, ports.add, ports.remove, null, false,
                     options, secrets.add, secrets.remove, mounts.add, mounts.remove, image, args, env.add, env.remove,
-                    null, null, null, false, restart, stopGrace);
+                    null, null, null, false, restart, stopGrace, preferences.add, preferences.remove,
+                    containerLabels.add, containerLabels.remove);
         }
         return new ServiceChanges(scaleTo, update, unsupported);
     }
@@ -210,6 +214,25 @@ public record ServiceChanges(Integer scaleTo, ServiceUpdateRequest update, List<
             }
         });
         return new Diff(add, remove);
+    }
+
+    /**
+     * The preferences are an ordered list: when they differ at all, every current one is removed and the wanted
+     * ones added in order ({@code service update} removes first, then appends).
+     */
+    private static Diff preferences(JsonNode current, List<String> wanted) {
+        List<String> have = new ArrayList<>();
+        for (JsonNode p : current) {
+            have.add("spread=" + p.path("spread").asText());
+        }
+        return have.equals(wanted) ? new Diff(List.of(), List.of()) : new Diff(wanted, have);
+    }
+
+    /** A stored label map as {@code KEY=VALUE} entries. */
+    private static List<String> labelEntries(JsonNode labels) {
+        List<String> out = new ArrayList<>();
+        stringMap(labels).forEach((k, v) -> out.add(k + "=" + v));
+        return out;
     }
 
     /** {@code KEY=VALUE} entries: a key whose value changed or that went is removed, then the wanted ones added. */

@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
 /**
  * A compose file in the admin API's terms: the stack's networks, secrets and services as {@code network
  * create}, {@code secret create} and {@code service create} requests, named {@code STACK_KEY} and labelled
- * {@value StackLabels#NAMESPACE}. What the API takes today is converted; what it does not yet take (placement
- * preferences, container labels) is listed by {@link #notApplied}, the one place to extend when the API grows them.
+ * {@value StackLabels#NAMESPACE}. What the API takes today is converted; a key it does not yet take would be listed
+ * by {@link #notApplied}, the one place to extend when the compose model outgrows the API (none today).
  */
 public final class StackConverter {
     /** The secret size limit of {@code secret create} (500 KiB). */
@@ -77,18 +77,7 @@ public final class StackConverter {
      * it.
      */
     static List<String> notApplied(ServiceDef s) {
-        List<String> out = new ArrayList<>();
-        DeployDef d = s.deploy();
-        if (d != null) {
-            if (d.placement() != null && d.placement().preferences() != null
-                    && !d.placement().preferences().isEmpty()) {
-                out.add("deploy.placement.preferences");
-            }
-        }
-        if (s.labels() != null && !s.labels().isEmpty()) {
-            out.add("labels");
-        }
-        return out;
+        return List.of(); // everything parsed is applied today; keep the seam for the next key
     }
 
     /** The networks a service attaches to, in order; none named: the stack's default network, as in Docker. */
@@ -202,11 +191,18 @@ public final class StackConverter {
         for (MountDef m : s.volumes() == null ? List.<MountDef>of() : s.volumes()) {
             mounts.add(mount(stack, file, m));
         }
+        List<String> preferences = d == null || d.placement() == null || d.placement().preferences() == null
+                ? List.of() : d.placement().preferences().stream().map(p -> "spread=" + p).toList();
+        List<String> containerLabels = new ArrayList<>();
+        if (s.labels() != null) {
+            new TreeMap<>(s.labels()).forEach((k, v) -> containerLabels.add(k + "=" + (v == null ? "" : v)));
+        }
         return new ServiceCreateRequest(name, s.image(), command, env, replicas, mode, constraints, maxPerNode, attach,
-                endpointMode, publish, null, container(at, s).withSecrets(secretOptions).withMounts(mounts), labels,
+                endpointMode, publish, null,
+                container(at, s).withSecrets(secretOptions).withMounts(mounts).withLabels(containerLabels), labels,
                 updateOptions(d == null ? null : d.updateConfig()),
                 updateOptions(d == null ? null : d.rollbackConfig()),
-                restartOptions(d == null ? null : d.restartPolicy()), s.stopGracePeriod());
+                restartOptions(d == null ? null : d.restartPolicy()), s.stopGracePeriod(), preferences);
     }
 
     private static RestartPolicyOptions restartOptions(DeployDef.RestartPolicy r) {

@@ -137,6 +137,38 @@ class ServiceChangesTest {
         assertThat(c.update().stopGracePeriod()).isNull();
     }
 
+    @Test
+    void placementPreferencesAndContainerLabelsAreOneUpdate() {
+        String stored = SPEC.replace("\"labels\": {\"com", "\"preferences\": [{\"spread\": \"node.labels.zone\"}],"
+                + " \"labels\": {\"com").replace("\"mode\": 292}]}", "\"mode\": 292}],"
+                + " \"labels\": {\"tier\": \"front\", \"team\": \"a\"}}");
+        JsonNode spec = Json.read(stored.getBytes(java.nio.charset.StandardCharsets.UTF_8), JsonNode.class);
+        ServiceView view = new ServiceView("id", "s_web", "replicated", 2, 2, "img", "", 0, 3, 0, 0, spec, List.of(),
+                List.of());
+        ServiceCreateRequest same = withPlacement(wanted("img", List.of("A=1"), 2, NETWORKS, PORTS,
+                container("0.5", "true", SECRETS).withLabels(List.of("team=a", "tier=front"))),
+                List.of("spread=node.labels.zone"));
+        assertThat(ServiceChanges.of(view, same, NAMES, Set.of("ing")).none()).isTrue();
+
+        ServiceCreateRequest next = withPlacement(wanted("img", List.of("A=1"), 2, NETWORKS, PORTS,
+                container("0.5", "true", SECRETS).withLabels(List.of("tier=back"))),
+                List.of("spread=node.labels.dc", "spread=node.labels.zone"));
+        ServiceChanges c = ServiceChanges.of(view, next, NAMES, Set.of("ing"));
+        assertThat(c.unsupported()).isEmpty();
+        // An ordered list: all removed, then the file's added in order.
+        assertThat(c.update().placementPrefRm()).containsExactly("spread=node.labels.zone");
+        assertThat(c.update().placementPrefAdd()).containsExactly("spread=node.labels.dc", "spread=node.labels.zone");
+        assertThat(c.update().containerLabelAdd()).containsExactly("tier=back");
+        assertThat(c.update().containerLabelRm()).containsExactly("team");
+    }
+
+    private static ServiceCreateRequest withPlacement(ServiceCreateRequest r, List<String> preferences) {
+        return new ServiceCreateRequest(r.name(), r.image(), r.command(), r.env(), r.replicas(), r.mode(),
+                r.constraints(), r.maxReplicasPerNode(), r.networks(), r.endpointMode(), r.publish(), r.lbAlgorithm(),
+                r.container(), r.labels(), r.updateConfig(), r.rollbackConfig(), r.restartPolicy(),
+                r.stopGracePeriod(), preferences);
+    }
+
     private static ServiceCreateRequest withRestart(ServiceCreateRequest r, RestartPolicyOptions restart,
                                                     String stopGrace) {
         return new ServiceCreateRequest(r.name(), r.image(), r.command(), r.env(), r.replicas(), r.mode(),

@@ -52,6 +52,27 @@ class StackConverterTest {
     }
 
     @Test
+    void placementPreferencesAndContainerLabelsAreAppliedWithoutWarnings() throws IOException {
+        StackPlan p = plan("""
+                services:
+                  web:
+                    image: trellis/http
+                    labels: {tier: front, team: a}
+                    deploy:
+                      labels: {owner: ops}
+                      placement:
+                        constraints: [node.role==worker]
+                        preferences: [{spread: node.labels.dc}, {spread: node.labels.zone}]
+                """);
+
+        assertThat(service(p, "web").request().placementPreferences())
+                .containsExactly("spread=node.labels.dc", "spread=node.labels.zone");
+        assertThat(service(p, "web").request().container().labels()).containsExactly("team=a", "tier=front");
+        assertThat(service(p, "web").request().labels()).containsOnlyKeys("owner", "com.docker.stack.namespace");
+        assertThat(p.warnings()).isEmpty();
+    }
+
+    @Test
     void namedVolumesAreTheStacksAndBindsAndTmpfsAreAsWritten() throws IOException {
         StackPlan p = plan("""
                 services:

@@ -1,7 +1,10 @@
 package io.trellis.controlplane.api;
 
 import io.trellis.controlplane.constraint.Constraint;
+import io.trellis.controlplane.constraint.PlacementPreferences;
+import io.trellis.controlplane.store.PlacementPreference;
 import io.trellis.controlplane.store.ServiceSpec;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Checks a service spec the way Docker does, with one message naming the bad field. */
@@ -29,6 +32,7 @@ public final class ServiceSpecValidator {
             validateEnv(e);
         }
         validatePlacement(spec);
+        ContainerLabelOptions.check(spec.container().labels());
         spec.labels().forEach((key, value) -> {
             if (key.isEmpty() || key.chars().anyMatch(c -> Character.isWhitespace(c) || c == 0) || value == null) {
                 throw ApiException.invalid("invalid label \"" + key + "\": expected a key that is not empty and has"
@@ -51,6 +55,28 @@ public final class ServiceSpecValidator {
         }
         try {
             Constraint.parseAll(spec.constraints());
+            for (PlacementPreference p : spec.preferences()) {
+                PlacementPreferences.parse(p.toString()); // a spec from elsewhere than the flags
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    /** {@code --placement-pref} options, parsed. */
+    public static List<PlacementPreference> preferences(List<String> options) {
+        try {
+            return PlacementPreferences.parseAll(options);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    /** {@code --placement-pref-add/-rm} applied to the current preferences. */
+    static List<PlacementPreference> preferences(List<PlacementPreference> current, List<String> add,
+                                                 List<String> rm) {
+        try {
+            return PlacementPreferences.update(current, add, rm);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage());
         }

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * {@code service update} with {@code --image}, {@code --args}, {@code --env-add/--env-rm}, {@code --replicas}, the
- * {@code --update-*}, {@code --rollback-*} and {@code --restart-*} flags and {@code --stop-grace-period}; rollback and
+ * {@code --update-*}, {@code --rollback-*} and {@code --restart-*} flags, {@code --stop-grace-period},
+ * {@code --placement-pref-add/-rm} and {@code --container-label-add/-rm}; rollback and
  * resume. A request's other flags commit on their own (networks, ports, secrets, health, resources, force); this class
  * checks its own flags before any of them and commits last, naming the spec from before the first commit as the one a
  * rollback returns to, so one {@code service update} is one step back however many commits it made.
@@ -29,7 +30,9 @@ public final class ServiceUpdates {
      * @param args {@code --args}, already split into words; an empty list resets the command to the image's
      */
     public record Changes(String image, List<String> args, List<String> envAdd, List<String> envRm, Integer replicas,
-                          UpdateOptions update, UpdateOptions rollback, RestartOptions restart) {
+                          UpdateOptions update, UpdateOptions rollback, RestartOptions restart,
+                          List<String> preferenceAdd, List<String> preferenceRm, List<String> containerLabelAdd,
+                          List<String> containerLabelRm) {
         public static final Changes NONE = new Changes(null, null, null, null, null, null, null, null);
 
         public Changes {
@@ -39,6 +42,15 @@ public final class ServiceUpdates {
             update = update == null ? UpdateOptions.NONE : update;
             rollback = rollback == null ? UpdateOptions.NONE : rollback;
             restart = restart == null ? RestartOptions.NONE : restart;
+            preferenceAdd = preferenceAdd == null ? List.of() : List.copyOf(preferenceAdd);
+            preferenceRm = preferenceRm == null ? List.of() : List.copyOf(preferenceRm);
+            containerLabelAdd = containerLabelAdd == null ? List.of() : List.copyOf(containerLabelAdd);
+            containerLabelRm = containerLabelRm == null ? List.of() : List.copyOf(containerLabelRm);
+        }
+
+        public Changes(String image, List<String> args, List<String> envAdd, List<String> envRm, Integer replicas,
+                       UpdateOptions update, UpdateOptions rollback, RestartOptions restart) {
+            this(image, args, envAdd, envRm, replicas, update, rollback, restart, null, null, null, null);
         }
 
         public Changes(String image, List<String> args, List<String> envAdd, List<String> envRm, Integer replicas,
@@ -48,7 +60,8 @@ public final class ServiceUpdates {
 
         public boolean given() {
             return image != null || args != null || !envAdd.isEmpty() || !envRm.isEmpty() || replicas != null
-                    || update.given() || rollback.given() || restart.given();
+                    || update.given() || rollback.given() || restart.given() || !preferenceAdd.isEmpty()
+                    || !preferenceRm.isEmpty() || !containerLabelAdd.isEmpty() || !containerLabelRm.isEmpty();
         }
     }
 
@@ -138,6 +151,15 @@ public final class ServiceUpdates {
                 .withUpdateConfigs(c.update().applyTo(spec.updateConfig(), false),
                         c.rollback().applyTo(spec.rollbackConfig(), true));
         next = c.restart().applyTo(next);
+        if (!c.preferenceAdd().isEmpty() || !c.preferenceRm().isEmpty()) {
+            // Not part of the task template (as constraints): running tasks stay, new ones follow the preferences.
+            next = next.withPreferences(ServiceSpecValidator.preferences(spec.preferences(), c.preferenceAdd(),
+                    c.preferenceRm()));
+        }
+        if (!c.containerLabelAdd().isEmpty() || !c.containerLabelRm().isEmpty()) {
+            next = next.withContainer(next.container().withLabels(ContainerLabelOptions.update(
+                    spec.container().labels(), c.containerLabelAdd(), c.containerLabelRm())));
+        }
         if (c.replicas() != null) {
             if (spec.global()) {
                 throw ApiException.invalid("--replicas can only be used with --mode replicated; " + s.name()

@@ -19,7 +19,8 @@ import java.util.Map;
  * Places pending tasks on nodes (swarmkit {@code scheduler}). A node must pass every
  * {@link NodeFilter} of the task's service: ready, availability active, placement constraints,
  * {@code --replicas-max-per-node}, host-mode ports, the task's CPU and memory reservations. Among
- * those that do, each service is spread first (fewest of its tasks), then by total load. A task no
+ * those that do, the service's {@code --placement-pref} spreads pick a branch ({@link SpreadPreferences}), then
+ * each service is spread (fewest of its tasks), then by total load. A task no
  * node can take stays pending and its error says why, in swarmkit's words
  * ({@code no suitable node (scheduling constraints not satisfied on 3 nodes)}), which {@code service ps} shows. Global tasks are created on their node and never pass here.
  */
@@ -54,16 +55,16 @@ public final class Scheduler implements Reconciler {
             List<NodeFilter> filters = pipelines.computeIfAbsent(service.id() + "/" + reserves,
                     key -> NodeFilter.pipeline(service, reserves, placements));
             int[] failures = new int[filters.size()];
-            Node best = null;
+            List<Node> candidates = new ArrayList<>();
             for (Node n : nodes) {
                 int failed = firstFailing(filters, n);
                 if (failed >= 0) {
                     failures[failed]++;
-                } else if (best == null || placements.compare(t.serviceId(), n.id(), best.id()) < 0) {
-                    best = n;
+                } else {
+                    candidates.add(n);
                 }
             }
-            if (best == null) {
+            if (candidates.isEmpty()) {
                 String why = "no suitable node" + explain(nodes.isEmpty(), filters, failures);
                 if (!why.equals(t.status().error())) {
                     ops.add(new StoreOp.ReportTaskStatus(t.id(),
@@ -71,6 +72,7 @@ public final class Scheduler implements Reconciler {
                 }
                 continue;
             }
+            Node best = SpreadPreferences.best(service.spec().preferences(), t.serviceId(), candidates, placements);
             placements.add(t.serviceId(), best.id());
             placements.reserve(best.id(), reserves);
             ops.add(new StoreOp.AssignTask(t.id(), best.id(), TaskStatus.of(TaskState.ASSIGNED, now, "scheduled")));

@@ -1,6 +1,9 @@
 package io.trellis.controlplane.store;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How each task of a service runs on its node, beyond image, command and environment (Docker's
@@ -18,13 +21,16 @@ import java.util.List;
  * @param mounts      volumes, bind mounts and tmpfs mounts ({@code --mount}), each at its own target
  * @param stopGracePeriodMillis SIGTERM to SIGKILL when the task is stopped ({@code --stop-grace-period}); 0 leaves it
  *                    to the node's {@code agent --stop-grace-period}
+ * @param labels      {@code --container-label}: set on the task's container by the docker runtime, beside its own
+ *                    {@code io.trellis.*} and {@code com.docker.swarm.*} labels (keys in those namespaces are refused)
  */
 public record ContainerSpec(String runtime, String user, List<String> capAdd, List<String> capDrop,
                             Resources resources, HealthCheck healthCheck, List<SecretReference> secrets,
-                            List<Mount> mounts, long stopGracePeriodMillis) {
+                            List<Mount> mounts, long stopGracePeriodMillis, Map<String, String> labels) {
 
     /** A service created without any of these options. */
-    public static final ContainerSpec DEFAULT = new ContainerSpec(null, null, null, null, null, null, null, null, 0);
+    public static final ContainerSpec DEFAULT = new ContainerSpec(null, null, null, null, null, null, null, null, 0,
+            null);
 
     public ContainerSpec {
         capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
@@ -33,6 +39,13 @@ public record ContainerSpec(String runtime, String user, List<String> capAdd, Li
         healthCheck = healthCheck == null ? HealthCheck.NONE : healthCheck;
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    public ContainerSpec(String runtime, String user, List<String> capAdd, List<String> capDrop, Resources resources,
+                         HealthCheck healthCheck, List<SecretReference> secrets, List<Mount> mounts,
+                         long stopGracePeriodMillis) {
+        this(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, mounts, stopGracePeriodMillis, null);
     }
 
     public ContainerSpec(String runtime, String user, List<String> capAdd, List<String> capDrop, Resources resources,
@@ -47,40 +60,46 @@ public record ContainerSpec(String runtime, String user, List<String> capAdd, Li
 
     public ContainerSpec withSecrets(List<SecretReference> next) {
         return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, next, mounts,
-                stopGracePeriodMillis);
+                stopGracePeriodMillis, labels);
     }
 
     public ContainerSpec withResources(Resources next) {
         return new ContainerSpec(runtime, user, capAdd, capDrop, next, healthCheck, secrets, mounts,
-                stopGracePeriodMillis);
+                stopGracePeriodMillis, labels);
     }
 
     public ContainerSpec withHealthCheck(HealthCheck next) {
         return new ContainerSpec(runtime, user, capAdd, capDrop, resources, next, secrets, mounts,
-                stopGracePeriodMillis);
+                stopGracePeriodMillis, labels);
     }
 
     public ContainerSpec withUser(String next) {
         return new ContainerSpec(runtime, next, capAdd, capDrop, resources, healthCheck, secrets, mounts,
-                stopGracePeriodMillis);
+                stopGracePeriodMillis, labels);
     }
 
     public ContainerSpec withCapabilities(List<String> add, List<String> drop) {
         return new ContainerSpec(runtime, user, add, drop, resources, healthCheck, secrets, mounts,
-                stopGracePeriodMillis);
+                stopGracePeriodMillis, labels);
     }
 
     public ContainerSpec withRuntime(String next) {
         return new ContainerSpec(next, user, capAdd, capDrop, resources, healthCheck, secrets, mounts,
-                stopGracePeriodMillis);
+                stopGracePeriodMillis, labels);
     }
 
     public ContainerSpec withMounts(List<Mount> next) {
         return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, next,
-                stopGracePeriodMillis);
+                stopGracePeriodMillis, labels);
     }
 
     public ContainerSpec withStopGracePeriod(long millis) {
-        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, mounts, millis);
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, mounts, millis,
+                labels);
+    }
+
+    public ContainerSpec withLabels(Map<String, String> next) {
+        return new ContainerSpec(runtime, user, capAdd, capDrop, resources, healthCheck, secrets, mounts,
+                stopGracePeriodMillis, next);
     }
 }

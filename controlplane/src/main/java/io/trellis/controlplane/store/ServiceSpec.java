@@ -33,13 +33,15 @@ import java.util.TreeMap;
  * @param rollbackConfig     how a rollback is rolled out
  * @param restartPolicy      when a task that ended on its own is replaced ({@link RestartPolicy#DEFAULT} when not
  *                           given)
+ * @param preferences        {@code --placement-pref}: spread the tasks over a label's values, the first preference
+ *                           splitting the nodes, each next one splitting every group of the one before
  */
 public record ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
                           Mode mode, List<String> constraints, int maxReplicasPerNode,
                           List<NetworkAttachmentSpec> networks, EndpointMode endpointMode,
                           List<PortConfig> ports, String lbAlgorithm, long forceUpdate, ContainerSpec container,
                           Map<String, String> labels, UpdateConfig updateConfig, UpdateConfig rollbackConfig,
-                          RestartPolicy restartPolicy) {
+                          RestartPolicy restartPolicy, List<PlacementPreference> preferences) {
 
     /** The balancing algorithm when none is asked for. */
     public static final String DEFAULT_LB_ALGORITHM = "rr";
@@ -64,6 +66,17 @@ public record ServiceSpec(String name, String image, List<String> command, List<
         updateConfig = updateConfig == null ? UpdateConfig.DEFAULT : updateConfig;
         rollbackConfig = rollbackConfig == null ? UpdateConfig.DEFAULT : rollbackConfig;
         restartPolicy = restartPolicy == null ? RestartPolicy.DEFAULT : restartPolicy;
+        preferences = preferences == null ? List.of() : List.copyOf(preferences);
+    }
+
+    public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
+                       Mode mode, List<String> constraints, int maxReplicasPerNode,
+                       List<NetworkAttachmentSpec> networks, EndpointMode endpointMode, List<PortConfig> ports,
+                       String lbAlgorithm, long forceUpdate, ContainerSpec container, Map<String, String> labels,
+                       UpdateConfig updateConfig, UpdateConfig rollbackConfig, RestartPolicy restartPolicy) {
+        this(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks, endpointMode,
+                ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig, restartPolicy,
+                null);
     }
 
     public ServiceSpec(String name, String image, List<String> command, List<String> env, int replicas,
@@ -123,60 +136,68 @@ public record ServiceSpec(String name, String image, List<String> command, List<
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(name, image, command, env, n, mode, constraints, maxReplicasPerNode, networks,
                 endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
-                restartPolicy);
+                restartPolicy, preferences);
     }
 
     public ServiceSpec withNetworks(List<NetworkAttachmentSpec> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, next,
                 endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
-                restartPolicy);
+                restartPolicy, preferences);
     }
 
     public ServiceSpec withPorts(List<PortConfig> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
                 endpointMode, next, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
-                restartPolicy);
+                restartPolicy, preferences);
     }
 
     public ServiceSpec withLbAlgorithm(String algorithm) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
                 endpointMode, ports, algorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
-                restartPolicy);
+                restartPolicy, preferences);
     }
 
     public ServiceSpec withForceUpdate(long version) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
                 endpointMode, ports, lbAlgorithm, version, container, labels, updateConfig, rollbackConfig,
-                restartPolicy);
+                restartPolicy, preferences);
     }
 
     public ServiceSpec withContainer(ContainerSpec next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
                 endpointMode, ports, lbAlgorithm, forceUpdate, next, labels, updateConfig, rollbackConfig,
-                restartPolicy);
+                restartPolicy, preferences);
     }
 
     public ServiceSpec withLabels(Map<String, String> next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
                 endpointMode, ports, lbAlgorithm, forceUpdate, container, next, updateConfig, rollbackConfig,
-                restartPolicy);
+                restartPolicy, preferences);
     }
 
     public ServiceSpec withUpdateConfigs(UpdateConfig update, UpdateConfig rollback) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, update, rollback, restartPolicy);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, update, rollback, restartPolicy,
+                preferences);
     }
 
     public ServiceSpec withRestartPolicy(RestartPolicy next) {
         return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
-                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig, next);
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig, next,
+                preferences);
+    }
+
+    public ServiceSpec withPreferences(List<PlacementPreference> next) {
+        return new ServiceSpec(name, image, command, env, replicas, mode, constraints, maxReplicasPerNode, networks,
+                endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig, rollbackConfig,
+                restartPolicy, next);
     }
 
     /** {@code service update --image/--args/--env-*}: the parts of the task template a task carries as its own. */
     public ServiceSpec withTask(String nextImage, List<String> nextCommand, List<String> nextEnv) {
         return new ServiceSpec(name, nextImage, nextCommand, nextEnv, replicas, mode, constraints, maxReplicasPerNode,
                 networks, endpointMode, ports, lbAlgorithm, forceUpdate, container, labels, updateConfig,
-                rollbackConfig, restartPolicy);
+                rollbackConfig, restartPolicy, preferences);
     }
 
     /**

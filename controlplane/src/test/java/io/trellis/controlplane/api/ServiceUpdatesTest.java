@@ -2,9 +2,11 @@ package io.trellis.controlplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.trellis.controlplane.store.ClusterStore;
 import io.trellis.controlplane.store.Fixtures;
+import io.trellis.controlplane.store.PlacementPreference;
 import io.trellis.controlplane.store.Service;
 import io.trellis.controlplane.store.ServiceSpec;
 import io.trellis.controlplane.store.StoreBatch;
@@ -54,6 +56,48 @@ class ServiceUpdatesTest {
         assertThat(after.updateStatus()).isNull();
         // --args "" goes back to the image's command.
         assertThat(update(after, changes(null, List.of(), null, null, null)).spec().command()).isEmpty();
+    }
+
+    private static ServiceUpdates.Changes placement(List<String> prefAdd, List<String> prefRm, List<String> labelAdd,
+                                                    List<String> labelRm) {
+        return new ServiceUpdates.Changes(null, null, null, null, null, null, null, null, prefAdd, prefRm, labelAdd,
+                labelRm);
+    }
+
+    @Test
+    void placementPreferencesAndContainerLabelsAreAddedAndRemovedInDockersOrder() {
+        Service before = web();
+        Service after = update(before, placement(List.of("spread=node.labels.zone", "spread=node.labels.rack"),
+                List.of(), List.of("tier=front", "team"), List.of()));
+        assertThat(after.spec().preferences()).containsExactly(new PlacementPreference("node.labels.zone"),
+                new PlacementPreference("node.labels.rack"));
+        assertThat(after.spec().container().labels()).containsExactly(entry("team", ""), entry("tier", "front"));
+        // Removals first, then additions appended: a preference moves to the end.
+        after = update(after, placement(List.of("spread=node.labels.zone"), List.of("SPREAD=node.labels.zone"),
+                List.of("tier=back"), List.of("team")));
+        assertThat(after.spec().preferences()).containsExactly(new PlacementPreference("node.labels.rack"),
+                new PlacementPreference("node.labels.zone"));
+        assertThat(after.spec().container().labels()).containsExactly(entry("tier", "back"));
+    }
+
+    @Test
+    void aBadPreferenceOrReservedLabelIsOneLineAndChangesNothing() {
+        Service before = web();
+        for (ServiceUpdates.Changes bad : List.of(
+                placement(List.of("spread=node.id"), null, null, null),
+                placement(List.of("binpack=node.labels.zone"), null, null, null),
+                placement(List.of("spread=engine.labels.dc"), null, null, null),
+                placement(null, null, List.of("io.trellis.task.id=x"), null),
+                placement(null, null, List.of("COM.DOCKER.SWARM.SERVICE.NAME=x"), null))) {
+            assertThatThrownBy(() -> updates.check(before, bad)).isInstanceOf(ApiException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
+                            .containsAnyOf("spread=node.labels.NAME", "engine labels are not supported",
+                                    "are set by the runtime"));
+        }
+        assertThat(api.service("web").version()).isEqualTo(before.version());
+        assertThatThrownBy(() -> api.createService(new ServiceSpec("w2", "img", List.of(), List.of(), 1)
+                .withPreferences(List.of(new PlacementPreference("node.hostname")))))
+                .isInstanceOf(ApiException.class).hasMessageContaining("expected spread=node.labels.NAME");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.trellis.controlplane.api.ApiException;
 import io.trellis.controlplane.store.ContainerSpec;
 import io.trellis.controlplane.store.Mount;
 import io.trellis.controlplane.store.Task;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -90,6 +91,51 @@ class ProcessRuntimeVolumesTest extends SandboxedRuntimeTest {
             assertThatThrownBy(() -> runtime.start(exposing)).isInstanceOf(TaskRuntime.TaskStartException.class)
                     .hasMessage("bind source " + source + " would show " + dataDir + ", which tasks may not see");
         }
+    }
+
+    @Test
+    void missingTargetsAreMadeInTheTasksOwnRootAndNeverOnTheHost() throws Exception {
+        String unique = "trellis-scaffold-" + Long.toString(System.nanoTime(), 36);
+        Path top = Path.of("/" + unique);
+        Path deep = Path.of("/usr/share/" + unique);
+        Path conf = Path.of("/etc/" + unique + ".conf");
+        Files.writeString(run.resolve("conf"), "conf-ok");
+        String sibling;
+        try (var entries = Files.list(Path.of("/usr/share"))) {
+            sibling = entries.map(e -> e.getFileName().toString()).sorted().findFirst().orElseThrow();
+        }
+
+        String out = runToEnd(ContainerSpec.DEFAULT.withMounts(List.of(Mount.tmpfs(top + "/data", 0),
+                Mount.volume("deep", deep + "/data", false), Mount.bind(run.resolve("conf").toString(),
+                        conf.toString(), true))), """
+                echo top > %1$s/data/f && cat %1$s/data/f
+                echo deep > %2$s/data/f && cat %2$s/data/f
+                cat %3$s; echo
+                test -e /usr/share/%4$s && echo sibling-seen
+                test -r /etc/passwd && echo etc-seen
+                if mkdir /%5$s-more 2>/dev/null; then echo root-writable; else echo root-read-only; fi
+                if mkdir /usr/share/%5$s-more 2>/dev/null; then echo share-writable; else echo share-read-only; fi
+                """.formatted(top, deep, conf, sibling, unique));
+
+        assertThat(out).contains("top\n", "deep\n", "conf-ok\n", "sibling-seen\n", "etc-seen\n",
+                "root-read-only\n", "share-read-only\n");
+        assertThat(top).doesNotExist();
+        assertThat(deep).doesNotExist();
+        assertThat(conf).doesNotExist();
+        assertThat(dataDir.resolve("volumes/deep/_data/f")).hasContent("deep");
+
+        // trellis exec joins the task's mount namespace, so it sees the task's root too.
+        Task sleeper = task(ContainerSpec.DEFAULT.withMounts(List.of(Mount.tmpfs(top + "/data", 0))),
+                "sleep", "600");
+        RunningTask rt = runtime.start(sleeper);
+        Process p = runtime.exec(sleeper.id(), List.of("sh", "-c", "echo exec > " + top + "/data/f && cat " + top
+                + "/data/f"));
+        assertThat(p.waitFor(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("exec\n");
+        rt.stop(Duration.ZERO);
+        rt.exit().get(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(top).doesNotExist();
     }
 
     @Test

@@ -35,7 +35,8 @@ final class SandboxMounts {
     }
 
     static void apply(SandboxSpec spec) throws SandboxException {
-        // Mount points are made on the host while / is still writable; they stay empty there.
+        // The sandbox's own mount points are made on the host while / is still writable (they stay empty there);
+        // the task's missing targets move the sandbox into a root of its own first, so those never are.
         mkdirs(SECRETS);
         mkdirs(RUN_DIR);
         TaskMounts mounts = new TaskMounts(spec.mounts());

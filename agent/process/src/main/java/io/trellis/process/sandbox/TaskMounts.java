@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * The task's own mounts ({@code --mount}), in three steps of {@link SandboxMounts#apply}: mount points
- * made while the root is writable, each host source bound at a staging point before the agent's
- * directories are hidden (a volume lives in the hidden data directory), and, once everything else is
+ * made before the root is read-only (missing ones in a root of the task's own), each host source bound
+ * at a staging point before the agent's directories are hidden (a volume lives in the hidden data
+ * directory), and, once everything else is
  * read-only, each staged source bound at its target (writable again unless read-only) and its staging
  * point dropped, or a tmpfs mounted there. Last, so nothing covers them and targets under the task's
  * {@code /tmp} work.
@@ -27,15 +28,19 @@ final class TaskMounts {
     }
 
     /**
-     * A missing target is made on the host (the root the task sees is the host's, read-only later), left
-     * empty there; except under the task's private tmpfs or another of its mounts, where it is made later.
+     * A missing target is never made on the host: the task gets a root of its own with it ({@link MountScaffold});
+     * under the task's private tmpfs or another of its mounts it is made later, inside them.
      */
     void makeMountPoints() throws SandboxException {
+        List<MountScaffold.Target> missing = new ArrayList<>();
         for (int i = 0; i < mounts.size(); i++) {
-            Path target = mounts.get(i).target();
-            if (!Files.exists(target) && !underPrivate(target) && !underEarlierMount(i)) {
-                makeMountPoint(mounts.get(i));
+            SandboxSpec.TaskMount m = mounts.get(i);
+            if (!Files.exists(m.target()) && !underPrivate(m.target()) && !underEarlierMount(i)) {
+                missing.add(MountScaffold.target(m.target(), m.source() != null && Files.isRegularFile(m.source())));
             }
+        }
+        if (!missing.isEmpty()) {
+            MountScaffold.enter(missing);
         }
     }
 

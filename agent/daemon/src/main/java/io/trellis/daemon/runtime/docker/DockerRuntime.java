@@ -164,7 +164,8 @@ public final class DockerRuntime implements TaskRuntime {
     }
 
     private Map<String, String> labels(Task task) {
-        Map<String, String> labels = new HashMap<>();
+        // The user's first, ours over them: the manager refuses their keys, and adoption must never be fooled.
+        Map<String, String> labels = new HashMap<>(task.container().labels());
         labels.put(ContainerLabels.NODE_ID, nodeId);
         labels.put(ContainerLabels.TASK_ID, task.id());
         labels.put(ContainerLabels.TASK_NAME, task.name());

@@ -69,7 +69,7 @@ class DockerRuntimeTest {
     }
 
     private Task task(String img, String runtimeName, List<String> command) {
-        ContainerSpec spec = ContainerSpec.DEFAULT.withRuntime(runtimeName);
+        ContainerSpec spec = ContainerSpec.DEFAULT.withRuntime(runtimeName).withLabels(Map.of("tier", "front"));
         return new Task(taskId, "svc1", "web", 1, "node1", img, command, List.of("GREETING=hello"), 1,
                 TaskState.RUNNING, TaskStatus.of(TaskState.ASSIGNED, 0, "assigned"), 0, List.of(), spec);
     }
@@ -86,7 +86,8 @@ class DockerRuntimeTest {
         assertThat(containers).hasSize(1);
         assertThat(containers.get(0).getLabels()).containsEntry(ContainerLabels.SERVICE_NAME, "web")
                 .containsEntry(ContainerLabels.NODE_ID, NODE)
-                .containsEntry(ContainerLabels.SWARM_TASK_ID, taskId);
+                .containsEntry(ContainerLabels.SWARM_TASK_ID, taskId)
+                .containsEntry("tier", "front"); // --container-label, beside ours
         // The container's own network namespace, pinned where the overlay and the routing mesh look for it.
         assertThat(Files.readAttributes(netnsDir.resolve(taskId), "unix:ino"))
                 .isEqualTo(Files.readAttributes(Path.of("/proc/" + rt.pid() + "/ns/net"), "unix:ino"));
