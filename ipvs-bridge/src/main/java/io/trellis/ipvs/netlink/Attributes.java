@@ -56,10 +56,22 @@ public final class Attributes {
         return at < 0 ? absent : Byte.toUnsignedInt(buffer.get(at));
     }
 
+    /** A u16 attribute in host order, or {@code absent} if there is none. */
+    public int u16(int type, int absent) throws NetlinkParseException {
+        int at = payload(type, 2);
+        return at < 0 ? absent : u16(buffer, at);
+    }
+
     /** A u32 (or s32) attribute in host order, or {@code absent} if there is none. */
     public int u32(int type, int absent) throws NetlinkParseException {
         int at = payload(type, 4);
         return at < 0 ? absent : buffer.getInt(at);
+    }
+
+    /** A u64 attribute in host order, or {@code absent} if there is none. */
+    public long u64(int type, long absent) throws NetlinkParseException {
+        int at = payload(type, 8);
+        return at < 0 ? absent : buffer.getLong(at);
     }
 
     /** A {@code __be16} attribute, or {@code absent} if there is none. */

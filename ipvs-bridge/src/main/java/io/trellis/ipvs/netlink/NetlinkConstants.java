@@ -27,6 +27,7 @@ public final class NetlinkConstants {
 
     // linux/netlink.h: protocol, socket options, struct sockaddr_nl (family, pad, pid, groups)
     public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_GENERIC = 16;
     public static final int SOL_NETLINK = 270;
     public static final int NETLINK_CAP_ACK = 10;
     public static final int NETLINK_EXT_ACK = 11;
@@ -69,6 +70,7 @@ public final class NetlinkConstants {
     public static final int NLA_HDRLEN = 4;
     public static final int NLA_ALIGNTO = 4;
     public static final int NLA_TYPE_MASK = 0x3fff; // strips NLA_F_NESTED, NLA_F_NET_BYTEORDER
+    public static final int NLA_F_NESTED = 0x8000;
 
     // linux/rtnetlink.h enum rt_scope_t: the default scope of addresses and routes
     public static final int RT_SCOPE_UNIVERSE = 0;
@@ -77,6 +79,7 @@ public final class NetlinkConstants {
     public static final int IFF_UP = 0x1;
 
     // asm-generic/errno-base.h, asm-generic/errno.h
+    public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int ENODEV = 19;
     public static final int EOPNOTSUPP = 95;

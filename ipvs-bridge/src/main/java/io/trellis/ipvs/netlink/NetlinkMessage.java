@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes one netlink request into a buffer it does not own: the send buffer of a
  * {@link NetlinkSocket}, reused for every request. Each call appends at the end: first the family
- * header struct (ifinfomsg, ifaddrmsg, rtmsg, ndmsg), then attributes. Fields are in host byte
+ * header struct (ifinfomsg, ifaddrmsg, rtmsg, ndmsg, or a generic netlink genlmsghdr), then
+ * attributes. Fields are in host byte
  * order, as the kernel expects, except the few that linux/if_link.h declares {@code __be16}.
  * Padding is zeroed, so no bytes of an earlier request leak into this one.
  */
@@ -27,6 +28,8 @@ public final class NetlinkMessage {
     static final int IFADDRMSG_SIZE = 8;
     static final int RTMSG_SIZE = 12;
     static final int NDMSG_SIZE = 12;
+    // linux/genetlink.h: struct genlmsghdr is cmd u8, version u8, reserved u16
+    static final int GENLMSGHDR_SIZE = 4;
 
     private final ByteBuffer buffer;
     private int length;
@@ -88,8 +91,22 @@ public final class NetlinkMessage {
         return this;
     }
 
+    /** linux/genetlink.h struct genlmsghdr: the header of every generic netlink message. */
+    public NetlinkMessage genlmsghdr(int cmd, int version) {
+        int at = reserve(GENLMSGHDR_SIZE);
+        buffer.put(at, (byte) cmd);
+        buffer.put(at + 1, (byte) version);
+        return this;
+    }
+
     public NetlinkMessage putU8(int type, int value) {
         buffer.put(attribute(type, 1), (byte) value);
+        return this;
+    }
+
+    /** A u16 in host order, such as an address family. */
+    public NetlinkMessage putU16(int type, int value) {
+        buffer.putShort(attribute(type, 2), (short) value);
         return this;
     }
 
@@ -129,7 +146,8 @@ public final class NetlinkMessage {
      * Opens a nested attribute; what is appended until {@link #endNested(int)} becomes its payload.
      * NLA_F_NESTED is left unset, as iproute2 does: IFLA_LINKINFO and VETH_INFO_PEER are parsed
      * with the kernel's deprecated (flag-agnostic) parser, and VETH_INFO_PEER is not even a plain
-     * attribute list but an ifinfomsg followed by attributes.
+     * attribute list but an ifinfomsg followed by attributes. Families that want the flag get it
+     * by or-ing {@link NetlinkConstants#NLA_F_NESTED} into {@code type}.
      *
      * @return the token to pass to {@link #endNested(int)}
      */

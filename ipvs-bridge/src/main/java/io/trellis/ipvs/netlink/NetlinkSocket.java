@@ -7,6 +7,7 @@ import static io.trellis.ipvs.netlink.NetlinkConstants.MSG_DONTWAIT;
 import static io.trellis.ipvs.netlink.NetlinkConstants.MSG_TRUNC;
 import static io.trellis.ipvs.netlink.NetlinkConstants.NETLINK_CAP_ACK;
 import static io.trellis.ipvs.netlink.NetlinkConstants.NETLINK_EXT_ACK;
+import static io.trellis.ipvs.netlink.NetlinkConstants.NETLINK_GENERIC;
 import static io.trellis.ipvs.netlink.NetlinkConstants.NETLINK_ROUTE;
 import static io.trellis.ipvs.netlink.NetlinkConstants.NLM_F_ACK;
 import static io.trellis.ipvs.netlink.NetlinkConstants.NLM_F_DUMP;
@@ -25,7 +26,8 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * A NETLINK_ROUTE socket that sends one request at a time and reads the kernel's answer to it.
+ * A netlink socket (NETLINK_ROUTE unless asked otherwise, or NETLINK_GENERIC) that sends one
+ * request at a time and reads the kernel's answer to it.
  *
  * <p><b>Namespace.</b> The socket acts on the network namespace its creating thread was in when
  * {@link #open()} ran, for its whole life, whichever thread uses it later. To act in another
@@ -52,6 +54,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int RECEIVE_BUFFER_SIZE = 64 * 1024;
 
     private final int fd;
+    private final int protocol;
     private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(SEND_BUFFER_SIZE);
     private final ByteBuffer receiveBuffer =
             ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE).order(ByteOrder.nativeOrder());
@@ -62,34 +65,49 @@ public final class NetlinkSocket implements AutoCloseable {
     private boolean abandoned;
     private boolean closed;
 
-    private NetlinkSocket(int fd) {
+    private NetlinkSocket(int fd, int protocol) {
         this.fd = fd;
+        this.protocol = protocol;
     }
 
-    /** Opens a socket in the calling thread's network namespace. */
+    /** Opens a NETLINK_ROUTE socket in the calling thread's network namespace. */
     public static NetlinkSocket open() throws NativeException {
-        int fd = NativeException.check(LIBC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE),
-                "open", "NETLINK_ROUTE socket");
+        return open(NETLINK_ROUTE);
+    }
+
+    /**
+     * Opens a socket of netlink {@code protocol} (NETLINK_ROUTE, NETLINK_GENERIC) in the calling
+     * thread's network namespace.
+     */
+    public static NetlinkSocket open(int protocol) throws NativeException {
+        String name = protocolName(protocol) + " socket";
+        int fd = NativeException.check(LIBC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol), "open", name);
         try {
             ByteBuffer scratch = ByteBuffer.allocateDirect(SOCKADDR_NL_SIZE).order(ByteOrder.nativeOrder());
             // Errors then carry the kernel's explanation, and not a copy of our request.
             scratch.putInt(0, 1);
             NativeException.check(LIBC.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, scratch, 4),
-                    "enable extended acks on", "NETLINK_ROUTE socket");
+                    "enable extended acks on", name);
             NativeException.check(LIBC.setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, scratch, 4),
-                    "enable capped acks on", "NETLINK_ROUTE socket");
+                    "enable capped acks on", name);
             // struct sockaddr_nl with nl_pid 0: the kernel assigns a unique port id.
             scratch.putShort(0, (short) AF_NETLINK).putShort(2, (short) 0).putInt(4, 0).putInt(8, 0);
-            NativeException.check(LIBC.bind(fd, scratch, SOCKADDR_NL_SIZE), "bind", "NETLINK_ROUTE socket");
+            NativeException.check(LIBC.bind(fd, scratch, SOCKADDR_NL_SIZE), "bind", name);
         } catch (NativeException e) {
             LIBC.close(fd);
             throw e;
         }
-        return new NetlinkSocket(fd);
+        return new NetlinkSocket(fd, protocol);
+    }
+
+    /** The netlink protocol the socket was opened with. */
+    public int protocol() {
+        return protocol;
     }
 
     /**
-     * Starts a request of {@code type} (an RTM_* value) in the send buffer. {@code flags} are the
+     * Starts a request of {@code type} (an RTM_* value, or a generic netlink family's id) in the
+     * send buffer. {@code flags} are the
      * modifiers, such as NLM_F_CREATE | NLM_F_EXCL; NLM_F_REQUEST is always set, and NLM_F_ACK or
      * NLM_F_DUMP by the method that sends it.
      *
@@ -182,6 +200,17 @@ public final class NetlinkSocket implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("netlink socket is closed");
+        }
+    }
+
+    private static String protocolName(int protocol) {
+        switch (protocol) {
+            case NETLINK_ROUTE:
+                return "NETLINK_ROUTE";
+            case NETLINK_GENERIC:
+                return "NETLINK_GENERIC";
+            default:
+                return "netlink protocol " + protocol;
         }
     }
 

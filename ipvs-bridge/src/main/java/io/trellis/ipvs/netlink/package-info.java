@@ -2,7 +2,9 @@
  * rtnetlink over a NETLINK_ROUTE socket (linux/netlink.h, linux/rtnetlink.h, linux/if_link.h,
  * linux/if_addr.h, linux/neighbour.h): links (veth, bridge, vxlan, dummy), addresses, main-table
  * routes, neighbours and the VXLAN forwarding database, so the product never runs {@code ip} or
- * {@code bridge}.
+ * {@code bridge}; and the framing generic netlink families share (NETLINK_GENERIC sockets, the
+ * genlmsghdr, {@link io.trellis.ipvs.netlink.GenericFamily} lookup through "nlctrl"), which
+ * {@code io.trellis.ipvs.lvs} builds IPVS on.
  *
  * <p>Layers: {@link io.trellis.ipvs.netlink.NetlinkLibC} binds socket(2), bind(2), setsockopt(2),
  * send(2), recv(2) and close(2); {@link io.trellis.ipvs.netlink.NetlinkSocket} frames requests
