@@ -17,14 +17,24 @@ import java.util.List;
  * @param connections connections (TCP) or flows (UDP) a published port accepted since it listens
  * @param bytes       octets both ways through a published port
  * @param error       why a published port does not listen on this node, or null
+ * @param balancer    what balances it on this node: {@code userspace} (the switch or the relay) or {@code ipvs}
+ *                    (the kernel; the figures are read back from it)
  */
 public record VipView(String network, String service, String vip, String algorithm, List<Backend> backends,
-                      String protocol, String mode, long connections, long bytes, String error) {
+                      String protocol, String mode, long connections, long bytes, String error, String balancer) {
+    public static final String USERSPACE = "userspace";
+    public static final String IPVS = "ipvs";
 
     public VipView {
         backends = backends == null ? List.of() : List.copyOf(backends);
         protocol = protocol == null ? "ANY" : protocol;
         mode = mode == null ? "vip" : mode;
+        balancer = balancer == null ? USERSPACE : balancer;
+    }
+
+    public VipView(String network, String service, String vip, String algorithm, List<Backend> backends,
+                   String protocol, String mode, long connections, long bytes, String error) {
+        this(network, service, vip, algorithm, backends, protocol, mode, connections, bytes, error, USERSPACE);
     }
 
     public VipView(String network, String service, String vip, String algorithm, List<Backend> backends) {

@@ -43,7 +43,9 @@ public final class VipCommand {
 
     static void print(PrintWriter out, List<VipView> vips, boolean stats) {
         long ports = vips.stream().filter(v -> !"vip".equals(v.mode())).count();
-        out.println("Trellis user-space VIP tables (" + (vips.size() - ports) + " VIPs, " + ports + " published ports)");
+        long kernel = vips.stream().filter(v -> VipView.IPVS.equals(v.balancer())).count();
+        String where = kernel == 0 ? "user-space" : kernel == vips.size() ? "IPVS" : "IPVS and user-space";
+        out.println("Trellis " + where + " VIP tables (" + (vips.size() - ports) + " VIPs, " + ports + " published ports)");
         out.printf("%-5s %-24s %-10s %s%n", "Prot", "VirtualAddress", "Scheduler", "Service (network)");
         out.printf("  -> %-20s %-8s %-6s %-10s %-9s %s%n", "RemoteAddress", "Forward", "Weight", "ActiveConn",
                 "InActConn", stats ? "Pkts Bytes  Task@Node" : "Task@Node");
@@ -60,7 +62,8 @@ public final class VipCommand {
             out.printf("%-5s %-24s %-10s %s%n", v.protocol(), v.vip(), v.algorithm(), what);
             for (VipView.Backend b : v.backends()) {
                 String who = b.task() + "@" + b.node();
-                out.printf("  -> %-20s %-8s %-6d %-10d %-9d %s%n", b.address(), published ? "Proxy" : "Masq", 1,
+                String forward = published && !VipView.IPVS.equals(v.balancer()) ? "Proxy" : "Masq";
+                out.printf("  -> %-20s %-8s %-6d %-10d %-9d %s%n", b.address(), forward, 1,
                         b.active(), b.inactive(), stats && !published ? b.packets() + " " + b.bytes() + "  " + who : who);
             }
         }

@@ -3,18 +3,22 @@ package io.trellis.daemon;
 import io.netty.handler.ssl.SslContext;
 import io.trellis.admin.AdminServer;
 import io.trellis.admin.SafeDirectory;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
 import io.trellis.cli.DurationText;
 import io.trellis.cli.TlsOptions;
+import io.trellis.daemon.lb.IpvsBalancer;
+import io.trellis.daemon.lb.LbChoice;
+import io.trellis.daemon.lb.LbMode;
 import io.trellis.daemon.network.Capability;
 import io.trellis.daemon.network.DataPathChoice;
+import io.trellis.daemon.runtime.SystemTools;
 import io.trellis.dataplane.kernel.KernelVxlanProbe;
 import io.trellis.process.StopSignals;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +36,6 @@ import picocli.CommandLine.Option;
 public final class AgentCommand implements Callable<Integer> {
     /** Stopping tasks (their grace period) and closing Raft; past this an exit not caused by a signal goes ahead. */
     private static final Duration SHUTDOWN_LIMIT_AT_EXIT = Duration.ofSeconds(60);
-    /** Whether VIPs can be balanced by IPVS on this host: what the kernel data path needs besides VXLAN. */
-    static final Supplier<Capability> IPVS_USABLE = () -> Capability.no("IPVS support is not built yet");
 
     @Option(names = {"-H", "--host"}, paramLabel = "URL",
             description = "Where the agent listens for the CLI: unix:///path or tcp://host:port (default: $TRELLIS_HOST, then "
@@ -84,6 +86,12 @@ public final class AgentCommand implements Callable<Integer> {
                     + " the host has VXLAN and IPVS; default ${DEFAULT-VALUE}).")
     String dataplane;
 
+    @Option(names = "--lb", defaultValue = LbChoice.DEFAULT, paramLabel = "MODE",
+            description = "What balances VIPs and published ports: ipvs (the kernel's IPVS; refuses to start without"
+                    + " it), userspace (the agent's switch and relay) or auto (IPVS where the kernel has it;"
+                    + " default ${DEFAULT-VALUE}).")
+    String lb;
+
     @Option(names = "--network-key-rotation", defaultValue = "12h", paramLabel = "DURATION",
             description = "As leader, replace each encrypted network's key this often (at least 10s; default ${DEFAULT-VALUE}).")
     String networkKeyRotation;
@@ -125,9 +133,11 @@ public final class AgentCommand implements Callable<Integer> {
         if (ingressIdle.compareTo(Duration.ofSeconds(1)) < 0) {
             throw CliException.user("invalid --ingress-idle-timeout " + ingressIdleTimeout + ": must be 1s or more");
         }
-        DataPathChoice dataPath = resolveDataPath();
+        LbChoice balancing = resolveLb();
+        DataPathChoice dataPath = resolveDataPath(balancing);
         // Not a static field: Main builds this command for every call, and a CLI call must not start logging.
         Logger log = LoggerFactory.getLogger(AgentCommand.class);
+        log.info(balancing.reason());
         log.info(dataPath.why());
         Path data = dataDir.toAbsolutePath();
         try {
@@ -146,7 +156,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
                 hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
-                espPort, keyRotation, ingressIdle, nodePort, sandboxHide, dataPath.path());
+                espPort, keyRotation, ingressIdle, nodePort, sandboxHide, dataPath.path(), balancing.mode());
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {
@@ -171,11 +181,25 @@ public final class AgentCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Probes the kernel once, here in the agent's namespace, and only when {@code --dataplane} asks. */
-    private DataPathChoice resolveDataPath() {
+    /** Asks the kernel for IPVS once, here in the agent's namespace, unless {@code --lb userspace}. */
+    private LbChoice resolveLb() {
+        try {
+            return LbChoice.resolve(lb, () -> IpvsBalancer.missing(SystemTools.system()));
+        } catch (IllegalArgumentException e) {
+            throw CliException.user(e.getMessage());
+        }
+    }
+
+    /**
+     * Probes the kernel once, here in the agent's namespace, and only when {@code --dataplane} asks. The kernel path
+     * has no switch to balance VIPs in, so it needs {@code --lb} to have come to IPVS.
+     */
+    private DataPathChoice resolveDataPath(LbChoice balancing) {
+        Supplier<Capability> ipvs = () -> balancing.mode() == LbMode.IPVS ? Capability.yes()
+                : Capability.no(balancing.notKernel());
         try {
             return DataPathChoice.resolve(DataPathChoice.Requested.parse(dataplane),
-                    () -> Capability.ofMissing(KernelVxlanProbe.missing()), IPVS_USABLE);
+                    () -> Capability.ofMissing(KernelVxlanProbe.missing()), ipvs);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw CliException.user(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.trellis.daemon;
 
+import io.trellis.daemon.lb.LbMode;
 import io.trellis.daemon.network.DataPath;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param sandboxHide   directories every task sees as empty, besides the data and run directories
  *                      ({@code --sandbox-hide})
  * @param dataPath      which code switches the overlay ({@code --dataplane}, resolved at start)
+ * @param lb            what balances VIPs and published ports ({@code --lb}, resolved at start)
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -42,9 +44,11 @@ public record AgentConfiguration(
         Duration ingressIdleTimeout,
         int nodePort,
         List<Path> sandboxHide,
-        DataPath dataPath) {
+        DataPath dataPath,
+        LbMode lb) {
 
     public AgentConfiguration {
+        lb = lb == null ? LbMode.USERSPACE : lb;
         sandboxHide = sandboxHide == null ? List.of() : List.copyOf(sandboxHide);
         dataPath = dataPath == null ? DataPath.USERSPACE : dataPath;
     }

@@ -4,6 +4,8 @@ import io.trellis.controlplane.protocol.ClusterMessages;
 import io.trellis.daemon.cgroup.Cgroups;
 import io.trellis.daemon.cluster.ClusterClient;
 import io.trellis.daemon.ingress.IngressAgent;
+import io.trellis.daemon.lb.IpvsBalancer;
+import io.trellis.daemon.lb.LbMode;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.daemon.network.PortReadiness;
 import io.trellis.daemon.node.NodePort;
@@ -40,6 +42,7 @@ final class WorkerRole implements AutoCloseable {
     private Worker worker;
     private NetworkAgent network;
     private IngressAgent ingress;
+    private IpvsBalancer ipvs;
     private PortReadiness readiness;
     private NodePort nodePort;
     private OutputClock outputClock;
@@ -71,6 +74,11 @@ final class WorkerRole implements AutoCloseable {
             w.ingress = new IngressAgent(id.nodeId(), cfg.netnsDir(),
                     TcpProxyOptions.defaults().withIdleTimeout(cfg.ingressIdleTimeout()), UdpProxyOptions.defaults(),
                     ingressChanged);
+            if (cfg.lb() == LbMode.IPVS) {
+                w.ipvs = new IpvsBalancer(SystemTools.system());
+                w.network.balanceInKernel(w.ipvs.vips());
+                w.ingress.balanceInKernel(w.ipvs);
+            }
             w.network.addListener(w.ingress);
             w.network.addListener(networkChanged);
             SecretMounts mounts = new SecretMounts(SecretMounts.ROOT_DEFAULT, "trellis-secrets-" + id.nodeId(),
@@ -157,6 +165,9 @@ final class WorkerRole implements AutoCloseable {
         }
         if (network != null) {
             network.close();
+        }
+        if (ipvs != null) {
+            ipvs.close();
         }
         if (docker != null) {
             docker.close(); // last: the worker above may still stop containers

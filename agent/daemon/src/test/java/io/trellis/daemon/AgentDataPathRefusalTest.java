@@ -3,20 +3,31 @@ package io.trellis.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trellis.cli.Cli;
+import io.trellis.daemon.lb.IpvsBalancer;
+import io.trellis.daemon.runtime.SystemTools;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code trellis agent --dataplane kernel} on a host without IPVS support: one line, exit 1, nothing started. */
+/**
+ * {@code trellis agent --dataplane kernel} or {@code --lb ipvs} on a host without IPVS (this one): one line, exit 1,
+ * nothing started. Skipped where the kernel has IPVS.
+ */
 class AgentDataPathRefusalTest {
     @TempDir
     Path dir;
 
+    private static void needsAKernelWithoutIpvs() {
+        Assumptions.assumeTrue(IpvsBalancer.missing(SystemTools.system()).isPresent(), "this host can balance with IPVS");
+    }
+
     @Test
     void kernelDataPathWithoutIpvsRefusesToStart() {
+        needsAKernelWithoutIpvs();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Path data = dir.resolve("data");
@@ -27,8 +38,22 @@ class AgentDataPathRefusalTest {
 
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).isEqualTo(
-                "error: --dataplane kernel needs IPVS for VIPs (--lb ipvs): IPVS support is not built yet"
-                        + System.lineSeparator());
+                "error: --dataplane kernel needs IPVS for VIPs (--lb ipvs): IPVS is not available in this kernel"
+                        + " (no ip_vs module: generic netlink family IPVS not found)" + System.lineSeparator());
+        assertThat(Files.exists(data)).isFalse();
+    }
+
+    @Test
+    void lbIpvsWithoutIpvsRefusesToStart() {
+        needsAKernelWithoutIpvs();
+        StringWriter err = new StringWriter();
+        Path data = dir.resolve("data");
+        int code = Cli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), new String[] {
+                "agent", "--lb", "ipvs", "--data-dir", data.toString(), "-H", "unix://" + dir.resolve("agent.sock")},
+                AgentCommand.class);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: --lb ipvs: IPVS is not available in this kernel"
+                + " (no ip_vs module: generic netlink family IPVS not found)" + System.lineSeparator());
         assertThat(Files.exists(data)).isFalse();
     }
 

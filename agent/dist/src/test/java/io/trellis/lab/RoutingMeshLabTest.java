@@ -142,12 +142,12 @@ class RoutingMeshLabTest {
     }
 
     /**
-     * Clients of a published port see no error while the service shrinks, its tasks are restarted one by
-     * one and a node is drained: a task told to stop leaves every node's balancer before it gets SIGTERM,
+     * Clients of a published port see no error while the service shrinks, its image is rolled (start-first) task
+     * by task and a node is drained: a task told to stop leaves every node's balancer before it gets SIGTERM,
      * and it finishes the requests it has.
      */
     @Test
-    void noErrorsDuringScaleDownRollingRestartAndDrain() throws Exception {
+    void noErrorsDuringScaleDownRollingImageUpdateAndDrain() throws Exception {
         LabAdmin.post(node(1), "/services", Map.of("name", "roll", "image", "img", "replicas", 4,
                 "publish", List.of("9090:80"), "command", List.of("trellis", "workload", "http", "--port", "80")));
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
@@ -162,7 +162,9 @@ class RoutingMeshLabTest {
             long start = System.nanoTime();
             LabAdmin.post(node(1), "/services/scale", Map.of("roll", 3));
             await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(LabAdmin.running(node(1), "roll")).hasSize(3));
-            LabAdmin.post(node(1), "/services/roll/update", Map.of("force", true));
+            // A new image, rolled start-first: each new task is ready before the old one leaves the balancers.
+            LabAdmin.post(node(1), "/services/roll/update", Map.of("image", "img:2",
+                    "updateConfig", Map.of("order", "start-first")));
             await().atMost(40, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
                     LabAdmin.get(node(1), "/services/roll", new TypeReference<Map<String, Object>>() { }).get("outdated"))
                     .isEqualTo(0));
@@ -170,7 +172,7 @@ class RoutingMeshLabTest {
             LabAdmin.post(node(1), "/nodes/node3/update", Map.of("availability", "drain"));
             await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(LabAdmin.running(node(1), "roll"))
                     .hasSize(3).noneMatch(t -> t.node().equals("node3")));
-            System.out.printf("RoutingMeshLabTest: scale-down, rolling restart and drain took %d ms%n",
+            System.out.printf("RoutingMeshLabTest: scale-down, rolling image update and drain took %d ms%n",
                     (System.nanoTime() - start) / 1_000_000);
             assertThat(load.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String json = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

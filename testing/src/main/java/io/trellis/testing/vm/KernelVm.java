@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  * Runs a shell script as root inside a Debian kernel booted under QEMU, for what this machine's kernel may lack
  * (IPVS, kernel ESP). The VM's root is this machine's own root file system, shared read-only over virtio-9p, with a
  * tmpfs overlay on top: inside, everything is writable and nothing written reaches the host, and the script sees
- * the same Java, jars and tools as the test. An initramfs of busybox loads the 9p and overlay modules, mounts that
+ * the same Java, jars and tools as the test. The VM has no network card: its traffic stays in namespaces it makes. An initramfs of busybox loads the 9p and overlay modules, mounts that
  * root and {@code switch_root}s into it, so the kernel's module autoload finds {@code /sbin/modprobe}.
  *
  * <p>Without KVM, QEMU emulates: the boot takes about ten seconds. Fine for functional checks, not for timing.
@@ -92,7 +92,8 @@ public final class KernelVm {
             Path initrd = initramfs(work, version, script);
             Path console = work.resolve("console.log");
             List<String> qemu = new ArrayList<>(List.of("qemu-system-x86_64", "-m", "2048", "-smp", "2",
-                    "-nographic", "-no-reboot", "-kernel", "/boot/vmlinuz-" + version, "-initrd", initrd.toString(),
+                    "-nographic", "-no-reboot", "-nic", "none",
+                    "-kernel", "/boot/vmlinuz-" + version, "-initrd", initrd.toString(),
                     "-virtfs", "local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap",
                     "-append", "console=ttyS0 loglevel=1 panic=-1 sysrq_always_enabled=1"));
             if (kvmUsable()) {

@@ -2,6 +2,8 @@ package io.trellis.daemon.ingress;
 
 import io.trellis.controlplane.allocator.Ipv4Subnet;
 import io.trellis.controlplane.protocol.ClusterMessages.Endpoint;
+import io.trellis.daemon.lb.IpvsBalancer;
+import io.trellis.daemon.lb.IpvsPublishedPorts;
 import io.trellis.daemon.network.IngressView;
 import io.trellis.daemon.network.NetworkAgent;
 import io.trellis.dataplane.model.EndpointAddress;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,7 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
     private NamespaceHop sandboxHop;
     private String sandboxKey;
     private NetworkAgent network;
+    private IpvsBalancer ipvs;
 
     private record TaskHop(InetAddress address, Path netns, NamespaceHop hop) {
     }
@@ -75,6 +79,9 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
         }
         taskHops(view);
         List<PortPlan> plans = IngressPlans.of(nodeId, view);
+        if (ipvs != null) {
+            plans = toKernel(plans);
+        }
         if (plans.isEmpty() && mesh == null) {
             return;
         }
@@ -83,6 +90,37 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
             stopMesh();
         }
         changed.accept(this);
+    }
+
+    /**
+     * Publishes ports through IPVS ({@code --lb ipvs}) where IPVS can serve them ({@link IpvsPublishedPorts#servable}),
+     * before the first change arrives. The rest (host mode, PROXY headers) stay with the user-space relay.
+     */
+    public synchronized void balanceInKernel(IpvsBalancer balancer) {
+        this.ipvs = balancer;
+    }
+
+    /** The IPVS balancer of published ports, or null when the user-space relay serves them all. */
+    public synchronized IpvsBalancer ipvsIfUsed() {
+        return ipvs;
+    }
+
+    /** Gives IPVS the ports it can serve; returns those left for the user-space relay. */
+    private List<PortPlan> toKernel(List<PortPlan> plans) {
+        List<PortPlan> kernel = new ArrayList<>();
+        List<PortPlan> rest = new ArrayList<>();
+        for (PortPlan p : plans) {
+            (IpvsPublishedPorts.servable(p) && sandboxKey != null ? kernel : rest).add(p);
+        }
+        try {
+            List<String> done = ipvs.ports().apply(kernel);
+            if (!done.isEmpty()) {
+                LOG.info("IPVS published ports: {}", String.join(", ", done));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("IPVS published ports not programmed: {}", e.getMessage());
+        }
+        return rest;
     }
 
     /** The listeners now serving, or null while this node publishes nothing. */
@@ -122,6 +160,9 @@ public final class IngressAgent implements Consumer<NetworkAgent>, AutoCloseable
             NetworkNamespace.create(sandboxPath);
             agent.attachSandbox(view.networkId(), view.ownAddress(), sandboxPath);
             staticNeighbours(Ipv4Subnet.parse(view.subnet()), view.ownAddress());
+            if (ipvs != null) {
+                ipvs.link().connect(sandboxPath, view.subnet(), ETH0);
+            }
             sandboxHop = NamespaceHop.open(sandboxPath);
         } catch (IOException | RuntimeException e) {
             // Half made: undone, so the next change tries again from scratch.

@@ -24,9 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +38,16 @@ import org.slf4j.LoggerFactory;
  * <p>Each namespace is reconciled, never flushed: the services and real servers the kernel holds are read, and
  * only the difference is added, changed or deleted, so flows on unchanged backends keep their IPVS connection
  * entries. A task's namespace is programmed before its command starts ({@link #attach}); table changes are applied
- * on this class's own thread, and every {@value #CHECK_SECONDS} s each namespace is read back, so an entry someone
- * changed behind the agent's back is put right and logged.
+ * on {@link IpvsBalancer}'s thread, which also reads every namespace back now and then ({@link #checkAll}), so an
+ * entry someone changed behind the agent's back is put right and logged.
  */
-public final class IpvsVipTables implements AutoCloseable {
+public final class IpvsVipTables {
     private static final Logger LOG = LoggerFactory.getLogger(IpvsVipTables.class);
-    static final int CHECK_SECONDS = 5;
 
     private final VipMarks marks;
     private final Map<String, List<VipService>> byNetwork = new HashMap<>();
     private final Map<String, TaskTables> tasks = new LinkedHashMap<>();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ipvs-vips");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Executor thread;
 
     /** One local task: its namespace, its networks, and what was last programmed there. */
     private static final class TaskTables {
@@ -72,9 +65,10 @@ public final class IpvsVipTables implements AutoCloseable {
     record Desired(VipService vip, String scheduler, Set<Integer> backends) {
     }
 
-    public IpvsVipTables(VipMarks marks) {
+    /** @param thread where table changes are applied ({@link IpvsBalancer}'s one thread) */
+    IpvsVipTables(VipMarks marks, Executor thread) {
         this.marks = marks;
-        thread.scheduleWithFixedDelay(this::checkAll, CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
+        this.thread = thread;
     }
 
     /** The IPVS scheduler for a service's {@code --lb-algorithm}. */
@@ -126,7 +120,8 @@ public final class IpvsVipTables implements AutoCloseable {
         affected.forEach((id, t) -> reconcileQuietly(id, t, false));
     }
 
-    private void checkAll() {
+    /** Reads every namespace back and puts right what changed behind the agent's back. */
+    void checkAll() {
         Map<String, TaskTables> all;
         synchronized (this) {
             all = new LinkedHashMap<>(tasks);
@@ -201,7 +196,7 @@ public final class IpvsVipTables implements AutoCloseable {
             ServiceKey key = ServiceKey.fwmark(e.getKey());
             Desired d = e.getValue();
             VirtualService current = have.remove(e.getKey());
-            VirtualService target = new VirtualService(key, d.scheduler(), 0, 0, 0xffffffff, null);
+            VirtualService target = VirtualService.of(key, d.scheduler());
             if (current == null) {
                 ipvs.addService(target);
                 done.add("added " + key);
@@ -303,8 +298,4 @@ public final class IpvsVipTables implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        thread.shutdownNow();
-    }
 }

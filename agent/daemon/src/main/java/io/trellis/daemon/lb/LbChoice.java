@@ -7,9 +7,10 @@ import java.util.function.Supplier;
  * What {@code --lb ipvs|userspace|auto} comes to on this node. {@code ipvs} insists: without IPVS the agent refuses
  * to start. {@code auto} takes IPVS where it answers and says once, in {@link #reason}, why it did not.
  *
- * @param reason the log line explaining the choice
+ * @param reason     the log line explaining the choice
+ * @param notKernel  why VIPs are not balanced in the kernel, or null when they are
  */
-public record LbChoice(LbMode mode, String reason) {
+public record LbChoice(LbMode mode, String reason, String notKernel) {
     public static final String DEFAULT = "auto";
 
     /**
@@ -19,18 +20,19 @@ public record LbChoice(LbMode mode, String reason) {
     public static LbChoice resolve(String requested, Supplier<Optional<String>> ipvsMissing) {
         switch (requested) {
             case "userspace":
-                return new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space (--lb userspace)");
+                return new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space (--lb userspace)",
+                        "--lb userspace was given");
             case "ipvs": {
                 Optional<String> missing = ipvsMissing.get();
                 if (missing.isPresent()) {
                     throw new IllegalArgumentException("--lb ipvs: " + missing.get());
                 }
-                return new LbChoice(LbMode.IPVS, "VIPs are balanced by IPVS (--lb ipvs)");
+                return new LbChoice(LbMode.IPVS, "VIPs are balanced by IPVS (--lb ipvs)", null);
             }
             case "auto": {
                 Optional<String> missing = ipvsMissing.get();
-                return missing.map(why -> new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space: " + why))
-                        .orElseGet(() -> new LbChoice(LbMode.IPVS, "VIPs are balanced by IPVS (--lb auto found it)"));
+                return missing.map(why -> new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space: " + why, why))
+                        .orElseGet(() -> new LbChoice(LbMode.IPVS, "VIPs are balanced by IPVS (--lb auto found it)", null));
             }
             default:
                 throw new IllegalArgumentException("--lb must be ipvs, userspace or auto, not '" + requested + "'");

@@ -8,6 +8,7 @@ import io.trellis.controlplane.protocol.ClusterMessages.NetworkInfo;
 import io.trellis.controlplane.protocol.ClusterMessages.ServiceEntry;
 import io.trellis.controlplane.store.NetworkAttachment;
 import io.trellis.controlplane.store.Task;
+import io.trellis.daemon.lb.IpvsVipTables;
 import io.trellis.daemon.network.NetworkTables.NetworkState;
 import io.trellis.daemon.runtime.TaskNetworking;
 import io.trellis.dataplane.dns.EmbeddedDns;
@@ -69,6 +70,7 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
     private final List<Consumer<NetworkAgent>> listeners = new ArrayList<>();
     private final ServiceNames names = new ServiceNames();
     private OverlayPath path;
+    private IpvsVipTables ipvs;
     /** The user-space path when it is the one running: its switch balances VIPs and has counters. */
     private OverlayDataplane dataplane;
     private EmbeddedDns dns;
@@ -154,11 +156,24 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
      * the user-space path; on the kernel path, which has no switch, IPVS.
      */
     private void programVips(String networkId, List<VipService> services) {
-        if (dataPath == DataPath.USERSPACE) {
-            dataplane.setServices(networkId, services);
+        if (ipvs != null) {
+            ipvs.setServices(networkId, services);
         } else {
-            // KERNEL: IPVS (--lb ipvs) takes this network's VIP services here; until it does, VIPs are not served.
+            dataplane.setServices(networkId, services);
         }
+    }
+
+    /**
+     * Hands VIPs to IPVS ({@code --lb ipvs}) instead of the user-space switch, before the first network arrives.
+     * The kernel data path has no switch and is never started without it.
+     */
+    public synchronized void balanceInKernel(IpvsVipTables tables) {
+        this.ipvs = tables;
+    }
+
+    /** The VIP tables in IPVS, or null when the user-space switch balances VIPs. */
+    public synchronized IpvsVipTables ipvsIfUsed() {
+        return ipvs;
     }
 
     /** The VIP table of one network: each VIP service with the endpoints that are running backends. */
@@ -183,6 +198,9 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
 
     private void removeNetwork(String networkId) {
         NetworkState s = tables.remove(networkId);
+        if (s != null && ipvs != null) {
+            ipvs.removeNetwork(networkId);
+        }
         if (s != null && path != null) {
             path.removeNetwork(networkId);
             LOG.info("left network {}: no task of this node is on it any more", s.info.name());
@@ -218,8 +236,14 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
                 i++;
             }
             defaultRoute(netns, OverlayDataplane.ENDPOINT_IFNAME_PREFIX + 0);
+            if (ipvs != null) {
+                ipvs.attach(task.id(), netns, attached);
+            }
             dns().attach(task.id(), netns);
         } catch (IOException | RuntimeException e) {
+            if (ipvs != null) {
+                ipvs.detach(task.id());
+            }
             for (String n : attached) {
                 path.detach(endpointId(n, task.id()));
             }
@@ -273,6 +297,9 @@ public final class NetworkAgent implements TaskNetworking, AutoCloseable {
             }
         }
         if (t != null) {
+            if (ipvs != null) {
+                ipvs.detach(taskId);
+            }
             if (dns != null) {
                 dns.detach(taskId);
             }

@@ -3,7 +3,6 @@ package io.trellis.daemon.network;
 import io.trellis.api.VipView;
 import io.trellis.controlplane.allocator.Ipv4Subnet;
 import io.trellis.dataplane.lb.VipStats;
-import io.trellis.dataplane.overlay.OverlayDataplane;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,14 +15,19 @@ public final class VipListing {
 
     /** @param network a network name or ID to show alone, or null for all */
     public static List<VipView> of(NetworkAgent agent, String network) {
-        OverlayDataplane dp = agent.dataplaneIfStarted();
-        if (dp == null) {
+        List<VipStats> stats;
+        boolean ipvs = agent.ipvsIfUsed() != null;
+        if (ipvs) {
+            stats = agent.ipvsIfUsed().stats(); // read back from the kernel
+        } else if (agent.dataplaneIfStarted() != null) {
+            stats = agent.dataplaneIfStarted().vipStats();
+        } else {
             return List.of();
         }
         Map<String, String> names = agent.networkNames();
         Map<String, String> tasks = agent.taskNames();
         List<VipView> views = new ArrayList<>();
-        for (VipStats v : dp.vipStats()) {
+        for (VipStats v : stats) {
             String name = names.getOrDefault(v.networkId(), v.networkId());
             if (network != null && !network.equals(name) && !network.equals(v.networkId())) {
                 continue;
@@ -34,7 +38,9 @@ public final class VipListing {
                             b.inactiveConnections(), b.packets(), b.bytes()))
                     .sorted(Comparator.comparing(VipView.Backend::address))
                     .toList();
-            views.add(new VipView(name, v.serviceName(), Ipv4Subnet.format(v.vip()), v.algorithm(), backends));
+            views.add(ipvs ? new VipView(name, v.serviceName(), Ipv4Subnet.format(v.vip()), v.algorithm(), backends,
+                    "FWM", "vip", 0, 0, null, VipView.IPVS)
+                    : new VipView(name, v.serviceName(), Ipv4Subnet.format(v.vip()), v.algorithm(), backends));
         }
         views.sort(Comparator.comparing(VipView::network).thenComparing(VipView::service));
         return views;

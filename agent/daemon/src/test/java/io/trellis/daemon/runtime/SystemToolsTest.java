@@ -26,6 +26,6 @@ class SystemToolsTest {
         assertThat(tools.resolve("nsenter")).isEqualTo(real);
         assertThatThrownBy(() -> tools.resolve("unshare"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("unshare not found in " + first + ", " + second + "; install util-linux");
+                .hasMessage("unshare not found in " + first + ", " + second + "; install the package that provides it");
     }
 }
