@@ -82,7 +82,7 @@ final class WorkerRole implements AutoCloseable {
             w.network.addListener(w.ingress);
             w.network.addListener(networkChanged);
             SecretMounts mounts = new SecretMounts(SecretMounts.ROOT_DEFAULT, "trellis-secrets-" + id.nodeId(),
-                    w.secrets, SystemTools.system()::resolve);
+                    w.secrets, SystemTools.system());
             TaskDirectory dirs = new TaskDirectory(cfg.tasksDir());
             ProcessRuntime processes = new ProcessRuntime(dirs, cfg.netnsDir(), cfg.hostname(), SelfLauncher.current(),
                     w.network, mounts, SandboxSettings.of(cfg.dataDir(), cfg.netnsDir(), cfg.sandboxHide(),

@@ -1,5 +1,6 @@
 package io.trellis.daemon.lb;
 
+import io.trellis.controlplane.allocator.Ipv4Subnet;
 import io.trellis.dataplane.lb.BackendStats;
 import io.trellis.dataplane.lb.VipStats;
 import io.trellis.dataplane.model.VipBackend;
@@ -14,7 +15,6 @@ import io.trellis.ipvs.netns.NetworkNamespace;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -213,11 +213,11 @@ public final class IpvsVipTables {
             for (int backend : d.backends()) {
                 RealServer r = dests.remove(backend);
                 if (r == null) {
-                    ipvs.addDestination(key, RealServer.masq(address(backend), 0, 1));
-                    done.add("added " + address(backend).getHostAddress() + " to " + key);
+                    ipvs.addDestination(key, RealServer.masq(Ipv4Subnet.inetAddress(backend), 0, 1));
+                    done.add("added " + Ipv4Subnet.inetAddress(backend).getHostAddress() + " to " + key);
                 } else if (r.method() != ForwardMethod.MASQ || r.weight() != 1) {
-                    ipvs.updateDestination(key, RealServer.masq(address(backend), 0, 1));
-                    done.add("reset " + address(backend).getHostAddress() + " of " + key);
+                    ipvs.updateDestination(key, RealServer.masq(Ipv4Subnet.inetAddress(backend), 0, 1));
+                    done.add("reset " + Ipv4Subnet.inetAddress(backend).getHostAddress() + " of " + key);
                 }
             }
             for (RealServer gone : dests.values()) {
@@ -285,17 +285,8 @@ public final class IpvsVipTables {
     }
 
     private static int toInt(InetAddress a) {
-        byte[] b = a.getAddress();
-        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | b[3] & 0xff;
+        return Ipv4Subnet.parseAddress(a.getHostAddress());
     }
 
-    private static InetAddress address(int ipv4) {
-        try {
-            return InetAddress.getByAddress(new byte[] {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16),
-                    (byte) (ipv4 >>> 8), (byte) ipv4});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // four bytes are always an address
-        }
-    }
 
 }

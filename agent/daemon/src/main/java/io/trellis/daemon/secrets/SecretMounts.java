@@ -2,8 +2,8 @@ package io.trellis.daemon.secrets;
 
 import io.trellis.controlplane.store.SecretReference;
 import io.trellis.controlplane.store.Task;
+import io.trellis.daemon.runtime.SystemTools;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +29,7 @@ public final class SecretMounts {
     private static final Logger LOG = LoggerFactory.getLogger(SecretMounts.class);
     public static final Path ROOT_DEFAULT = Path.of("/run/trellis/secrets");
     private static final long PAGE = 4096;
-    private static final long COMMAND_SECONDS = 10;
+    private static final int COMMAND_SECONDS = 10;
     /** What a task ID may look like before it becomes a path component. */
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<PosixFilePermission> ROOT_ONLY = PosixFilePermissions.fromString("rwx------");
@@ -39,14 +37,14 @@ public final class SecretMounts {
     private final Path root;
     private final String owner;
     private final NodeSecrets values;
-    private final Function<String, Path> tools;
+    private final SystemTools tools;
 
     /**
      * @param owner a tag naming this agent (no spaces): the source of its tmpfs mounts
-     * @param tools finds {@code mount} and {@code umount} (the runtime's {@code SystemTools::resolve}); throws
+     * @param tools finds {@code mount} and {@code umount} (the runtime's {@code SystemTools}); throws
      *              {@link IllegalStateException} naming what is missing
      */
-    public SecretMounts(Path root, String owner, NodeSecrets values, Function<String, Path> tools) {
+    public SecretMounts(Path root, String owner, NodeSecrets values, SystemTools tools) {
         if (!owner.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException("owner tag \"" + owner + "\" must be [A-Za-z0-9_.-]+");
         }
@@ -160,29 +158,6 @@ public final class SecretMounts {
     }
 
     private void run(String tool, String... args) throws IOException {
-        List<String> argv = new ArrayList<>();
-        try {
-            argv.add(tools.apply(tool).toString());
-        } catch (IllegalStateException missing) {
-            throw new IOException(missing.getMessage(), missing);
-        }
-        argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        try {
-            if (!p.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(tool + " did not finish within " + COMMAND_SECONDS + " s");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException(tool + " interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            String out = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
-            throw new IOException(tool + " " + String.join(" ", args) + " failed (" + p.exitValue() + "): "
-                    + out.replace('\n', ' '));
-        }
+        tools.run(tool, "", COMMAND_SECONDS, args);
     }
 }

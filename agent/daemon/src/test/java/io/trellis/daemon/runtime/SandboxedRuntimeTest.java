@@ -70,7 +70,7 @@ abstract class SandboxedRuntimeTest {
         volumes = LocalVolumes.under(dataDir);
         runtime = new ProcessRuntime(new TaskDirectory(dataDir.resolve("tasks")), netnsDir, "sandbox-test",
                 SelfLauncher.current(), TaskNetworking.NONE, new SecretMounts(dataDir.resolve("secrets"),
-                "trellis-secrets-sandboxtest", new NodeSecrets(), SystemTools.system()::resolve),
+                "trellis-secrets-sandboxtest", new NodeSecrets(), SystemTools.system()),
                 SandboxSettings.of(dataDir, netnsDir, List.of(), cgroups), volumes);
     }
 

@@ -45,8 +45,8 @@ class SecretMountsTest {
         values.apply(new ClusterMessages.Assignments("s", true, List.of(), List.of(), List.of(), List.of(),
                 Map.of("x1", b64(PW), "x2", b64(KEY)), List.of()));
         Path root = dir.resolve("secrets");
-        mounts = new SecretMounts(root, "trellis-secrets-test", values, SystemTools.system()::resolve);
-        other = new SecretMounts(root, "trellis-secrets-other", values, SystemTools.system()::resolve);
+        mounts = new SecretMounts(root, "trellis-secrets-test", values, SystemTools.system());
+        other = new SecretMounts(root, "trellis-secrets-other", values, SystemTools.system());
     }
 
     @AfterEach

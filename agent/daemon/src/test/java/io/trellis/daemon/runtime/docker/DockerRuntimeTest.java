@@ -50,7 +50,7 @@ class DockerRuntimeTest {
         dirs = new TaskDirectory(data.resolve("tasks"));
         netnsDir = data.resolve("netns");
         secrets = new SecretMounts(data.resolve("secrets"), "trellis-secrets-dockertest", new NodeSecrets(),
-                SystemTools.system()::resolve);
+                SystemTools.system());
         runtime = new DockerRuntime(engine, NODE, dirs, netnsDir, "node1", TaskNetworking.NONE, secrets);
     }
 

@@ -49,7 +49,7 @@ class DockerRuntimeVolumesTest {
         netnsDir = data.resolve("netns");
         runtime = new DockerRuntime(engine, "volumetest-node", dirs, netnsDir, "node1", TaskNetworking.NONE, new SecretMounts(
                 data.resolve("secrets"), "trellis-secrets-dockervolumetest", new NodeSecrets(),
-                SystemTools.system()::resolve));
+                SystemTools.system()));
     }
 
     @AfterEach
