@@ -45,7 +45,8 @@ public final class VipCommand {
         long ports = vips.stream().filter(v -> !"vip".equals(v.mode())).count();
         long kernel = vips.stream().filter(v -> VipView.IPVS.equals(v.balancer())).count();
         String where = kernel == 0 ? "user-space" : kernel == vips.size() ? "IPVS" : "IPVS and user-space";
-        out.println("Trellis " + where + " VIP tables (" + (vips.size() - ports) + " VIPs, " + ports + " published ports)");
+        out.println("Trellis " + where + " VIP tables (" + (vips.size() - ports) + " VIPs, " + ports
+                + " published ports)");
         out.printf("%-5s %-24s %-10s %s%n", "Prot", "VirtualAddress", "Scheduler", "Service (network)");
         out.printf("  -> %-20s %-8s %-6s %-10s %-9s %s%n", "RemoteAddress", "Forward", "Weight", "ActiveConn",
                 "InActConn", stats ? "Pkts Bytes  Task@Node" : "Task@Node");

@@ -88,8 +88,8 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--lb", defaultValue = LbChoice.DEFAULT, paramLabel = "MODE",
             description = "What balances VIPs and published ports: ipvs (the kernel's IPVS; refuses to start without"
-                    + " it), userspace (the agent's switch and relay) or auto (IPVS where the kernel has it;"
-                    + " default ${DEFAULT-VALUE}).")
+                    + " it), userspace (the agent's switch and relay) or auto (IPVS where the kernel has it, else user"
+                    + " space; default ${DEFAULT-VALUE}).")
     String lb;
 
     @Option(names = "--network-key-rotation", defaultValue = "12h", paramLabel = "DURATION",

@@ -22,7 +22,8 @@ class AgentDataPathRefusalTest {
     Path dir;
 
     private static void needsAKernelWithoutIpvs() {
-        Assumptions.assumeTrue(IpvsBalancer.missing(SystemTools.system()).isPresent(), "this host can balance with IPVS");
+        Assumptions.assumeTrue(IpvsBalancer.missing(SystemTools.system()).isPresent(),
+                "this host can balance with IPVS");
     }
 
     @Test
@@ -33,7 +34,8 @@ class AgentDataPathRefusalTest {
         Path data = dir.resolve("data");
 
         int code = Cli.execute(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"agent",
-                "--dataplane", "kernel", "--data-dir", data.toString(), "-H", "unix://" + dir.resolve("agent.sock")},
+                "--dataplane", "kernel", "--lb", "auto", "--data-dir", data.toString(),
+                "-H", "unix://" + dir.resolve("agent.sock")},
                 AgentCommand.class);
 
         assertThat(code).isEqualTo(1);
@@ -41,6 +43,16 @@ class AgentDataPathRefusalTest {
                 "error: --dataplane kernel needs IPVS for VIPs (--lb ipvs): IPVS is not available in this kernel"
                         + " (no ip_vs module: generic netlink family IPVS not found)" + System.lineSeparator());
         assertThat(Files.exists(data)).isFalse();
+    }
+
+    @Test
+    void kernelDataPathWithTheUserSpaceBalancerRefusesToStart() {
+        StringWriter err = new StringWriter();
+        int code = Cli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), new String[] {
+                "agent", "--dataplane", "kernel", "--data-dir", dir.resolve("data").toString()}, AgentCommand.class);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(
+                "error: --dataplane kernel needs IPVS for VIPs (--lb ipvs): --lb is userspace" + System.lineSeparator());
     }
 
     @Test

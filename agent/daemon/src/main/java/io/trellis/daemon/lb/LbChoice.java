@@ -11,7 +11,11 @@ import java.util.function.Supplier;
  * @param notKernel  why VIPs are not balanced in the kernel, or null when they are
  */
 public record LbChoice(LbMode mode, String reason, String notKernel) {
-    public static final String DEFAULT = "auto";
+    /**
+     * User space until a whole agent has been run with IPVS on a kernel that has it: so far IPVS is verified with
+     * the balancer's own parts in a VM (docs/ipvs.md), and {@code auto} would switch hosts with IPVS to it silently.
+     */
+    public static final String DEFAULT = "userspace";
 
     /**
      * @param ipvsMissing why IPVS cannot be used here, or empty if it can; asked only when it matters
@@ -21,7 +25,7 @@ public record LbChoice(LbMode mode, String reason, String notKernel) {
         switch (requested) {
             case "userspace":
                 return new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space (--lb userspace)",
-                        "--lb userspace was given");
+                        "--lb is userspace");
             case "ipvs": {
                 Optional<String> missing = ipvsMissing.get();
                 if (missing.isPresent()) {
@@ -31,8 +35,11 @@ public record LbChoice(LbMode mode, String reason, String notKernel) {
             }
             case "auto": {
                 Optional<String> missing = ipvsMissing.get();
-                return missing.map(why -> new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space: " + why, why))
-                        .orElseGet(() -> new LbChoice(LbMode.IPVS, "VIPs are balanced by IPVS (--lb auto found it)", null));
+                if (missing.isPresent()) {
+                    return new LbChoice(LbMode.USERSPACE, "VIPs are balanced in user space: " + missing.get(),
+                            missing.get());
+                }
+                return new LbChoice(LbMode.IPVS, "VIPs are balanced by IPVS (--lb auto found it)", null);
             }
             default:
                 throw new IllegalArgumentException("--lb must be ipvs, userspace or auto, not '" + requested + "'");

@@ -41,9 +41,11 @@ final class VipMarks {
         String iptables = tools.resolve("iptables").toString();
         tools.run("nsenter", rules.toString(), TIMEOUT_SECONDS, ns, restore, "--noflush", "--wait");
         try {
-            tools.run("nsenter", "", TIMEOUT_SECONDS, ns, iptables, "--wait", "-t", "mangle", "-C", "OUTPUT", "-j", CHAIN);
+            tools.run("nsenter", "", TIMEOUT_SECONDS, ns, iptables, "--wait", "-t", "mangle", "-C", "OUTPUT",
+                    "-j", CHAIN);
         } catch (IOException absent) {
-            tools.run("nsenter", "", TIMEOUT_SECONDS, ns, iptables, "--wait", "-t", "mangle", "-A", "OUTPUT", "-j", CHAIN);
+            tools.run("nsenter", "", TIMEOUT_SECONDS, ns, iptables, "--wait", "-t", "mangle", "-A", "OUTPUT",
+                    "-j", CHAIN);
         }
     }
 }

@@ -75,7 +75,8 @@ public final class IpvsBalancerVmCheck {
         // A backend leaves: the diff removes it and only it.
         balancer.vips().setServices("net1", List.of(new VipService("svc-web", "web", "net1", VIP,
                 List.of(new VipBackend("t-s2", "node1", S2)), "rr")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> !inNamespace(tools, "c", "ipvsadm", "-Ln").contains("10.0.0.3"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !inNamespace(tools, "c", "ipvsadm", "-Ln").contains("10.0.0.3"));
         for (int i = 0; i < 3; i++) {
             assertThat(fetch("c", "10.0.0.100", 80)).isEqualTo("from-s2");
         }
