@@ -67,7 +67,7 @@ in_vm=1
 if [[ $where != vm ]] && host_has_ipvs; then
   in_vm=0
 elif [[ $where == host ]]; then
-  die "this kernel has no IPVS (no /sys/module/ip_vs, modprobe ip_vs fails): run it where it has, or without --where 1"
+  die "this kernel has no IPVS (no /sys/module/ip_vs, modprobe ip_vs fails): run it where it has, or without --where host"
 fi
 
 build_if_stale
