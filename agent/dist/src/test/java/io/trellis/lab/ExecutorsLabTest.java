@@ -6,46 +6,31 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.TaskView;
 import io.trellis.testing.agent.AgentCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Tasks for real in a three-node lab, asked of node1 about tasks on other nodes: {@code trellis exec} reads a
- * task's secret and cannot read its node's key; a task whose health check starts failing is replaced.
+ * task's secret and cannot read its node's key; a task whose health check starts failing is replaced. The lab is
+ * {@link SharedLab}'s, which removes what a test leaves behind when it fails half way.
  */
 @Tag("netns")
+@ExtendWith(SharedLab.class)
 class ExecutorsLabTest {
     private static final String SECRET = "lab-secret-" + Long.toString(System.nanoTime(), 36);
-    private static Lab lab;
     private static List<LabState.LabNode> nodes;
 
     @BeforeAll
-    static void up() throws Exception {
-        Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
-        lab = new Lab(new PrintWriter(new StringWriter(), true));
-        lab.down(); // a lab left up by hand would be reused as it is
-        nodes = lab.up(new LabPlan(3, 1));
-        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(LabAdmin.get(nodes.get(0), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
-                        .extracting(n -> n.get("status")).containsOnly("Ready").hasSize(3));
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (lab != null) {
-            lab.down();
-        }
+    static void up(SharedLab.Cluster cluster) {
+        nodes = cluster.nodes();
     }
 
     private static List<TaskView> tasks(String service) throws Exception {

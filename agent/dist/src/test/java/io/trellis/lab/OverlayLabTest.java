@@ -8,8 +8,6 @@ import io.trellis.api.TaskView;
 import io.trellis.api.VipView;
 import io.trellis.testing.agent.AgentCli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +19,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Overlays in a three-node lab, as a Swarm user would try them: tasks on different nodes reach
@@ -35,28 +33,18 @@ import org.junit.jupiter.api.Test;
  * restart gets its data plane back from the dispatcher alone, and nothing is left behind.
  */
 @Tag("netns")
+@ExtendWith(SharedLab.class)
 class OverlayLabTest {
     private static Lab lab;
     private static List<LabState.LabNode> nodes;
 
     @BeforeAll
-    static void up() throws Exception {
-        Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
+    static void up(SharedLab.Cluster cluster) {
         for (String tool : List.of("nsenter", "python3", "tcpdump")) {
             Assumptions.assumeTrue(LabAdmin.onPath(tool), () -> "OverlayLabTest skipped: " + tool + " is not installed");
         }
-        lab = new Lab(new PrintWriter(new StringWriter(), true));
-        nodes = lab.up(new LabPlan(3, 1));
-        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(LabAdmin.get(node1(), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
-                        .extracting(n -> n.get("status")).containsOnly("Ready").hasSize(3));
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (lab != null) {
-            lab.down();
-        }
+        lab = cluster.lab();
+        nodes = cluster.nodes();
     }
 
     @Test

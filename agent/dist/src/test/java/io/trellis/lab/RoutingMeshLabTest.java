@@ -8,8 +8,6 @@ import io.trellis.api.Json;
 import io.trellis.api.VipView;
 import io.trellis.api.client.AdminClient;
 import io.trellis.process.SelfLauncher;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The routing mesh in a three-node lab, as a Swarm user would try it: a published port answers on every
@@ -33,27 +31,14 @@ import org.junit.jupiter.api.Test;
  * leaves no sandbox behind.
  */
 @Tag("netns")
+@ExtendWith(SharedLab.class)
 class RoutingMeshLabTest {
-    private static Lab lab;
     private static List<LabState.LabNode> nodes;
 
     @BeforeAll
-    static void up() throws Exception {
-        Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
+    static void up(SharedLab.Cluster cluster) {
         Assumptions.assumeTrue(LabAdmin.onPath("python3"), "RoutingMeshLabTest skipped: python3 is not installed");
-        lab = new Lab(new PrintWriter(new StringWriter(), true));
-        lab.down(); // a lab left up by hand would be reused as it is
-        nodes = lab.up(new LabPlan(3, 1));
-        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(LabAdmin.get(node(1), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
-                        .extracting(n -> n.get("status")).containsOnly("Ready").hasSize(3));
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (lab != null) {
-            lab.down();
-        }
+        nodes = cluster.nodes();
     }
 
     @Test

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.dist.Main;
 import io.trellis.process.SelfLauncher;
 import io.trellis.testing.agent.AgentCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The repository's voting app example deployed as a stack in a three-node lab, as its README tells: a vote
@@ -31,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * {@code stack rm} leaves no service, network or secret of the stack.
  */
 @Tag("netns")
+@ExtendWith(SharedLab.class)
 class VotingAppLabTest {
     private static final Path STACK_FILE = Path.of("../../examples/voting-app/process-stack.yml");
     private static final Pattern CATS = Pattern.compile("Cats: (\\d+)");
@@ -38,29 +37,19 @@ class VotingAppLabTest {
 
     /** The store's volume target in the example: the sandbox makes a missing mount point on the host. */
     private static final Path MOUNT_POINT = Path.of("/var/lib/votes");
-    private static Lab lab;
     private static List<LabState.LabNode> nodes;
     private static AgentCli cli;
     private static boolean mountPointWasThere;
 
     @BeforeAll
-    static void up() throws Exception {
-        Assumptions.assumeTrue(Lab.unavailableReason().isEmpty(), () -> Lab.unavailableReason().orElse(""));
+    static void up(SharedLab.Cluster cluster) {
         mountPointWasThere = Files.exists(MOUNT_POINT);
-        lab = new Lab(new PrintWriter(new StringWriter(), true));
-        lab.down(); // a lab left up by hand would be reused as it is
-        nodes = lab.up(new LabPlan(3, 1));
-        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(LabAdmin.get(node(1), "/nodes", new TypeReference<List<Map<String, Object>>>() { }))
-                        .extracting(n -> n.get("status")).containsOnly("Ready").hasSize(3));
+        nodes = cluster.nodes();
         cli = new AgentCli(Main::execute, node(1).host());
     }
 
     @AfterAll
     static void down() throws Exception {
-        if (lab != null) {
-            lab.down();
-        }
         if (!mountPointWasThere) {
             Files.deleteIfExists(MOUNT_POINT); // empty: the votes are in the volume under the lab's data dirs
         }
