@@ -35,12 +35,10 @@ final class SandboxMounts {
     }
 
     static void apply(SandboxSpec spec) throws SandboxException {
-        // The sandbox's own mount points are made on the host while / is still writable (they stay empty there);
-        // the task's missing targets move the sandbox into a root of its own first, so those never are.
+        // The sandbox's own mount points are made on the host while / is still writable (they stay empty there).
         mkdirs(SECRETS);
         mkdirs(RUN_DIR);
         TaskMounts mounts = new TaskMounts(spec.mounts());
-        mounts.makeMountPoints();
         if (spec.secretsDir() != null) {
             mount(spec.secretsDir().toString(), SECRETS, null, MS_BIND | MS_REC, null);
         } else {
@@ -50,10 +48,14 @@ final class SandboxMounts {
             mount(spec.resolvConf().toString(), Path.of("/etc/resolv.conf"), null, MS_BIND, null);
         }
         mount("tmpfs", RUN_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755");
+        // Sources are staged and the exposed paths bound before the task's missing targets move the sandbox into
+        // a root of its own (whose /tmp is empty: a source under the host's /tmp would be out of reach there);
+        // that root binds every entry of / with what is mounted below it, all of these included.
         mounts.stage(RUN_DIR.resolve("mounts"));
         for (SandboxSpec.Exposed e : spec.exposed()) {
             expose(e);
         }
+        mounts.makeMountPoints();
         for (Path hidden : spec.hide()) {
             // Already covered (under the run directory) or absent: nothing to hide.
             if (Files.isDirectory(hidden) && !hidden.toAbsolutePath().normalize().equals(RUN_DIR)) {
