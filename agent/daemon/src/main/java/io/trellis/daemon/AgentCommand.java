@@ -12,7 +12,7 @@ import io.trellis.daemon.lb.LbChoice;
 import io.trellis.daemon.lb.LbMode;
 import io.trellis.daemon.network.Capability;
 import io.trellis.daemon.network.DataPathChoice;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.dataplane.kernel.KernelVxlanProbe;
 import io.trellis.process.StopSignals;
 import java.net.InetAddress;

@@ -12,7 +12,7 @@ import io.trellis.daemon.node.NodePort;
 import io.trellis.daemon.node.OutputClock;
 import io.trellis.daemon.runtime.ProcessRuntime;
 import io.trellis.daemon.runtime.SandboxSettings;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.daemon.runtime.docker.DockerEngine;
 import io.trellis.daemon.runtime.docker.DockerRuntime;
 import io.trellis.daemon.secrets.NodeSecrets;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trellis.cli.Cli;
 import io.trellis.daemon.lb.IpvsBalancer;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

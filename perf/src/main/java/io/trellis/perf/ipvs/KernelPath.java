@@ -2,7 +2,7 @@ package io.trellis.perf.ipvs;
 
 import io.trellis.daemon.lb.IpvsBalancer;
 import io.trellis.daemon.lb.IpvsPublishedPorts;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.ingress.mesh.PortPlan;
 import io.trellis.ipvs.lvs.RealServer;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.trellis.daemon.lb;
 
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.ipvs.netlink.IpPrefix;
 import io.trellis.ipvs.netlink.RtNetlink;
 import io.trellis.ipvs.netns.NetworkNamespace;

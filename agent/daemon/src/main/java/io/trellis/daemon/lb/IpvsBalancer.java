@@ -1,6 +1,6 @@
 package io.trellis.daemon.lb;
 
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.ipvs.lvs.IpvsClient;
 import java.io.IOException;
 import java.util.List;

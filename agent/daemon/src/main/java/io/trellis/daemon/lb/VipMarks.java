@@ -1,7 +1,7 @@
 package io.trellis.daemon.lb;
 
 import io.trellis.controlplane.allocator.Ipv4Subnet;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package io.trellis.daemon.runtime;
 
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.controlplane.store.Task;
 import io.trellis.daemon.cgroup.TaskCgroup;
 import io.trellis.daemon.secrets.SecretMounts;

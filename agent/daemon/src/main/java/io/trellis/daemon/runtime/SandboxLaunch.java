@@ -1,5 +1,6 @@
 package io.trellis.daemon.runtime;
 
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.process.SelfLauncher;
 import io.trellis.process.sandbox.ClasspathView;
 import io.trellis.process.sandbox.SandboxInit;

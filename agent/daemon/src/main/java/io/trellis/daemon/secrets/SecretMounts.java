@@ -2,7 +2,7 @@ package io.trellis.daemon.secrets;
 
 import io.trellis.controlplane.store.SecretReference;
 import io.trellis.controlplane.store.Task;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trellis.controlplane.allocator.Ipv4Subnet;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.dataplane.balance.Backend;
 import io.trellis.dataplane.lb.VipStats;
 import io.trellis.dataplane.model.VipBackend;

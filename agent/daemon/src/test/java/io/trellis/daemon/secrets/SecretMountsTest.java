@@ -9,7 +9,7 @@ import io.trellis.controlplane.store.SecretReference;
 import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.TaskStatus;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.ipvs.Privileges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

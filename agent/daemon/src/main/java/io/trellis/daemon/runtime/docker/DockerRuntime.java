@@ -15,7 +15,7 @@ import io.trellis.controlplane.store.ContainerSpec;
 import io.trellis.controlplane.store.Ids;
 import io.trellis.controlplane.store.Task;
 import io.trellis.daemon.runtime.RunningTask;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.daemon.runtime.TaskNetworking;
 import io.trellis.daemon.runtime.TaskRuntime;
 import io.trellis.daemon.runtime.TaskTraces;

@@ -11,7 +11,7 @@ import io.trellis.controlplane.store.Task;
 import io.trellis.controlplane.store.TaskState;
 import io.trellis.controlplane.store.TaskStatus;
 import io.trellis.daemon.runtime.RunningTask;
-import io.trellis.daemon.runtime.SystemTools;
+import io.trellis.daemon.tools.SystemTools;
 import io.trellis.daemon.runtime.TaskNetworking;
 import io.trellis.daemon.runtime.TaskRuntime;
 import io.trellis.daemon.secrets.NodeSecrets;

@@ -1,4 +1,4 @@
-package io.trellis.daemon.runtime;
+package io.trellis.daemon.tools;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.trellis.daemon.runtime;
+package io.trellis.daemon.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
