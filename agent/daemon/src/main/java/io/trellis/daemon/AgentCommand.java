@@ -7,6 +7,7 @@ import io.trellis.cli.AgentConnection;
 import io.trellis.cli.CliException;
 import io.trellis.cli.DurationText;
 import io.trellis.cli.TlsOptions;
+import io.trellis.controlplane.raft.RaftTimeouts;
 import io.trellis.daemon.lb.IpvsBalancer;
 import io.trellis.daemon.lb.LbChoice;
 import io.trellis.daemon.lb.LbMode;
@@ -15,7 +16,7 @@ import io.trellis.daemon.network.DataPathChoice;
 import io.trellis.daemon.tools.SystemTools;
 import io.trellis.dataplane.kernel.KernelVxlanProbe;
 import io.trellis.process.StopSignals;
-import java.net.InetAddress;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,6 +64,16 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--raft-port", defaultValue = "2378", description = "Raft port between managers (default ${DEFAULT-VALUE}).")
     int raftPort;
+
+    @Option(names = "--raft-election-timeout", defaultValue = "400ms", paramLabel = "DURATION",
+            description = "As a manager, how long a follower waits for the leader (at random up to twice this) before it"
+                    + " stands for election; raise it on slow hosts or links (100ms-60s; default ${DEFAULT-VALUE}).")
+    String raftElectionTimeout;
+
+    @Option(names = "--raft-request-timeout", defaultValue = "3s", paramLabel = "DURATION",
+            description = "As a manager, how long a change may wait for the managers to commit it before it fails"
+                    + " (1s-10m, at least 4 times --raft-election-timeout; default ${DEFAULT-VALUE}).")
+    String raftRequestTimeout;
 
     @Option(names = "--heartbeat-period", defaultValue = "5s", paramLabel = "DURATION",
             description = "How often nodes heartbeat to the leader; 3 missed make a node Down (default ${DEFAULT-VALUE}).")
@@ -133,6 +144,7 @@ public final class AgentCommand implements Callable<Integer> {
         if (ingressIdle.compareTo(Duration.ofSeconds(1)) < 0) {
             throw CliException.user("invalid --ingress-idle-timeout " + ingressIdleTimeout + ": must be 1s or more");
         }
+        RaftTimeouts raftTimeouts = raftTimeouts();
         LbChoice balancing = resolveLb();
         DataPathChoice dataPath = resolveDataPath(balancing);
         // Not a static field: Main builds this command for every call, and a CLI call must not start logging.
@@ -143,7 +155,7 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             SafeDirectory.check(data, "data directory");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw CliException.user(e.getMessage());
         }
         String host = AgentConnection.resolveHost(this.host);
@@ -154,14 +166,15 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
         }
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
-                hostname != null ? hostname : InetAddress.getLocalHost().getHostName(), advertiseAddr, raftPort,
+                hostname != null ? hostname : hostName(), advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
-                espPort, keyRotation, ingressIdle, nodePort, sandboxHide, dataPath.path(), balancing.mode());
+                espPort, keyRotation, ingressIdle, nodePort, sandboxHide, dataPath.path(), balancing.mode(),
+                raftTimeouts);
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {
             server = AdminEndpoints.serve(daemon, host, adminAddr, tcpTls);
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             daemon.close();
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
         }
@@ -179,6 +192,17 @@ public final class AgentCommand implements Callable<Integer> {
         }
         signals.await();
         return 0;
+    }
+
+    private RaftTimeouts raftTimeouts() {
+        Duration election = DurationText.parse("--raft-election-timeout", raftElectionTimeout);
+        Duration request = DurationText.parse("--raft-request-timeout", raftRequestTimeout);
+        try {
+            return new RaftTimeouts(election, request);
+        } catch (IllegalArgumentException e) {
+            throw CliException.user("invalid --raft-election-timeout " + raftElectionTimeout
+                    + " / --raft-request-timeout " + raftRequestTimeout + ": " + e.getMessage());
+        }
     }
 
     /** Asks the kernel for IPVS once, here in the agent's namespace, unless {@code --lb userspace}. */
@@ -201,6 +225,14 @@ public final class AgentCommand implements Callable<Integer> {
             return DataPathChoice.resolve(DataPathChoice.Requested.parse(dataplane),
                     () -> Capability.ofMissing(KernelVxlanProbe.missing()), ipvs);
         } catch (IllegalArgumentException | IllegalStateException e) {
+            throw CliException.user(e.getMessage());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return HostName.ofThisHost();
+        } catch (IOException e) {
             throw CliException.user(e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package io.trellis.daemon;
 
+import io.trellis.controlplane.raft.RaftTimeouts;
 import io.trellis.daemon.lb.LbMode;
 import io.trellis.daemon.network.DataPath;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.util.List;
  *                      ({@code --sandbox-hide})
  * @param dataPath      which code switches the overlay ({@code --dataplane}, resolved at start)
  * @param lb            what balances VIPs and published ports ({@code --lb}, resolved at start)
+ * @param raftTimeouts  Raft's election and request timeouts as a manager ({@code --raft-election-timeout},
+ *                      {@code --raft-request-timeout})
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -45,10 +48,12 @@ public record AgentConfiguration(
         int nodePort,
         List<Path> sandboxHide,
         DataPath dataPath,
-        LbMode lb) {
+        LbMode lb,
+        RaftTimeouts raftTimeouts) {
 
     public AgentConfiguration {
         lb = lb == null ? LbMode.USERSPACE : lb;
+        raftTimeouts = raftTimeouts == null ? RaftTimeouts.DEFAULT : raftTimeouts;
         sandboxHide = sandboxHide == null ? List.of() : List.copyOf(sandboxHide);
         dataPath = dataPath == null ? DataPath.USERSPACE : dataPath;
     }

@@ -15,6 +15,7 @@ import io.trellis.controlplane.orchestrator.ReplicatedOrchestrator;
 import io.trellis.controlplane.orchestrator.TaskReaper;
 import io.trellis.controlplane.raft.RaftConfiguration;
 import io.trellis.controlplane.raft.RaftReplica;
+import io.trellis.controlplane.raft.RaftTimeouts;
 import io.trellis.controlplane.reconcile.ReconcileLoop;
 import io.trellis.controlplane.reconcile.Reconciler;
 import io.trellis.controlplane.scheduler.Scheduler;
@@ -71,17 +72,19 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static ControlPlane start(SwarmIdentity id, Path raftDir, byte[] dataKey, RaftConfiguration.Tls tls,
                                     boolean joining, MeterRegistry metrics, Clock clock) throws IOException {
-        return start(id, raftDir, KeyRing.of(dataKey), tls, joining, metrics, clock, NodeKeys.NONE, RingKeeper.NONE);
+        return start(id, raftDir, KeyRing.of(dataKey), tls, joining, metrics, clock, NodeKeys.NONE, RingKeeper.NONE,
+                RaftTimeouts.DEFAULT);
     }
 
     /**
      * Like {@link #start(SwarmIdentity, Path, byte[], RaftConfiguration.Tls, boolean, MeterRegistry, Clock)}
      * with the ring of data keys this manager holds; {@code self} opens its copies of rotated keys,
-     * and {@code keeper} stores the ring on disk each time one is added.
+     * and {@code keeper} stores the ring on disk each time one is added; {@code timeouts} are the agent's
+     * {@code --raft-election-timeout} and {@code --raft-request-timeout}.
      */
     public static ControlPlane start(SwarmIdentity id, Path raftDir, KeyRing dataKeys, RaftConfiguration.Tls tls,
                                     boolean joining, MeterRegistry metrics, Clock clock, NodeKeys self,
-                                    RingKeeper keeper) throws IOException {
+                                    RingKeeper keeper, RaftTimeouts timeouts) throws IOException {
         ClusterStore store = new ClusterStore();
         // Entries are sealed before Raft sees them: the log and snapshots on disk hold only ciphertext.
         EncryptedLog log = new EncryptedLog(dataKeys);
@@ -89,6 +92,7 @@ public final class ControlPlane implements AutoCloseable {
                 .clusterId(id.clusterId())
                 .tls(tls)
                 .joining(joining)
+                .timeouts(timeouts)
                 .build();
         RaftReplica raft = RaftReplica.start(cfg,
                 log.opening(store, () -> Recipients.managerIds(store.view()), self, keeper), metrics);

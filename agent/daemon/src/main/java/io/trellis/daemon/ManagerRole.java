@@ -97,7 +97,7 @@ final class ManagerRole implements AutoCloseable {
         RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(credentials.keys(),
                 ClusterTrust.managers(credentials.tls().ca(), id.clusterId(), new CurrentManagers(this::storeView, this::raftVoters)));
         ControlPlane m = ControlPlane.start(id, cfg.raftDir(), ring, raftTls, joining, metrics, clock, credentials,
-                dataKeys);
+                dataKeys, cfg.raftTimeouts());
         node = m;
         m.store().addListener(dataKeys.follower(m::dataKeys));
         port = ClusterPort.open(m, id, credentials, cfg.heartbeatPeriod(), metrics, clock);

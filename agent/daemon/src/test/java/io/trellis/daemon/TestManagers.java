@@ -9,6 +9,7 @@ import io.trellis.controlplane.pki.ClusterTrust;
 import io.trellis.controlplane.pki.NodeRole;
 import io.trellis.controlplane.pki.NodeTls;
 import io.trellis.controlplane.raft.RaftConfiguration;
+import io.trellis.controlplane.raft.RaftTimeouts;
 import io.trellis.controlplane.store.ClusterInfo;
 import io.trellis.controlplane.store.StoreBatch;
 import io.trellis.controlplane.store.StoreOp;
@@ -82,7 +83,7 @@ final class TestManagers implements AutoCloseable {
         RaftConfiguration.Tls raftTls = new RaftConfiguration.Tls(tls.keyManager(),
                 ClusterTrust.managers(ca.certificate(), CLUSTER));
         return ControlPlane.start(id, raftDir, ring, raftTls, joining, new SimpleMeterRegistry(), Clock.systemUTC(),
-                self, keeper);
+                self, keeper, RaftTimeouts.DEFAULT);
     }
 
     Manager get(String id) {

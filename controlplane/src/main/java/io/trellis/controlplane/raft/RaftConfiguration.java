@@ -280,6 +280,11 @@ public final class RaftConfiguration {
             return this;
         }
 
+        /** The election and request timeouts an operator gave ({@code trellis agent --raft-*-timeout}). */
+        public Builder timeouts(RaftTimeouts timeouts) {
+            return electionTimeout(timeouts.election(), timeouts.electionMax()).requestTimeout(timeouts.request());
+        }
+
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
             return this;
