@@ -15,9 +15,13 @@ final class HostName {
     }
 
     static String ofThisHost() throws IOException {
-        String name = Files.readString(UTS).strip();
+        return readFrom(UTS);
+    }
+
+    static String readFrom(Path uts) throws IOException {
+        String name = Files.readString(uts).strip();
         if (name.isEmpty() || name.equals("(none)")) {
-            throw new IOException("this host has no hostname (" + UTS + " says \"" + name
+            throw new IOException("this host has no hostname (" + uts + " says \"" + name
                     + "\"): set one, or give the agent --hostname");
         }
         return name;
