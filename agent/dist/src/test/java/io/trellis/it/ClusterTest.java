@@ -56,11 +56,7 @@ class ClusterTest {
 
     @AfterEach
     void stopAll(org.junit.jupiter.api.TestInfo test) throws Exception {
-        for (AgentProcess a : agents) {
-            if (a.isAlive()) {
-                TestAgents.terminate(a, Duration.ofSeconds(20));
-            }
-        }
+        TestAgents.terminateAll(agents, Duration.ofSeconds(20));
         // The temp dir goes with the test: keep the agents' logs where a failure can be read.
         Path keep = Path.of("target", "it-logs", test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test"));
         Files.createDirectories(keep);
@@ -72,18 +68,30 @@ class ClusterTest {
         }
     }
 
+    /** An agent of this test, not started yet. */
     private AgentProcess agent(String name) throws IOException {
-        AgentProcess a = TestAgents.create(dir.resolve(name), name, List.of("--heartbeat-period", HEARTBEAT)).start(TestAgents.START);
+        AgentProcess a = TestAgents.create(dir.resolve(name), name, List.of("--heartbeat-period", HEARTBEAT));
         agents.add(a);
         return a;
     }
 
+    /** Agents of this test, started side by side. */
+    private List<AgentProcess> started(String... names) throws IOException {
+        List<AgentProcess> started = new ArrayList<>();
+        for (String name : names) {
+            started.add(agent(name));
+        }
+        TestAgents.startAll(started);
+        return started;
+    }
+
     /** a initializes; b and c join as managers, w as a worker. */
     private List<AgentProcess> formCluster() throws IOException {
-        AgentProcess a = agent("a");
-        AgentProcess b = agent("b");
-        AgentProcess c = agent("c");
-        AgentProcess w = agent("w");
+        List<AgentProcess> nodes = started("a", "b", "c", "w");
+        AgentProcess a = nodes.get(0);
+        AgentProcess b = nodes.get(1);
+        AgentProcess c = nodes.get(2);
+        AgentProcess w = nodes.get(3);
         TestAgents.cli(a).ok("swarm", "init");
         String managerToken = TestAgents.cli(a).ok("swarm", "join-token", "-q", "manager").strip();
         String workerToken = TestAgents.cli(a).ok("swarm", "join-token", "-q", "worker").strip();
@@ -93,7 +101,7 @@ class ClusterTest {
                 .contains("joined a swarm as a manager");
         assertThat(TestAgents.cli(w).ok("swarm", "join", "--token", workerToken, c.clusterAddress()))
                 .contains("joined a swarm as a worker");
-        return List.of(a, b, c, w);
+        return nodes;
     }
 
     @Test
@@ -102,6 +110,7 @@ class ClusterTest {
         AgentProcess a = nodes.get(0);
         AgentProcess b = nodes.get(1);
         AgentProcess w = nodes.get(3);
+        AgentProcess x = agent("x").launch(); // for the bad joins below; its JVM starts while the cluster settles
 
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
             List<NodeView> ls = nodes(b);
@@ -115,7 +124,7 @@ class ClusterTest {
         assertThat(ls).contains("MANAGER STATUS").contains("Leader").contains("Reachable");
 
         // Bad joins: refused with one line, nothing changes.
-        AgentProcess x = agent("x");
+        x.awaitAnswer(TestAgents.START);
         String workerToken = TestAgents.cli(a).ok("swarm", "join-token", "-q", "worker").strip();
         String wrongSecret = workerToken.substring(0, workerToken.lastIndexOf('-') + 1) + "0".repeat(25);
         AgentCli.Result wrong = TestAgents.cli(x).run("swarm", "join", "--token", wrongSecret, a.clusterAddress());
@@ -259,9 +268,7 @@ class ClusterTest {
         assertThat(serviceNames(survivor)).containsAll(acknowledged);
 
         // Every manager restarts (the dead one included): the state is intact everywhere.
-        for (AgentProcess m : others) {
-            TestAgents.terminate(m, Duration.ofSeconds(20));
-        }
+        TestAgents.terminateAll(others, Duration.ofSeconds(20));
         for (AgentProcess m : managers) {
             m.launch();
         }
@@ -285,8 +292,9 @@ class ClusterTest {
 
     @Test
     void autolockedManagersWaitForTheUnlockKeyAfterARestart() throws Exception {
-        AgentProcess a = agent("a");
-        AgentProcess b = agent("b");
+        List<AgentProcess> ab = started("a", "b");
+        AgentProcess a = ab.get(0);
+        AgentProcess b = ab.get(1);
         String init = TestAgents.cli(a).ok("swarm", "init", "--autolock");
         String key = init.lines().map(String::strip).filter(l -> l.startsWith("SWMKEY-1-")).findFirst().orElseThrow();
         assertThat(TestAgents.cli(a).ok("swarm", "unlock-key", "-q").strip()).isEqualTo(key);

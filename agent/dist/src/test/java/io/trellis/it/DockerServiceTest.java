@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 
@@ -27,15 +29,15 @@ import org.testcontainers.DockerClientFactory;
  * service's secret at /run/secrets, its output in {@code service logs}, and nothing of it left after
  * {@code service rm}; an image the Engine lacks fails the task with Docker's words.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerServiceTest {
-    @TempDir
-    Path dir;
     private AgentProcess agent;
     private AgentCli cli;
     private DockerClient docker;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** One agent for the class: each test removes what it made (starting an agent and its swarm takes seconds). */
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
         TestAgents.assumeTaskNamespaces();
         DockerTestImage.build();
         docker = DockerClientFactory.instance().client();
@@ -45,12 +47,19 @@ class DockerServiceTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void removeServices() {
         if (agent != null && agent.isAlive()) {
             // One at a time: an unknown name would reject the whole removal and leave containers behind.
             cli.run("service", "rm", "box");
             cli.run("service", "rm", "nosuch");
+            cli.run("secret", "rm", "pw");
             await().atMost(Duration.ofSeconds(30)).until(() -> containers().isEmpty());
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (agent != null && agent.isAlive()) {
             TestAgents.terminate(agent, Duration.ofSeconds(30));
         }
     }

@@ -35,6 +35,7 @@ class ExecAndLogsTest {
         TestAgents.assumeTaskNamespaces();
         manager = agent("m");
         AgentProcess worker = agent("w");
+        TestAgents.startAll(agents);
         TestAgents.cli(manager).ok("swarm", "init");
         String token = TestAgents.cli(manager).ok("swarm", "join-token", "-q", "worker").strip();
         TestAgents.cli(worker).ok("swarm", "join", "--token", token, manager.clusterAddress());
@@ -42,16 +43,12 @@ class ExecAndLogsTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AgentProcess a : agents) {
-            if (a.isAlive()) {
-                TestAgents.terminate(a, Duration.ofSeconds(20));
-            }
-        }
+        TestAgents.terminateAll(agents, Duration.ofSeconds(20));
     }
 
+    /** An agent of this test, not started yet. */
     private AgentProcess agent(String name) throws IOException {
-        AgentProcess a = TestAgents.create(dir.resolve(name), name, List.of("--heartbeat-period", "500ms"))
-                .start(TestAgents.START);
+        AgentProcess a = TestAgents.create(dir.resolve(name), name, List.of("--heartbeat-period", "500ms"));
         agents.add(a);
         return a;
     }
@@ -89,7 +86,8 @@ class ExecAndLogsTest {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err().strip()).isEqualTo("error: no such task: nosuch.1");
         // service update --user rolls the task; the new one runs as that user.
-        TestAgents.cli(manager).ok("service", "update", "--user", "1000:1000", "probe");
+        // A short monitor: Docker's 5 s would only hold back the CLI's "converged" once the task is replaced.
+        TestAgents.cli(manager).ok("service", "update", "--update-monitor", "500ms", "--user", "1000:1000", "probe");
         await().atMost(Duration.ofSeconds(30)).until(() -> exec(null, "probe.1", "--", "id", "-u").out().equals("1000\n"));
 
         AgentCli.Result tty = exec(null, "-t", "probe.1", "--", "true");

@@ -31,9 +31,10 @@ class HealthCheckTest extends SwarmOfOneTest {
     @Test
     void aTaskIsHealthyThenUnhealthyAndIsReplaced() {
         String ok = "/tmp/trellis-health-" + UUID.randomUUID(); // the task's /tmp may be the host's: one file per run
+        // No restart delay: the unhealthy task is replaced at once (the default waits Docker's 5 s).
         cli.ok("service", "create", "-d", "--name", "web", "--health-cmd", "test -f " + ok, "--health-interval",
-                "200ms", "--health-retries", "2", "img", "sh", "-c", "touch " + ok + "; sleep 3; rm " + ok
-                        + "; sleep 600");
+                "200ms", "--health-retries", "2", "--restart-delay", "0s", "img", "sh", "-c", "touch " + ok
+                        + "; sleep 3; rm " + ok + "; sleep 600");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> tasks("web").stream()
                 .anyMatch(t -> t.state().equals("Running") && t.health().status().equals("healthy")));

@@ -157,7 +157,8 @@ class NetworkTest {
         assertThat(cli.ok("service", "ls", "--format", "json")).isEqualTo(services);
 
         // Off network b: the tasks are replaced by ones attached to a only; the VIP on a stays.
-        String update = cli.ok("service", "update", "--network-rm", "b", "web");
+        // A short monitor: Docker's 5 s would only hold back the CLI's "converged" once the tasks are replaced.
+        String update = cli.ok("service", "update", "--update-monitor", "500ms", "--network-rm", "b", "web");
         assertThat(update).startsWith("web\n").contains("web: overall progress: 2 out of 2 tasks")
                 .endsWith("verify: Service converged\n");
         List<TaskView> after = liveTasks();

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,11 +42,7 @@ class PortConflictTest {
 
     @AfterEach
     void stopAgents() throws Exception {
-        for (AgentProcess a : new AgentProcess[] {agent, second}) {
-            if (a != null && a.isAlive()) {
-                TestAgents.terminate(a, Duration.ofSeconds(30));
-            }
-        }
+        TestAgents.terminateAll(Stream.of(agent, second).filter(Objects::nonNull).toList(), Duration.ofSeconds(30));
     }
 
     @Test
@@ -78,9 +76,10 @@ class PortConflictTest {
 
     @Test
     void aManagerJoinWithItsRaftPortTakenSavesNothingAndWorksOnceFree() throws Exception {
+        second = TestAgents.create(dataDir.resolve("b"), "second", HEARTBEAT).launch(); // starts during the init
         cli.ok("swarm", "init");
         String token = cli.ok("swarm", "join-token", "-q", "manager").strip();
-        second = TestAgents.create(dataDir.resolve("b"), "second", HEARTBEAT).start(TestAgents.START);
+        second.awaitAnswer(TestAgents.START);
         AgentCli b = TestAgents.cli(second);
         String stale;
         try (ServerSocket taken = new ServerSocket(second.raftPort(), 1, InetAddress.getByName(second.address))) {
@@ -104,9 +103,10 @@ class PortConflictTest {
 
     @Test
     void aPromotionWaitsForItsPortAndTakesEffectOnceFree() throws Exception {
+        second = TestAgents.create(dataDir.resolve("b"), "second", HEARTBEAT).launch(); // starts during the init
         cli.ok("swarm", "init");
         String token = cli.ok("swarm", "join-token", "-q", "worker").strip();
-        second = TestAgents.create(dataDir.resolve("b"), "second", HEARTBEAT).start(TestAgents.START);
+        second.awaitAnswer(TestAgents.START);
         TestAgents.cli(second).ok("swarm", "join", "--token", token, agent.clusterAddress());
         try (ServerSocket taken = new ServerSocket(second.raftPort(), 1, InetAddress.getByName(second.address))) {
             cli.ok("node", "promote", "second");

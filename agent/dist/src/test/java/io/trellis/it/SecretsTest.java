@@ -22,8 +22,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A secret end to end on a real agent: created from stdin, mounted into a task at /run/secrets with
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * value, and no tmpfs is left mounted.
  */
 @Tag("netns")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecretsTest extends SwarmOfOneTest {
     private static final Path SECRETS_ROOT = Path.of("/run/trellis/secrets");
     private static final long SCAN_FILE_MAX = 50L << 20;
@@ -44,7 +48,9 @@ class SecretsTest extends SwarmOfOneTest {
             + " exec sleep 600";
 
 
+    /** Last, only for speed: it stops the class's agent, which a test after it would have to start again. */
     @Test
+    @Order(Integer.MAX_VALUE)
     void aTaskReadsItsSecretsAndNoValueIsLeftOnDiskOrMounted() throws Exception {
         String marker = "trellis-secret-marker-" + UUID.randomUUID();
         String other = "trellis-secret-other-" + UUID.randomUUID();
@@ -79,7 +85,8 @@ class SecretsTest extends SwarmOfOneTest {
         assertThat(cli.run("secret", "inspect", "nope").err().strip()).isEqualTo("error: no such secret: nope");
 
         // Adding a secret replaces the task; the old task's tmpfs goes with it.
-        assertThat(cli.ok("service", "update", "--secret-add", "api_key", "probe"))
+        // A short monitor: Docker's 5 s would only hold back the CLI's "converged" once the task is replaced.
+        assertThat(cli.ok("service", "update", "--update-monitor", "500ms", "--secret-add", "api_key", "probe"))
                 .contains("verify: Service converged");
         TaskView second = awaitRunning("probe", first.id());
         await().atMost(Duration.ofSeconds(10)).until(() -> logs(second).contains("others="));

@@ -50,7 +50,8 @@ class VolumesTest extends SwarmOfOneTest {
 
         Files.writeString(hostDir.resolve("hello"), "from the host\n");
         Files.setPosixFilePermissions(hostDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertThat(cli.ok("service", "update", "--mount-rm", "/tmp/cache", "--mount-add",
+        // A short monitor: Docker's 5 s would only hold back the CLI's "converged" once the task is replaced.
+        assertThat(cli.ok("service", "update", "--update-monitor", "500ms", "--mount-rm", "/tmp/cache", "--mount-add",
                 "type=bind,src=" + hostDir + ",dst=/tmp/seen,ro", "db")).contains("verify: Service converged");
         TaskView second = running(first.id());
         await().atMost(Duration.ofSeconds(10)).until(() -> read(volume.resolve("starts")).contains("from the host"));

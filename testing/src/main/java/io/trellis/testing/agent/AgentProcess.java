@@ -139,7 +139,21 @@ public final class AgentProcess {
         if (!isAlive()) {
             return true;
         }
+        signalStop();
+        return awaitStop(grace);
+    }
+
+    /** SIGTERM without waiting: agents signalled together take their seconds of shutting down at once. */
+    public void signalStop() {
         process.destroy();
+    }
+
+    /**
+     * After {@link #signalStop}: waits up to {@code grace} for the end, then SIGKILL.
+     *
+     * @return whether it stopped on SIGTERM alone
+     */
+    public boolean awaitStop(Duration grace) throws InterruptedException {
         if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             return true;
         }
