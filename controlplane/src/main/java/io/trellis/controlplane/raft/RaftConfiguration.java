@@ -12,7 +12,8 @@ import java.util.UUID;
 /**
  * Everything a {@link RaftReplica} needs to join its group, immutable. Every default is an
  * {@code X_DEFAULT} constant in this file. The agent sets the peer's address from its flags
- * ({@code --advertise-addr}, {@code --raft-port}) and uses these defaults for the rest; there are no
+ * ({@code --advertise-addr}, {@code --raft-port}) and the timeouts from {@code --raft-election-timeout} and
+ * {@code --raft-request-timeout} ({@link RaftTimeouts}), and uses these defaults for the rest; there are no
  * {@code X_PROP} system properties, so a test or benchmark changes a value through the builder.
  */
 public final class RaftConfiguration {
