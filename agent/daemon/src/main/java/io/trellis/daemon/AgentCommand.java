@@ -145,6 +145,7 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("invalid --ingress-idle-timeout " + ingressIdleTimeout + ": must be 1s or more");
         }
         RaftTimeouts raftTimeouts = raftTimeouts();
+        String nodeName = hostname != null ? hostname : hostName();
         LbChoice balancing = resolveLb();
         DataPathChoice dataPath = resolveDataPath(balancing);
         // Not a static field: Main builds this command for every call, and a CLI call must not start logging.
@@ -166,7 +167,7 @@ public final class AgentCommand implements Callable<Integer> {
             throw CliException.user("cannot serve the admin API: " + e.getMessage());
         }
         AgentConfiguration cfg = new AgentConfiguration(dataDir.toAbsolutePath(), host, adminAddr,
-                hostname != null ? hostname : hostName(), advertiseAddr, raftPort,
+                nodeName, advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
                 espPort, keyRotation, ingressIdle, nodePort, sandboxHide, dataPath.path(), balancing.mode(),
                 raftTimeouts);
