@@ -19,15 +19,17 @@ final class ClusterFormation {
     static final int SWARM_PORT = 2377;
     /** Exit code 2 means the agent is still starting or not a manager yet: worth asking again. */
     private static final int NOT_READY = 2;
-    private static final Duration NOT_READY_TIMEOUT = Duration.ofSeconds(30);
     private static final long RETRY_MILLIS = 250;
 
     private final TrellisCli cli;
     private final PrintWriter out;
+    private final Duration notReadyTimeout;
 
-    ClusterFormation(TrellisCli cli, PrintWriter out) {
+    /** {@code notReadyTimeout}: how long one step is retried while its agent answers "not ready". */
+    ClusterFormation(TrellisCli cli, PrintWriter out, Duration notReadyTimeout) {
         this.cli = cli;
         this.out = out;
+        this.notReadyTimeout = notReadyTimeout;
     }
 
     /** {@code nodes} in order, node1 first; each node's {@link LabState.LabNode#role()} says how it joins. */
@@ -64,7 +66,7 @@ final class ClusterFormation {
         // -H belongs to the client command (swarm init, swarm join, ...), after its two words.
         List<String> argv = new ArrayList<>(List.of(args));
         argv.addAll(2, List.of("--host", node.host()));
-        long deadline = System.nanoTime() + NOT_READY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + notReadyTimeout.toNanos();
         while (true) {
             TrellisCli.Result r = cli.run(argv);
             if (r.exitCode() == 0) {

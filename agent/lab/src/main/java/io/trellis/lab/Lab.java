@@ -32,7 +32,6 @@ public final class Lab {
     static final Path TASK_NETNS_DIR = Path.of("/run/trellis/netns");
     /** How an agent names its ingress sandbox's namespace in that folder, before its node ID. */
     static final String INGRESS_SANDBOX_PREFIX = "ingress-sbox-";
-    private static final Duration AGENT_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration AGENT_STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration SWARM_RESTORE_TIMEOUT = Duration.ofSeconds(20);
     /** {@code InfoView.swarm()} while a restarted agent restores its store. */
@@ -82,9 +81,9 @@ public final class Lab {
                 new LabState(plan.managers(), started).save(); // so down() finds a half-built lab
             }
             for (LabState.LabNode n : started) {
-                awaitAgent(n);
+                awaitAgent(n, plan.timeout());
             }
-            new ClusterFormation(cli, out).form(started);
+            new ClusterFormation(cli, out, plan.timeout()).form(started);
             ok = true;
             return started;
         } finally {
@@ -122,8 +121,8 @@ public final class Lab {
         return Path.of(dataDir, "agent.log");
     }
 
-    private static void awaitAgent(LabState.LabNode n) throws IOException {
-        long deadline = System.nanoTime() + AGENT_START_TIMEOUT.toNanos();
+    private static void awaitAgent(LabState.LabNode n, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!n.agent().alive()) {
                 throw new IOException(n.name() + ": the agent exited at start; see " + logOf(n.dataDir()));
@@ -137,7 +136,7 @@ public final class Lab {
             }
             sleep(100);
         }
-        throw new IOException(n.name() + ": the agent did not answer within " + AGENT_START_TIMEOUT.toSeconds() + " s");
+        throw new IOException(n.name() + ": the agent did not answer within " + timeout.toSeconds() + " s");
     }
 
     /** Stops every lab agent and task and deletes namespaces, data and sockets. Safe to repeat. */
@@ -223,7 +222,7 @@ public final class Lab {
         }
         LabState.LabNode restarted = n.withAgent(AgentProcess.launch(n.agentCommand(), logOf(n.dataDir())));
         LabState.load().orElseThrow(LabNotUp::new).with(restarted).save();
-        awaitAgent(restarted);
+        awaitAgent(restarted, LabPlan.DEFAULT_TIMEOUT);
         String swarm = awaitSwarmRestored(restarted);
         say(n.name() + ": agent started (pid " + restarted.pid() + ")"
                 + (swarm.equals(SWARM_STARTING) ? "; still restoring its swarm state" : "; swarm " + swarm));

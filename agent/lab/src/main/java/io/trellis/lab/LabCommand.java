@@ -1,6 +1,7 @@
 package io.trellis.lab;
 
 import io.trellis.cli.CliException;
+import io.trellis.cli.DurationText;
 import io.trellis.cli.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,9 +70,14 @@ public final class LabCommand {
                         + " repeatable.")
         List<String> agentFlags = new ArrayList<>();
 
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
+                description = "How long to wait for each agent to answer and for each swarm step (default"
+                        + " ${DEFAULT-VALUE}; 10s to 30m): more on a slow or emulated host.")
+        String timeout;
+
         @Override
         int run() throws IOException {
-            LabPlan plan = new LabPlan(nodes, managers, agentFlags);
+            LabPlan plan = new LabPlan(nodes, managers, agentFlags, DurationText.parse("--timeout", timeout));
             plan.quorumWarning().ifPresent(w -> {
                 spec.commandLine().getErr().println(w);
                 spec.commandLine().getErr().flush();

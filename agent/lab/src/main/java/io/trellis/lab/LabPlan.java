@@ -1,5 +1,6 @@
 package io.trellis.lab;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,9 +13,14 @@ import java.util.regex.Pattern;
  *
  * @param agentFlags extra {@code trellis agent} flags ({@code --agent-flag}): {@code --lb=ipvs} for every node, or
  *                   {@code node3:--dataplane=kernel} for one (a mixed cluster)
+ * @param timeout    how long {@code lab up} waits for each agent to answer and for each swarm step to succeed
  */
-public record LabPlan(int nodes, int managers, List<String> agentFlags) {
+public record LabPlan(int nodes, int managers, List<String> agentFlags, Duration timeout) {
     public static final int NODES_MAX = 9;
+    /** Ample on a host that runs the agent natively; an emulated or heavily loaded host needs more. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT_MIN = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT_MAX = Duration.ofMinutes(30);
     public static final String MANAGER = "manager";
     public static final String WORKER = "worker";
 
@@ -26,6 +32,10 @@ public record LabPlan(int nodes, int managers, List<String> agentFlags) {
         if (managers < 1 || managers > nodes) {
             throw new IllegalArgumentException("invalid --managers " + managers + ": must be between 1 and --nodes ("
                     + nodes + ")");
+        }
+        if (timeout.compareTo(TIMEOUT_MIN) < 0 || timeout.compareTo(TIMEOUT_MAX) > 0) {
+            throw new IllegalArgumentException("invalid --timeout " + timeout.toMillis() + "ms: must be between "
+                    + TIMEOUT_MIN.toSeconds() + "s and " + TIMEOUT_MAX.toMinutes() + "m");
         }
         agentFlags = agentFlags == null ? List.of() : List.copyOf(agentFlags);
         for (String f : agentFlags) {
@@ -40,7 +50,7 @@ public record LabPlan(int nodes, int managers, List<String> agentFlags) {
     }
 
     public LabPlan(int nodes, int managers) {
-        this(nodes, managers, List.of());
+        this(nodes, managers, List.of(), DEFAULT_TIMEOUT);
     }
 
     private static final Pattern NODE_FLAG = Pattern.compile("(?:node([1-9]):)?(--[a-z][a-z-]*(?:=.*)?)");

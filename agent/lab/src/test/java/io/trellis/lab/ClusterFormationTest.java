@@ -48,7 +48,7 @@ class ClusterFormationTest {
     }
 
     private void form(List<LabState.LabNode> nodes) throws Exception {
-        new ClusterFormation(cli, new PrintWriter(out, true)).form(nodes);
+        new ClusterFormation(cli, new PrintWriter(out, true), LabPlan.DEFAULT_TIMEOUT).form(nodes);
     }
 
     @Test

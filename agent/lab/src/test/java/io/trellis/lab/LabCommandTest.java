@@ -30,6 +30,17 @@ class LabCommandTest {
     }
 
     @Test
+    void aTimeoutThatIsNoDurationOrOutOfRangeIsRefused() {
+        assertThat(run("lab", "up", "--timeout", "soon")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(
+                "error: invalid --timeout \"soon\": expected a duration like 500ms, 5s or 2m\n");
+        err.getBuffer().setLength(0);
+        assertThat(run("lab", "up", "--timeout", "500ms")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: invalid --timeout 500ms: must be between 10s and 30m\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void aNodeVerbNeedsANode() {
         assertThat(run("lab", "partition")).isEqualTo(1);
         assertThat(err.toString()).startsWith("error: Missing required parameter: 'NODE'");

@@ -3,6 +3,7 @@ package io.trellis.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,12 +44,21 @@ class LabPlanTest {
 
     @Test
     void givesEachNodeTheAgentFlagsMeantForIt() {
-        LabPlan plan = new LabPlan(3, 1, List.of("--lb=ipvs", "node3:--dataplane=kernel"));
+        LabPlan plan = new LabPlan(3, 1, List.of("--lb=ipvs", "node3:--dataplane=kernel"), LabPlan.DEFAULT_TIMEOUT);
         assertThat(plan.flagsOf(1)).containsExactly("--lb=ipvs");
         assertThat(plan.flagsOf(3)).containsExactly("--lb=ipvs", "--dataplane=kernel");
-        assertThatThrownBy(() -> new LabPlan(2, 1, List.of("node3:--lb=ipvs")))
+        assertThatThrownBy(() -> new LabPlan(2, 1, List.of("node3:--lb=ipvs"), LabPlan.DEFAULT_TIMEOUT))
                 .hasMessage("invalid --agent-flag node3:--lb=ipvs: the lab has only 2 nodes");
-        assertThatThrownBy(() -> new LabPlan(2, 1, List.of("lb=ipvs")))
+        assertThatThrownBy(() -> new LabPlan(2, 1, List.of("lb=ipvs"), LabPlan.DEFAULT_TIMEOUT))
                 .hasMessage("invalid --agent-flag lb=ipvs: must be --flag[=value] or nodeN:--flag[=value]");
+    }
+
+    @Test
+    void refusesATimeoutOutsideTenSecondsToThirtyMinutes() {
+        assertThat(new LabPlan(1, 1, List.of(), Duration.ofMinutes(10)).timeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> new LabPlan(1, 1, List.of(), Duration.ofSeconds(5)))
+                .hasMessage("invalid --timeout 5000ms: must be between 10s and 30m");
+        assertThatThrownBy(() -> new LabPlan(1, 1, List.of(), Duration.ofMinutes(31)))
+                .hasMessage("invalid --timeout 1860000ms: must be between 10s and 30m");
     }
 }
