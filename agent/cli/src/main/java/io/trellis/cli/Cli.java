@@ -25,7 +25,8 @@ public final class Cli {
             return 0;
         }
         List<Object> commands = new ArrayList<>(List.of(SwarmCommand.class, NodeCommand.class, ServiceCommand.class,
-                NetworkCommand.class, VipCommand.class, ExecCommand.class, SecretCommand.class, VolumeCommand.class));
+                NetworkCommand.class, VipCommand.class, ExecCommand.class, SecretCommand.class, VolumeCommand.class,
+                InfoCommand.class));
         commands.addAll(List.of(moreCommands));
         CommandLine cl = new CommandLine(new TrellisCommand());
         for (Object command : CommandSelection.needed(args, commands)) {

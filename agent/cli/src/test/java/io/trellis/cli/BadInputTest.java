@@ -73,6 +73,7 @@ class BadInputTest {
             "secret create db_pw no-such-file | cannot read no-such-file: no such file",
             "secret ls --format yaml | --format",
             "secret rm | SECRET",
+            "info --format=yaml | invalid --format \"yaml\": use table or json",
     })
     void isOneLineExitOneWithoutContactingTheAgent(String command, String mentions) {
         StringWriter out = new StringWriter();

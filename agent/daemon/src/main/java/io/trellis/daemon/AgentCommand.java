@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -170,7 +171,7 @@ public final class AgentCommand implements Callable<Integer> {
                 nodeName, advertiseAddr, raftPort,
                 AgentConfiguration.NETNS_DIR_DEFAULT, Duration.ofSeconds(stopGraceSeconds), heartbeat, dataPathPort,
                 espPort, keyRotation, ingressIdle, nodePort, sandboxHide, dataPath.path(), balancing.mode(),
-                raftTimeouts);
+                raftTimeouts, lb, dataplane.toLowerCase(Locale.ROOT));
         AgentDaemon daemon = new AgentDaemon(cfg, Clock.systemUTC());
         AdminServer server;
         try {

@@ -6,6 +6,7 @@ import io.trellis.daemon.network.DataPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything {@code trellis agent} is started with; each default sits next to its name.
@@ -30,6 +31,9 @@ import java.util.List;
  * @param lb            what balances VIPs and published ports ({@code --lb}, resolved at start)
  * @param raftTimeouts  Raft's election and request timeouts as a manager ({@code --raft-election-timeout},
  *                      {@code --raft-request-timeout})
+ * @param lbFlag        what {@code --lb} said ({@code auto} included), for {@code trellis info}; {@code lb} is what
+ *                      it came to
+ * @param dataPathFlag  likewise what {@code --dataplane} said
  */
 public record AgentConfiguration(
         Path dataDir,
@@ -49,13 +53,17 @@ public record AgentConfiguration(
         List<Path> sandboxHide,
         DataPath dataPath,
         LbMode lb,
-        RaftTimeouts raftTimeouts) {
+        RaftTimeouts raftTimeouts,
+        String lbFlag,
+        String dataPathFlag) {
 
     public AgentConfiguration {
         lb = lb == null ? LbMode.USERSPACE : lb;
         raftTimeouts = raftTimeouts == null ? RaftTimeouts.DEFAULT : raftTimeouts;
         sandboxHide = sandboxHide == null ? List.of() : List.copyOf(sandboxHide);
         dataPath = dataPath == null ? DataPath.USERSPACE : dataPath;
+        lbFlag = lbFlag == null ? lb.flag() : lbFlag;
+        dataPathFlag = dataPathFlag == null ? dataPath.name().toLowerCase(Locale.ROOT) : dataPathFlag;
     }
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
+    static final String NO_LEADER = "the swarm does not have a leader: too few managers are online; make sure more "
+            + "than half of them are running and reachable";
 
     private final AgentConfiguration cfg;
     private final Clock clock;
@@ -357,11 +359,10 @@ public final class AgentDaemon implements AutoCloseable {
 
     public InfoView info() {
         SwarmIdentity id = identity.get();
-        ControlPlane m = managerNode();
-        String swarm = resuming ? "starting" : locked ? "locked" : id == null ? "inactive" : "active";
-        return new InfoView(swarm, id == null ? "" : id.nodeId(),
-                id == null ? "" : id.clusterId(), cfg.hostname(), m != null, m != null && m.isLeader(),
-                Version.current(), workerSide == null ? TaskRuntimes.PROCESS : workerSide.runtimes());
+        String swarm = resuming ? InfoViews.STARTING : locked ? InfoViews.LOCKED
+                : id == null ? InfoViews.INACTIVE : InfoViews.ACTIVE;
+        WorkerRole w = workerSide;
+        return InfoViews.of(swarm, id, managerNode(), cfg, w == null ? TaskRuntimes.PROCESS : w.runtimes());
     }
 
     /** The manager, or a 503 that tells the user what to do. */
@@ -369,8 +370,7 @@ public final class AgentDaemon implements AutoCloseable {
         ControlPlane m = managerNode();
         if (m != null && m.leaderId().isEmpty()) {
             // Its view may be stale: say so rather than answer from it (Swarm does the same).
-            throw new ApiException(ApiException.Kind.UNAVAILABLE, "the swarm does not have a leader: too few "
-                    + "managers are online; make sure more than half of them are running and reachable");
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, NO_LEADER);
         }
         if (m != null) {
             return m;

@@ -16,6 +16,7 @@ import io.trellis.controlplane.orchestrator.TaskReaper;
 import io.trellis.controlplane.raft.RaftConfiguration;
 import io.trellis.controlplane.raft.RaftReplica;
 import io.trellis.controlplane.raft.RaftTimeouts;
+import io.trellis.controlplane.raft.RaftTimings;
 import io.trellis.controlplane.reconcile.ReconcileLoop;
 import io.trellis.controlplane.reconcile.Reconciler;
 import io.trellis.controlplane.scheduler.Scheduler;
@@ -239,6 +240,11 @@ public final class ControlPlane implements AutoCloseable {
      */
     public boolean isRaftVoter() {
         return raft.isRunning() && raft.peers().stream().anyMatch(p -> p.id().equals(selfId));
+    }
+
+    /** See {@link RaftReplica#timings()}. */
+    public RaftTimings raftTimings() {
+        return raft.timings();
     }
 
     /** See {@link RaftReplica#lastContactMillis()}. */

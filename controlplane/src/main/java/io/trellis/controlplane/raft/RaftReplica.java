@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.retry.RetryPolicies;
@@ -27,6 +28,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.DivisionProperties;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -201,6 +203,19 @@ public final class RaftReplica implements Proposer, AutoCloseable {
     /** The group as this peer knows it now (the committed or in-progress configuration). */
     private RaftGroup currentGroup() {
         return RaftGroup.valueOf(division.getMemberId().getGroupId(), division.getRaftConf().getCurrentPeers());
+    }
+
+    /**
+     * The timings this peer's Ratis server was built with, read back from the server rather than from the
+     * {@link RaftConfiguration}: what actually runs. The heartbeat interval is derived as Ratis's log appender
+     * derives it (half the shortest election timeout, in whole milliseconds).
+     */
+    public RaftTimings timings() {
+        DivisionProperties p = division.properties();
+        long requestMillis = RaftClientConfigKeys.Rpc.requestTimeout(server.getProperties())
+                .toLong(TimeUnit.MILLISECONDS);
+        return new RaftTimings(Duration.ofMillis(p.minRpcTimeoutMs()), Duration.ofMillis(p.maxRpcTimeoutMs()),
+                Duration.ofMillis(p.minRpcTimeoutMs() / 2), Duration.ofMillis(requestMillis));
     }
 
     /** The voting members of the current configuration. */

@@ -181,6 +181,16 @@ class RaftReplicaTest {
         assertThat(text(replica.propose(bytes("after")).get(5, TimeUnit.SECONDS))).isEqualTo("1");
     }
 
+    @Test
+    void timingsAreReadBackFromTheRunningServer() throws Exception {
+        RaftReplica replica = RaftReplica.start(config().requestTimeout(Duration.ofSeconds(7)).build(), new AppendLog(),
+                registry);
+        started.add(replica);
+
+        assertThat(replica.timings()).isEqualTo(new RaftTimings(ELECTION_MIN, ELECTION_MAX, Duration.ofMillis(75),
+                Duration.ofSeconds(7)));
+    }
+
     private RaftReplica startLeader(AppendLog state) throws IOException {
         RaftReplica replica = RaftReplica.start(config().build(), state, registry);
         started.add(replica);
