@@ -77,7 +77,7 @@ public final class Lab {
             for (int i = 1; i <= plan.nodes(); i++) {
                 String name = "node" + i;
                 LabNetwork.createNode(name, i);
-                started.add(launch(name, i, plan.roleOf(i), plan.flagsOf(i)));
+                started.add(launch(name, i, plan.roleOf(i), plan.agentFlagsOf(i)));
                 new LabState(plan.managers(), started).save(); // so down() finds a half-built lab
             }
             for (LabState.LabNode n : started) {
@@ -109,7 +109,7 @@ public final class Lab {
         List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + LabNetwork.pathOf(ns), "--"));
         command.addAll(SelfLauncher.current().agentCommand());
         command.addAll(List.of("agent", "--data-dir", dataDir.toString(), "--host", "unix://" + socket,
-                "--hostname", name, "--advertise-addr", address, "--heartbeat-period", HEARTBEAT_PERIOD,
+                "--hostname", name, "--advertise-addr", address,
                 // One node's tasks must not see the other nodes' data directories.
                 "--sandbox-hide", DATA_ROOT.toString()));
         command.addAll(flags);

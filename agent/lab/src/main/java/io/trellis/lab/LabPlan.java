@@ -67,6 +67,17 @@ public record LabPlan(int nodes, int managers, List<String> agentFlags, Duration
         return out;
     }
 
+    /** What node {@code index} (1-based) starts with: the lab's heartbeat unless an {@code --agent-flag} sets one. */
+    public List<String> agentFlagsOf(int index) {
+        List<String> own = flagsOf(index);
+        List<String> out = new ArrayList<>();
+        if (own.stream().noneMatch(f -> f.startsWith("--heartbeat-period="))) {
+            out.addAll(List.of("--heartbeat-period", Lab.HEARTBEAT_PERIOD));
+        }
+        out.addAll(own);
+        return out;
+    }
+
     /** "manager" or "worker" for node {@code index} (1-based): node1 initialises, so it is always a manager. */
     public String roleOf(int index) {
         return index <= managers ? MANAGER : WORKER;

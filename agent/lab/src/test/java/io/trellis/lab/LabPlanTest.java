@@ -54,6 +54,13 @@ class LabPlanTest {
     }
 
     @Test
+    void aHeartbeatPeriodAmongTheAgentFlagsReplacesTheLabsOwn() {
+        LabPlan plan = new LabPlan(2, 1, List.of("--lb=ipvs", "node2:--heartbeat-period=5s"), LabPlan.DEFAULT_TIMEOUT);
+        assertThat(plan.agentFlagsOf(1)).containsExactly("--heartbeat-period", "1s", "--lb=ipvs");
+        assertThat(plan.agentFlagsOf(2)).containsExactly("--lb=ipvs", "--heartbeat-period=5s");
+    }
+
+    @Test
     void refusesATimeoutOutsideTenSecondsToThirtyMinutes() {
         assertThat(new LabPlan(1, 1, List.of(), Duration.ofMinutes(10)).timeout()).isEqualTo(Duration.ofMinutes(10));
         assertThatThrownBy(() -> new LabPlan(1, 1, List.of(), Duration.ofSeconds(5)))

@@ -17,6 +17,8 @@ import io.trellis.ipvs.lvs.ServiceKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +64,11 @@ public final class PublishedListing {
         return views;
     }
 
+    /** As ipvsadm lists real servers: by address, then port. */
+    private static final Comparator<RealServer> IN_ADDRESS_ORDER = Comparator
+            .<RealServer, byte[]>comparing(r -> r.address().getAddress(), Arrays::compareUnsigned)
+            .thenComparingInt(RealServer::port);
+
     /** Ports in IPVS, one row per node address as {@code ipvsadm -Ln} lists them, with the kernel's counters. */
     private static List<VipView> kernel(Map<ServiceKey, IpvsPublishedPorts.Listed> listed, Map<String, Endpoint> endpoints,
             String networkName) {
@@ -70,7 +77,7 @@ public final class PublishedListing {
         listed.forEach((key, l) -> {
             l.plan().backends().forEach(b -> byAddress.put(b.address(), b));
             List<VipView.Backend> backends = new ArrayList<>();
-            for (RealServer r : l.destinations()) {
+            for (RealServer r : l.destinations().stream().sorted(IN_ADDRESS_ORDER).toList()) {
                 InetSocketAddress at = new InetSocketAddress(r.address(), r.port());
                 Backend b = byAddress.get(at);
                 Endpoint e = b == null ? null : endpoints.get(b.id());

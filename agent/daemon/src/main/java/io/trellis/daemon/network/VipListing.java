@@ -32,11 +32,12 @@ public final class VipListing {
             if (network != null && !network.equals(name) && !network.equals(v.networkId())) {
                 continue;
             }
+            // In address order, as ipvsadm lists real servers.
             List<VipView.Backend> backends = v.backends().stream()
+                    .sorted(Comparator.comparingLong(b -> Integer.toUnsignedLong(b.ipv4())))
                     .map(b -> new VipView.Backend(tasks.getOrDefault(b.taskId(), b.taskId()), b.node(),
                             Ipv4Subnet.format(b.ipv4()), "running", b.activeConnections(),
                             b.inactiveConnections(), b.packets(), b.bytes()))
-                    .sorted(Comparator.comparing(VipView.Backend::address))
                     .toList();
             views.add(ipvs ? new VipView(name, v.serviceName(), Ipv4Subnet.format(v.vip()), v.algorithm(), backends,
                     "FWM", "vip", 0, 0, null, VipView.IPVS)
