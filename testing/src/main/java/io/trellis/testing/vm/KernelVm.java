@@ -98,16 +98,16 @@ public final class KernelVm {
         try {
             Path initrd = initramfs(work, version, script);
             Path console = work.resolve("console.log");
-            List<String> qemu = new ArrayList<>(List.of("qemu-system-x86_64", "-m", Integer.toString(memoryMib), "-smp", "2",
-                    "-nographic", "-no-reboot", "-nic", "none",
+            List<String> qemu = new ArrayList<>(List.of("qemu-system-x86_64",
+                    "-m", Integer.toString(memoryMib), "-smp", "2", "-nographic", "-no-reboot", "-nic", "none",
                     "-kernel", "/boot/vmlinuz-" + version, "-initrd", initrd.toString(),
                     "-virtfs", "local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap",
                     "-append", "console=ttyS0 loglevel=1 panic=-1 sysrq_always_enabled=1"));
             if (kvmUsable()) {
                 qemu.addAll(List.of("-enable-kvm", "-cpu", "host"));
             } else {
-                // One host thread for both vCPUs: with one each, a three-agent lab stalled for minutes, and JVMs
-                // in the guest crashed now and then at the entry of JIT-compiled code the JVM was patching.
+                // One host thread for both vCPUs: with one each, JVMs in the guest crashed now and then (SIGSEGV at
+                // the entry of JIT-compiled code, which the JVM patches while other threads may run it).
                 qemu.addAll(List.of("-accel", "tcg,thread=single"));
             }
             Process p = new ProcessBuilder(qemu).redirectErrorStream(true).redirectOutput(console.toFile())
