@@ -6,7 +6,6 @@ import io.trellis.daemon.network.DataPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Everything {@code trellis agent} is started with; each default sits next to its name.
@@ -63,7 +62,7 @@ public record AgentConfiguration(
         sandboxHide = sandboxHide == null ? List.of() : List.copyOf(sandboxHide);
         dataPath = dataPath == null ? DataPath.USERSPACE : dataPath;
         lbFlag = lbFlag == null ? lb.flag() : lbFlag;
-        dataPathFlag = dataPathFlag == null ? dataPath.name().toLowerCase(Locale.ROOT) : dataPathFlag;
+        dataPathFlag = dataPathFlag == null ? dataPath.flag() : dataPathFlag;
     }
 
     public static final Path DATA_DIR_DEFAULT = Path.of("/var/lib/trellis");

@@ -2,13 +2,12 @@ package io.trellis.daemon;
 
 import io.trellis.api.InfoView;
 import io.trellis.api.Version;
+import io.trellis.controlplane.dispatcher.Dispatcher;
 import io.trellis.controlplane.raft.RaftTimings;
 import io.trellis.controlplane.store.ClusterInfo;
 import io.trellis.controlplane.store.ClusterSnapshot;
 import io.trellis.controlplane.store.Node;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 
 /**
  * {@code GET /info}: the agent, its host and its part in the swarm, in Docker's {@code docker info} terms. Only
@@ -37,7 +36,7 @@ final class InfoViews {
     }
 
     static InfoView.Network network(AgentConfiguration cfg) {
-        return new InfoView.Network(cfg.lb().flag(), cfg.lbFlag(), cfg.dataPath().name().toLowerCase(Locale.ROOT),
+        return new InfoView.Network(cfg.lb().flag(), cfg.lbFlag(), cfg.dataPath().flag(),
                 cfg.dataPathFlag(), cfg.dataPathPort());
     }
 
@@ -70,8 +69,7 @@ final class InfoViews {
 
     /** The managers' cluster addresses, sorted as Docker prints them. */
     static List<String> managerAddrs(ClusterSnapshot view) {
-        return view.nodes().values().stream().filter(n -> n.role() == Node.Role.MANAGER).map(Node::managerAddr)
-                .filter(Objects::nonNull).sorted().toList();
+        return sorted(Dispatcher.managers(view));
     }
 
     static InfoView.Raft raft(RaftTimings t) {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.trellis.api.TaskView;
 import io.trellis.api.VipView;
 import io.trellis.ipvs.netns.NetworkNamespace;
+import io.trellis.testing.netns.Commands;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
@@ -151,16 +150,13 @@ public final class IpvsLabVmCheck {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + address + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                String response = readAll(s.getInputStream());
+                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
                 assertThat(response).startsWith("HTTP/1.").contains(" 200 ");
                 return response.substring(response.indexOf("\r\n\r\n") + 4).strip();
             }
         });
     }
 
-    private static String readAll(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-    }
 
     /** {@code vip ls}'s published ports as {@code PROT ADDR:PORT SCHED -> RS:PORT} rows. */
     static Set<String> publishedRows(List<VipView> vips) {
@@ -212,14 +208,9 @@ public final class IpvsLabVmCheck {
         return IpvsadmListing.rows(run(namespace, "ipvsadm", "-Ln"));
     }
 
-    private static String run(Path namespace, String... command) throws Exception {
+    private static String run(Path namespace, String... command) throws IOException {
         List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + namespace, "--"));
         argv.addAll(List.of(command));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ended").isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-        return out;
+        return Commands.run(argv, false);
     }
 }
